@@ -1,0 +1,19 @@
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+// Parts of a run (proxy, generator, replicas) are child processes started from files of this package.
+// From the compiled package they are .js files; from the sources (tests, bin/dev.js) they are .ts files
+// that need tsx's loader, so the child gets `--import tsx` too.
+const here = fileURLToPath(import.meta.url)
+const fromSources = here.endsWith('.ts')
+
+/** The file and Node flags to start the module at `src/<rel>` (without extension) as a process. */
+export function childEntry(rel: string): {file: string; execArgv: string[]} {
+  return {
+    file: join(dirname(here), `${rel}.${fromSources ? 'ts' : 'js'}`),
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
+  }
+}
+
+/** The package's root folder (where package.json, apps/ and scenarios/ are). */
+export const packageRoot = fromSources ? join(dirname(here), '..') : join(dirname(here), '..', '..')

@@ -1,0 +1,42 @@
+// The Strategy seam of the built-in proxy: which backend gets the next request. Pure logic, no I/O:
+// strategies are tested without processes. One file per strategy; registry.ts chooses by name.
+
+import type {Random} from '../../random.js'
+
+/** A backend as a strategy sees it. The proxy owns the object and keeps `inflight` current. */
+export interface BackendView {
+  readonly id: string
+  /** Position in the scenario's order (r1 = 0). */
+  readonly index: number
+  readonly weight: number
+  /** Requests in flight to it now (per request, not per socket). */
+  inflight: number
+}
+
+export interface PickRequest {
+  /** The hash key's value for hash strategies (client address, path, or a header). */
+  key?: string
+  /** Whether a backend may be chosen now: up, and not already tried for this request. */
+  usable: (b: BackendView) => boolean
+}
+
+export interface Strategy {
+  /** The chosen backend, or undefined when no backend is usable. */
+  pick(req: PickRequest): BackendView | undefined
+  /** An attempt ended after `latencyMs`: load-aware strategies learn from it. */
+  observe?(b: BackendView, latencyMs: number, ok: boolean, nowMs: number): void
+}
+
+export interface StrategyOptions {
+  /** Every backend, in the scenario's order; membership is fixed for a run, state is not. */
+  backends: BackendView[]
+  random: Random
+  now: () => number
+}
+
+export interface StrategyDefinition {
+  name: string
+  /** Needs `balancer.hashKey`. */
+  needsHashKey?: boolean
+  create(opts: StrategyOptions): Strategy
+}

@@ -1,0 +1,60 @@
+// The ReplicaSet seam: N copies of an app, however they run (cluster workers, processes, containers).
+// One file per kind implements it; registry.ts chooses by `replicas.kind`.
+
+import type {EventEmitter} from 'node:events'
+import type {AppBehaviour, LoadedScenario} from '../scenario/types.js'
+
+export interface ReplicaAddress {
+  id: string
+  host: string
+  port: number
+}
+
+export interface ReplicaInfo extends ReplicaAddress {
+  state: 'starting' | 'up' | 'paused' | 'exited'
+  pid?: number
+  containerId?: string
+}
+
+/**
+ * A change to the built-in app's behaviour while it runs (the `slow`, `fail`, `hang`, `heal` faults).
+ * `slow` = `{addLatency: ms}` (added on top of the replica's own latency draw); `fail` =
+ * `{errorRate, errorStatus}`; `hang` = `{hang: true}`; `heal` = `{reset: true}` (back to the configured
+ * behaviour: no added latency, no hang, configured error rate). Other fields apply after `reset`.
+ */
+export type BehaviourChange = Partial<AppBehaviour> & {reset?: boolean; addLatency?: number}
+
+export interface ReplicaSetEvents {
+  /** A replica's process or container ended, with or without a fault. */
+  exit: [id: string, detail: string]
+  /** A replica (re)started and answers its readiness probe. */
+  ready: [info: ReplicaInfo]
+}
+
+export interface ReplicaSetOptions {
+  loaded: LoadedScenario
+  runId: string
+  /** The run's private folder (0700): logs, state, generated files. */
+  runDir: string
+  /** Share one port between cluster workers (the `cluster` balancer) instead of one port each. */
+  sharedPort?: boolean
+  /** Lets a replica set refuse the run: `log` goes to the progress output. */
+  log: (line: string) => void
+}
+
+export interface ReplicaSet extends EventEmitter<ReplicaSetEvents> {
+  readonly kind: string
+  /** Starts every replica and resolves once all are ready (RunError, exit 3, when one is not in time). */
+  start(): Promise<ReplicaInfo[]>
+  list(): ReplicaInfo[]
+  /** Process ids to count as "ours" (for cleanup checks and CPU sampling). */
+  pids(): number[]
+  /** A signal to the replica (a process group, a container): SIGKILL, SIGTERM, SIGSTOP, SIGCONT. */
+  signal(id: string, signal: 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'): Promise<void>
+  /** Starts a replica that has exited again, under the same id; resolves once it is ready. */
+  restart(id: string): Promise<ReplicaInfo>
+  /** Changes the built-in app's behaviour; throws for apps that have no control channel. */
+  control(id: string, change: BehaviourChange): Promise<void>
+  /** Stops every replica. Safe to call more than once and from any state. */
+  stop(): Promise<void>
+}

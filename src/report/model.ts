@@ -1,0 +1,149 @@
+// The JSON report, v1 (DESIGN.md "The JSON report (v1)"). The keys named there are stable: other tools
+// and CI scripts read them. Add keys freely; rename one only with a new schemaVersion.
+// Times are ms from t = 0 (the start of the first measured phase) unless the name says otherwise;
+// latency is in microseconds.
+
+import type {Scenario} from '../scenario/types.js'
+
+export interface LatencyUs {
+  p50: number
+  p90: number
+  p99: number
+  p999: number
+  max: number
+  mean: number
+  count: number
+}
+
+export interface ErrorCounts {
+  connect: number
+  reset: number
+  timeout: number
+  non2xx: number
+  /** Requests sent on a connection that closed before any answer (autocannon silently resends them). */
+  lost: number
+}
+
+export interface Summary {
+  durationMs: number
+  requests: {sent: number; completed: number; failed: number}
+  errors: ErrorCounts
+  /** failed / sent. */
+  errorRate: number
+  latencyUs: LatencyUs
+  throughput: {rps: number; bytesPerSec: number}
+  statusCodes: Record<string, number>
+}
+
+export interface BackendEvent {
+  atMs: number
+  state: string
+  reason?: string
+}
+
+export interface BackendReport {
+  id: string
+  /** Responses this backend served (from the x-lbbench-backend header), measured phases only. */
+  requests: number
+  share: number
+  /** Non-2xx responses it served. */
+  errors: number
+  /** Attempts the balancer made to it, retries included (when the balancer can tell). */
+  attempts?: number
+  latencyUs: {p50: number; p99: number}
+  events: BackendEvent[]
+  weight?: number
+  /** Connections it accepted (the cluster balancer balances connections, not requests). */
+  connections?: number
+}
+
+export interface Fairness {
+  jain: number
+  cv: number
+  maxMean: number
+  minMean: number
+  /** The backends the figures are over: those that were up for the whole measured time. */
+  over: string[]
+}
+
+export interface FailoverReport {
+  fault: string
+  target: string
+  atMs: number
+  /** Time to detect: the fault until the last request routed to the bad backend. */
+  ttdMs: number | null
+  /** The balancer's own state flip for the backend, if it reported one. */
+  ttdBalancerMs?: number | null
+  /** Client-visible failed requests in the window. */
+  failed: number
+  /** Attempts that failed but were retried (latency cost only). */
+  hidden: number
+  /** Time to reintegrate: the fault's end until the first second the backend gets ≥ 90% of its fair share. */
+  ttrMs: number | null
+  addedP99Us?: number | null
+  steadyMs?: number | null
+}
+
+export interface SeriesPoint {
+  tMs: number
+  phase: string
+  sent: number
+  completed: number
+  failed: number
+  errors: ErrorCounts
+  latencyUs: {p50: number; p99: number}
+  perBackend: Record<string, number>
+  inflight?: Record<string, number>
+  backendsUp?: number
+}
+
+export interface TimelineEvent {
+  atMs: number
+  kind: string
+  target?: string
+  detail: string
+}
+
+export interface ThresholdResult {
+  expr: string
+  actual: number | null
+  pass: boolean
+  detail?: string
+}
+
+export interface Environment {
+  cpu: string
+  cores: number
+  node: string
+  os: string
+  balancerVersion?: string
+}
+
+export interface Report {
+  schemaVersion: 1
+  meta: {
+    lbbench: string
+    startedAt: string
+    scenarioHash: string
+    scenarioFile: string
+    seed: number
+    environment: Environment
+    generator: {cpuPct: number; saturated: boolean; elu?: number}
+    proxy?: {cpuPct: number; elu?: number}
+    aborted?: boolean
+    abortReason?: string
+    /** How latency was timed: from the actual send (autocannon) or from the intended send (schedule). */
+    timing: 'actual-send' | 'intended-send'
+    reportDir?: string
+  }
+  scenario: Scenario
+  summary: Summary
+  phases: Record<string, Summary>
+  backends: BackendReport[]
+  fairness: Fairness
+  failover: FailoverReport[]
+  series: SeriesPoint[]
+  timeline: TimelineEvent[]
+  thresholds: ThresholdResult[]
+  pass: boolean
+}

@@ -1,0 +1,172 @@
+// The resolved scenario: what a scenario file means once it is validated and every default is filled in.
+// All durations are in milliseconds here (the file always carries units). The schema in schema.ts
+// produces exactly this shape; every other part of lbbench reads only this.
+
+export type Ms = number
+
+/** Latency of the built-in app: a fixed value, or a distribution (milliseconds). */
+export interface LatencySpec {
+  dist: 'fixed' | 'normal' | 'exponential' | 'uniform'
+  mean: Ms
+  stddev?: Ms
+  min?: Ms
+  max?: Ms
+}
+
+/** What the built-in app does for each request. Changed while it runs through its control channel. */
+export interface AppBehaviour {
+  latency: LatencySpec
+  /** Busy work per request, ms of CPU. */
+  cpu: Ms
+  /** Response size in bytes; the default body is `Hello World!` (12 bytes). */
+  body: number
+  /** Fraction of requests answered with `errorStatus` (500 unless a `fail` fault says otherwise). */
+  errorRate: number
+  errorStatus: number
+  /** Accept requests and never answer them (the `hang` fault). */
+  hang: boolean
+}
+
+export interface ReplicaOverride {
+  latency?: LatencySpec
+  cpu?: Ms
+  body?: number
+  errorRate?: number
+  weight?: number
+}
+
+export type ReplicaKind = 'cluster' | 'process' | 'docker'
+
+export interface ReplicasSpec {
+  count: number
+  kind: ReplicaKind
+  /** Built-in app behaviour (cluster kind, and the built-in app image for docker). */
+  app: AppBehaviour
+  /** process: the command, with $PORT and $REPLICA substituted; run through /bin/sh. */
+  command?: string
+  cwd?: string
+  env: Record<string, string>
+  /** docker: an image name, or a folder with a Dockerfile to build. */
+  image?: string
+  build?: string
+  ready: {path?: string; timeout: Ms}
+  restart: 'never' | 'on-failure'
+  overrides: Record<string, ReplicaOverride>
+}
+
+export interface PassiveHealth {
+  maxFails: number
+  failTimeout: Ms
+  /** Statuses that count as failures too (connect errors, resets and timeouts always do). */
+  statuses: number[]
+}
+
+export interface ActiveHealth {
+  path: string
+  interval: Ms
+  timeout: Ms
+  rise: number
+  fall: number
+}
+
+export interface BalancerSpec {
+  kind: string
+  strategy: string
+  /** hash strategies: `ip`, `path` or `header:NAME`. */
+  hashKey?: string
+  retries: number
+  retryNonIdempotent: boolean
+  /** Fraction of requests that may be retries (Envoy's retry budget), e.g. 0.2; absent = no budget. */
+  retryBudget?: number
+  /** Largest request body buffered so it can be replayed on a retry. */
+  retryBodyLimit: number
+  /** Per try. */
+  timeout: Ms
+  health: {passive?: PassiveHealth; active?: ActiveHealth}
+  /** Built-in proxy engine. */
+  engine: 'http-proxy' | 'undici'
+  /** Built-in proxy processes. */
+  workers: number
+  /** cluster balancer: Node's cluster scheduling policy. */
+  schedulingPolicy: 'rr' | 'none'
+}
+
+export interface PhaseSpec {
+  name: string
+  duration: Ms
+  measure: boolean
+  connections: number
+  /** Total requests per second; absent = as fast as the connections go. */
+  rate?: number
+}
+
+export interface RequestSpec {
+  method: string
+  path: string
+  headers: Record<string, string>
+  body?: string
+  weight: number
+}
+
+export interface LoadSpec {
+  connections: number
+  rate?: number
+  /** Per request. */
+  timeout: Ms
+  phases: PhaseSpec[]
+  requests: RequestSpec[]
+  /** Generator processes. */
+  generators: number
+}
+
+/** A replica id (r1 … rN), a list of them, or `random` (one, chosen with the seed). */
+export type FaultTarget = string[] | 'random'
+
+export interface FaultSpec {
+  /** Offset on the load clock (t = 0 is the start of the first measured phase). */
+  at: Ms
+  action: string
+  target?: FaultTarget
+  /** For pause, slow, fail, hang: undone after this long. */
+  for?: Ms
+  latency?: Ms
+  status?: number
+  rate?: number
+  command?: string
+  /** Where the fault stands in the file, for messages. */
+  line?: number
+}
+
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!='
+
+export interface ThresholdSpec {
+  /** As written, e.g. `latency.p99[steady] < 20ms`. */
+  expr: string
+  metric: string
+  phase?: string
+  op: ThresholdOp
+  /** In the metric's base unit: µs for latency, ms for failover times, a fraction for rates. */
+  value: number
+}
+
+export interface Scenario {
+  name: string
+  description?: string
+  seed: number
+  replicas: ReplicasSpec
+  balancer: BalancerSpec
+  load: LoadSpec
+  faults: FaultSpec[]
+  thresholds: ThresholdSpec[]
+  abortOnFail: boolean
+}
+
+/** A scenario with where it came from. */
+export interface LoadedScenario {
+  scenario: Scenario
+  file: string
+  /** sha256 of the resolved scenario (not of the file's text: comments do not change it). */
+  hash: string
+}
+
+export const replicaIds = (s: Scenario): string[] => Array.from({length: s.replicas.count}, (_, i) => `r${i + 1}`)
