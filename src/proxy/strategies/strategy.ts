@@ -32,6 +32,11 @@ export interface StrategyOptions {
   backends: BackendView[]
   random: Random
   now: () => number
+  /**
+   * `balancer.health.passive.maxFails` (nginx `max_fails`, default 1; 0 = off). The smooth-WRR strategies
+   * lower a backend's effective weight by weight/maxFails on each failed attempt, as nginx does.
+   */
+  maxFails?: number
 }
 
 export interface StrategyDefinition {
