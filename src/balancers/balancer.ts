@@ -3,7 +3,7 @@
 
 import type {EventEmitter} from 'node:events'
 import type {LoadedScenario} from '../scenario/types.js'
-import type {ReplicaAddress} from '../replicas/replica-set.js'
+import type {ReplicaAddress, ReplicaSet} from '../replicas/replica-set.js'
 
 export interface BackendStateChange {
   id: string
@@ -56,6 +56,8 @@ export interface BalancerOptions {
   loaded: LoadedScenario
   runDir: string
   log: (line: string) => void
+  /** The run's replicas, for kinds that are part of them (`cluster`: the primary shares one port). */
+  replicaSet?: ReplicaSet
 }
 
 export interface Balancer extends EventEmitter<BalancerEvents> {
@@ -70,6 +72,8 @@ export interface Balancer extends EventEmitter<BalancerEvents> {
   pids(): number[]
   /** e.g. `nginx/1.22.1`, for the environment fingerprint. */
   version(): Promise<string | undefined>
+  /** The balancer process's own CPU use over the last second (percent of one core, event-loop utilisation 0–1), where it reports it. */
+  usage?(): {cpuPct: number; elu: number} | undefined
   /** Generated configuration (nginx.conf, haproxy.cfg), for --print-config. */
   config?(): string | undefined
   stop(): Promise<void>

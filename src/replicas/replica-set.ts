@@ -18,7 +18,7 @@ export interface ReplicaInfo extends ReplicaAddress {
 
 /**
  * A change to the built-in app's behaviour while it runs (the `slow`, `fail`, `hang`, `heal` faults).
- * `slow` = `{addLatency: ms}` (added on top of the replica's own latency draw); `fail` =
+ * `slow` = `{addLatency: ms}` (added on top of the replica's own latency draw) or a replaced `latency`; `fail` =
  * `{errorRate, errorStatus}`; `hang` = `{hang: true}`; `heal` = `{reset: true}` (back to the configured
  * behaviour: no added latency, no hang, configured error rate). Other fields apply after `reset`.
  */

@@ -1,0 +1,129 @@
+// The built-in app's HTTP server: answers every request after its latency, burns its CPU time, fails the
+// configured fraction, and stamps its replica id. The same server runs as a cluster worker (worker.ts) and
+// as a plain process (standalone.ts); only the control channel around it differs.
+//
+// Decisions:
+// - `hang` holds requests (the connection is accepted and the request read, nothing is written). When the
+//   hang is lifted (`{hang: false}` or `{reset: true}`), the held requests are served normally, with a
+//   fresh latency draw; requests whose client went away meanwhile are dropped.
+// - Keep-alive is on with a 65 s idle timeout, longer than any proxy's idle pool, so that the proxy is
+//   always the side that closes an idle connection (otherwise a request can race the server's close).
+// - drain() (SIGTERM) stops accepting, closes idle keep-alive connections, answers in-flight requests
+//   with `connection: close`, and resolves once every connection is gone or `timeoutMs` passed.
+// - Readiness probes carry `x-lbbench-probe` and are not counted: a connection counts from its first
+//   request that is not a probe.
+
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import type {Socket} from 'node:net'
+import {performance} from 'node:perf_hooks'
+import type {Random} from '../../random.js'
+import type {AppBehaviour} from '../../scenario/types.js'
+import type {BehaviourChange} from '../replica-set.js'
+import {applyChange, liveBehaviour, planRequest, responseBody, type LiveBehaviour} from './behaviour.js'
+
+export interface AppServerOptions {
+  /** Also stamp `x-lbbench-backend` (when no balancer in front does: the `cluster` balancer). */
+  stampBackend?: boolean
+}
+
+export interface AppCounts {
+  connections: number
+  requests: number
+}
+
+export interface AppServer {
+  server: Server
+  apply(change: BehaviourChange): void
+  behaviour(): LiveBehaviour
+  counts(): AppCounts
+  /** Graceful drain: see the top of this file. */
+  drain(timeoutMs: number): Promise<void>
+}
+
+export const probeHeader = 'x-lbbench-probe'
+export const keepAliveTimeoutMs = 65_000
+
+function burnCpu(ms: number): void {
+  if (ms <= 0) return
+  const end = performance.now() + ms
+  while (performance.now() < end) {
+    // busy on purpose: the `cpu` setting is CPU time spent per request
+  }
+}
+
+export function createAppServer(id: string, behaviour: AppBehaviour, random: Random, opts: AppServerOptions = {}): AppServer {
+  let live = liveBehaviour(behaviour)
+  let draining = false
+  const counts: AppCounts = {connections: 0, requests: 0}
+  const held = new Set<() => void>()
+  const counted = new WeakSet<Socket>()
+  const bodies = new Map<number, Buffer>()
+
+  const bodyOf = (bytes: number): Buffer => {
+    let b = bodies.get(bytes)
+    if (!b) {
+      if (bodies.size > 16) bodies.clear()
+      b = responseBody(bytes)
+      bodies.set(bytes, b)
+    }
+    return b
+  }
+
+  function serve(res: ServerResponse): void {
+    const plan = planRequest(live, random)
+    const answer = () => {
+      if (res.destroyed) return
+      burnCpu(plan.cpuMs)
+      const body = plan.fails ? Buffer.from(`injected failure ${plan.status}\n`) : bodyOf(live.current.body)
+      res.writeHead(plan.status, {'content-type': 'text/plain', 'content-length': body.length, ...(draining ? {connection: 'close'} : {})})
+      res.end(body)
+    }
+    if (plan.latencyMs > 0) setTimeout(answer, plan.latencyMs)
+    else answer()
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('x-lbbench-replica', id)
+    if (opts.stampBackend) res.setHeader('x-lbbench-backend', id)
+    if (req.headers[probeHeader] === undefined) {
+      counts.requests++
+      // A connection counts once it carries a request that is not a readiness probe.
+      if (!counted.has(req.socket)) {
+        counted.add(req.socket)
+        counts.connections++
+      }
+    }
+    req.resume() // read and drop any request body so the connection can be reused
+    if (!live.current.hang) return serve(res)
+    const go = () => {
+      held.delete(go)
+      serve(res)
+    }
+    held.add(go)
+    res.on('close', () => held.delete(go))
+  })
+  server.keepAliveTimeout = keepAliveTimeoutMs
+  server.headersTimeout = keepAliveTimeoutMs + 1000
+
+  return {
+    server,
+    apply(change) {
+      live = applyChange(live, change)
+      if (!live.current.hang) for (const go of [...held]) go()
+    },
+    behaviour: () => live,
+    counts: () => ({...counts}),
+    drain(timeoutMs) {
+      draining = true
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs)
+        timer.unref()
+        server.close(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+        server.closeIdleConnections()
+      })
+    },
+  }
+}
