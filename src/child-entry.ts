@@ -2,8 +2,8 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 // Parts of a run (proxy, generator, replicas) are child processes started from files of this package.
-// From the compiled package they are .js files; from the sources (tests, bin/dev.js) they are .ts files
-// that need tsx's loader, so the child gets `--import tsx` too.
+// From the compiled package they are .js files in dist/; from the sources (tests, bin/dev.js) they are
+// .ts files in src/ that need tsx's loader, so the child gets `--import tsx` too.
 const here = fileURLToPath(import.meta.url)
 const fromSources = here.endsWith('.ts')
 
@@ -16,4 +16,4 @@ export function childEntry(rel: string): {file: string; execArgv: string[]} {
 }
 
 /** The package's root folder (where package.json, apps/ and scenarios/ are). */
-export const packageRoot = fromSources ? join(dirname(here), '..') : join(dirname(here), '..', '..')
+export const packageRoot = join(dirname(here), '..')

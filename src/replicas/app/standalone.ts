@@ -1,7 +1,7 @@
 // The built-in app as a plain process (for `process` and `docker` replicas of the built-in app).
 //
 // Interface:
-//   Run:  node dist/src/replicas/app/standalone.js   (or childEntry('replicas/app/standalone'))
+//   Run:  node dist/replicas/app/standalone.js   (or childEntry('replicas/app/standalone'))
 //   Environment:
 //     PORT                   port to listen on (required; 0 = any free port)
 //     REPLICA                replica id stamped in `x-lbbench-replica` (default `r1`)

@@ -1,0 +1,32 @@
+import {Args, Command, Flags} from '@oclif/core'
+
+export default class Init extends Command {
+  static override summary = 'Write a commented starter scenario.'
+  static override description = `Writes <name>.yaml (scenario.yaml by default) in the current folder: two replicas behind round-robin, a short load, one replica killed and restarted, two thresholds, and the other options in comments. Its first line points editors that use yaml-language-server at the JSON Schema, so they complete and check the file as you type.
+
+Exit codes: 0 written · 2 the name is not valid or the file exists (use --force).`
+
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init checkout-failover', '<%= config.bin %> init scenarios/smoke --force']
+
+  static override args = {
+    name: Args.string({description: "Scenario name (lowercase words joined by '-'); the file is <name>.yaml.", default: 'scenario'}),
+  }
+
+  static override flags = {
+    force: Flags.boolean({char: 'f', description: 'Overwrite the file if it exists.'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Init)
+    const {writeStarter} = await import('../scenario/write-starter.js')
+    try {
+      const file = await writeStarter(args.name, flags.force)
+      this.log(`wrote ${file}`)
+      this.log(`check it: ${this.config.bin} validate ${file}`)
+      this.log(`run it:   ${this.config.bin} run ${file}`)
+    } catch (error) {
+      const {exitWith} = await import('../exit-with.js')
+      exitWith(this, error)
+    }
+  }
+}

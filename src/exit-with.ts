@@ -1,0 +1,13 @@
+// How a command ends on an error a user can cause: the message on stderr, its exit code, no stack trace.
+// Anything else is a bug and keeps its stack (oclif prints it). Not in src/commands/: oclif takes every
+// file there for a command and warns, with a stack, on each run about one that is not.
+
+import type {Command} from '@oclif/core'
+import {LbbenchError} from './errors.js'
+
+export function exitWith(cmd: Command, err: unknown): never {
+  if (!(err instanceof LbbenchError)) throw err
+  cmd.logToStderr(err.message)
+  // Throws oclif's ExitError, which oclif turns into the exit code without printing anything.
+  return cmd.exit(err.exitCode)
+}

@@ -1,0 +1,18 @@
+// A scenario in one line, for `lbbench validate` and progress headers:
+// `failover: 4 cluster replicas, builtin balancer, round-robin, measured 10s`.
+
+import {formatDuration} from './duration.js'
+import type {Scenario} from './types.js'
+
+export function describeScenario(s: Scenario): string {
+  const replicas = `${s.replicas.count} ${s.replicas.kind} replica${s.replicas.count === 1 ? '' : 's'}`
+  const b = s.balancer
+  const balancer =
+    b.kind === 'none'
+      ? 'no balancer'
+      : b.kind === 'cluster'
+        ? `cluster balancer, ${b.schedulingPolicy === 'rr' ? 'round-robin' : 'OS scheduling'}`
+        : `${b.kind} balancer, ${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
+  const measured = s.load.phases.filter((p) => p.measure).reduce((sum, p) => sum + p.duration, 0)
+  return `${s.name}: ${replicas}, ${balancer}, measured ${formatDuration(measured)}`
+}

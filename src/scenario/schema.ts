@@ -1,0 +1,270 @@
+// The scenario file format (v1) as a zod schema: types, ranges, units and defaults of each field on its
+// own. What depends on several fields (replica ids, fault times against the phases, threshold phases,
+// balancer and replica kinds) is checked afterwards in validate.ts, which also produces the resolved
+// Scenario of types.ts. Every object is strict: an unknown key is a typo until proven otherwise.
+// The JSON Schema for editors (schema/scenario.schema.json) is generated from this file.
+
+import {z} from 'zod'
+import {balancerKinds} from '../balancers/registry.js'
+import {faultActionNames} from '../faults/names.js'
+import {strategyNames} from '../proxy/strategies/names.js'
+import {durationHint, durationPattern, tryParseDuration} from './duration.js'
+import {describeValue, quote} from './issues.js'
+import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
+
+/** Limits that keep a run on one machine; beyond them a number is a typo or a mistake. */
+export const limits = {
+  replicas: 64,
+  connections: 10_000,
+  rate: 1_000_000,
+  retries: 10,
+  workers: 16,
+  generators: 16,
+  durationMs: 24 * 3_600_000,
+  bodyBytes: 100 * 1024 * 1024,
+}
+
+const durationRe = new RegExp(durationPattern)
+
+/** A duration with a unit, as milliseconds. */
+function duration(opts: {positive?: boolean} = {}) {
+  return z
+    .string({error: (iss) => durationProblem(iss.input)})
+    .regex(durationRe, {error: (iss) => durationProblem(iss.input)})
+    .transform((text, ctx) => {
+      const ms = (tryParseDuration(text) as {ms: number}).ms
+      if (opts.positive && ms <= 0) ctx.issues.push({code: 'custom', input: text, message: `must be longer than 0; got ${text}`})
+      if (ms > limits.durationMs) ctx.issues.push({code: 'custom', input: text, message: `must be at most 24h (the limit); got ${text}`})
+      return ms
+    })
+    .meta({description: 'a duration with a unit: 250us, 500ms, 5s, 2m'})
+}
+
+function durationProblem(input: unknown): string {
+  if (input === undefined) return 'is missing; expected a duration like 500ms, 5s, 2m'
+  if (typeof input === 'string' || typeof input === 'number') return (tryParseDuration(input) as {error: string}).error
+  return `expected a duration like 500ms, 5s, 2m; got ${describeValue(input)}`
+}
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max)
+
+/** `20%` or `0.2`, as a fraction. */
+const fraction = z
+  .union([z.number(), z.string().regex(new RegExp(percentPattern), {error: (iss) => `expected a percentage like 20% or a fraction from 0 to 1 like 0.2; got ${quote(String(iss.input))}`})], {
+    error: 'expected a percentage like 20% or a fraction from 0 to 1 like 0.2',
+  })
+  .transform((v, ctx) => {
+    const r = tryParsePercentOrFraction(v)
+    if ('error' in r) {
+      ctx.issues.push({code: 'custom', input: v, message: r.error})
+      return z.NEVER
+    }
+    return r.value
+  })
+
+const size = z
+  .union([z.number(), z.string().regex(new RegExp(sizePattern), {error: (iss) => `expected a size in bytes like 65536, 64KiB or 1MiB; got ${quote(String(iss.input))}`})], {error: 'expected a size in bytes like 65536, 64KiB or 1MiB'})
+  .transform((v, ctx) => {
+    const r = tryParseSize(v)
+    if ('error' in r) {
+      ctx.issues.push({code: 'custom', input: v, message: r.error})
+      return z.NEVER
+    }
+    if (r.bytes > limits.bodyBytes) ctx.issues.push({code: 'custom', input: v, message: `must be at most 100MiB (the limit); got ${v}`})
+    return r.bytes
+  })
+
+/** Environment values and headers: YAML reads `5` or `true` as numbers and booleans; they mean text here. */
+const scalarText = z
+  .union([z.string(), z.number(), z.boolean()], {error: (iss) => `expected a text value, got ${describeValue(iss.input)}`})
+  .transform((v) => String(v))
+
+const urlPath = z.string().regex(/^\/\S*$/, {error: (iss) => `expected a path starting with /, like /health; got ${quote(String(iss.input))}`})
+
+export const latencyDists = ['fixed', 'normal', 'exponential', 'uniform'] as const
+
+const latencyObject = z
+  .strictObject({
+    dist: z.enum(latencyDists),
+    mean: duration().optional(),
+    stddev: duration().optional(),
+    min: duration().optional(),
+    max: duration().optional(),
+  })
+  .superRefine((l, ctx) => {
+    const need = (key: 'mean' | 'stddev' | 'min' | 'max', why: string) => {
+      if (l[key] === undefined) ctx.addIssue({code: 'custom', path: [key], message: `is missing; ${why}`})
+    }
+    if (l.dist === 'fixed' || l.dist === 'exponential') need('mean', `a ${l.dist} latency needs its mean, like 5ms`)
+    if (l.dist === 'normal') {
+      need('mean', 'a normal latency needs mean and stddev, like {dist: normal, mean: 5ms, stddev: 1ms}')
+      need('stddev', 'a normal latency needs mean and stddev, like {dist: normal, mean: 5ms, stddev: 1ms}')
+    }
+    if (l.dist === 'uniform') {
+      need('min', 'a uniform latency needs min and max, like {dist: uniform, min: 1ms, max: 9ms}')
+      need('max', 'a uniform latency needs min and max, like {dist: uniform, min: 1ms, max: 9ms}')
+    }
+    if (l.min !== undefined && l.max !== undefined && l.min > l.max) {
+      ctx.addIssue({code: 'custom', path: ['max'], message: 'must not be less than min'})
+    }
+  })
+
+/** `5ms` or `{dist, mean, stddev, min, max}`. */
+const latency = z.union([duration(), latencyObject], {
+  error: (iss) =>
+    typeof iss.input === 'number'
+      ? `${durationHint} (got the bare number ${iss.input})`
+      : 'expected a duration like 5ms, or a distribution like {dist: normal, mean: 5ms, stddev: 1ms}',
+})
+
+const appBehaviour = z.strictObject({
+  latency: latency.prefault('0ms'),
+  cpu: duration().prefault('0ms').describe('busy work per request'),
+  body: int(0, limits.bodyBytes).default(12).describe('response size in bytes (12 = "Hello World!")'),
+  errorRate: z.number().min(0).max(1).default(0).describe('fraction of requests answered with errorStatus'),
+  errorStatus: int(100, 599).default(500),
+  hang: z.boolean().default(false),
+})
+
+const replicaOverride = z.strictObject({
+  latency: latency.optional(),
+  cpu: duration().optional(),
+  body: int(0, limits.bodyBytes).optional(),
+  errorRate: z.number().min(0).max(1).optional(),
+  weight: int(1, 1000).optional(),
+})
+
+export const replicaId = /^r[1-9]\d*$/
+
+const replicas = z.strictObject({
+  count: int(1, limits.replicas).default(2).describe('replicas are named r1 … rN'),
+  kind: z.enum(['cluster', 'process', 'docker']).default('cluster'),
+  app: appBehaviour.prefault({}).describe("the built-in app's behaviour"),
+  command: z.string().min(1).optional().describe('process: the command; $PORT and $REPLICA are set'),
+  cwd: z.string().min(1).optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {error: 'expected an environment variable name like MY_VAR'}), scalarText).default({}),
+  image: z.string().min(1).optional().describe('docker: an image name'),
+  build: z.string().min(1).optional().describe('docker: a folder with a Dockerfile'),
+  ready: z
+    .strictObject({
+      path: urlPath.optional().describe('HTTP path probed until it answers; default / (a port check for process replicas)'),
+      timeout: duration({positive: true}).prefault('10s'),
+    })
+    .prefault({}),
+  restart: z.enum(['never', 'on-failure']).default('never'),
+  overrides: z
+    .record(z.string().regex(replicaId, {error: (iss) => `expected a replica id like r1, r2 …; got ${quote(String(iss.input))}`}), replicaOverride)
+    .default({}),
+})
+
+export const hashKeyPattern = /^(ip|path|header:[A-Za-z0-9!#$%&'*+.^_`|~-]+)$/
+
+const passiveHealth = z.strictObject({
+  maxFails: int(0, 1000).default(1),
+  failTimeout: duration({positive: true}).prefault('10s'),
+  statuses: z.array(int(100, 599)).default([]),
+})
+
+const activeHealth = z.strictObject({
+  path: urlPath.default('/'),
+  interval: duration({positive: true}).prefault('1s'),
+  timeout: duration({positive: true}).prefault('500ms'),
+  rise: int(1, 100).default(2),
+  fall: int(1, 100).default(3),
+})
+
+const balancer = z.strictObject({
+  kind: z.enum(Object.keys(balancerKinds) as [string, ...string[]]).default('builtin'),
+  strategy: z.enum(strategyNames).default('round-robin'),
+  hashKey: z
+    .string()
+    .regex(hashKeyPattern, {error: (iss) => `expected ip, path or header:NAME; got ${quote(String(iss.input))}`})
+    .optional(),
+  retries: int(0, limits.retries).default(1).describe('tries on other backends after a connect error, reset or timeout'),
+  retryNonIdempotent: z.boolean().default(false),
+  retryBudget: fraction.optional().describe('share of requests that may be retries, like 20%'),
+  retryBodyLimit: size.prefault('64KiB'),
+  timeout: duration({positive: true}).prefault('2s').describe('per try'),
+  health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
+  engine: z.enum(['http-proxy', 'undici']).default('http-proxy'),
+  workers: int(1, limits.workers).default(1),
+  schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
+})
+
+const connections = int(1, limits.connections)
+const rate = z.number().positive().max(limits.rate)
+
+export const phaseNamePattern = /^[a-z0-9][a-z0-9_-]*$/
+
+const phase = z.strictObject({
+  name: z.string().regex(phaseNamePattern, {
+    error: (iss) => `expected a phase name of lowercase letters, digits, '-' or '_', like steady; got ${quote(String(iss.input))}`,
+  }),
+  duration: duration({positive: true}),
+  measure: z.boolean().default(true),
+  connections: connections.optional(),
+  rate: rate.optional(),
+})
+
+export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+const request = z.strictObject({
+  method: z.enum(httpMethods).default('GET'),
+  path: urlPath.default('/'),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, {error: 'expected a header name like content-type'}), scalarText).default({}),
+  body: z.string().optional(),
+  weight: int(1, 1000).default(1),
+})
+
+const load = z.strictObject({
+  connections: connections.default(10),
+  rate: rate.optional().describe('total requests per second; absent = as fast as the connections go'),
+  timeout: duration({positive: true}).prefault('2s').describe('per request'),
+  phases: z
+    .array(phase)
+    .min(1)
+    .prefault([
+      {name: 'warmup', duration: '1s', measure: false},
+      {name: 'steady', duration: '5s'},
+    ]),
+  requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
+  generators: int(1, limits.generators).default(1),
+})
+
+const fault = z.strictObject({
+  at: duration().describe('offset on the load clock: 0 is the start of the first measured phase'),
+  action: z.enum(faultActionNames),
+  target: z
+    .union([z.string(), z.array(z.string()).min(1)], {error: 'expected a replica id like r2, a list like [r1, r3], or random'})
+    .optional(),
+  for: duration({positive: true}).optional(),
+  latency: duration().optional(),
+  status: int(100, 599).optional(),
+  rate: fraction.optional(),
+  command: z.string().min(1).optional(),
+})
+
+export const scenarioNamePattern = /^[a-z0-9]+(-[a-z0-9]+)*$/
+
+export const scenarioFileSchema = z
+  .strictObject({
+    name: z
+      .string({error: (iss) => (iss.input === undefined ? "is missing; every scenario has a name: lowercase words joined by '-', like my-scenario" : undefined)})
+      .max(64)
+      .regex(scenarioNamePattern, {error: (iss) => `expected lowercase words joined by '-', like my-scenario; got ${quote(String(iss.input))}`})
+      .describe("lowercase words joined by '-'"),
+    description: z.string().optional(),
+    seed: int(0, 2 ** 32 - 1).default(1).describe('seeds every random choice'),
+    replicas: replicas.prefault({}),
+    balancer: balancer.prefault({}),
+    load: load.prefault({}),
+    faults: z.array(fault).default([]),
+    thresholds: z
+      .array(z.string({error: 'expected a threshold like "latency.p99 < 50ms" (one line of text)'}))
+      .default([])
+      .describe('metric[phase] op value; any false one fails the run (exit 1)'),
+    abortOnFail: z.boolean().default(false),
+  })
+  .describe('An lbbench scenario (format v1)')
+
+export type ScenarioFile = z.output<typeof scenarioFileSchema>

@@ -1,0 +1,276 @@
+import {describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {ScenarioError} from '../../src/errors.js'
+import {formatDuration, parseDuration, tryParseDuration} from '../../src/scenario/duration.js'
+import {parseScenarioText} from '../../src/scenario/load.js'
+import {tryParsePercentOrFraction, tryParseSize} from '../../src/scenario/quantities.js'
+import {parseThreshold} from '../../src/scenario/threshold.js'
+import type {Scenario} from '../../src/scenario/types.js'
+
+const parse = (text: string): Scenario => parseScenarioText(text, 's.yaml').scenario
+
+function messageOf(text: string): string {
+  try {
+    parseScenarioText(text, 's.yaml')
+  } catch (e) {
+    assert.ok(e instanceof ScenarioError, `expected a ScenarioError, got ${String(e)}`)
+    return e.message
+  }
+  assert.fail('the scenario was accepted')
+}
+
+describe('bad scenarios give exact messages', () => {
+  const cases: Array<[string, string]> = [
+    ['', 's.yaml:1:1 the file is empty; a scenario needs at least a name, like "name: my-scenario"'],
+    ['seed: 3\n', "s.yaml:1:1 name: is missing; every scenario has a name: lowercase words joined by '-', like my-scenario"],
+    ['name: Hello World\n', `s.yaml:1:7 name: expected lowercase words joined by '-', like my-scenario; got "Hello World"`],
+    ['- a\n', 's.yaml:1:1 expected a mapping (key: value), got a list'],
+    ['name: a\nname: b\n', 's.yaml:2:1 name: duplicate key; each key may appear only once in a mapping'],
+    ['name: a\nload:\n\tconnections: 5\n', 's.yaml:3:1 YAML syntax: tabs are not allowed for indentation; use spaces'],
+    ['name: a\nbalancer: *x\n', 's.yaml:2:11 balancer: alias *x refers to no anchor &x before it'],
+    [
+      'name: a\nlaod: {}\n',
+      's.yaml:2:1 laod: unknown key (did you mean load?); expected one of name, description, seed, replicas, balancer, load, faults, thresholds, abortOnFail',
+    ],
+    ['name: a\nreplicas: {count: 0}\n', 's.yaml:2:19 replicas.count: must be at least 1; got 0'],
+    ['name: a\nreplicas: {count: 65}\n', 's.yaml:2:19 replicas.count: must be at most 64; got 65'],
+    ['name: a\nreplicas: {count: two}\n', 's.yaml:2:19 replicas.count: expected a number, got the text "two"'],
+    ['name: a\nload: {connections: 10001}\n', 's.yaml:2:21 load.connections: must be at most 10000; got 10001'],
+    ['name: a\nload: {timeout: 5}\n', 's.yaml:2:17 load.timeout: durations carry a unit: 500ms, 5s, 2m (got the bare number 5)'],
+    ['name: a\nload: {timeout: 5sec}\n', 's.yaml:2:17 load.timeout: expected a duration like 500ms, 5s, 2m, 250us; got "5sec"'],
+    [
+      'name: a\nload:\n  phases:\n    - {name: s, duration: 1s}\n    - {name: s, duration: 1s}\n',
+      's.yaml:5:14 load.phases.1.name: duplicate phase name "s" (load.phases.0 has it too)',
+    ],
+    [
+      'name: a\nbalancer: {strategy: round-robbin}\n',
+      's.yaml:2:22 balancer.strategy: expected one of round-robin, weighted-round-robin, least-connections, random, p2c, peak-ewma, ip-hash, consistent-hash, maglev; got "round-robbin" (did you mean round-robin?)',
+    ],
+    ['name: a\nbalancer: {strategy: maglev}\n', 's.yaml:2:11 balancer.hashKey: is missing; strategy maglev chooses by a key: ip, path or header:NAME'],
+    [
+      'name: a\nreplicas: {kind: process}\nbalancer: {kind: cluster}\n',
+      "s.yaml:2:11 replicas.command: is missing; process replicas run a command, like \"node app.js\" ($PORT and $REPLICA are set)\ns.yaml:3:18 balancer.kind: the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not process",
+    ],
+    ['name: a\nreplicas:\n  overrides: {r3: {weight: 2}}\n', 's.yaml:3:15 replicas.overrides.r3: replica r3 does not exist: replicas.count is 2 (r1, r2)'],
+    ['name: a\nfaults:\n  - {at: 1s, action: kill, target: r3}\n', 's.yaml:3:36 faults.0.target: replica r3 does not exist: replicas.count is 2 (r1, r2)'],
+    [
+      'name: a\nfaults:\n  - {at: 5s, action: kill, target: r1}\n',
+      "s.yaml:3:10 faults.0.at: 5s is not before the end of the measured load at 5s (the measured phases' total)",
+    ],
+    [
+      'name: a\nfaults:\n  - {at: 4s, action: pause, target: r1, for: 2s}\n',
+      's.yaml:3:46 faults.0.for: the fault would end at 6s (at + for), after the measured load ends at 5s',
+    ],
+    ['name: a\nfaults:\n  - {at: 1s, action: slow, target: r1}\n', 's.yaml:3:5 faults.0.latency: is missing; a slow fault needs the latency to add, like latency: 200ms'],
+    ['name: a\nfaults:\n  - {at: 1s, action: exec, command: ls, target: r1}\n', 's.yaml:3:41 faults.0.target: does not apply to exec; exec takes at, action, command'],
+    ['name: a\nthresholds:\n  - latency.p99 < 50\n', 's.yaml:3:19 thresholds.0: latency.p99 is a time: its value carries a unit, like 50ms, 500us or 2s; got "50"'],
+    [
+      'name: a\nthresholds:\n  - "latency.p99[stedy] < 5ms"\n',
+      's.yaml:3:17 thresholds.0: no phase is named "stedy" (did you mean steady?); the phases are warmup, steady',
+    ],
+    ['name: a\nthresholds:\n  - failover.failed = 0\n', 's.yaml:3:21 thresholds.0: use == to compare for equality'],
+    ['name: a\nthresholds:\n  - backend.r5.share > 10%\n', 's.yaml:3:5 thresholds.0: replica r5 does not exist: replicas.count is 2 (r1, r2)'],
+    [
+      'name: a\nreplicas:\n  app: {latency: {dist: normal, mean: 5ms}}\n',
+      's.yaml:3:18 replicas.app.latency.stddev: is missing; a normal latency needs mean and stddev, like {dist: normal, mean: 5ms, stddev: 1ms}',
+    ],
+    ['name: a\nbalancer: {retryBudget: 120%}\n', 's.yaml:2:25 balancer.retryBudget: expected a percentage like 20% or a fraction from 0 to 1 like 0.2; got "120%"'],
+  ]
+  for (const [text, message] of cases) {
+    test(JSON.stringify(text).slice(0, 70), () => assert.equal(messageOf(text), message))
+  }
+  test('the table has at least 20 cases', () => assert.ok(cases.length >= 20))
+
+  test('the threshold column points at the unknown metric inside the expression', () => {
+    const msg = messageOf('name: a\nthresholds:\n  - errors.rate < 1%\n  - "  latency.p100 < 5ms"\n')
+    assert.match(msg, /^s\.yaml:4:8 thresholds\.1: unknown metric "latency\.p100"; known metrics: latency\.pNN/)
+  })
+
+  test('every problem of a file is reported, in file order', () => {
+    const msg = messageOf('name: A\nload: {connections: 0, timeout: 1}\n')
+    assert.deepEqual(
+      msg.split('\n').map((l) => l.split(' ')[0]),
+      ['s.yaml:1:7', 's.yaml:2:21', 's.yaml:2:33'],
+    )
+  })
+})
+
+describe('defaults', () => {
+  test('a file with only a name resolves to the full default scenario', () => {
+    assert.deepEqual(parse('name: minimal\n'), {
+      name: 'minimal',
+      seed: 1,
+      replicas: {
+        count: 2,
+        kind: 'cluster',
+        app: {latency: {dist: 'fixed', mean: 0}, cpu: 0, body: 12, errorRate: 0, errorStatus: 500, hang: false},
+        env: {},
+        ready: {path: '/', timeout: 10_000},
+        restart: 'never',
+        overrides: {},
+      },
+      balancer: {
+        kind: 'builtin',
+        strategy: 'round-robin',
+        retries: 1,
+        retryNonIdempotent: false,
+        retryBodyLimit: 65_536,
+        timeout: 2000,
+        health: {passive: {maxFails: 1, failTimeout: 10_000, statuses: []}},
+        engine: 'http-proxy',
+        workers: 1,
+        schedulingPolicy: 'rr',
+      },
+      load: {
+        connections: 10,
+        timeout: 2000,
+        phases: [
+          {name: 'warmup', duration: 1000, measure: false, connections: 10},
+          {name: 'steady', duration: 5000, measure: true, connections: 10},
+        ],
+        requests: [{method: 'GET', path: '/', headers: {}, weight: 1}],
+        generators: 1,
+      },
+      faults: [],
+      thresholds: [],
+      abortOnFail: false,
+    })
+  })
+
+  test('phases fall back to the load connections and rate; process replicas get a port check', () => {
+    const s = parse(`name: a
+replicas: {kind: process, command: "node app.js", env: {N: 5}}
+load:
+  connections: 7
+  rate: 100
+  phases: [{name: one, duration: 2s}, {name: two, duration: 1m, connections: 3, rate: 50}]
+`)
+    assert.deepEqual(s.load.phases, [
+      {name: 'one', duration: 2000, measure: true, connections: 7, rate: 100},
+      {name: 'two', duration: 60_000, measure: true, connections: 3, rate: 50},
+    ])
+    assert.deepEqual(s.replicas.ready, {timeout: 10_000})
+    assert.deepEqual(s.replicas.env, {N: '5'})
+  })
+
+  test('health: an explicit section says all there is; no section means passive for builtin only', () => {
+    assert.deepEqual(parse('name: a\nbalancer: {health: {}}\n').balancer.health, {})
+    assert.deepEqual(parse('name: a\nbalancer: {kind: haproxy}\n').balancer.health, {})
+    assert.deepEqual(parse('name: a\nbalancer: {health: {active: {}}}\n').balancer.health, {
+      active: {path: '/', interval: 1000, timeout: 500, rise: 2, fall: 3},
+    })
+  })
+
+  test('latency forms, sizes and percentages', () => {
+    const s = parse(`name: a
+replicas:
+  app: {latency: {dist: uniform, min: 1ms, max: 9ms}}
+  overrides: {r2: {latency: 250us, weight: 3}}
+balancer: {retryBudget: 20%, retryBodyLimit: 1MiB, strategy: ip-hash}
+`)
+    assert.deepEqual(s.replicas.app.latency, {dist: 'uniform', mean: 5, min: 1, max: 9})
+    assert.deepEqual(s.replicas.overrides, {r2: {latency: {dist: 'fixed', mean: 0.25}, weight: 3}})
+    assert.equal(s.balancer.retryBudget, 0.2)
+    assert.equal(s.balancer.retryBodyLimit, 1_048_576)
+    assert.equal(s.balancer.hashKey, 'ip', 'ip-hash hashes the client address unless told otherwise')
+  })
+})
+
+describe('durations', () => {
+  const good: Array<[string, number]> = [
+    ['500ms', 500],
+    ['5s', 5000],
+    ['2m', 120_000],
+    ['1.5s', 1500],
+    ['250us', 0.25],
+    ['250µs', 0.25],
+    ['1.1s', 1100],
+    ['.5s', 500],
+    ['0ms', 0],
+  ]
+  for (const [text, ms] of good) test(`${text} = ${ms} ms`, () => assert.equal(parseDuration(text), ms))
+  test('a bare number is an error that says durations carry a unit', () => {
+    assert.deepEqual(tryParseDuration(5), {error: 'durations carry a unit: 500ms, 5s, 2m (got the bare number 5)'})
+    assert.deepEqual(tryParseDuration('5'), {error: 'durations carry a unit: 500ms, 5s, 2m (got the bare number 5)'})
+    assert.throws(() => parseDuration('5 s'), /expected a duration like 500ms/)
+    assert.throws(() => parseDuration('-1s'), /expected a duration/)
+  })
+  test('formatDuration', () => {
+    assert.deepEqual([500, 5000, 1500, 120_000, 0.25, 90_000].map(formatDuration), ['500ms', '5s', '1.5s', '2m', '250us', '90s'])
+  })
+  test('percentages and sizes', () => {
+    assert.deepEqual(tryParsePercentOrFraction('0.5%'), {value: 0.005})
+    assert.deepEqual(tryParsePercentOrFraction(0.2), {value: 0.2})
+    assert.ok('error' in tryParsePercentOrFraction('2'))
+    assert.deepEqual(tryParseSize('64KiB'), {bytes: 65_536})
+    assert.deepEqual(tryParseSize(100), {bytes: 100})
+    assert.ok('error' in tryParseSize('64 parsecs'))
+  })
+})
+
+describe('thresholds', () => {
+  const cases: Array<[string, object]> = [
+    ['latency.p99 < 50ms', {metric: 'latency.p99', op: '<', value: 50_000}],
+    ['latency.p50 <= 800us', {metric: 'latency.p50', op: '<=', value: 800}],
+    ['latency.p999 < 1.5s', {metric: 'latency.p999', op: '<', value: 1_500_000}],
+    ['latency.max < 250µs', {metric: 'latency.max', op: '<', value: 250}],
+    ['errors.rate < 0.5%', {metric: 'errors.rate', op: '<', value: 0.005}],
+    ['errors.rate < 0.005', {metric: 'errors.rate', op: '<', value: 0.005}],
+    ['failover.ttd < 2s', {metric: 'failover.ttd', op: '<', value: 2000}],
+    ['failover.failed == 0', {metric: 'failover.failed', op: '==', value: 0}],
+    ['throughput.rps >= 1000', {metric: 'throughput.rps', op: '>=', value: 1000}],
+    ['fairness.jain > 0.9', {metric: 'fairness.jain', op: '>', value: 0.9}],
+    ['backend.r2.share != 0', {metric: 'backend.r2.share', op: '!=', value: 0}],
+    ['latency.p99[steady]<20ms', {metric: 'latency.p99', op: '<', value: 20_000, phase: 'steady'}],
+  ]
+  for (const [expr, want] of cases) {
+    test(expr, () => {
+      const r = parseThreshold(expr)
+      assert.ok('spec' in r, JSON.stringify(r))
+      assert.deepEqual(r.spec, {expr, ...want})
+    })
+  }
+  test('errors point into the expression', () => {
+    assert.deepEqual(parseThreshold('latency.p99 < fast'), {
+      error: 'latency.p99 is a time: its value carries a unit, like 50ms, 500us or 2s; got "fast"',
+      offset: 14,
+    })
+    assert.equal((parseThreshold('throughput.rps > 1k') as {error: string}).error, 'throughput.rps is a plain number; got "1k"')
+    assert.equal((parseThreshold('errors.rate <') as {error: string}).error, 'a value is missing after "<", like "latency.p99 < 50ms" or "errors.rate[steady] < 1%"')
+  })
+})
+
+describe('fault targets', () => {
+  const faults = (list: string) => parse(`name: a\nreplicas: {count: 3}\nfaults:\n${list}`).faults
+  test('one id, a list, or random', () => {
+    const f = faults('  - {at: 0s, action: kill, target: r2}\n  - {at: 1s, action: pause, target: [r1, r3], for: 1s}\n  - {at: 2s, action: terminate, target: random}\n')
+    assert.deepEqual(
+      f.map((x) => x.target),
+      [['r2'], ['r1', 'r3'], 'random'],
+    )
+    assert.deepEqual(
+      f.map((x) => x.line),
+      [4, 5, 6],
+    )
+  })
+  test('fail defaults to status 503 for every request; exec has no target', () => {
+    const [fail, exec] = faults('  - {at: 1s, action: fail, target: r1}\n  - {at: 2s, action: exec, command: "echo hi"}\n')
+    assert.deepEqual(fail, {at: 1000, action: 'fail', target: ['r1'], status: 503, rate: 1, line: 4})
+    assert.deepEqual(exec, {at: 2000, action: 'exec', command: 'echo hi', line: 5})
+  })
+  test('random in a list and a repeated id are errors', () => {
+    assert.match(messageOf('name: a\nfaults: [{at: 1s, action: kill, target: [r1, random]}]\n'), /faults\.0\.target\.1: random picks one replica by itself/)
+    assert.match(messageOf('name: a\nfaults: [{at: 1s, action: kill, target: [r1, r1]}]\n'), /faults\.0\.target\.1: r1 is listed twice/)
+  })
+})
+
+describe('hash', () => {
+  test('comments, key order and spelled-out defaults do not change it; a value does', () => {
+    const a = parseScenarioText('name: a\nload: {connections: 10, timeout: 2s}\n', 'a.yaml').hash
+    const b = parseScenarioText('# comment\n\n\nload: {timeout: 2000ms}\nname: a\n', 'b.yaml').hash
+    const c = parseScenarioText('name: a\nload: {connections: 11}\n', 'c.yaml').hash
+    assert.match(a, /^[0-9a-f]{64}$/)
+    assert.equal(a, b)
+    assert.notEqual(a, c)
+  })
+})
