@@ -9,13 +9,26 @@ export interface GeneratorConfig {
   requests: RequestSpec[]
   timeout: Ms
   seed: number
+  /**
+   * How a phase with a `rate` times latency. intended-send (the default): requests follow a schedule
+   * and latency runs from when a request was due, so a stall shows in the tail (wrk2). actual-send:
+   * autocannon's own rate limit (a burst at the start of each second), timed from the actual write.
+   * Phases without a rate are always timed from the actual send (closed loop).
+   */
+  timing?: Timing
 }
+
+export type Timing = 'intended-send' | 'actual-send'
 
 export type ToGenerator = {type: 'start'; config: GeneratorConfig} | {type: 'stop'}
 
 /** Counts of one second (or the part of it that belongs to one phase). */
 export interface Sample {
-  /** Second index on the load clock: covers [second * 1000, second * 1000 + 1000) ms from t = 0. */
+  /**
+   * Second index on the load clock: covers [second * 1000, second * 1000 + 1000) ms from t = 0. Warm-ups
+   * before the first measured phase have negative seconds (t = 0 is known from the phase durations).
+   * A second that straddles two phases gives one sample per phase.
+   */
   second: number
   phase: string
   measure: boolean
@@ -25,16 +38,28 @@ export interface Sample {
   /** Responses by status code. */
   status: Record<string, number>
   errors: {connect: number; reset: number; timeout: number}
+  /**
+   * Requests written on a connection the server closed without answering them (autocannon resends
+   * them silently; they are failures the client saw as a delay, or as a loss without retries).
+   */
+  lost?: number
+  /**
+   * Requests still in flight when the phase (or the generator) stopped: sent, but neither answered nor
+   * failed. Not failures; the summary leaves them out of `sent`.
+   */
+  cutOff?: number
   /** Per backend (from x-lbbench-backend): responses, non-2xx, and a latency histogram. */
   perBackend: Record<string, {completed: number; non2xx: number; histogram: string}>
   /** HDR histogram of all response latencies in µs, compressed base64 (hdr-histogram-js). */
   histogram: string
+  /** Intended-send timing only: the same responses timed from the actual write (for comparison). */
+  uncorrectedHistogram?: string
 }
 
 export type FromGenerator =
   | {type: 'ready'}
   /** A phase started; the first measured phase's start is t = 0 of the load clock. */
-  | {type: 'phase-start'; phase: string; measure: boolean; epochMs: number}
+  | {type: 'phase-start'; phase: string; measure: boolean; epochMs: number; timing?: Timing}
   | {type: 'phase-end'; phase: string; epochMs: number}
   | {type: 'sample'; sample: Sample}
   /** Its own CPU use, so a saturated generator can be told apart from a slow system. */

@@ -1,0 +1,166 @@
+// Failover analysis (lb-algorithms.md §6), from what the run recorded: the faults applied, the timeline,
+// the per-second series and, where the balancer gives them, its attempts per backend in 100 ms buckets.
+// Pure: every input is on the load clock (ms from t = 0).
+
+import type {FailoverReport, SeriesPoint, TimelineEvent} from '../report/model.js'
+
+/** Actions that make a backend bad; the others (restart, resume, heal, exec) end or accompany one. */
+const BREAKING = new Set(['kill', 'terminate', 'pause', 'hang', 'fail', 'slow'])
+/** What ends each breaking action early, besides its own `for`. */
+const ENDED_BY: Record<string, string[]> = {
+  kill: ['replica-ready'],
+  terminate: ['replica-ready'],
+  pause: ['resume'],
+  hang: ['heal'],
+  fail: ['heal'],
+  slow: ['heal'],
+}
+
+export interface AppliedFault {
+  action: string
+  target: string
+  atMs: number
+  /** Its `for`, when it has one. */
+  forMs?: number
+}
+
+export interface FaultWindow extends AppliedFault {
+  /** When the backend was good again (t1), or undefined when it never was during the run. */
+  endMs?: number
+}
+
+export interface AttemptPoint {
+  tMs: number
+  attempts: Record<string, number>
+  failed: Record<string, number>
+}
+
+/** The window [t0, t1) of every breaking fault, ended by its `for` or by the event that undoes it. */
+export function faultWindows(applied: AppliedFault[], timeline: TimelineEvent[]): FaultWindow[] {
+  return applied
+    .filter((f) => BREAKING.has(f.action))
+    .map((f) => {
+      const enders = ENDED_BY[f.action]
+      const ender = timeline.find(
+        (e) =>
+          e.target === f.target &&
+          e.atMs > f.atMs &&
+          (enders.includes(e.kind) || (e.kind === 'fault' && enders.some((a) => e.detail.startsWith(a)))),
+      )
+      const ends = [f.forMs === undefined ? undefined : f.atMs + f.forMs, ender?.atMs].filter(
+        (x): x is number => x !== undefined,
+      )
+      return {...f, endMs: ends.length ? Math.min(...ends) : undefined}
+    })
+}
+
+export interface FailoverInput {
+  windows: FaultWindow[]
+  series: SeriesPoint[]
+  timeline: TimelineEvent[]
+  /** Weight of each backend, for its fair share. */
+  weights: Record<string, number>
+  attempts?: AttemptPoint[]
+  /** End of the measured load (ms). */
+  endMs: number
+}
+
+const BUCKET_MS = 100
+// A backend counts as detected once no request has gone to it for this long before the window ends.
+const QUIET_MS = 500
+
+export function analyseFailover(input: FailoverInput): FailoverReport[] {
+  const baseline = baselineP99(input.series, Math.min(...input.windows.map((w) => w.atMs), input.endMs))
+  return input.windows.map((w) => {
+    const end = w.endMs ?? input.endMs
+    const ttdMs = timeToDetect(w, end, input)
+    const flip = input.timeline.find((e) => e.kind === 'backend-down' && e.target === w.target && e.atMs >= w.atMs && e.atMs < end)
+    const failed = sumSeries(input.series, w.atMs, end, (p) => p.failed)
+    const failedAttempts = input.attempts
+      ? input.attempts.filter((a) => a.tMs + BUCKET_MS > w.atMs && a.tMs < end).reduce((n, a) => n + sum(a.failed), 0)
+      : 0
+    return {
+      fault: w.action,
+      target: w.target,
+      atMs: w.atMs,
+      ttdMs,
+      ttdBalancerMs: flip ? flip.atMs - w.atMs : null,
+      failed,
+      hidden: Math.max(0, failedAttempts - failed),
+      ttrMs: w.endMs === undefined ? null : timeToReintegrate(w.target, w.endMs, input),
+      addedP99Us: addedP99(input.series, w.atMs, ttdMs === null ? end : w.atMs + Math.max(ttdMs, 1000), baseline),
+      steadyMs: timeToSteady(input.series, w.atMs, baseline),
+    }
+  })
+}
+
+/** From the fault until the last request routed to the bad backend; null when requests never stopped. */
+function timeToDetect(w: FaultWindow, end: number, input: FailoverInput): number | null {
+  if (input.attempts) {
+    let last: number | undefined
+    for (const a of input.attempts) {
+      if (a.tMs + BUCKET_MS <= w.atMs || a.tMs >= end) continue
+      if ((a.attempts[w.target] ?? 0) > 0) last = a.tMs + BUCKET_MS
+    }
+    if (last === undefined) return 0
+    return end - last < QUIET_MS ? null : Math.max(0, last - w.atMs)
+  }
+  // Without the balancer's attempts, responses per second are all there is: 1 s resolution.
+  let last: number | undefined
+  for (const p of input.series) {
+    if (p.tMs + 1000 <= w.atMs || p.tMs >= end) continue
+    if ((p.perBackend[w.target] ?? 0) > 0) last = Math.min(p.tMs + 1000, end)
+  }
+  if (last === undefined) return 0
+  return end - last < QUIET_MS ? null : Math.max(0, last - w.atMs)
+}
+
+/** From t1 to the end of the first whole second in which the backend got ≥ 90% of its fair share. */
+function timeToReintegrate(target: string, t1: number, input: FailoverInput): number | null {
+  const totalWeight = sum(input.weights)
+  const share = (input.weights[target] ?? 1) / (totalWeight || 1)
+  for (const p of input.series) {
+    if (p.tMs < t1) continue
+    const all = sum(p.perBackend)
+    if (all > 0 && (p.perBackend[target] ?? 0) >= 0.9 * share * all) return p.tMs + 1000 - t1
+  }
+  return null
+}
+
+/** Median p99 of the seconds before the first fault: what "normal" looked like. */
+function baselineP99(series: SeriesPoint[], before: number): number | undefined {
+  const values = series
+    .filter((p) => p.tMs + 1000 <= before && p.completed > 0)
+    .map((p) => p.latencyUs.p99)
+    .sort((a, b) => a - b)
+  return values.length ? values[Math.floor((values.length - 1) / 2)] : undefined
+}
+
+function addedP99(series: SeriesPoint[], from: number, to: number, baseline: number | undefined): number | null {
+  if (baseline === undefined) return null
+  const inWindow = series.filter((p) => p.tMs + 1000 > from && p.tMs < to && p.completed > 0)
+  if (!inWindow.length) return null
+  return Math.max(0, Math.max(...inWindow.map((p) => p.latencyUs.p99)) - baseline)
+}
+
+/** From the fault to the start of the first 5 s in a row with p99 within 10% of the baseline. */
+function timeToSteady(series: SeriesPoint[], from: number, baseline: number | undefined): number | null {
+  if (baseline === undefined) return null
+  const after = series.filter((p) => p.tMs >= Math.floor(from / 1000) * 1000)
+  for (let i = 0; i + 5 <= after.length; i++) {
+    if (after.slice(i, i + 5).every((p) => p.completed > 0 && p.latencyUs.p99 <= baseline * 1.1)) {
+      return Math.max(0, after[i].tMs - from)
+    }
+  }
+  return null
+}
+
+function sumSeries(series: SeriesPoint[], from: number, to: number, f: (p: SeriesPoint) => number): number {
+  return series.filter((p) => p.tMs + 1000 > from && p.tMs < to).reduce((n, p) => n + f(p), 0)
+}
+
+function sum(r: Record<string, number>): number {
+  let n = 0
+  for (const k in r) n += r[k]
+  return n
+}

@@ -1,0 +1,104 @@
+// The per-second view: one point per second of the load clock. Failures are counted in the second they
+// happened (connect, reset, timeout, lost, non-2xx), so an outage shows as a dip in completed and a rise
+// in failed, never as a quiet gap.
+
+import type {Sample} from '../load/messages.js'
+import type {ErrorCounts, SeriesPoint} from '../report/model.js'
+import {mergeEncoded, percentileUs} from './histogram.js'
+
+export interface SeriesInputs {
+  /** Epoch ms of t = 0; needed to place the proxy's inflight samples and the backends-up changes. */
+  t0EpochMs?: number
+  /** The built-in proxy's in-flight requests per backend, `[epochMs, {r1: n, …}]`, averaged per second. */
+  inflight?: Array<[number, Record<string, number>]>
+  /** Changes of how many backends the balancer had up, `[epochMs, count]`, in time order. */
+  backendsUp?: Array<[number, number]>
+  /** Samples of unmeasured phases too (warm-ups have negative seconds). Default: measured only. */
+  includeUnmeasured?: boolean
+}
+
+const isOk = (code: string): boolean => Number(code) >= 200 && Number(code) < 300
+
+/** One point per second, in time order. A second split between two phases is one point, named after
+ *  the phase that sent more of its requests. */
+export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): SeriesPoint[] {
+  const bySecond = new Map<number, Sample[]>()
+  for (const s of samples) {
+    if (!s.measure && !inputs.includeUnmeasured) continue
+    const list = bySecond.get(s.second)
+    if (list) list.push(s)
+    else bySecond.set(s.second, [s])
+  }
+  const seconds = [...bySecond.keys()].sort((a, b) => a - b)
+  return seconds.map((second) => {
+    const parts = bySecond.get(second)!
+    const errors: ErrorCounts = {connect: 0, reset: 0, timeout: 0, non2xx: 0, lost: 0}
+    const perBackend: Record<string, number> = {}
+    let sent = 0
+    let completed = 0
+    let phase = parts[0].phase
+    let phaseSent = -1
+    for (const s of parts) {
+      sent += s.sent - (s.cutOff ?? 0)
+      completed += s.completed
+      errors.connect += s.errors.connect
+      errors.reset += s.errors.reset
+      errors.timeout += s.errors.timeout
+      errors.lost += s.lost ?? 0
+      for (const [code, n] of Object.entries(s.status)) if (!isOk(code)) errors.non2xx += n
+      for (const [id, b] of Object.entries(s.perBackend)) perBackend[id] = (perBackend[id] ?? 0) + b.completed
+      if (s.sent > phaseSent) {
+        phase = s.phase
+        phaseSent = s.sent
+      }
+    }
+    const h = mergeEncoded(parts.map((s) => s.histogram))
+    const point: SeriesPoint = {
+      tMs: second * 1000,
+      phase,
+      sent,
+      completed,
+      failed: errors.connect + errors.reset + errors.timeout + errors.lost + errors.non2xx,
+      errors,
+      latencyUs: {p50: percentileUs(h, 50), p99: percentileUs(h, 99)},
+      perBackend,
+    }
+    if (inputs.t0EpochMs !== undefined) {
+      const from = inputs.t0EpochMs + second * 1000
+      if (inputs.inflight) point.inflight = averageInflight(inputs.inflight, from, from + 1000)
+      if (inputs.backendsUp) {
+        const up = fewestUp(inputs.backendsUp, from, from + 1000)
+        if (up !== undefined) point.backendsUp = up
+      }
+    }
+    return point
+  })
+}
+
+/** The mean of each backend's in-flight count over the samples taken in [from, to); rounded to 0.01. */
+export function averageInflight(samples: Array<[number, Record<string, number>]>, from: number, to: number): Record<string, number> {
+  const sums: Record<string, number> = {}
+  let n = 0
+  for (const [at, counts] of samples) {
+    if (at < from || at >= to) continue
+    n++
+    for (const [id, c] of Object.entries(counts)) sums[id] = (sums[id] ?? 0) + c
+  }
+  const out: Record<string, number> = {}
+  for (const [id, sum] of Object.entries(sums)) out[id] = Math.round((sum / n) * 100) / 100
+  return out
+}
+
+/** The fewest backends up at any moment of [from, to) (a backend down for part of a second counts as
+ *  down), or undefined before the first change. */
+export function fewestUp(changes: Array<[number, number]>, from: number, to: number): number | undefined {
+  let inForce: number | undefined
+  let fewest: number | undefined
+  for (const [at, count] of changes) {
+    if (at <= from) inForce = count
+    else if (at < to) fewest = Math.min(fewest ?? count, count)
+    else break
+  }
+  if (inForce !== undefined) fewest = Math.min(fewest ?? inForce, inForce)
+  return fewest
+}
