@@ -2,7 +2,7 @@
 
 import type {Balancer} from '../balancers/balancer.js'
 import type {ReplicaSet} from '../replicas/replica-set.js'
-import type {AppBehaviour, FaultSpec, Scenario} from '../scenario/types.js'
+import type {FaultSpec, Scenario} from '../scenario/types.js'
 
 export interface FaultContext {
   scenario: Scenario
@@ -12,8 +12,6 @@ export interface FaultContext {
   event: (kind: string, detail: string, target?: string) => void
   /** Runs `fn` after `ms`, unless the run has ended by then (for `for:`). */
   later: (ms: number, fn: () => Promise<void>) => void
-  /** The behaviour a replica was configured with (the scenario's app plus its overrides). */
-  behaviourOf: (id: string) => AppBehaviour
   /** Folder of the scenario file: `exec` commands run there. */
   scenarioDir: string
 }

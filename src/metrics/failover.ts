@@ -99,7 +99,8 @@ function timeToDetect(w: FaultWindow, end: number, input: FailoverInput): number
   if (input.attempts) {
     let last: number | undefined
     for (const a of input.attempts) {
-      if (a.tMs + BUCKET_MS <= w.atMs || a.tMs >= end) continue
+      // A bucket that reaches past t1 may hold requests sent after the backend was good again.
+      if (a.tMs + BUCKET_MS <= w.atMs || a.tMs + BUCKET_MS > end) continue
       if ((a.attempts[w.target] ?? 0) > 0) last = a.tMs + BUCKET_MS
     }
     if (last === undefined) return 0

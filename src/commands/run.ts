@@ -1,0 +1,52 @@
+import {Args, Command, Flags} from '@oclif/core'
+
+export default class Run extends Command {
+  static override summary = 'Run a scenario: start replicas and a balancer, drive load, inject faults, report.'
+  static override description = `Starts the scenario's replicas and balancer on 127.0.0.1, drives load through them with autocannon in its own process, applies the faults on the load clock, then prints the report and writes it to the reports folder (report.json, plus the formats asked for).
+
+Exit codes: 0 every threshold held · 1 a threshold failed (or a regression against --baseline) · 2 bad scenario or usage · 3 the run could not be carried out · 4 the measurement is invalid (saturated load generator) with --strict · 130/143 interrupted by SIGINT/SIGTERM (the report measured so far is written, marked aborted).`
+
+  static override examples = [
+    '<%= config.bin %> run scenarios/failover.yaml',
+    '<%= config.bin %> run scenarios/failover.yaml --json > report.json',
+    '<%= config.bin %> run scenarios/hello.yaml --format terminal,markdown,html --out reports',
+    '<%= config.bin %> run scenarios/failover.yaml --time-scale 0.3',
+  ]
+
+  static override args = {
+    scenario: Args.string({required: true, description: 'The scenario file (YAML).'}),
+  }
+
+  static override flags = {
+    json: Flags.boolean({description: 'Print only the JSON report on stdout; progress goes to stderr.'}),
+    format: Flags.string({
+      description: 'Output formats, comma-separated: terminal, json, markdown, html, junit. report.json is always written.',
+      default: 'terminal',
+    }),
+    out: Flags.string({description: 'Folder for reports; each run gets a sub-folder.', default: 'reports'}),
+    color: Flags.boolean({allowNo: true, description: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset).'}),
+    'time-scale': Flags.string({description: 'Multiply phase durations and fault times by this factor (e.g. 0.3 for a quick smoke run).'}),
+    'print-config': Flags.boolean({description: "Print the balancer's generated configuration (nginx.conf, haproxy.cfg) to stderr once it starts. It is always saved in the run's folder."}),
+    strict: Flags.boolean({description: 'Exit 4 when the measurement is invalid (the load generator was saturated).'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Run)
+    const {runCommand} = await import('../run/run-command.js')
+    try {
+      process.exitCode = await runCommand({
+        file: args.scenario,
+        json: flags.json,
+        formats: flags.format,
+        out: flags.out,
+        color: flags.color,
+        timeScale: flags['time-scale'],
+        printConfig: flags['print-config'],
+        strict: flags.strict,
+      })
+    } catch (error) {
+      const {exitWith} = await import('../exit-with.js')
+      exitWith(this, error)
+    }
+  }
+}

@@ -1,0 +1,227 @@
+// One run, as DESIGN.md's first sentence says it: start the replicas, put the balancer in front, drive
+// the load through it, break parts of it on the load clock, and report what the clients saw. This is
+// the only module that knows every part; each part is chosen by name from its registry.
+
+import type {Balancer, BalancerStats} from '../balancers/balancer.js'
+import {balancerKinds} from '../balancers/registry.js'
+import {LbbenchError, RunError} from '../errors.js'
+import {startGenerators, type GeneratorHandle} from '../load/generator-client.js'
+import type {GeneratorUsage} from './build-report.js'
+import type {GeneratorConfig, Sample, Timing} from '../load/messages.js'
+import type {ReplicaSet} from '../replicas/replica-set.js'
+import {replicaKinds} from '../replicas/registry.js'
+import type {Report} from '../report/model.js'
+import type {LoadedScenario} from '../scenario/types.js'
+import {buildReport} from './build-report.js'
+import {FaultScheduler} from './fault-scheduler.js'
+import {makeRunDir, newRunId} from './run-dir.js'
+import {removeRunState, writeRunState} from './run-state.js'
+import {Timeline} from './timeline.js'
+
+export interface RunHooks {
+  /** A line for the progress output (stderr). */
+  log: (line: string) => void
+  /** Each second's sample and what is known then, for the live progress line. */
+  onSample?: (sample: Sample, live: LiveState) => void
+  /** A timeline event as it happens, e.g. `t=3.0s fault kill r2`. */
+  onEvent?: (line: string) => void
+  /** The balancer's generated configuration, once it has started (--print-config). */
+  onBalancerConfig?: (text: string) => void
+}
+
+export interface LiveState {
+  phase: string
+  elapsedMs: number
+  totalMs: number
+  backendsUp: number
+  backendsTotal: number
+}
+
+export interface RunOptions {
+  reportsDir: string
+  hooks: RunHooks
+  /** Ctrl-C, SIGTERM: stop, and report what was measured so far as aborted. */
+  signal: AbortSignal
+}
+
+export interface RunOutcome {
+  report: Report
+  runDir: string
+  balancerConfig?: string
+}
+
+// Bounds on every wait, so that no run outlives its phases by more than a bounded start-up and teardown.
+const BALANCER_START_MS = 15_000
+const GENERATOR_GRACE_MS = 10_000
+const STATS_MS = 3_000
+const TEARDOWN_MS = 8_000
+
+export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
+  const s = loaded.scenario
+  const {log} = opts.hooks
+  const runId = newRunId(s.name)
+  const runDir = await makeRunDir(opts.reportsDir, runId)
+  // Every process of the run inherits this, so `lbbench clean` and the tests can tell ours from others.
+  process.env.LBBENCH_RUN_ID = runId
+  const timeline = new Timeline()
+  const startedAt = new Date()
+  const samples: Sample[] = []
+  const usage: GeneratorUsage[] = []
+  let timing: Timing = 'actual-send'
+  let replicas: ReplicaSet | undefined
+  let balancer: Balancer | undefined
+  let generator: GeneratorHandle | undefined
+  let faults: FaultScheduler | undefined
+  let stats: BalancerStats | undefined
+  let abortReason: string | undefined
+  let balancerVersion: string | undefined
+  const down = new Set<string>()
+
+  const event = (kind: string, detail: string, target?: string) => {
+    timeline.add(kind, detail, target)
+    const t = timeline.t0 === undefined ? 'start-up' : `t=${(timeline.now() / 1000).toFixed(1)}s`
+    opts.hooks.onEvent?.(`${t} ${kind} ${target ?? ''} ${detail}`.replace(/\s+/g, ' ').trim())
+  }
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(new AbortedRun(String(opts.signal.reason ?? 'interrupted')))
+    if (opts.signal.aborted) onAbort()
+    else opts.signal.addEventListener('abort', onAbort, {once: true})
+  })
+  aborted.catch(() => {})
+  const unlessAborted = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted])
+
+  await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids: []})
+  try {
+    replicas = await replicaKinds[s.replicas.kind]({loaded, runId, runDir, sharedPort: s.balancer.kind === 'cluster', log})
+    const set = replicas
+    set.on('exit', (id, detail) => {
+      down.add(id)
+      const byFault = faults?.explainsExit(id, timeline.now()) ?? false
+      event(byFault ? 'replica-exit' : 'replica-crash', detail, id)
+      if (!byFault && s.replicas.restart === 'on-failure' && timeline.t0 !== undefined) {
+        set.restart(id).catch((e: Error) => event('restart-failed', e.message, id))
+      }
+    })
+    set.on('ready', (info) => {
+      down.delete(info.id)
+      event('replica-ready', `on port ${info.port}`, info.id)
+      balancer?.updateBackend(info).catch((e: Error) => event('balancer-error', e.message, info.id))
+    })
+
+    log(`starting ${s.replicas.count} ${s.replicas.kind} replicas`)
+    const infos = await unlessAborted(set.start())
+    await recordPids()
+
+    balancer = await balancerKinds[s.balancer.kind]({loaded, runDir, log, replicaSet: set})
+    const lb = balancer
+    lb.on('backend-state', (c) => {
+      timeline.add(c.state === 'down' ? 'backend-down' : 'backend-up', c.reason, c.id, c.epochMs)
+      opts.hooks.onEvent?.(`backend ${c.id} ${c.state}: ${c.reason}`)
+    })
+    lb.on('exit', (detail) => event('balancer-exit', detail))
+    log(`starting the ${s.balancer.kind} balancer`)
+    const targets = await unlessAborted(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${s.balancer.kind} balancer did not start`))
+    balancerVersion = await lb.version().catch(() => undefined)
+    const generated = lb.config?.()
+    if (generated) opts.hooks.onBalancerConfig?.(generated)
+    await recordPids()
+
+    faults = new FaultScheduler(loaded, set, lb, timeline, event)
+    const scheduler = faults
+    const config: GeneratorConfig = {targets, phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
+    const totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
+    let loadStarted: number | undefined
+    let phase = ''
+    let generatorDone!: () => void
+    let generatorFailed!: (e: RunError) => void
+    const finished = new Promise<void>((resolve, reject) => {
+      generatorDone = resolve
+      generatorFailed = reject
+    })
+    generator = startGenerators(config, s.load.generators, {
+      onPhaseStart: (p) => {
+        phase = p.phase
+        timing = p.timing
+        loadStarted ??= p.epochMs
+        if (p.measure && timeline.t0 === undefined) {
+          timeline.t0 = p.epochMs
+          scheduler.start(p.epochMs)
+        }
+        timeline.add('phase-start', p.phase, undefined, p.epochMs)
+      },
+      onPhaseEnd: (p) => timeline.add('phase-end', p.phase, undefined, p.epochMs),
+      onSample: (sample) => {
+        samples.push(sample)
+        opts.hooks.onSample?.(sample, {
+          phase,
+          elapsedMs: Date.now() - (loadStarted ?? Date.now()),
+          totalMs,
+          backendsUp: s.replicas.count - down.size,
+          backendsTotal: s.replicas.count,
+        })
+      },
+      onUsage: (u) => usage.push(u),
+      onDone: () => generatorDone(),
+      onError: (e) => generatorFailed(e),
+    })
+    await recordPids()
+    try {
+      await unlessAborted(withTimeout(finished, totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
+    } catch (error) {
+      if (!(error instanceof AbortedRun)) throw error
+      abortReason = error.message
+      event('aborted', error.message)
+      generator.stop()
+      await withTimeout(finished, 3_000, '').catch(() => {})
+    }
+  } catch (error) {
+    if (error instanceof AbortedRun) {
+      abortReason = error.message
+      timeline.add('aborted', error.message)
+    } else {
+      await teardown()
+      throw error instanceof LbbenchError ? error : new RunError(`the run failed: ${(error as Error).message}`)
+    }
+  }
+  await teardown()
+
+  const report = buildReport({
+    loaded,
+    startedAt,
+    runDir,
+    samples,
+    timeline,
+    applied: faults?.applied ?? [],
+    stats,
+    balancerVersion,
+    generatorUsage: usage,
+    timing,
+    proxyUsage: balancer?.usage?.(),
+    abortReason,
+  })
+  return {report, runDir, balancerConfig: balancer?.config?.()}
+
+  async function recordPids(): Promise<void> {
+    const pids = [...(replicas?.pids() ?? []), ...(balancer?.pids() ?? []), ...(generator?.pids ?? [])]
+    await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids})
+  }
+
+  async function teardown(): Promise<void> {
+    await faults?.stop()
+    if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '').catch(() => undefined)
+    generator?.kill()
+    const steps = [balancer?.stop(), replicas?.stop()].map((p) => Promise.resolve(p).catch(() => {}))
+    await withTimeout(Promise.all(steps), TEARDOWN_MS, 'teardown took too long').catch((e: Error) => log(e.message))
+    await removeRunState(runId).catch(() => {})
+  }
+}
+
+class AbortedRun extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RunError(message)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
