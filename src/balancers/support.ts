@@ -6,6 +6,7 @@
 import type {Scenario} from '../scenario/types.js'
 import {nginxSupport} from './nginx-support.js'
 import {haproxySupport} from './haproxy-support.js'
+import {builtinSupport} from './builtin-support.js'
 
 export interface SupportProblem {
   path: string
@@ -17,7 +18,7 @@ export type SupportCheck = (s: Scenario) => SupportProblem[]
 const nothingToCheck: SupportCheck = () => []
 
 export const balancerSupport: Record<string, SupportCheck> = {
-  builtin: nothingToCheck,
+  builtin: builtinSupport,
   nginx: nginxSupport,
   haproxy: haproxySupport,
   cluster: nothingToCheck,

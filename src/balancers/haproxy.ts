@@ -1,0 +1,164 @@
+// HAProxy as the balancer under test (`balancer.kind: haproxy`). lbbench writes haproxy.cfg into
+// <runDir>/haproxy/ (0700), checks it with `haproxy -c`, and runs `haproxy -f … -db` in the foreground
+// under the orphan guard on a free port. The stats socket in that folder is polled with `show stat`
+// every 250 ms: per-server status changes become backend-state events (at most one poll late), and the
+// counters become stats(). A restarted replica on a new port is moved with the runtime API
+// (`set server <backend>/<id> addr … port …`), without a reload.
+import {EventEmitter} from 'node:events'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
+import type {ReplicaAddress} from '../replicas/replica-set.js'
+import {missingProgram, RunError} from '../errors.js'
+import {findProgram} from '../process/find-program.js'
+import type {GuardedProcess} from '../process/guarded-spawn.js'
+import {haproxyBackendName, haproxyConfig, haproxyStatsSocket} from './haproxy-config.js'
+import {haproxyCommand, num, parseShowStat, serverState, type StatRow} from './haproxy-stats.js'
+import {parseVersion} from './program-version.js'
+import {programOutput, startOnFreePort} from './external-program.js'
+
+const pollMs = 250
+
+export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Balancer {
+  readonly kind = 'haproxy'
+  private readonly dir: string
+  private readonly confFile: string
+  private file?: string
+  private versionText?: string
+  private text?: string
+  private proc?: GuardedProcess
+  private stopping = false
+  private poller?: NodeJS.Timeout
+  private polling = false
+  private ids = new Set<string>()
+  private states = new Map<string, 'up' | 'down'>()
+  private lastRows: StatRow[] = []
+
+  constructor(private readonly opts: BalancerOptions) {
+    super()
+    this.dir = join(opts.runDir, 'haproxy')
+    this.confFile = join(this.dir, 'haproxy.cfg')
+  }
+
+  private program(): string {
+    this.file ??= findProgram('haproxy')
+    if (!this.file) throw missingProgram('haproxy', 'haproxy')
+    return this.file
+  }
+
+  async version(): Promise<string | undefined> {
+    if (this.versionText === undefined) {
+      const out = await programOutput(this.program(), ['-v'])
+      const v = parseVersion(out.text)
+      if (!v) throw new RunError(`could not read HAProxy's version from \`haproxy -v\`: ${out.text}`)
+      this.versionText = v
+    }
+    return `haproxy/${this.versionText}`
+  }
+
+  private get socket(): string {
+    return haproxyStatsSocket(this.dir)
+  }
+
+  async start(backends: ReplicaAddress[]): Promise<string[]> {
+    const file = this.program()
+    await this.version()
+    this.ids = new Set(backends.map((b) => b.id))
+    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    const {process: proc, port} = await startOnFreePort({
+      name: 'haproxy',
+      file,
+      output: join(this.dir, 'haproxy.log'),
+      prepare: async (p) => {
+        this.text = haproxyConfig({scenario: this.opts.loaded.scenario, backends, port: p, dir: this.dir, version: this.versionText!})
+        writeFileSync(this.confFile, this.text, {mode: 0o600})
+        writeFileSync(join(this.opts.runDir, 'haproxy.cfg'), this.text, {mode: 0o600})
+        const check = await programOutput(file, ['-c', '-q', '-f', this.confFile])
+        if (!check.ok) throw new RunError(`HAProxy rejected the generated configuration (${this.confFile}):\n${check.text}`)
+        return ['-f', this.confFile, '-db']
+      },
+    })
+    this.proc = proc
+    this.opts.log(`HAProxy ${this.versionText} listening on 127.0.0.1:${port} (config ${this.confFile})`)
+    void proc.exited.then((e) => {
+      if (!this.stopping) this.emit('exit', `haproxy exited (code ${e.code}, signal ${e.signal})`)
+    })
+    await this.poll()
+    this.poller = setInterval(() => void this.poll(), pollMs)
+    this.poller.unref()
+    return [`http://127.0.0.1:${port}`]
+  }
+
+  /** This run's server rows of `show stat` (kept, so that stats() still answers after stop()). */
+  private async fetchRows(): Promise<StatRow[]> {
+    if (!this.proc || this.proc.hasExited) return this.lastRows
+    const rows = parseShowStat(await haproxyCommand(this.socket, 'show stat')).filter(
+      (r) => r.pxname === haproxyBackendName && this.ids.has(r.svname!),
+    )
+    if (rows.length) this.lastRows = rows
+    return rows
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || !this.proc || this.proc.hasExited) return
+    this.polling = true
+    try {
+      const rows = await this.fetchRows()
+      const now = Date.now()
+      for (const row of rows) {
+        const id = row.svname!
+        const state = serverState(row.status ?? '')
+        const before = this.states.get(id) ?? 'up'
+        this.states.set(id, state)
+        if (state !== before) {
+          const why = [row.check_status, row.last_chk].filter(Boolean).join(': ')
+          this.emit('backend-state', {id, state, reason: `${row.status}${why ? ` (${why})` : ''}`, epochMs: now})
+        }
+      }
+    } catch {
+      // HAProxy is stopping or busy: the next poll tries again.
+    } finally {
+      this.polling = false
+    }
+  }
+
+  async updateBackend(backend: ReplicaAddress): Promise<void> {
+    const answer = await haproxyCommand(this.socket, `set server ${haproxyBackendName}/${backend.id} addr ${backend.host} port ${backend.port}`)
+    if (!/changed|no need to change/i.test(answer)) {
+      throw new RunError(`HAProxy refused to move ${backend.id} to ${backend.host}:${backend.port}: ${answer.trim()}`)
+    }
+  }
+
+  async stats(): Promise<BalancerStats> {
+    const rows = await this.fetchRows().catch(() => this.lastRows)
+    const per = (f: (r: StatRow) => number): Record<string, number> => Object.fromEntries(rows.map((r) => [r.svname!, f(r)]))
+    const responses = (r: StatRow): number => ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].reduce((n, f) => n + num(r, f), 0)
+    return {
+      // stot counts every session sent to a server, failed ones too; a retry on the same server adds to
+      // wretr only; a failed attempt retried elsewhere (option redispatch) adds to wredis of the server
+      // it failed on. econ/eresp count attempts that failed for good (no try left).
+      attempts: per((r) => num(r, 'stot') + num(r, 'wretr')),
+      retries: rows.reduce((n, r) => n + num(r, 'wretr') + num(r, 'wredis'), 0),
+      failedAttempts: per((r) => num(r, 'econ') + num(r, 'eresp') + num(r, 'wretr') + num(r, 'wredis')),
+      // HAProxy does not count "no server available" 503s apart from its other 503s.
+      noBackend: 0,
+      requests: per(responses),
+    }
+  }
+
+  pids(): number[] {
+    return this.proc && !this.proc.hasExited ? this.proc.pids() : []
+  }
+
+  config(): string | undefined {
+    return this.text
+  }
+
+  async stop(): Promise<void> {
+    if (this.poller) clearInterval(this.poller)
+    await this.poll()
+    this.stopping = true
+    // SIGTERM is HAProxy's immediate stop (SIGUSR1 would wait for connections to end).
+    await this.proc?.stop({signal: 'SIGTERM', graceMs: 1500})
+  }
+}

@@ -1,0 +1,177 @@
+// nginx.conf for a run, from the scenario (pure: no I/O). Everything nginx writes (pid, logs, temp
+// files) goes inside the run's private folder, so nginx runs as root without touching /var.
+//
+// Mapping (reference lb-algorithms.md §8; nginx semantics §3):
+//   round-robin, weighted-round-robin → default smooth WRR (nginx's round robin is always weighted:
+//     replicas.overrides.*.weight applies to every strategy) · least-connections → least_conn ·
+//   random → random · p2c → random two least_conn · ip-hash → ip_hash ·
+//   consistent-hash → hash $uri | $remote_addr | $http_NAME consistent (hashKey path | ip | header:NAME).
+//   health.passive → max_fails / fail_timeout (whole seconds, rounded up); absent → max_fails=0 (never
+//     marked down; nginx's own default would be max_fails=1 fail_timeout=10s) · statuses → http_NNN in
+//     proxy_next_upstream (nginx counts a listed status as a failure only when it retries it).
+//   retries → proxy_next_upstream_tries retries+1 · timeout → proxy_connect/read/send_timeout.
+// The response header x-lbbench-backend carries the replica id: a map turns $upstream_addr (a list
+// "a, b" when nginx retried) into the id of the last address, the one that answered.
+import type {Scenario} from '../scenario/types.js'
+import type {ReplicaAddress} from '../replicas/replica-set.js'
+import {RunError} from '../errors.js'
+import {parseHashKey} from './hash-key.js'
+import {versionAtLeast} from './program-version.js'
+
+export interface NginxConfigInput {
+  scenario: Scenario
+  backends: ReplicaAddress[]
+  /** The port nginx listens on at 127.0.0.1 (nginx cannot listen on port 0). */
+  port: number
+  /** Absolute path of nginx's private folder (its -p prefix). */
+  dir: string
+  /** Installed nginx version, e.g. `1.22.1`. */
+  version: string
+  /** nginx started as root would switch its workers to `nobody`, who cannot write the 0700 folder. */
+  asRoot: boolean
+  workerProcesses?: number
+}
+
+export const nginxUpstreamName = 'lbbench_backends'
+
+/** The access log format: one line per request, lists with one entry per attempt. */
+export const nginxLogFormat = '$msec|$status|$upstream_addr|$upstream_status|$upstream_header_time|$upstream_response_time|$request_time'
+
+/** Directive → first nginx version that has it (only those newer than nginx 1.7). */
+const since: Record<string, string> = {
+  random: '1.15.1',
+  'upstream keepalive_requests': '1.15.3',
+  'upstream keepalive_timeout': '1.15.3',
+  http_429: '1.11.13',
+  non_idempotent: '1.9.13',
+}
+
+function need(version: string, what: string, why: string): void {
+  const min = since[what]
+  if (min && !versionAtLeast(version, min)) {
+    throw new RunError(`nginx ${version} has no ${what} (needed for ${why}; it came in nginx ${min}). Upgrade nginx or choose another strategy: round-robin, least-connections, ip-hash, consistent-hash`)
+  }
+}
+
+const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+function balancingDirective(s: Scenario, version: string): string | undefined {
+  const b = s.balancer
+  switch (b.strategy) {
+    case 'round-robin':
+    case 'weighted-round-robin':
+      return undefined
+    case 'least-connections':
+      return 'least_conn;'
+    case 'random':
+      need(version, 'random', 'strategy random')
+      return 'random;'
+    case 'p2c':
+      need(version, 'random', 'strategy p2c')
+      return 'random two least_conn;'
+    case 'ip-hash':
+      return 'ip_hash;'
+    case 'consistent-hash': {
+      const key = parseHashKey(b.hashKey)
+      if (typeof key === 'string') throw new RunError(`balancer.hashKey: ${key}`)
+      const variable = key.kind === 'ip' ? '$remote_addr' : key.kind === 'path' ? '$uri' : `$http_${key.name.replace(/-/g, '_')}`
+      return `hash ${variable} consistent;`
+    }
+    default:
+      throw new RunError(`nginx has no ${b.strategy} strategy`)
+  }
+}
+
+function nextUpstream(s: Scenario, version: string): string {
+  const conditions = ['error', 'timeout']
+  for (const status of [...(s.balancer.health.passive?.statuses ?? [])].sort((x, y) => x - y)) {
+    if (status === 429) need(version, 'http_429', 'health.passive.statuses 429')
+    conditions.push(`http_${status}`)
+  }
+  if (s.balancer.retryNonIdempotent) {
+    need(version, 'non_idempotent', 'balancer.retryNonIdempotent')
+    conditions.push('non_idempotent')
+  }
+  return conditions.join(' ')
+}
+
+export function nginxConfig(input: NginxConfigInput): string {
+  const {scenario: s, backends, port, dir, version} = input
+  const b = s.balancer
+  const passive = b.health.passive
+  const maxFails = passive ? passive.maxFails : 0
+  const failTimeout = seconds(passive ? passive.failTimeout : 10_000)
+  const timeout = `${b.timeout}ms`
+  const balancing = balancingDirective(s, version)
+  const weight = (id: string): number => s.replicas.overrides[id]?.weight ?? 1
+
+  const lines: string[] = [
+    `# Generated by lbbench for scenario ${s.name} (nginx ${version}). Everything nginx writes stays in`,
+    `# ${dir}.`,
+    `worker_processes ${input.workerProcesses ?? 1};`,
+    ...(input.asRoot ? ['user root root;'] : []),
+    `pid ${dir}/nginx.pid;`,
+    // warn: "upstream server temporarily disabled" is a warn line; notice adds start and reload lines.
+    `error_log ${dir}/error.log notice;`,
+    'worker_rlimit_nofile 16384;',
+    '',
+    'events {',
+    '  worker_connections 8192;',
+    '}',
+    '',
+    'http {',
+    `  client_body_temp_path ${dir}/temp/client_body;`,
+    `  proxy_temp_path ${dir}/temp/proxy;`,
+    `  fastcgi_temp_path ${dir}/temp/fastcgi;`,
+    `  uwsgi_temp_path ${dir}/temp/uwsgi;`,
+    `  scgi_temp_path ${dir}/temp/scgi;`,
+    `  log_format lbbench '${nginxLogFormat}';`,
+    '  # Readiness probes (x-lbbench-probe) are not part of the run.',
+    '  map $http_x_lbbench_probe $lbbench_logged {',
+    '    "" 1;',
+    '    default 0;',
+    '  }',
+    `  access_log ${dir}/access.log lbbench if=$lbbench_logged;`,
+    '',
+    '  # The replica id of the address that answered (the last one when nginx retried).',
+    '  map $upstream_addr $lbbench_backend {',
+    '    default "";',
+    ...backends.map((r) => `    "~(^|, | : )${escapeRegex(`${r.host}:${r.port}`)}$" ${r.id};`),
+    '  }',
+    '',
+    `  upstream ${nginxUpstreamName} {`,
+    ...(balancing ? [`    ${balancing}`] : []),
+    ...backends.map((r) => `    server ${r.host}:${r.port} weight=${weight(r.id)} max_fails=${maxFails} fail_timeout=${failTimeout};`),
+    '    keepalive 64;',
+  ]
+  if (versionAtLeast(version, since['upstream keepalive_requests']!)) {
+    // Node closes idle keep-alive sockets after 5 s: close ours first, or a reused socket can be reset.
+    lines.push('    keepalive_requests 1000000;', '    keepalive_timeout 4s;')
+  }
+  lines.push(
+    '  }',
+    '',
+    '  server {',
+    `    listen 127.0.0.1:${port};`,
+    '    keepalive_requests 1000000;',
+    '    keepalive_timeout 75s;',
+    '    location / {',
+    `      proxy_pass http://${nginxUpstreamName};`,
+    '      proxy_http_version 1.1;',
+    '      proxy_set_header Connection "";',
+    '      proxy_set_header Host $host;',
+    `      proxy_connect_timeout ${timeout};`,
+    `      proxy_read_timeout ${timeout};`,
+    `      proxy_send_timeout ${timeout};`,
+    `      proxy_next_upstream ${nextUpstream(s, version)};`,
+    `      proxy_next_upstream_tries ${b.retries + 1};`,
+    '      proxy_hide_header X-LBBench-Backend;',
+    '      add_header X-LBBench-Backend $lbbench_backend always;',
+    '    }',
+    '  }',
+    '}',
+    '',
+  )
+  return lines.join('\n')
+}

@@ -1,0 +1,131 @@
+// What nginx's logs say about a run (pure: lines in, counts and state changes out).
+//
+// Access log (format nginxLogFormat): per request the lists $upstream_addr, $upstream_status and
+// $upstream_header_time hold one entry per attempt ("a, b" = one retry; " : " separates internal
+// redirects). An attempt failed when nginx moved on to another peer after it, or when no response header
+// came back ($upstream_header_time "-": connect error, reset, timeout). If no peer could be chosen,
+// $upstream_addr is the upstream's name and the status is 502: a "no backend" answer.
+//
+// nginx OSS does not publish peer state. We derive it: `down` from the error log's "upstream server
+// temporarily disabled" line (warn level, one-second timestamps, so the time is refined to the last failed
+// attempt on that address within that second, from the access log's millisecond $msec); `up` from the
+// first attempt on that address that got a response after it was down (nginx probes a disabled peer
+// with one live request per fail_timeout, so that is when nginx took it back).
+import type {BackendStateChange, BalancerStats} from './balancer.js'
+
+interface PendingDown {
+  addr: string
+  secondMs: number
+  reason: string
+  polls: number
+}
+
+const disabledLine = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[\w+\] .*upstream server temporarily disabled.*upstream: "\w+:\/\/([^/"]+)/
+
+/** epoch ms of an error-log timestamp (nginx writes local time, as this process reads it). */
+function localSecond(m: RegExpExecArray): number {
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])).getTime()
+}
+
+export class NginxLogAnalysis {
+  private readonly attempts = new Map<string, number>()
+  private readonly failed = new Map<string, number>()
+  private readonly responders = new Map<string, number>()
+  private retries = 0
+  private noBackend = 0
+  private requestsSeen = 0
+  private readonly down = new Set<string>()
+  private readonly pending: PendingDown[] = []
+  /** addr → msec of its failed attempts in the last poll(s), for refining `down` times. */
+  private readonly recentFailures = new Map<string, number[]>()
+
+  /** `ids` maps host:port to replica id; updated when a replica moves. */
+  constructor(private readonly ids: Map<string, string>) {}
+
+  setAddress(addr: string, id: string): void {
+    for (const [a, i] of this.ids) if (i === id) this.ids.delete(a)
+    this.ids.set(addr, id)
+  }
+
+  private idOf(addr: string): string {
+    return this.ids.get(addr) ?? addr
+  }
+
+  /** Feeds new lines of both logs (error lines first); returns the state changes they show. */
+  feed(errorLines: string[], accessLines: string[]): BackendStateChange[] {
+    const changes: BackendStateChange[] = []
+    for (const line of errorLines) {
+      const m = disabledLine.exec(line)
+      if (m) this.pending.push({addr: m[7]!, secondMs: localSecond(m), reason: 'upstream server temporarily disabled (max_fails reached)', polls: 0})
+    }
+    for (const line of accessLines) this.access(line, changes)
+    this.resolvePending(changes)
+    return changes.sort((a, b) => a.epochMs - b.epochMs)
+  }
+
+  private access(line: string, changes: BackendStateChange[]): void {
+    const [msecText, status, addrs, statuses, headerTimes] = line.split('|')
+    if (headerTimes === undefined) return
+    this.requestsSeen++
+    const msec = Math.round(Number(msecText) * 1000)
+    const addrList = addrs!.split(/, | : /)
+    const statusList = statuses!.split(/, | : /)
+    const headerList = headerTimes.split(/, | : /)
+    if (addrList.length === 1 && !addrList[0]!.includes(':')) {
+      // No live upstreams: the upstream's name instead of an address.
+      if (status === '502') this.noBackend++
+      return
+    }
+    addrList.forEach((addr, i) => {
+      const id = this.idOf(addr)
+      this.attempts.set(id, (this.attempts.get(id) ?? 0) + 1)
+      const last = i === addrList.length - 1
+      const failed = !last || headerList[i] === '-' || statusList[i] === '-'
+      if (failed) {
+        this.failed.set(id, (this.failed.get(id) ?? 0) + 1)
+        const list = this.recentFailures.get(addr) ?? []
+        list.push(msec)
+        this.recentFailures.set(addr, list)
+      } else {
+        if (this.down.delete(addr)) changes.push({id, state: 'up', reason: 'a request to it succeeded after fail_timeout', epochMs: msec})
+      }
+      if (last) this.responders.set(id, (this.responders.get(id) ?? 0) + 1)
+    })
+    this.retries += addrList.length - 1
+  }
+
+  private resolvePending(changes: BackendStateChange[]): void {
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!
+      const inSecond = (this.recentFailures.get(p.addr) ?? []).filter((t) => t >= p.secondMs && t < p.secondMs + 1000)
+      p.polls++
+      // The request whose attempt failed is logged once nginx's retry finished: give it one more poll.
+      if (inSecond.length === 0 && p.polls < 2) continue
+      this.pending.splice(i--, 1)
+      if (this.down.has(p.addr)) continue
+      this.down.add(p.addr)
+      changes.push({id: this.idOf(p.addr), state: 'down', reason: p.reason, epochMs: inSecond.length ? Math.max(...inSecond) : p.secondMs + 500})
+    }
+    // Keep only recent failure times: pending lines refer to the last second or two.
+    const horizon = Math.min(...this.pending.map((p) => p.secondMs), Date.now() - 5000)
+    for (const [addr, list] of this.recentFailures) {
+      const kept = list.filter((t) => t >= horizon)
+      if (kept.length) this.recentFailures.set(addr, kept)
+      else this.recentFailures.delete(addr)
+    }
+  }
+
+  stats(): BalancerStats {
+    return {
+      attempts: Object.fromEntries(this.attempts),
+      retries: this.retries,
+      failedAttempts: Object.fromEntries(this.failed),
+      noBackend: this.noBackend,
+      requests: Object.fromEntries(this.responders),
+    }
+  }
+
+  get requests(): number {
+    return this.requestsSeen
+  }
+}
