@@ -148,6 +148,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
           scheduler.start(p.epochMs)
         }
         timeline.add('phase-start', p.phase, undefined, p.epochMs)
+        const spec = s.load.phases.find((x) => x.name === p.phase)
+        opts.hooks.onEvent?.(`phase ${p.phase} started${p.measure ? '' : ' (not measured)'}: ${(spec?.duration ?? 0) / 1000}s`)
       },
       onPhaseEnd: (p) => timeline.add('phase-end', p.phase, undefined, p.epochMs),
       onSample: (sample) => {
