@@ -33,6 +33,11 @@ export interface Summary {
   latencyUs: LatencyUs
   throughput: {rps: number; bytesPerSec: number}
   statusCodes: Record<string, number>
+  /**
+   * All latencies of the summary as an HDR histogram (µs, hdr-histogram-js compressed base64), so any
+   * percentile (latency.p95 thresholds, baselines) can be read from a saved report.
+   */
+  histogram?: string
 }
 
 export interface BackendEvent {
@@ -135,6 +140,8 @@ export interface Report {
     /** How latency was timed: from the actual send (autocannon) or from the intended send (schedule). */
     timing: 'actual-send' | 'intended-send'
     reportDir?: string
+    /** Wall-clock time (epoch ms) of t = 0, the start of the first measured phase (start-up is measured to it). */
+    t0EpochMs?: number
   }
   scenario: Scenario
   summary: Summary

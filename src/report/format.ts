@@ -1,0 +1,83 @@
+// Number formatting shared by every renderer, so the terminal, Markdown, HTML and JUnit outputs agree
+// to the digit. A fixed locale keeps golden files stable on any machine.
+
+import {lookupMetric} from '../metrics/catalogue.js'
+
+const LOCALE = 'en-US'
+
+function fixed(n: number, decimals: number): string {
+  return n.toLocaleString(LOCALE, {minimumFractionDigits: decimals, maximumFractionDigits: decimals})
+}
+
+/** A latency in µs as milliseconds with 3 decimals: 412 → `0.412 ms`, 1234567 → `1,234.567 ms`. */
+export function ms(us: number | null | undefined): string {
+  if (us === null || us === undefined || !Number.isFinite(us)) return '–'
+  return `${fixed(us / 1000, 3)} ms`
+}
+
+/** A whole count with thousands separators: 12345 → `12,345`. */
+export function count(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  return fixed(Math.round(n), 0)
+}
+
+/** A plain number with a few decimals: 2345.678 → `2,345.7`. */
+export function num(n: number | null | undefined, decimals = 1): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  return fixed(n, decimals)
+}
+
+/** A fraction as a percentage: 0.2512 → `25.1%`. */
+export function percent(fraction: number | null | undefined, decimals = 1): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '–'
+  return `${fixed(fraction * 100, decimals)}%`
+}
+
+/** A point on the load clock: 3000 → `t=3.0s` (or `t=3.000s` with 3 decimals). */
+export function at(msFromZero: number, decimals = 1): string {
+  return `t=${(msFromZero / 1000).toFixed(decimals)}s`
+}
+
+/** A length of time given in ms: 850 → `850 ms`, 10000 → `10.0 s`, 125000 → `2m 5.0s`. */
+export function duration(msLength: number | null | undefined): string {
+  if (msLength === null || msLength === undefined || !Number.isFinite(msLength)) return '–'
+  if (Math.abs(msLength) < 1000) return `${fixed(msLength, 0)} ms`
+  if (Math.abs(msLength) < 60_000) return `${(msLength / 1000).toFixed(1)} s`
+  const minutes = Math.floor(msLength / 60_000)
+  return `${minutes}m ${((msLength - minutes * 60_000) / 1000).toFixed(1)}s`
+}
+
+/** Bytes per second in decimal units: 1234567 → `1.23 MB/s`. */
+export function bytesPerSec(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s']
+  let v = n
+  let i = 0
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return `${i === 0 ? fixed(v, 0) : fixed(v, 2)} ${units[i]}`
+}
+
+/** Requests per second: 2345.67 → `2,345.7 req/s`. */
+export function rps(n: number | null | undefined): string {
+  return `${num(n, 1)} req/s`
+}
+
+/** The metric a threshold expression names: `latency.p99[steady] < 20ms` → `latency.p99`. */
+export function thresholdMetric(expr: string): string {
+  return /^\s*([\w.]+)/.exec(expr)?.[1] ?? expr
+}
+
+/** A threshold's measured value in the unit people read for that metric. */
+export function metricValue(metric: string, actual: number | null | undefined): string {
+  if (actual === null || actual === undefined) return 'n/a'
+  switch (lookupMetric(metric)?.unit) {
+    case 'us': return ms(actual)
+    case 'ms': return duration(actual)
+    // Small rates need the third decimal: 0.015% is not 0.02%.
+    case 'fraction': return percent(actual, Math.abs(actual) < 0.01 ? 3 : 2)
+    default: return Number.isInteger(actual) ? count(actual) : num(actual, 3)
+  }
+}

@@ -1,0 +1,98 @@
+// The script of the HTML report, run in the browser: it turns the chart specs (html-charts.ts) embedded in
+// the page into Chart.js charts, and draws fault and health markers as vertical lines with a small plugin
+// of its own. html.ts inlines it with Function.prototype.toString, so it must stay self-contained: no
+// imports, no references to anything outside its body. Tests read window.__lbbenchCharts/__lbbenchMarkers.
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export function lbbenchClient(win: any): void {
+  const doc = win.document
+  const Chart = win.Chart
+  const specs: any[] = JSON.parse(doc.getElementById('lbbench-charts').textContent)
+  const drawnByChart = new Map<string, number>()
+
+  const markerPlugin = {
+    id: 'lbbenchMarkers',
+    afterDatasetsDraw(chart: any, _args: unknown, opts: any) {
+      const markers: any[] = (opts && opts.markers) || []
+      const x = chart.scales.x
+      const area = chart.chartArea
+      const ctx = chart.ctx
+      let drawn = 0
+      let lastLabelEnd = -Infinity
+      let row = 0
+      ctx.save()
+      for (const m of markers) {
+        const px = Math.round(x.getPixelForValue(m.x)) + 0.5
+        if (!(px >= area.left && px <= area.right)) continue
+        const stroke = m.kind === 'fault' ? '#c0392b' : '#e67e22'
+        ctx.strokeStyle = stroke
+        ctx.lineWidth = m.kind === 'fault' ? 1.5 : 1
+        ctx.setLineDash(m.kind === 'fault' ? [] : [4, 3])
+        ctx.beginPath()
+        ctx.moveTo(px, area.top)
+        ctx.lineTo(px, area.bottom)
+        ctx.stroke()
+        // Labels that would run into the previous one go a row lower.
+        ctx.font = '11px system-ui, sans-serif'
+        const text = (m.kind === 'fault' ? '▲ ' : '') + m.label
+        row = px < lastLabelEnd ? (row + 1) % 4 : 0
+        ctx.fillStyle = stroke
+        ctx.fillText(text, px + 3, area.top + 11 + row * 13)
+        lastLabelEnd = px + 3 + ctx.measureText(text).width + 4
+        drawn++
+      }
+      ctx.restore()
+      drawnByChart.set(chart.canvas.id, drawn)
+      let total = 0
+      drawnByChart.forEach((n) => (total += n))
+      win.__lbbenchMarkers = total
+    },
+  }
+
+  const charts: any[] = []
+  for (const spec of specs) {
+    const canvas = doc.getElementById('chart-' + spec.id)
+    if (!canvas) continue
+    const datasets = spec.datasets.map((d: any, i: number) => ({
+      label: d.label,
+      data: d.data,
+      borderColor: d.color,
+      backgroundColor: d.fill || spec.type === 'bar' ? d.color + (d.fill ? 'b3' : 'cc') : d.color,
+      fill: d.fill ? (i === 0 ? 'origin' : '-1') : false,
+      yAxisID: d.axis || 'y',
+      pointRadius: spec.x === 'time' && d.data.length > 60 ? 0 : 2,
+      borderWidth: d.fill ? 1 : 2,
+      tension: 0,
+    }))
+    const scales: any = {
+      x: spec.x === 'time'
+        ? {type: 'linear', title: {display: true, text: 't (s)'}, ticks: {precision: 0}}
+        : {type: 'category', labels: spec.labels},
+      y: {
+        type: spec.yLog ? 'logarithmic' : 'linear',
+        beginAtZero: !spec.yLog,
+        stacked: !!spec.stacked,
+        max: spec.yMax,
+        min: spec.yMin,
+        title: {display: true, text: spec.yTitle},
+      },
+    }
+    if (spec.y1Title) {
+      scales.y1 = {type: 'linear', position: 'right', beginAtZero: true, grid: {drawOnChartArea: false}, title: {display: true, text: spec.y1Title}, ticks: {precision: 0}}
+    }
+    charts.push(new Chart(canvas, {
+      type: spec.type,
+      data: {labels: spec.x === 'category' ? spec.labels : undefined, datasets},
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: {mode: spec.x === 'time' ? 'nearest' : 'index', axis: 'x', intersect: false},
+        plugins: {legend: {position: 'bottom'}, lbbenchMarkers: {markers: spec.markers}},
+        scales,
+      },
+      plugins: [markerPlugin],
+    }))
+  }
+  win.__lbbenchCharts = charts
+}

@@ -1,0 +1,135 @@
+// JUnit XML, so CI systems list which gate failed: one test suite per run (`lbbench.<scenario>`), one test
+// case per threshold with the expected and the actual value; the summary figures as properties. A run
+// without thresholds is one test case, `run completed`, failing only when the run was aborted.
+
+import type {Report} from './model.js'
+import type {Renderer} from './renderer.js'
+import type {Comparison} from './comparison.js'
+import {count, metricValue, ms, num, percent, thresholdMetric} from './format.js'
+
+/** Escapes text for XML attributes and content; drops characters XML 1.0 does not allow. */
+export function xmlEscape(s: string): string {
+  return s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+}
+
+function attrs(a: Record<string, string | number>): string {
+  return Object.entries(a).map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`).join('')
+}
+
+function properties(r: Report): Array<[string, string]> {
+  const s = r.summary
+  return [
+    ['lbbench.version', r.meta.lbbench],
+    ['scenario.file', r.meta.scenarioFile],
+    ['scenario.hash', r.meta.scenarioHash],
+    ['seed', String(r.meta.seed)],
+    ['balancer', `${r.scenario.balancer.kind} ${r.scenario.balancer.strategy}`],
+    ['requests.sent', String(s.requests.sent)],
+    ['requests.completed', String(s.requests.completed)],
+    ['requests.failed', String(s.requests.failed)],
+    ['errors.rate', String(s.errorRate)],
+    ['throughput.rps', String(s.throughput.rps)],
+    ['latency.p50.us', String(s.latencyUs.p50)],
+    ['latency.p99.us', String(s.latencyUs.p99)],
+    ['latency.p999.us', String(s.latencyUs.p999)],
+    ['latency.max.us', String(s.latencyUs.max)],
+    ['fairness.jain', String(r.fairness.jain)],
+    ['generator.saturated', String(r.meta.generator.saturated)],
+    ...(r.meta.aborted ? [['aborted', r.meta.abortReason ?? 'true'] as [string, string]] : []),
+  ]
+}
+
+interface Case {
+  name: string
+  failure?: {message: string; body: string}
+}
+
+function cases(r: Report): Case[] {
+  if (r.thresholds.length === 0) {
+    return [{
+      name: 'run completed',
+      failure: r.meta.aborted ? {message: `run aborted${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`, body: summaryText(r)} : undefined,
+    }]
+  }
+  return r.thresholds.map((t) => {
+    const actual = metricValue(thresholdMetric(t.expr), t.actual)
+    return {
+      name: t.expr,
+      failure: t.pass ? undefined : {
+        message: `expected ${t.expr}, actual ${actual}`,
+        body: `expected: ${t.expr}\nactual:   ${actual}${t.detail ? `\n${t.detail}` : ''}${r.meta.aborted ? `\nrun aborted${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}` : ''}`,
+      },
+    }
+  })
+}
+
+function summaryText(r: Report): string {
+  const s = r.summary
+  return `sent ${count(s.requests.sent)}, completed ${count(s.requests.completed)}, failed ${count(s.requests.failed)} (${percent(s.errorRate, 3)}); ` +
+    `${num(s.throughput.rps)} req/s; p50 ${ms(s.latencyUs.p50)}, p99 ${ms(s.latencyUs.p99)}`
+}
+
+function testsuite(r: Report, name: string, pad: string): string[] {
+  const all = cases(r)
+  const failures = all.filter((c) => c.failure).length
+  const seconds = (r.summary.durationMs / 1000).toFixed(3)
+  const classname = `lbbench.${r.scenario.name}`
+  const out = [
+    `${pad}<testsuite${attrs({name, tests: all.length, failures, errors: 0, skipped: 0, time: seconds, timestamp: r.meta.startedAt.replace(/Z$/, '')})}>`,
+    `${pad}  <properties>`,
+    ...properties(r).map(([k, v]) => `${pad}    <property${attrs({name: k, value: v})}/>`),
+    `${pad}  </properties>`,
+  ]
+  for (const c of all) {
+    if (!c.failure) {
+      out.push(`${pad}  <testcase${attrs({name: c.name, classname, time: 0})}/>`)
+      continue
+    }
+    out.push(
+      `${pad}  <testcase${attrs({name: c.name, classname, time: 0})}>`,
+      `${pad}    <failure${attrs({message: c.failure.message, type: 'threshold'})}>${xmlEscape(c.failure.body)}</failure>`,
+      `${pad}  </testcase>`,
+    )
+  }
+  out.push(`${pad}  <system-out>${xmlEscape(summaryText(r))}</system-out>`, `${pad}</testsuite>`)
+  return out
+}
+
+function document(suites: Array<{report: Report; name: string}>, name: string): string {
+  const tests = suites.reduce((a, s) => a + cases(s.report).length, 0)
+  const failures = suites.reduce((a, s) => a + cases(s.report).filter((c) => c.failure).length, 0)
+  const time = suites.reduce((a, s) => a + s.report.summary.durationMs, 0) / 1000
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({name, tests, failures, errors: 0, time: time.toFixed(3)})}>`,
+    ...suites.flatMap((s) => testsuite(s.report, s.name, '  ')),
+    '</testsuites>',
+    '',
+  ].join('\n')
+}
+
+export function renderJunit(r: Report): string {
+  return document([{report: r, name: `lbbench.${r.scenario.name}`}], 'lbbench')
+}
+
+/** A comparison: one test suite per run, named after its subject (and run number with repeats). */
+export function renderComparisonJunit(c: Comparison): string {
+  const suites = c.subjects.flatMap((s) => s.reports.map((report, i) => ({
+    report,
+    name: `lbbench.${report.scenario.name}.${s.label}${s.reports.length > 1 ? `.run${i + 1}` : ''}`,
+  })))
+  return document(suites, 'lbbench compare')
+}
+
+export const junitRenderer: Renderer = {
+  name: 'junit',
+  extension: 'junit.xml',
+  render: (report) => renderJunit(report),
+}

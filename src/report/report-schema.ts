@@ -1,0 +1,162 @@
+// The JSON report v1 as a zod schema: `lbbench report` validates saved files with it, and the JSON Schema
+// shipped in the package (schema/report.schema.json) is generated from it, so the two cannot drift.
+// Objects are loose on purpose: DESIGN.md lets later versions add keys freely; only the named ones are stable.
+// Keep in step with model.ts: the compile-time check at the bottom fails when a field's type differs or the
+// schema requires what model.ts does not have (a field added to model.ts only is allowed, as an extra key).
+
+import {z} from 'zod'
+import type {Report} from './model.js'
+import type {Comparison} from './comparison.js'
+
+const count = z.number().int().nonnegative()
+const us = z.number().nonnegative().describe('microseconds')
+const msFromZero = z.number().describe('milliseconds from t = 0 (the start of the first measured phase)')
+
+const latencyUs = z.looseObject({p50: us, p90: us, p99: us, p999: us, max: us, mean: us, count})
+
+const errorCounts = z.looseObject({connect: count, reset: count, timeout: count, non2xx: count, lost: count})
+
+const summary = z.looseObject({
+  durationMs: z.number().nonnegative(),
+  requests: z.looseObject({sent: count, completed: count, failed: count}),
+  errors: errorCounts,
+  errorRate: z.number().min(0).describe('failed / sent'),
+  latencyUs,
+  throughput: z.looseObject({rps: z.number().nonnegative(), bytesPerSec: z.number().nonnegative()}),
+  statusCodes: z.record(z.string(), count),
+  histogram: z.string().optional().describe('all latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)'),
+})
+
+const backend = z.looseObject({
+  id: z.string(),
+  requests: count,
+  share: z.number().min(0).max(1),
+  errors: count,
+  attempts: count.optional(),
+  latencyUs: z.looseObject({p50: us, p99: us}),
+  events: z.array(z.looseObject({atMs: msFromZero, state: z.string(), reason: z.string().optional()})),
+  weight: z.number().optional(),
+  connections: count.optional(),
+})
+
+const fairness = z.looseObject({
+  jain: z.number(),
+  cv: z.number(),
+  maxMean: z.number(),
+  minMean: z.number(),
+  over: z.array(z.string()).describe('the backends up for the whole measured time'),
+})
+
+const nullableMs = z.number().nullable()
+
+const failover = z.looseObject({
+  fault: z.string(),
+  target: z.string(),
+  atMs: msFromZero,
+  ttdMs: nullableMs.describe('time to detect: the fault until the last request routed to the bad backend'),
+  ttdBalancerMs: nullableMs.optional(),
+  failed: count,
+  hidden: count,
+  ttrMs: nullableMs.describe("time to reintegrate: the fault's end until the backend gets ≥ 90% of its fair share"),
+  addedP99Us: z.number().nullable().optional(),
+  steadyMs: nullableMs.optional(),
+})
+
+const seriesPoint = z.looseObject({
+  tMs: msFromZero,
+  phase: z.string(),
+  sent: count,
+  completed: count,
+  failed: count,
+  errors: errorCounts,
+  latencyUs: z.looseObject({p50: us, p99: us}),
+  perBackend: z.record(z.string(), count),
+  inflight: z.record(z.string(), z.number()).optional(),
+  backendsUp: count.optional(),
+})
+
+const timelineEvent = z.looseObject({atMs: msFromZero, kind: z.string(), target: z.string().optional(), detail: z.string()})
+
+const threshold = z.looseObject({expr: z.string(), actual: z.number().nullable(), pass: z.boolean(), detail: z.string().optional()})
+
+// The resolved scenario: its own schema (scenario/schema.ts) validates files; here only its outline,
+// so a report written by a later lbbench with more scenario keys still validates.
+const scenario = z.looseObject({
+  name: z.string(),
+  description: z.string().optional(),
+  seed: z.number(),
+  replicas: z.looseObject({count: count, kind: z.string()}),
+  balancer: z.looseObject({kind: z.string(), strategy: z.string()}),
+  load: z.looseObject({phases: z.array(z.looseObject({name: z.string(), duration: z.number(), measure: z.boolean()}))}),
+  faults: z.array(z.looseObject({at: z.number(), action: z.string()})),
+  thresholds: z.array(z.looseObject({expr: z.string()})),
+})
+
+export const reportSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  meta: z.looseObject({
+    lbbench: z.string(),
+    startedAt: z.string().describe('ISO 8601'),
+    scenarioHash: z.string(),
+    scenarioFile: z.string(),
+    seed: z.number(),
+    environment: z.looseObject({cpu: z.string(), cores: count, node: z.string(), os: z.string(), balancerVersion: z.string().optional()}),
+    generator: z.looseObject({cpuPct: z.number(), saturated: z.boolean(), elu: z.number().optional()}),
+    proxy: z.looseObject({cpuPct: z.number(), elu: z.number().optional()}).optional(),
+    aborted: z.boolean().optional(),
+    abortReason: z.string().optional(),
+    timing: z.enum(['actual-send', 'intended-send']),
+    reportDir: z.string().optional(),
+    t0EpochMs: z.number().optional().describe('wall-clock time (epoch ms) of t = 0'),
+  }),
+  scenario,
+  summary,
+  phases: z.record(z.string(), summary),
+  backends: z.array(backend),
+  fairness,
+  failover: z.array(failover),
+  series: z.array(seriesPoint),
+  timeline: z.array(timelineEvent),
+  thresholds: z.array(threshold),
+  pass: z.boolean(),
+}).describe('lbbench JSON report, version 1')
+
+export const comparisonSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  kind: z.literal('comparison'),
+  createdAt: z.string().optional(),
+  title: z.string().optional(),
+  subjects: z.array(z.looseObject({
+    label: z.string(),
+    strategy: z.string().optional(),
+    balancer: z.string().optional(),
+    reports: z.array(reportSchema).min(1),
+  })).min(1),
+  warnings: z.array(z.string()).optional(),
+}).describe('lbbench comparison, version 1')
+
+export const REPORT_SCHEMA_ID = 'urn:lbbench:report:v1'
+export const COMPARISON_SCHEMA_ID = 'urn:lbbench:comparison:v1'
+
+/** schema/report.schema.json: the JSON Schema (draft 2020-12) of a report, shipped in the package. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return withId(z.toJSONSchema(reportSchema, {target: 'draft-2020-12'}) as Record<string, unknown>, REPORT_SCHEMA_ID, 'lbbench report (v1)')
+}
+
+/** schema/comparison.schema.json: the same for a saved comparison (`lbbench compare`). */
+export function comparisonJsonSchema(): Record<string, unknown> {
+  return withId(z.toJSONSchema(comparisonSchema, {target: 'draft-2020-12'}) as Record<string, unknown>, COMPARISON_SCHEMA_ID, 'lbbench comparison (v1)')
+}
+
+function withId(schema: Record<string, unknown>, id: string, title: string): Record<string, unknown> {
+  const {$schema, ...rest} = schema
+  return {$schema, $id: id, title, ...rest}
+}
+
+// Compile-time: every Report (and Comparison) must be accepted by the schema's input type. Plain<>
+// turns interfaces into object types, which (unlike interfaces) fit the loose objects' index signature.
+type Plain<T> = T extends object ? {[K in keyof T]: Plain<T[K]>} : T
+const _reportFits = (r: Plain<Report>): z.input<typeof reportSchema> => r
+const _comparisonFits = (c: Plain<Comparison>): z.input<typeof comparisonSchema> => c
+void _reportFits
+void _comparisonFits

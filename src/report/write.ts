@@ -1,0 +1,44 @@
+// Report files are written atomically (a temporary file in the same folder, then a rename), so a reader,
+// a CI upload step or a crash mid-write never sees half a report.
+
+import {randomBytes} from 'node:crypto'
+import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+import {EXTENSIONS, renderDocument, type Document, type Format} from './render-document.js'
+
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const dir = dirname(path)
+  await mkdir(dir, {recursive: true})
+  // Same folder: a rename within one file system is atomic; across file systems it is a copy.
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    await writeFile(temp, content)
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw error
+  }
+}
+
+export interface WriteOptions {
+  /** File name without extension; default `report` (or `comparison`). */
+  baseName?: string
+}
+
+/**
+ * Writes a report (or a comparison) in each format that makes a file (`terminal` is skipped) into dir,
+ * as `<baseName>.<ext>`; returns the paths written, in the order of `formats`.
+ */
+export async function writeReportFiles(doc: Document, dir: string, formats: readonly string[], opts: WriteOptions = {}): Promise<string[]> {
+  const base = opts.baseName ?? ('kind' in doc && doc.kind === 'comparison' ? 'comparison' : 'report')
+  const paths: string[] = []
+  for (const format of new Set(formats)) {
+    if (format === 'terminal') continue
+    const ext = EXTENSIONS[format as Exclude<Format, 'terminal'>]
+    if (!ext) throw new Error(`no file extension for format ${format}`)
+    const path = join(dir, `${base}.${ext}`)
+    await writeFileAtomic(path, await renderDocument(doc, format as Format, {color: false}))
+    paths.push(path)
+  }
+  return paths
+}
