@@ -1,0 +1,35 @@
+import {Command, Flags} from '@oclif/core'
+
+export default class Clean extends Command {
+  static override summary = 'Remove what crashed runs left behind: processes, containers, temporary folders.'
+  static override description = `A run that ends normally, or on Ctrl-C or SIGTERM, tidies up after itself. One whose orchestrator was killed outright (SIGKILL, the OOM killer) may leave Docker containers (replica processes, nginx and HAProxy die with it on their own), temporary folders and its state file. This finds runs whose orchestrator is no longer alive, from their state files in the temporary folder and from the labels on containers, and removes what they left: processes still carrying the run's id, containers labelled with the run, the run's temporary folders. Runs that are still going are never touched, and a recorded pid that now belongs to another program is not killed. Report folders are kept.
+
+Exit codes: 0 done (also when there was nothing to remove).`
+
+  static override examples = ['<%= config.bin %> clean', '<%= config.bin %> clean --dry-run']
+
+  static override flags = {
+    'dry-run': Flags.boolean({description: 'Only list what would be removed.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Clean)
+    const {cleanLeftovers} = await import('../run/leftovers.js')
+    try {
+      const dry = flags['dry-run']
+      const r = await cleanLeftovers({dryRun: dry})
+      const verb = dry ? 'would remove' : 'removed'
+      for (const p of r.processes) this.log(`${verb} process ${p.pid} (run ${p.runId})`)
+      for (const c of r.containers) this.log(`${verb} container ${c.name} (run ${c.runId})`)
+      for (const f of r.folders) this.log(`${verb} folder ${f}`)
+      for (const f of r.stateFiles) this.log(`${verb} state file ${f}`)
+      for (const n of r.notes) this.logToStderr(n)
+      const total = r.processes.length + r.containers.length + r.folders.length
+      if (r.runs.length === 0) this.log('nothing to clean: no run was left behind')
+      else this.log(`${dry ? 'would clean' : 'cleaned'} ${r.runs.length} run(s): ${total} item(s)`)
+    } catch (error) {
+      const {exitWith} = await import('../exit-with.js')
+      exitWith(this, error)
+    }
+  }
+}

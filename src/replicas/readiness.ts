@@ -1,0 +1,84 @@
+import {request} from 'node:http'
+import {connect} from 'node:net'
+import {open} from 'node:fs/promises'
+
+// "Ready" for a replica the harness did not write: its probe path answers 2xx/3xx, or, with no path,
+// its port accepts TCP connections. Probed every 100 ms on 127.0.0.1 until the deadline.
+
+export interface ReadinessProbe {
+  port: number
+  path?: string
+  timeoutMs: number
+  /** Why the replica can no longer become ready (it exited), or undefined while it still may. */
+  gone: () => string | undefined
+}
+
+/** Resolves once ready; rejects with the reason (an exit, or the timeout) as the message. */
+export async function waitUntilReady(probe: ReadinessProbe): Promise<void> {
+  const deadline = Date.now() + probe.timeoutMs
+  let last = 'no answer yet'
+  for (;;) {
+    const gone = probe.gone()
+    if (gone) throw new Error(gone)
+    const remaining = deadline - Date.now()
+    if (remaining <= 0) {
+      const what = probe.path ? `GET ${probe.path} on port ${probe.port}` : `a connection to port ${probe.port}`
+      throw new Error(`not ready after ${(probe.timeoutMs / 1000).toFixed(1)} s: ${what} (${last})`)
+    }
+    const attempt = Math.min(1000, Math.max(remaining, 50))
+    const result = probe.path ? await httpProbe(probe.port, probe.path, attempt) : await tcpProbe(probe.port, attempt)
+    if (result === true) {
+      // An exit between the probe and here still wins: a replica that dies at once is not ready.
+      const goneNow = probe.gone()
+      if (goneNow) throw new Error(goneNow)
+      return
+    }
+    last = result
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+function tcpProbe(port: number, timeoutMs: number): Promise<true | string> {
+  return new Promise((resolve) => {
+    const socket = connect({port, host: '127.0.0.1'})
+    const done = (result: true | string) => {
+      socket.destroy()
+      resolve(result)
+    }
+    socket.setTimeout(timeoutMs, () => done('connect timed out'))
+    socket.once('connect', () => done(true))
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message))
+  })
+}
+
+function httpProbe(port: number, path: string, timeoutMs: number): Promise<true | string> {
+  return new Promise((resolve) => {
+    const req = request({host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: timeoutMs}, (res) => {
+      res.resume()
+      const status = res.statusCode ?? 0
+      resolve(status >= 200 && status < 400 ? true : `status ${status}`)
+    })
+    req.once('timeout', () => req.destroy(new Error('timed out')))
+    req.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+    req.end()
+  })
+}
+
+/** The last `lines` lines of a log file (from its last 16 KiB), for "it failed, here is why" messages. */
+export async function tailOfLog(file: string, lines = 20): Promise<string> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+    const {size} = await handle.stat()
+    const length = Math.min(size, 16384)
+    const buf = Buffer.alloc(length)
+    await handle.read(buf, 0, length, size - length)
+    const text = buf.toString('utf8').replace(/\s+$/, '')
+    if (!text) return '(no output)'
+    return text.split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no output)'
+  } finally {
+    await handle?.close()
+  }
+}

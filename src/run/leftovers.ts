@@ -1,0 +1,154 @@
+// What runs left behind when their orchestrator died without tidying up (SIGKILL, OOM killer, a crash),
+// and removing it: `lbbench clean`. A run is left over when its orchestrator is no longer alive (pid gone,
+// or reused by another process: the start time differs). A live run is never touched, and a recorded pid
+// is only killed if the process still carries the run's id (a reused pid belongs to someone else).
+import {rm} from 'node:fs/promises'
+import {hostname, tmpdir} from 'node:os'
+import {readFileSync, readlinkSync} from 'node:fs'
+import {resolve, sep} from 'node:path'
+import {belongsToRun, isAlive, processesOfRun} from './processes-of-run.js'
+import {readRunStates, type RunState} from './run-state.js'
+
+export interface CleanReport {
+  /** Runs whose leftovers were (or, with dryRun, would be) removed. */
+  runs: string[]
+  processes: Array<{pid: number; runId: string}>
+  containers: Array<{id: string; name: string; runId: string}>
+  folders: string[]
+  stateFiles: string[]
+  /** Runs left alone because they are alive, engines that could not be reached, … */
+  notes: string[]
+}
+
+export interface CleanOptions {
+  dryRun?: boolean
+  /** Docker engine timeout for the reachability check. */
+  dockerTimeoutMs?: number
+}
+
+/** Processes of containers live in another pid namespace: Docker removes those, not a signal from here. */
+function inOurPidNamespace(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`) === readlinkSync('/proc/self/ns/pid')
+  } catch {
+    return false
+  }
+}
+
+function processGroupOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+  } catch {
+    return undefined
+  }
+}
+
+function killProcess(pid: number): void {
+  try {
+    // A group leader takes its group with it (a shell and what it started, nginx and its workers).
+    if (processGroupOf(pid) === pid) process.kill(-pid, 'SIGKILL')
+    else process.kill(pid, 'SIGKILL')
+  } catch {
+    // gone already
+  }
+}
+
+/** Only folders inside the temporary folder are removed, whatever a state file says. */
+function isTempFolder(dir: string): boolean {
+  const root = resolve(tmpdir()) + sep
+  return resolve(dir).startsWith(root) && resolve(dir) !== resolve(tmpdir())
+}
+
+function orchestratorAlive(state: RunState): boolean {
+  return isAlive(state.orchestratorPid, state.orchestratorStart)
+}
+
+export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanReport> {
+  const report: CleanReport = {runs: [], processes: [], containers: [], folders: [], stateFiles: [], notes: []}
+  const dry = opts.dryRun ?? false
+  const states = await readRunStates()
+  const live = new Set<string>()
+  const dead = new Map<string, {file: string; state: RunState}>()
+  for (const entry of states) {
+    if (orchestratorAlive(entry.state)) {
+      live.add(entry.state.runId)
+      report.notes.push(`run ${entry.state.runId} is still running (pid ${entry.state.orchestratorPid}): left alone`)
+    } else dead.set(entry.state.runId, entry)
+  }
+
+  for (const [runId, {file, state}] of dead) {
+    report.runs.push(runId)
+    const pids = new Set<number>()
+    for (const pid of state.pids ?? []) if (belongsToRun(pid, runId)) pids.add(pid)
+    for (const pid of processesOfRun(runId)) pids.add(pid)
+    for (const pid of pids) {
+      if (!inOurPidNamespace(pid)) continue
+      report.processes.push({pid, runId})
+      if (!dry) killProcess(pid)
+    }
+    for (const dir of state.tempDirs ?? []) {
+      if (!isTempFolder(dir)) {
+        report.notes.push(`run ${runId}: ${dir} is not in ${tmpdir()}: left alone`)
+        continue
+      }
+      report.folders.push(dir)
+      if (!dry) await rm(dir, {recursive: true, force: true})
+    }
+    report.stateFiles.push(file)
+  }
+
+  await cleanContainers(report, live, dead, dry, opts.dockerTimeoutMs ?? 3000)
+
+  // State files go last: if anything above failed, the next `clean` still knows about the run.
+  if (!dry) for (const file of report.stateFiles) await rm(file, {force: true})
+  return report
+}
+
+async function cleanContainers(
+  report: CleanReport,
+  live: Set<string>,
+  dead: Map<string, {state: RunState}>,
+  dry: boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const {connectDocker, engineAddress} = await import('../replicas/docker/engine.js')
+  const {runLabel, pidLabel, pidStartLabel, hostLabel} = await import('../replicas/docker.js')
+  let docker
+  try {
+    docker = await connectDocker(timeoutMs)
+  } catch {
+    report.notes.push(`Docker is not reachable at ${engineAddress()}: containers were not checked`)
+    return
+  }
+  const containers = await docker.listContainers({all: true, filters: {label: [runLabel]}})
+  for (const c of containers) {
+    const labels = c.Labels ?? {}
+    const runId = labels[runLabel]!
+    const name = (c.Names?.[0] ?? c.Id).replace(/^\//, '')
+    if (live.has(runId)) continue
+    if (!dead.has(runId)) {
+      // No state file (or never written): judge by the orchestrator pid on the label, on this host only.
+      if (labels[hostLabel] && labels[hostLabel] !== hostname()) {
+        report.notes.push(`container ${name} belongs to a run on ${labels[hostLabel]}: left alone`)
+        continue
+      }
+      const pid = Number(labels[pidLabel])
+      const start = labels[pidStartLabel] ? Number(labels[pidStartLabel]) : undefined
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid, start)) {
+        report.notes.push(`container ${name}: its run's orchestrator (pid ${pid}) is alive: left alone`)
+        continue
+      }
+      if (!report.runs.includes(runId)) report.runs.push(runId)
+    }
+    report.containers.push({id: c.Id, name, runId})
+    if (!dry) {
+      await docker
+        .getContainer(c.Id)
+        .remove({force: true})
+        .catch((err: {statusCode?: number; message: string}) => {
+          if (err.statusCode !== 404) report.notes.push(`container ${name} could not be removed: ${err.message}`)
+        })
+    }
+  }
+}

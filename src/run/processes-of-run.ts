@@ -1,0 +1,60 @@
+// A run's processes, recognised by the LBBENCH_RUN_ID its replicas carry in their environment (Linux
+// /proc). A pid recorded in a state file may have been reused by an unrelated process since; the
+// environment tells ours from theirs, so cleaning up never kills a stranger.
+import {readdirSync, readFileSync} from 'node:fs'
+
+/** True when process `pid` exists and carries LBBENCH_RUN_ID=<runId> or names the run on its command line. */
+export function belongsToRun(pid: number, runId: string): boolean {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1')
+    if (environ.split('\0').includes(`LBBENCH_RUN_ID=${runId}`)) return true
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(runId)
+  } catch {
+    return false
+  }
+}
+
+/** Every live (not zombie) process carrying LBBENCH_RUN_ID=<runId>. */
+export function processesOfRun(runId: string): number[] {
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return []
+  }
+  return entries
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+    .map(Number)
+    .filter((pid) => belongsToRun(pid, runId) && !isZombie(pid))
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return true
+  }
+}
+
+/** A process's start time in clock ticks since boot (/proc/PID/stat field 22): with the pid, a unique name. */
+export function processStartTime(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19])
+  } catch {
+    return undefined
+  }
+}
+
+/** True when `pid` runs and, if `startTime` is known, is still the same process (not a reused pid). */
+export function isAlive(pid: number, startTime?: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  if (startTime === undefined) return true
+  const now = processStartTime(pid)
+  return now === undefined || now === startTime
+}

@@ -1,0 +1,72 @@
+// A run's state file: who runs it (the orchestrator's pid and start time), what it started (process ids,
+// containers) and which temporary folders it made. Written while the run lives, removed when it ends.
+// A state file left behind is a run whose orchestrator died without tidying up (SIGKILL, a power cut):
+// `lbbench clean` reads these files to remove what it left.
+//
+// They live in <os.tmpdir()>/lbbench/runs/<runId>.json, a private folder (0700).
+import {chmod, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {processStartTime} from './processes-of-run.js'
+
+export interface RunState {
+  runId: string
+  /** The run's folder (reports, logs). Never removed by `clean`: it holds the run's results. */
+  runDir: string
+  orchestratorPid: number
+  /** The orchestrator's start time (/proc clock ticks), so a reused pid is not taken for a live run. */
+  orchestratorStart?: number
+  startedAt: string
+  /** Processes (or process-group leaders) the run started. */
+  pids: number[]
+  containers?: string[]
+  /** Temporary folders of the run, removed by `clean`. */
+  tempDirs?: string[]
+}
+
+export function runStateDir(): string {
+  return join(tmpdir(), 'lbbench', 'runs')
+}
+
+function stateFile(runId: string): string {
+  return join(runStateDir(), `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`)
+}
+
+/** Writes (or rewrites) the run's state file atomically. Returns its path. */
+export async function writeRunState(state: Omit<RunState, 'orchestratorStart'> & {orchestratorStart?: number}): Promise<string> {
+  const dir = runStateDir()
+  await mkdir(dir, {recursive: true, mode: 0o700})
+  await chmod(join(tmpdir(), 'lbbench'), 0o700).catch(() => {})
+  await chmod(dir, 0o700).catch(() => {})
+  const full: RunState = {...state, orchestratorStart: state.orchestratorStart ?? processStartTime(state.orchestratorPid)}
+  const file = stateFile(state.runId)
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(full, null, 2) + '\n', {mode: 0o600})
+  await rename(tmp, file)
+  return file
+}
+
+export async function removeRunState(runId: string): Promise<void> {
+  await rm(stateFile(runId), {force: true})
+}
+
+/** Every readable state file, with its path. Unreadable or foreign files are skipped. */
+export async function readRunStates(): Promise<Array<{file: string; state: RunState}>> {
+  let names: string[]
+  try {
+    names = await readdir(runStateDir())
+  } catch {
+    return []
+  }
+  const out: Array<{file: string; state: RunState}> = []
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(runStateDir(), name)
+    try {
+      const state = JSON.parse(await readFile(file, 'utf8')) as RunState
+      if (typeof state.runId === 'string' && Number.isInteger(state.orchestratorPid)) out.push({file, state})
+    } catch {
+      // half-written by a crash or not ours: leave it
+    }
+  }
+  return out
+}

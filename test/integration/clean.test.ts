@@ -1,0 +1,100 @@
+import {test, describe, after} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {cleanLeftovers} from '../../src/run/leftovers.js'
+import {processStartTime} from '../../src/run/processes-of-run.js'
+import {readRunStates, removeRunState, writeRunState} from '../../src/run/run-state.js'
+import {testRunId} from './replica-scenario.js'
+
+/** The pid of a process that has exited: nothing runs under it (until it is reused). */
+function deadPid(): number {
+  const r = spawnSync('sh', ['-c', 'echo $$'], {encoding: 'utf8'})
+  return Number(r.stdout.trim())
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const started: number[] = []
+after(() => {
+  for (const pid of started) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+  }
+})
+
+function sleeper(env: Record<string, string> = {}): number {
+  const p = spawn('sleep', ['30'], {env: {...process.env, ...env}, stdio: 'ignore', detached: true})
+  p.unref()
+  started.push(p.pid!)
+  return p.pid!
+}
+
+describe('lbbench clean', () => {
+  test('a dead run: its processes, temporary folders and state file are removed; --dry-run only lists them', async () => {
+    const runId = testRunId()
+    const orphan = sleeper({LBBENCH_RUN_ID: runId})
+    const folder = mkdtempSync(join(tmpdir(), 'lbbench-clean-test-'))
+    await writeRunState({runId, runDir: '/nonexistent', orchestratorPid: deadPid(), startedAt: new Date().toISOString(), pids: [orphan], tempDirs: [folder, '/etc']})
+
+    const dry = await cleanLeftovers({dryRun: true, dockerTimeoutMs: 500})
+    assert.ok(dry.runs.includes(runId))
+    assert.deepEqual(dry.processes.filter((p) => p.runId === runId).map((p) => p.pid), [orphan])
+    assert.ok(alive(orphan) && existsSync(folder))
+    assert.ok((await readRunStates()).some((s) => s.state.runId === runId))
+
+    const r = await cleanLeftovers({dockerTimeoutMs: 500})
+    assert.deepEqual(r.processes.filter((p) => p.runId === runId).map((p) => p.pid), [orphan])
+    assert.ok(r.folders.includes(folder))
+    assert.ok(r.notes.some((n) => n.includes('/etc is not in')), 'a folder outside the temporary folder is left alone')
+    await waitFor(() => !alive(orphan))
+    assert.equal(existsSync(folder), false)
+    assert.equal(existsSync('/etc'), true)
+    assert.equal((await readRunStates()).some((s) => s.state.runId === runId), false)
+  })
+
+  test('a live run is never touched', async () => {
+    const runId = testRunId()
+    const child = sleeper({LBBENCH_RUN_ID: runId})
+    await writeRunState({runId, runDir: '/nonexistent', orchestratorPid: process.pid, startedAt: new Date().toISOString(), pids: [child]})
+    const r = await cleanLeftovers({dockerTimeoutMs: 500})
+    assert.equal(r.runs.includes(runId), false)
+    assert.ok(r.notes.some((n) => n.includes(`run ${runId} is still running`)))
+    assert.ok(alive(child))
+    await removeRunState(runId)
+  })
+
+  test('a reused pid is neither taken for a live orchestrator nor killed', async () => {
+    const runId = testRunId()
+    // A stranger now holds the orchestrator's old pid (its start time differs) and a recorded replica pid.
+    const stranger = sleeper()
+    await writeRunState({
+      runId, runDir: '/nonexistent', orchestratorPid: stranger, orchestratorStart: (processStartTime(stranger) ?? 0) - 1,
+      startedAt: new Date().toISOString(), pids: [stranger],
+    })
+    const r = await cleanLeftovers({dockerTimeoutMs: 500})
+    assert.ok(r.runs.includes(runId), 'the run is recognised as dead')
+    assert.deepEqual(r.processes.filter((p) => p.runId === runId), [])
+    assert.ok(alive(stranger))
+  })
+})
+
+async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
