@@ -80,6 +80,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       const {appendStepSummary} = await import('../report/markdown.js')
       await appendStepSummary((await renderers.markdown()).render(report, {color: false}))
     }
+    if (outcome.failure) throw outcome.failure
     if (report.meta.aborted) return SIGNAL_EXIT[signalled ?? ''] ?? 1
     if (!report.pass) return 1
     if (o.strict && report.meta.generator.saturated) return 4

@@ -47,7 +47,8 @@ export interface RunOptions {
 export interface RunOutcome {
   report: Report
   runDir: string
-  balancerConfig?: string
+  /** A part broke while load was measured: the report (marked aborted) is still worth writing; exit 3. */
+  failure?: RunError
 }
 
 // Bounds on every wait, so that no run outlives its phases by more than a bounded start-up and teardown.
@@ -88,7 +89,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     else opts.signal.addEventListener('abort', onAbort, {once: true})
   })
   aborted.catch(() => {})
-  const unlessAborted = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted])
+  // A part that dies while the run needs it (the balancer, the generator) ends the run: exit 3.
+  let partFailed!: (e: RunError) => void
+  const broken = new Promise<never>((_, reject) => (partFailed = reject))
+  broken.catch(() => {})
+  const unlessAborted = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, broken])
+  let failure: RunError | undefined
 
   await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids: []})
   try {
@@ -118,7 +124,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       timeline.add(c.state === 'down' ? 'backend-down' : 'backend-up', c.reason, c.id, c.epochMs)
       opts.hooks.onEvent?.(`backend ${c.id} ${c.state}: ${c.reason}`)
     })
-    lb.on('exit', (detail) => event('balancer-exit', detail))
+    lb.on('exit', (detail) => {
+      event('balancer-exit', detail)
+      partFailed(new RunError(`the ${s.balancer.kind} balancer exited during the run (${detail}); its output is in ${runDir}`))
+    })
     log(`starting the ${s.balancer.kind} balancer`)
     const targets = await unlessAborted(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${s.balancer.kind} balancer did not start`))
     balancerVersion = await lb.version().catch(() => undefined)
@@ -133,11 +142,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     let loadStarted: number | undefined
     let phase = ''
     let generatorDone!: () => void
-    let generatorFailed!: (e: RunError) => void
-    const finished = new Promise<void>((resolve, reject) => {
-      generatorDone = resolve
-      generatorFailed = reject
-    })
+    const finished = new Promise<void>((resolve) => (generatorDone = resolve))
     generator = startGenerators(config, s.load.generators, {
       onPhaseStart: (p) => {
         phase = p.phase
@@ -164,15 +169,17 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       },
       onUsage: (u) => usage.push(u),
       onDone: () => generatorDone(),
-      onError: (e) => generatorFailed(e),
+      onError: (e) => partFailed(e),
     })
     await recordPids()
     try {
       await unlessAborted(withTimeout(finished, totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
     } catch (error) {
-      if (!(error instanceof AbortedRun)) throw error
-      abortReason = error.message
-      event('aborted', error.message)
+      // Once load has been measured, what was measured is worth a report, whatever stopped the run.
+      if (!(error instanceof AbortedRun || timeline.t0 !== undefined)) throw error
+      if (!(error instanceof AbortedRun)) failure = error instanceof RunError ? error : new RunError((error as Error).message)
+      abortReason = (error as Error).message
+      event('aborted', abortReason)
       generator.stop()
       await withTimeout(finished, 3_000, '').catch(() => {})
     }
@@ -201,7 +208,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     proxyUsage: balancer?.usage?.(),
     abortReason,
   })
-  return {report, runDir, balancerConfig: balancer?.config?.()}
+  return {report, runDir, ...(failure ? {failure} : {})}
 
   async function recordPids(): Promise<void> {
     const pids = [...(replicas?.pids() ?? []), ...(balancer?.pids() ?? []), ...(generator?.pids ?? [])]
