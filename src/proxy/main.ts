@@ -1,0 +1,68 @@
+// The built-in proxy's process entry, forked by balancers/builtin.ts with an IPC channel (messages.ts).
+// It lives exactly as long as that channel: when the orchestrator goes away, however it ends, the channel
+// closes and the proxy exits at once, so no proxy outlives its run.
+
+import {performance} from 'node:perf_hooks'
+import {proxyEngines} from './engines.js'
+import {usageIntervalMs, type FromProxy, type ProxyConfig, type ToProxy} from './messages.js'
+import {ProxyServer} from './server.js'
+import {strategies} from './strategies/registry.js'
+
+if (!process.send) {
+  console.error('the lbbench proxy must be started by lbbench (it needs an IPC channel)')
+  process.exit(2)
+}
+
+process.on('disconnect', () => process.exit())
+process.on('SIGTERM', () => process.exit(0))
+// Ctrl-C in a terminal reaches every process of its group. The orchestrator handles it, and still asks
+// the proxy for its counters for the aborted run's report before it closes the channel.
+process.on('SIGINT', () => {})
+
+let server: ProxyServer | undefined
+
+function send(msg: FromProxy): void {
+  if (process.connected) process.send!(msg)
+}
+
+async function start(config: ProxyConfig): Promise<void> {
+  const b = config.balancer
+  const engine = proxyEngines[b.engine]
+  if (!engine) throw new Error(`balancer.engine: ${b.engine} is not available yet; use one of: ${Object.keys(proxyEngines).join(', ')}`)
+  const strategy = strategies[b.strategy]
+  if (!strategy) throw new Error(`balancer.strategy: unknown strategy ${b.strategy}`)
+  server = new ProxyServer(config, await engine(), strategy, (change) => send({type: 'backend-state', ...change}))
+  const port = await server.listen()
+  reportUsage()
+  send({type: 'ready', port})
+}
+
+/** Its own CPU (percent of one core) and event-loop utilisation, every second, so a saturated proxy shows. */
+function reportUsage(): void {
+  let cpu = process.cpuUsage()
+  let elu = performance.eventLoopUtilization()
+  let at = performance.now()
+  setInterval(() => {
+    const now = performance.now()
+    const dCpu = process.cpuUsage(cpu)
+    const dElu = performance.eventLoopUtilization(elu)
+    send({type: 'usage', cpuPct: ((dCpu.user + dCpu.system) / 1000 / (now - at)) * 100, elu: dElu.utilization})
+    cpu = process.cpuUsage()
+    elu = performance.eventLoopUtilization()
+    at = now
+  }, usageIntervalMs).unref()
+}
+
+process.on('message', (raw) => {
+  const msg = raw as ToProxy
+  if (msg.type === 'start') {
+    start(msg.config).catch((err: Error) => {
+      if (process.connected) process.send!({type: 'error', message: err.message} satisfies FromProxy, () => process.exit(1))
+      else process.exit(1)
+    })
+  } else if (msg.type === 'set-backend') {
+    server?.setBackend(msg.backend.id, msg.backend.host, msg.backend.port)
+  } else if (msg.type === 'stats?') {
+    if (server) send({type: 'stats', reqId: msg.reqId, stats: server.stats()})
+  }
+})
