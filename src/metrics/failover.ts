@@ -63,6 +63,12 @@ export interface FailoverInput {
   attempts?: AttemptPoint[]
   /** End of the measured load (ms). */
   endMs: number
+  /**
+   * The longest a request may take (the client's timeout). The series counts a response in the second it
+   * completed, so the requests sent while a backend was bad show up to this much later: a hung backend's
+   * stuck requests complete only when the per-try timeout ends, after the balancer has noticed.
+   */
+  drainMs?: number
 }
 
 const BUCKET_MS = 100
@@ -72,7 +78,8 @@ const QUIET_MS = 500
 export function analyseFailover(input: FailoverInput): FailoverReport[] {
   const baseline = baselineP99(input.series, Math.min(...input.windows.map((w) => w.atMs), input.endMs))
   return input.windows.map((w) => {
-    const end = w.endMs ?? input.endMs
+    // A window that outlasts the load (a `for` past the end) ends with it: nothing was measured after.
+    const end = Math.min(w.endMs ?? input.endMs, input.endMs)
     const ttdMs = timeToDetect(w, end, input)
     const flip = input.timeline.find((e) => e.kind === 'backend-down' && e.target === w.target && e.atMs >= w.atMs && e.atMs < end)
     const failed = sumSeries(input.series, w.atMs, end, (p) => p.failed)
@@ -88,7 +95,7 @@ export function analyseFailover(input: FailoverInput): FailoverReport[] {
       failed,
       hidden: Math.max(0, failedAttempts - failed),
       ttrMs: w.endMs === undefined ? null : timeToReintegrate(w.target, w.endMs, input),
-      addedP99Us: addedP99(input.series, w.atMs, ttdMs === null ? end : w.atMs + Math.max(ttdMs, 1000), baseline),
+      addedP99Us: addedP99(input.series, w.atMs, (ttdMs === null ? end : w.atMs + Math.max(ttdMs, 1000)) + (input.drainMs ?? 0), baseline),
       steadyMs: timeToSteady(input.series, w.atMs, baseline),
     }
   })
@@ -118,12 +125,14 @@ function timeToDetect(w: FaultWindow, end: number, input: FailoverInput): number
 
 /** From t1 to the end of the first whole second in which the backend got ≥ 90% of its fair share. */
 function timeToReintegrate(target: string, t1: number, input: FailoverInput): number | null {
-  const totalWeight = sum(input.weights)
-  const share = (input.weights[target] ?? 1) / (totalWeight || 1)
+  const totalWeight = sum(input.weights) || 1
+  const weight = input.weights[target] ?? 1
   for (const p of input.series) {
     if (p.tMs < t1) continue
     const all = sum(p.perBackend)
-    if (all > 0 && (p.perBackend[target] ?? 0) >= 0.9 * share * all) return p.tMs + 1000 - t1
+    // count / all ≥ 0.9 × weight / totalWeight, multiplied out: 0.9 × 0.4 × 400 is 144.00000000000003 in
+    // floating point, which would miss a second at exactly 90% of the share.
+    if (all > 0 && 10 * (p.perBackend[target] ?? 0) * totalWeight >= 9 * weight * all) return p.tMs + 1000 - t1
   }
   return null
 }

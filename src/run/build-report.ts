@@ -84,6 +84,7 @@ export function buildReport(r: RunRecord): Report {
     timeline,
     weights,
     endMs: measuredMs,
+    drainMs: s.load.timeout,
     ...(r.stats?.attemptBuckets && t0 !== undefined
       ? {attempts: r.stats.attemptBuckets.map((b) => ({tMs: b.epochMs - t0, attempts: b.attempts, failed: b.failed}))}
       : {}),
