@@ -84,7 +84,7 @@ export function analyseFailover(input: FailoverInput): FailoverReport[] {
     const flip = input.timeline.find((e) => e.kind === 'backend-down' && e.target === w.target && e.atMs >= w.atMs && e.atMs < end)
     const failed = sumSeries(input.series, w.atMs, end, (p) => p.failed)
     const failedAttempts = input.attempts
-      ? input.attempts.filter((a) => a.tMs + BUCKET_MS > w.atMs && a.tMs < end).reduce((n, a) => n + sum(a.failed), 0)
+      ? input.attempts.filter((a) => a.tMs + BUCKET_MS > w.atMs && a.tMs < end).reduce((n, a) => n + (a.failed[w.target] ?? 0), 0)
       : 0
     return {
       fault: w.action,

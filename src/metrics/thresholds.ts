@@ -49,21 +49,20 @@ function fromSummary(s: Summary, metric: string): MetricValue {
 
 function fromFailover(report: Report, metric: string): MetricValue {
   const faults = report.failover ?? []
-  if (metric === 'failover.failed') return {value: faults.reduce((n, f) => n + f.failed, 0)}
+  // A fault on several replicas at once has one row per replica over the same window and the same
+  // client-visible failures: count each window once.
+  const windows = new Map(faults.map((f) => [`${f.fault}@${f.atMs}`, f]))
+  if (metric === 'failover.failed') return {value: [...windows.values()].reduce((n, f) => n + f.failed, 0)}
   if (metric === 'failover.hidden') return {value: faults.reduce((n, f) => n + f.hidden, 0)}
   if (faults.length === 0) return {value: null, detail: 'no faults in this run'}
-  if (metric === 'failover.ttd') {
-    // Worst measured detection. A fault whose backend got no request after it has no ttd to report.
-    const measured = faults.map((f) => f.ttdMs).filter((v): v is number => v !== null)
-    if (measured.length === 0) return {value: null, detail: 'no fault had a measurable time to detect'}
-    return {value: Math.max(...measured)}
-  }
-  // failover.ttr: a fault whose backend never got its share back is the worst case there is.
-  const never = faults.filter((f) => f.ttrMs === null)
+  // For ttd and ttr a null is the worst case there is: never detected, never reintegrated.
+  const field = metric === 'failover.ttd' ? 'ttdMs' : 'ttrMs'
+  const never = faults.filter((f) => f[field] === null)
   if (never.length > 0) {
-    return {value: null, detail: `never reintegrated: ${never.map((f) => `${f.fault} ${f.target} at ${f.atMs} ms`).join(', ')}`}
+    const what = metric === 'failover.ttd' ? 'never detected' : 'never reintegrated'
+    return {value: null, detail: `${what}: ${never.map((f) => `${f.fault} ${f.target} at ${f.atMs} ms`).join(', ')}`}
   }
-  return {value: Math.max(...faults.map((f) => f.ttrMs as number))}
+  return {value: Math.max(...faults.map((f) => f[field] as number))}
 }
 
 /** The value of a catalogue metric in a report, over the measured time or one phase. */

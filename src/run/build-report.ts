@@ -67,9 +67,10 @@ export function buildReport(r: RunRecord): Report {
     backendsUp: t0 === undefined ? undefined : backendsUpChanges(timeline, ids.length, t0),
   })
 
+  const attempts = measuredAttempts(r.stats, t0, measuredMs)
   const backends = backendRows(measured, ids, weights).map((row) => ({
     ...row,
-    ...(r.stats?.attempts ? {attempts: r.stats.attempts[row.id] ?? 0} : {}),
+    ...(attempts ? {attempts: attempts[row.id] ?? 0} : {}),
     ...(r.stats?.connections ? {connections: r.stats.connections[row.id] ?? 0} : {}),
     events: eventsOf(row.id, timeline),
   }))
@@ -122,6 +123,20 @@ export function buildReport(r: RunRecord): Report {
   report.thresholds = evaluateThresholds(report, s.thresholds)
   report.pass = !report.meta.aborted && report.thresholds.every((t) => t.pass)
   return report
+}
+
+/**
+ * Attempts per backend over the measured time, like the requests beside them: from the balancer's 100 ms
+ * buckets where it has them, else its totals (which include the warm-up).
+ */
+function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, measuredMs: number): Record<string, number> | undefined {
+  if (!stats?.attemptBuckets || t0 === undefined) return stats?.attempts
+  const out: Record<string, number> = {}
+  for (const b of stats.attemptBuckets) {
+    if (b.epochMs < t0 || b.epochMs >= t0 + measuredMs) continue
+    for (const [id, n] of Object.entries(b.attempts)) out[id] = (out[id] ?? 0) + n
+  }
+  return out
 }
 
 /** How long each phase ran, from its start and end events (an aborted phase: until the last event). */

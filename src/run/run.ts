@@ -77,6 +77,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   let abortReason: string | undefined
   let balancerVersion: string | undefined
   const down = new Set<string>()
+  // Once teardown starts, replicas exiting are ours to stop, not events of the run.
+  let ending = false
 
   const event = (kind: string, detail: string, target?: string) => {
     timeline.add(kind, detail, target)
@@ -101,14 +103,16 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     replicas = await replicaKinds[s.replicas.kind]({loaded, runId, runDir, sharedPort: s.balancer.kind === 'cluster', log})
     const set = replicas
     set.on('exit', (id, detail) => {
+      if (ending) return
       down.add(id)
       const byFault = faults?.explainsExit(id, timeline.now()) ?? false
       event(byFault ? 'replica-exit' : 'replica-crash', detail, id)
       if (!byFault && s.replicas.restart === 'on-failure' && timeline.t0 !== undefined) {
-        set.restart(id).catch((e: Error) => event('restart-failed', e.message, id))
+        set.restart(id).catch((e: Error) => ending || event('restart-failed', e.message, id))
       }
     })
     set.on('ready', (info) => {
+      if (ending) return
       down.delete(info.id)
       event('replica-ready', `on port ${info.port}`, info.id)
       balancer?.updateBackend(info).catch((e: Error) => event('balancer-error', e.message, info.id))
@@ -216,6 +220,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   }
 
   async function teardown(): Promise<void> {
+    ending = true
     await faults?.stop()
     if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '').catch(() => undefined)
     generator?.kill()

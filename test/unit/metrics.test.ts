@@ -363,14 +363,32 @@ describe('thresholds', () => {
     assert.deepEqual(res, {expr: 'failover.ttr < 2s', actual: null, pass: false, detail: 'no faults in this run'})
   })
 
-  test('failover times: a fault that never reintegrated fails ttr; ttd is the worst one measured', () => {
+  test('failover times: a fault never detected fails ttd, one never reintegrated fails ttr; otherwise the worst counts', () => {
     const r = report({failover: [
       {fault: 'kill', target: 'r2', atMs: 2000, ttdMs: null, failed: 0, hidden: 0, ttrMs: null},
       {fault: 'pause', target: 'r1', atMs: 5000, ttdMs: 300, failed: 0, hidden: 0, ttrMs: 100},
     ]})
-    assert.equal(metricValue(r, 'failover.ttd').value, 300)
+    const ttd = metricValue(r, 'failover.ttd')
+    assert.equal(ttd.value, null)
+    assert.match(ttd.detail ?? '', /never detected: kill r2 at 2000 ms/)
     const ttr = metricValue(r, 'failover.ttr')
     assert.equal(ttr.value, null)
     assert.match(ttr.detail ?? '', /never reintegrated: kill r2 at 2000 ms/)
+    const detected = report({failover: [
+      {fault: 'kill', target: 'r2', atMs: 2000, ttdMs: 40, failed: 0, hidden: 0, ttrMs: 900},
+      {fault: 'pause', target: 'r1', atMs: 5000, ttdMs: 300, failed: 0, hidden: 0, ttrMs: 100},
+    ]})
+    assert.equal(metricValue(detected, 'failover.ttd').value, 300)
+    assert.equal(metricValue(detected, 'failover.ttr').value, 900)
+  })
+
+  test('failover.failed counts a fault on several replicas (one row each, one window) once', () => {
+    const r = report({failover: [
+      {fault: 'fail', target: 'r1', atMs: 1000, ttdMs: null, failed: 25, hidden: 3, ttrMs: 100},
+      {fault: 'fail', target: 'r2', atMs: 1000, ttdMs: null, failed: 25, hidden: 4, ttrMs: 100},
+      {fault: 'kill', target: 'r3', atMs: 4000, ttdMs: 20, failed: 2, hidden: 1, ttrMs: 100},
+    ]})
+    assert.equal(metricValue(r, 'failover.failed').value, 27)
+    assert.equal(metricValue(r, 'failover.hidden').value, 8)
   })
 })
