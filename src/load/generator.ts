@@ -21,6 +21,7 @@ import {deriveSeed, seededRandom, type Random} from '../random.js'
 import {encodeHistogram, newLatencyHistogram, type Histogram} from '../metrics/histogram.js'
 import type {PhaseSpec, RequestSpec} from '../scenario/types.js'
 import type {FromGenerator, GeneratorConfig, Sample, Timing, ToGenerator} from './messages.js'
+import {expandKeys} from './request-keys.js'
 
 /** The parts of an autocannon 9 client (lib/httpClient.js) this file uses. */
 interface AcClient extends EventEmitter {
@@ -418,8 +419,10 @@ function startAutocannon(run: PhaseRun): AcInstance {
   const rate = spec.rate ?? 0
   // As autocannon does: fewer requests per second than connections means fewer connections.
   const connections = rate > 0 ? Math.max(1, Math.min(spec.connections, Math.floor(rate))) : spec.connections
-  const requests = config.requests.map(toAutocannonRequest)
-  const pick = weightedPicker(config.requests)
+  // `{{n:1000}}` placeholders become 1000 requests (request-keys.ts).
+  const specs = expandKeys(config.requests)
+  const requests = specs.map(toAutocannonRequest)
+  const pick = weightedPicker(specs)
   const timeoutMs = config.timeout
   let clientIndex = 0
 
@@ -486,11 +489,17 @@ function weightedPicker(requests: RequestSpec[]): ((u: number) => number) | unde
   const cumulative: number[] = []
   let total = 0
   for (const r of requests) cumulative.push((total += Math.max(0, r.weight)))
+  // Binary search: an expanded `{{n:…}}` request makes thousands of entries.
   return (u) => {
     const x = u * total
-    let i = 0
-    while (i < cumulative.length - 1 && cumulative[i] <= x) i++
-    return i
+    let lo = 0
+    let hi = cumulative.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (cumulative[mid] <= x) lo = mid + 1
+      else hi = mid
+    }
+    return lo
   }
 }
 

@@ -1,0 +1,57 @@
+import {Args, Command, Flags} from '@oclif/core'
+
+export default class Compare extends Command {
+  static override summary = 'Run one scenario per strategy or balancer (or both) and show them side by side.'
+  static override description = `Runs the scenario once per subject: each strategy of --strategies, each balancer of --balancers, or the matrix of both (cluster and none take no strategy and appear once). Every combination is checked before anything runs: one a balancer cannot do (nginx with peak-ewma) is an error naming what it can do. With --repeat N each subject runs N times, every other round in reverse order (A B B A …) so that a drift of the machine does not favour one subject.
+
+Each run is a normal run with its own folder (report.json) inside reports/compare-<name>-<stamp>/, next to comparison.json, which holds every run's full report. The table shows throughput, latency p50/p99/p99.9, failed requests, Jain's index, each backend's share, failover figures when there are faults, and the balancer's and the load generator's CPU use where known; with --repeat, the mean and (min–max) of the runs, and whether the best differs from the rest by more than that spread. The best value of each row is highlighted.
+
+Exit codes: a comparison is for looking, so thresholds that fail in a run are shown (PASS/FAIL per subject) but do not change the exit code · 0 every run was carried out · 2 bad scenario, flag, or a combination a balancer cannot do (nothing is run) · 3 a run could not be carried out (the others still run and are compared) · 130/143 interrupted by SIGINT/SIGTERM (the current run stops, and what was measured is written).`
+
+  static override examples = [
+    '<%= config.bin %> compare scenarios/slow-backend.yaml --strategies round-robin,least-connections,p2c,peak-ewma',
+    '<%= config.bin %> compare scenarios/balancers.yaml --balancers builtin,nginx,haproxy,none',
+    '<%= config.bin %> compare scenarios/slow-backend.yaml --strategies round-robin,p2c --balancers builtin,nginx --repeat 3',
+    '<%= config.bin %> compare scenarios/hash-keys.yaml --strategies ip-hash,consistent-hash,maglev --format terminal,html',
+  ]
+
+  static override args = {
+    scenario: Args.string({required: true, description: 'The scenario file (YAML).'}),
+  }
+
+  static override flags = {
+    strategies: Flags.string({description: 'Strategies to compare, comma-separated (round-robin, weighted-round-robin, least-connections, random, p2c, peak-ewma, ip-hash, consistent-hash, maglev).'}),
+    balancers: Flags.string({description: 'Balancers to compare, comma-separated: builtin, nginx, haproxy, cluster, none (straight to the replicas: the baseline of what a balancer costs).'}),
+    repeat: Flags.integer({description: 'Runs per subject; the table shows their mean and spread.', default: 1, min: 1, max: 50}),
+    format: Flags.string({
+      description: 'Output formats, comma-separated: terminal, json, markdown, html. comparison.json is always written.',
+      default: 'terminal',
+    }),
+    out: Flags.string({description: 'Folder for reports; the comparison gets a sub-folder, each run a folder inside it.', default: 'reports'}),
+    color: Flags.boolean({allowNo: true, description: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset).'}),
+    'time-scale': Flags.string({description: 'Multiply phase durations and fault times by this factor (e.g. 0.3 for a quick look).'}),
+    json: Flags.boolean({description: 'Print only the comparison as JSON on stdout; progress goes to stderr.'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Compare)
+    // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
+    const {compareCommand} = await import('../run/compare-command.js')
+    try {
+      process.exitCode = await compareCommand({
+        file: args.scenario,
+        strategies: flags.strategies,
+        balancers: flags.balancers,
+        repeat: flags.repeat,
+        formats: flags.format,
+        out: flags.out,
+        color: flags.color,
+        timeScale: flags['time-scale'],
+        json: flags.json,
+      })
+    } catch (error) {
+      const {exitWith} = await import('../exit-with.js')
+      exitWith(this, error)
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// What `lbbench compare` does apart from parsing its flags: check every subject's scenario before
+// anything runs, run the scenario once per subject and round (in A B B A order), each run a normal run
+// with its own report folder, then show the subjects side by side and save the comparison.
+
+import {readFile} from 'node:fs/promises'
+import {relative} from 'node:path'
+import {LbbenchError, UsageError} from '../errors.js'
+import {decideColor} from '../report/color.js'
+import type {Comparison, ComparisonSubject} from '../report/comparison.js'
+import type {Report} from '../report/model.js'
+import {createProgress} from '../report/progress.js'
+import {parseFormats, renderDocument} from '../report/render-document.js'
+import {writeReportFiles} from '../report/write.js'
+import {loadScenario} from '../scenario/load.js'
+import type {LoadedScenario} from '../scenario/types.js'
+import {compareSubjects, parseRepeat, runOrder, strategyless, type CompareSubject} from './compare-subjects.js'
+import {onInterrupt} from './interrupt.js'
+import {progressHooks} from './progress-hooks.js'
+import {makeRunDir, newRunId} from './run-dir.js'
+import {runScenario} from './run.js'
+import {subjectScenario} from './subject-scenario.js'
+import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
+
+export interface CompareCommandOptions {
+  file: string
+  strategies?: string
+  balancers?: string
+  repeat?: string | number
+  formats: string
+  out: string
+  color?: boolean
+  timeScale?: string
+  json: boolean
+}
+
+interface Planned {
+  subject: CompareSubject
+  loaded: LoadedScenario
+  reports: Report[]
+  /** Why this subject's runs stopped (the run could not be carried out). */
+  failure?: string
+}
+
+export async function compareCommand(o: CompareCommandOptions): Promise<number> {
+  const formats = parseFormats(o.formats)
+  const factor = parseTimeScale(o.timeScale)
+  const repeat = parseRepeat(o.repeat)
+  const subjects = compareSubjects(o.strategies, o.balancers)
+  const base = await loadScenario(o.file)
+  const planned = await plan(o.file, subjects, factor)
+  const name = base.scenario.name
+  const color = decideColor({flag: o.color, env: process.env, isTTY: process.stdout.isTTY})
+  const stderr = (line: string) => process.stderr.write(`${line}\n`)
+
+  const dir = await makeRunDir(o.out, newRunId(`compare-${name}`))
+  const order = runOrder(planned.length, repeat)
+  const interrupt = onInterrupt(stderr, 'the comparison')
+  let exitCode = 0
+  try {
+    for (const [n, {subject, round}] of order.entries()) {
+      if (interrupt.signal.aborted) break
+      const p = planned[subject]
+      if (p.failure) continue
+      const progress = createProgress(process.stderr, {isTTY: process.stderr.isTTY === true})
+      progress.note(`run ${n + 1} of ${order.length}: ${p.subject.label}${repeat > 1 ? ` (round ${round + 1} of ${repeat})` : ''}`)
+      try {
+        const outcome = await runScenario(p.loaded, {reportsDir: dir, signal: interrupt.signal, hooks: progressHooks(progress)})
+        progress.done()
+        await writeReportFiles(outcome.report, outcome.runDir, ['json'])
+        p.reports.push(outcome.report)
+        stderr(`  ${p.subject.label}: ${summaryLine(outcome.report)} · ${relative(process.cwd(), outcome.runDir) || outcome.runDir}`)
+      } catch (error) {
+        progress.done()
+        if (!(error instanceof LbbenchError)) throw error
+        // The others may still run (nginx missing does not stop the built-in proxy's runs).
+        p.failure = error.message
+        exitCode = Math.max(exitCode, 3)
+        stderr(`${p.subject.label}: the run could not be carried out: ${error.message}`)
+      }
+    }
+
+    const comparison = buildComparison(name, planned)
+    if (comparison.subjects.length === 0) {
+      stderr('no run was carried out: nothing to compare')
+      return interrupt.exitCode() ?? (exitCode || 3)
+    }
+    const files = await writeReportFiles(comparison, dir, ['json', ...formats.filter((f) => f !== 'terminal' && f !== 'json')])
+    if (o.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`)
+    else if (formats.includes('terminal')) process.stdout.write(await renderDocument(comparison, 'terminal', {color, width: process.stdout.columns}))
+    for (const f of files) stderr(`comparison: ${relative(process.cwd(), f) || f}`)
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      const {appendStepSummary} = await import('../report/markdown.js')
+      await appendStepSummary(await renderDocument(comparison, 'markdown', {color: false}))
+    }
+    return interrupt.exitCode() ?? exitCode
+  } finally {
+    interrupt.dispose()
+  }
+}
+
+/** Every subject's scenario, checked before anything runs: one message with every combination that cannot be. */
+async function plan(file: string, subjects: CompareSubject[], factor: number): Promise<Planned[]> {
+  const text = await readFile(file, 'utf8')
+  const planned: Planned[] = []
+  const problems: string[] = []
+  for (const subject of subjects) {
+    const s = subjectScenario(text, file, subject)
+    if ('problems' in s) problems.push(...s.problems.map((m) => `  ${describeSubject(subject)}: ${m}`))
+    else planned.push({subject, loaded: withTimeScale(s.loaded, factor), reports: []})
+  }
+  if (problems.length > 0) {
+    throw new UsageError(`${file}: cannot compare these subjects; nothing was run:\n${problems.join('\n')}`)
+  }
+  return planned
+}
+
+function describeSubject(s: CompareSubject): string {
+  return [s.balancer && `balancer ${s.balancer}`, s.strategy && `strategy ${s.strategy}`].filter(Boolean).join(' with ')
+}
+
+export function buildComparison(name: string, planned: Planned[]): Comparison {
+  const warnings: string[] = []
+  const subjects: ComparisonSubject[] = []
+  for (const p of planned) {
+    const label = p.subject.label
+    if (p.failure) warnings.push(`${label}: a run could not be carried out (${p.failure.split('\n')[0]})`)
+    if (p.reports.length === 0) {
+      if (!p.failure) warnings.push(`${label}: not run (the comparison was interrupted)`)
+      continue
+    }
+    for (const r of p.reports) {
+      if (r.meta.aborted) warnings.push(`${label}: a run was interrupted; its figures cover only ${(r.summary.durationMs / 1000).toFixed(1)} s`)
+      if (r.meta.generator.saturated) warnings.push(`${label}: the load generator was saturated in a run (${r.meta.generator.cpuPct}% CPU); its figures measure the generator as much as the system`)
+    }
+    const b = p.loaded.scenario.balancer
+    subjects.push({
+      label,
+      balancer: b.kind,
+      ...(strategyless.has(b.kind) ? {} : {strategy: b.strategy}),
+      reports: p.reports,
+    })
+  }
+  const cpus = new Set(subjects.flatMap((s) => s.reports.map((r) => `${r.meta.environment.cpu} × ${r.meta.environment.cores}`)))
+  if (cpus.size > 1) warnings.push(`the runs were on different machines (${[...cpus].join('; ')})`)
+  return {schemaVersion: 1, kind: 'comparison', createdAt: new Date().toISOString(), title: name, subjects, ...(warnings.length > 0 ? {warnings} : {})}
+}
+
+function summaryLine(r: Report): string {
+  const s = r.summary
+  const p99 = (s.latencyUs.p99 / 1000).toFixed(2)
+  const verdict = r.meta.aborted ? 'aborted' : r.pass ? 'pass' : 'thresholds failed'
+  return `${s.throughput.rps.toFixed(0)} req/s · p99 ${p99} ms · ${s.requests.failed} failed · ${verdict}`
+}

@@ -1,0 +1,140 @@
+// `lbbench compare` end to end, from the sources (bin/dev.js): two strategies on a short scenario give
+// one side-by-side table and a comparison.json holding both runs' reports; a combination a balancer
+// cannot do stops everything before it starts (exit 2); Ctrl-C keeps what was measured (exit 130).
+import {after, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {randomUUID} from 'node:crypto'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {leftAfter, root} from '../helpers/cli.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'lbbench-compare-'))
+after(() => rmSync(dir, {recursive: true, force: true}))
+
+const scenario = join(dir, 'short.yaml')
+writeFileSync(
+  scenario,
+  `name: short
+seed: 3
+replicas:
+  count: 2
+  ready: {timeout: 30s}     # the machine is shared with other tests
+  app: {latency: 1ms}
+  overrides:
+    r2: {latency: 10ms}
+load:
+  connections: 4
+  phases:
+    - {name: warmup, duration: 500ms, measure: false}
+    - {name: steady, duration: 1500ms}
+thresholds: [errors.rate < 1%]
+`,
+)
+
+interface Done {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** The CLI from the sources; every process it starts carries LBBENCH_TEST_MARK. */
+function dev(args: string[]) {
+  const mark = randomUUID()
+  const child = spawn(process.execPath, [join(root, 'bin', 'dev.js'), ...args], {
+    cwd: root,
+    env: {...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, LBBENCH_TEST_MARK: mark},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  const done = new Promise<Done>((resolve) =>
+    child.on('close', (code, signal) => resolve({code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr: clean(stderr)})),
+  )
+  return {child, mark, done, stderr: () => stderr}
+}
+
+// oclif's development mode warns, with a stack, that it maps commands to the compiled paths; not ours.
+const clean = (s: string) => s.replace(/^Warning: Could not find source for .* based on tsconfig\. Defaulting to compiled source\.\n(?:\s+at .*\n)*/gm, '')
+
+function comparisonPath(stderr: string): string {
+  const m = /comparison: (\S+comparison\.json)/.exec(stderr)
+  assert.ok(m, `no comparison path in:\n${stderr}`)
+  return join(root, m[1])
+}
+
+test('compare two strategies: one table side by side, comparison.json with both reports, nothing left', async () => {
+  const out = join(dir, 'two')
+  const run = dev(['compare', scenario, '--strategies', 'round-robin,least-connections', '--time-scale', '1', '--out', out, '--format', 'terminal,markdown'])
+  const {code, stdout, stderr} = await run.done
+  assert.equal(code, 0, stderr)
+  assert.doesNotMatch(stderr, /^\s+at /m)
+  // The table: one column per subject, the rows of issue 3.
+  assert.match(stdout, /lbbench compare · short/)
+  const header = stdout.split('\n').find((l) => /round-robin\s+least-connections/.test(l))
+  assert.ok(header, `no header with both subjects in:\n${stdout}`)
+  for (const row of ['throughput', 'latency p50', 'latency p99', 'latency p99.9', 'failed requests', "Jain's index", 'share r1', 'share r2', 'balancer CPU']) {
+    assert.ok(stdout.includes(row), `the table has ${row}:\n${stdout}`)
+  }
+  assert.match(stdout, /★/)
+  const file = comparisonPath(stderr)
+  assert.match(stderr, /comparison: \S+comparison\.md/)
+  const c = JSON.parse(readFileSync(file, 'utf8'))
+  assert.equal(c.kind, 'comparison')
+  assert.equal(c.schemaVersion, 1)
+  assert.deepEqual(c.subjects.map((s: {label: string}) => s.label), ['round-robin', 'least-connections'])
+  for (const s of c.subjects) {
+    assert.equal(s.reports.length, 1)
+    const r = s.reports[0]
+    assert.equal(r.schemaVersion, 1)
+    assert.equal(r.scenario.balancer.strategy, s.label)
+    assert.ok(r.summary.requests.completed > 50, `${s.label}: load went through`)
+    assert.equal(r.summary.requests.failed, 0)
+  }
+  // Each run is a normal run with its own folder next to the comparison.
+  const runs = readdirSync(join(file, '..')).filter((f) => f.startsWith('short-'))
+  assert.equal(runs.length, 2)
+  for (const f of runs) assert.ok(existsSync(join(file, '..', f, 'report.json')), `${f}/report.json`)
+  assert.deepEqual(await leftAfter(run.mark, 2000), [])
+})
+
+test('nginx with peak-ewma: exit 2 before anything runs, naming what nginx can do', async () => {
+  const out = join(dir, 'bad')
+  const {code, stderr, stdout} = await dev(['compare', scenario, '--strategies', 'round-robin,peak-ewma', '--balancers', 'builtin,nginx', '--out', out]).done
+  assert.equal(code, 2, stderr)
+  assert.match(stderr, /balancer nginx with strategy peak-ewma: balancer\.strategy: nginx has no peak-ewma strategy/)
+  assert.match(stderr, /nginx can do: round-robin, weighted-round-robin, least-connections/)
+  assert.match(stderr, /nothing was run/)
+  assert.doesNotMatch(stderr, /starting|^\s+at /m)
+  assert.equal(stdout, '')
+  assert.equal(existsSync(out), false, 'no reports folder: nothing ran')
+})
+
+test('a bad flag value is exit 2 with a clear message', async () => {
+  const {code, stderr} = await dev(['compare', scenario, '--strategies', 'round-robin,least-conn']).done
+  assert.equal(code, 2)
+  assert.match(stderr, /--strategies: unknown name least-conn \(did you mean least-connections\?\)/)
+})
+
+test('SIGINT during the second run: exit 130, comparison.json with what was measured, nothing left', async () => {
+  const out = join(dir, 'interrupted')
+  const run = dev(['compare', scenario, '--strategies', 'round-robin,p2c', '--time-scale', '3', '--out', out])
+  const until = Date.now() + 90_000
+  while (!/run 2 of 2[\s\S]*phase steady started/.test(run.stderr())) {
+    assert.ok(Date.now() < until && run.child.exitCode === null, `the second run did not start measuring:\n${run.stderr()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  await new Promise((r) => setTimeout(r, 1000))
+  run.child.kill('SIGINT')
+  const {code, stderr} = await run.done
+  assert.equal(code, 130, stderr)
+  const c = JSON.parse(readFileSync(comparisonPath(stderr), 'utf8'))
+  assert.deepEqual(c.subjects.map((s: {label: string}) => s.label), ['round-robin', 'p2c'])
+  assert.equal(c.subjects[0].reports[0].meta.aborted ?? false, false)
+  assert.equal(c.subjects[1].reports[0].meta.aborted, true)
+  assert.ok(c.warnings.some((w: string) => /p2c: a run was interrupted/.test(w)))
+  assert.deepEqual(await leftAfter(run.mark, 2000), [])
+})
