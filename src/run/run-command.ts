@@ -2,14 +2,16 @@
 // stderr, write the report files, print the report, and decide the exit code.
 
 import {relative} from 'node:path'
-import {UsageError} from '../errors.js'
 import {decideColor} from '../report/color.js'
 import {createProgress} from '../report/progress.js'
+import {parseFormats} from '../report/render-document.js'
 import {renderers} from '../report/registry.js'
 import {writeReportFiles} from '../report/write.js'
-import {loadScenario, scenarioHash} from '../scenario/load.js'
-import {scaleTime} from '../scenario/time-scale.js'
+import {loadScenario} from '../scenario/load.js'
+import {onInterrupt} from './interrupt.js'
+import {progressHooks} from './progress-hooks.js'
 import {runScenario} from './run.js'
+import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
 
 export interface RunCommandOptions {
   file: string
@@ -22,51 +24,19 @@ export interface RunCommandOptions {
   strict: boolean
 }
 
-// A second Ctrl-C, or a teardown that hangs, must not keep the user waiting: exit within 5 s regardless.
-const HARD_EXIT_MS = 4_500
-const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143}
-
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   const formats = parseFormats(o.formats)
-  const factor = parseTimeScale(o.timeScale)
-  let loaded = await loadScenario(o.file)
-  if (factor !== 1) {
-    const scenario = scaleTime(loaded.scenario, factor)
-    loaded = {...loaded, scenario, hash: scenarioHash(scenario)}
-  }
+  const loaded = withTimeScale(await loadScenario(o.file), parseTimeScale(o.timeScale))
   const color = decideColor({flag: o.color, env: process.env, isTTY: process.stdout.isTTY})
   const progress = createProgress(process.stderr, {isTTY: process.stderr.isTTY === true})
-
-  const controller = new AbortController()
-  let signalled: string | undefined
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) return
-    signalled = sig
-    progress.note(`${sig}: stopping the run and writing what was measured so far`)
-    controller.abort(`interrupted by ${sig}`)
-    setTimeout(() => process.exit(SIGNAL_EXIT[sig] ?? 1), HARD_EXIT_MS).unref()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const interrupt = onInterrupt((line) => progress.note(line))
   try {
     const outcome = await runScenario(loaded, {
       reportsDir: o.out,
-      signal: controller.signal,
-      hooks: {
-        log: (line) => progress.note(line),
-        onEvent: (line) => progress.note(line),
-        onSample: (sample, live) =>
-          progress.update({
-            phase: live.phase,
-            elapsedMs: live.elapsedMs,
-            totalMs: live.totalMs,
-            rps: sample.completed,
-            errors: sample.errors.connect + sample.errors.reset + sample.errors.timeout,
-            backendsUp: live.backendsUp,
-            backendsTotal: live.backendsTotal,
-          }),
+      signal: interrupt.signal,
+      hooks: progressHooks(progress, {
         onBalancerConfig: o.printConfig ? (text) => process.stderr.write(`${text}\n`) : undefined,
-      },
+      }),
     })
     progress.done()
     const {report} = outcome
@@ -81,28 +51,11 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       await appendStepSummary((await renderers.markdown()).render(report, {color: false}))
     }
     if (outcome.failure) throw outcome.failure
-    if (report.meta.aborted) return SIGNAL_EXIT[signalled ?? ''] ?? 1
+    if (report.meta.aborted) return interrupt.exitCode() ?? 1
     if (!report.pass) return 1
     if (o.strict && report.meta.generator.saturated) return 4
     return 0
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    interrupt.dispose()
   }
-}
-
-const FORMATS = ['terminal', 'json', 'markdown', 'html', 'junit']
-
-function parseFormats(text: string): string[] {
-  const formats = text.split(',').map((f) => f.trim()).filter(Boolean)
-  const unknown = formats.filter((f) => !FORMATS.includes(f))
-  if (unknown.length) throw new UsageError(`--format: unknown format ${unknown.join(', ')}; expected some of ${FORMATS.join(', ')}`)
-  return formats
-}
-
-function parseTimeScale(text: string | undefined): number {
-  if (text === undefined) return 1
-  const n = Number(text)
-  if (!Number.isFinite(n) || n <= 0 || n > 100) throw new UsageError(`--time-scale: expected a number above 0 (e.g. 0.3), got ${text}`)
-  return n
 }

@@ -69,8 +69,11 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
     return b
   }
 
-  function serve(res: ServerResponse): void {
-    const plan = planRequest(live, random)
+  // A readiness probe asks whether the app is up; injected failures are how it behaves under load, so
+  // a replica that fails every request (errorRate: 1, the fast-failure scenario) can still start.
+  function serve(res: ServerResponse, probe: boolean): void {
+    const drawn = planRequest(live, random)
+    const plan = probe && drawn.fails ? {...drawn, fails: false, status: 200} : drawn
     const answer = () => {
       if (res.destroyed) return
       burnCpu(plan.cpuMs)
@@ -85,7 +88,8 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('x-lbbench-replica', id)
     if (opts.stampBackend) res.setHeader('x-lbbench-backend', id)
-    if (req.headers[probeHeader] === undefined) {
+    const probe = req.headers[probeHeader] !== undefined
+    if (!probe) {
       counts.requests++
       // A connection counts once it carries a request that is not a readiness probe.
       if (!counted.has(req.socket)) {
@@ -94,10 +98,10 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
       }
     }
     req.resume() // read and drop any request body so the connection can be reused
-    if (!live.current.hang) return serve(res)
+    if (!live.current.hang) return serve(res, probe)
     const go = () => {
       held.delete(go)
-      serve(res)
+      serve(res, probe)
     }
     held.add(go)
     res.on('close', () => held.delete(go))
