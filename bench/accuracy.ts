@@ -1,0 +1,170 @@
+// 3. Accuracy: does lbbench report what clients saw?
+// a) A replica that answers after a fixed 20 ms must be reported at p50 within 0.5 ms of 20 ms.
+// b) A rate-mode run during which one of two backends is paused (SIGSTOP) for 1 s: the requests it holds
+//    then, and those queued behind them, wait up to 1 s. The tail that should be reported is worked out
+//    from the generator's schedule (pause-schedule.ts) and compared with three figures: the generator's
+//    intended-send timing (what lbbench reports), the same responses timed from the actual write
+//    (uncorrected, closed-loop style), and that uncorrected histogram corrected for coordinated omission
+//    with the right interval (hdr copyCorrectedForCoordinatedOmission = recordValueWithExpectedInterval
+//    for each value, with one connection's interval between requests).
+
+import {decodeHistogram, newLatencyHistogram, percentileUs, type Histogram} from '../src/metrics/histogram.js'
+import type {Report} from '../src/report/model.js'
+import type {BenchContext} from './context.js'
+import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
+import {expectedLatencies} from './pause-schedule.js'
+import {median, runRounds, type Subject} from './rounds.js'
+import {runBenchScenario} from './run-scenario.js'
+
+const fixedLatencyMs = 20
+const rate = 200
+const connections = 10
+const pauseAtMs = 1500
+const pauseMs = 1000
+const percentiles: Array<[string, number]> = [
+  ['p50', 50],
+  ['p90', 90],
+  ['p99', 99],
+  ['p99.9', 99.9],
+  ['max', 100],
+]
+/** The bench's own tolerance for "reports the tail clients saw" (issue 8 gives none): within 10%. */
+const tailTolerance = 0.1
+
+export async function accuracy(ctx: BenchContext): Promise<Measurement> {
+  const started = Date.now()
+  // The pause must fall well inside the measured phase whatever --quick says.
+  const pauseRunMs = Math.max(4000, ctx.subjectSeconds * 1000 + 1000)
+  const seconds = Math.max(2, ctx.subjectSeconds)
+  let timing = ''
+  const subjects: Subject[] = [
+    {
+      name: 'fixed-20ms',
+      async measure() {
+        const {report} = await runBenchScenario(ctx, {
+          name: 'bench-accuracy-fixed',
+          seed: 1,
+          replicas: {count: 1, kind: 'cluster', app: {latency: `${fixedLatencyMs}ms`}},
+          balancer: {kind: 'none'},
+          load: {connections, timeout: '5s', phases: [{name: 'warmup', duration: '1s', measure: false}, {name: 'steady', duration: `${seconds}s`}]},
+        })
+        const l = report.summary.latencyUs
+        return {p50: l.p50, p99: l.p99, expected: fixedLatencyMs * 1000, error: l.p50 - fixedLatencyMs * 1000}
+      },
+    },
+    {
+      name: 'pause',
+      async measure() {
+        const {report, samples} = await runBenchScenario(ctx, {
+          name: 'bench-accuracy-pause',
+          seed: 1,
+          replicas: {count: 2, kind: 'cluster'},
+          balancer: {kind: 'none'},
+          load: {connections, rate, timeout: '5s', phases: [{name: 'steady', duration: `${pauseRunMs}ms`}]},
+          faults: [{at: `${pauseAtMs}ms`, action: 'pause', target: 'r2', for: `${pauseMs}ms`}],
+        })
+        timing = report.meta.timing
+        const measured = samples.filter((s) => s.measure)
+        const uncorrected = newLatencyHistogram()
+        for (const s of measured) if (s.uncorrectedHistogram) uncorrected.add(decodeHistogram(s.uncorrectedHistogram))
+        const pause = pauseWindow(report)
+        const serviceUs = report.backends.find((b) => b.id === 'r1')?.latencyUs.p50 ?? 200
+        const expected = expectedLatencies({
+          rate,
+          connections,
+          targets: 2,
+          paused: 1,
+          durationMs: pauseRunMs,
+          pauseStartMs: pause.start,
+          pauseEndMs: pause.end,
+          serviceMs: serviceUs / 1000,
+        })
+        const expectedH = histogramOf(expected.intended)
+        const corrected = uncorrected.totalCount ? uncorrected.copyCorrectedForCoordinatedOmission(Math.round(expected.intervalMs * 1000)) : newLatencyHistogram()
+        const reported = decodeHistogram(report.summary.histogram ?? '')
+        const out: Record<string, number> = {
+          count: report.summary.latencyUs.count,
+          expectedCount: expected.intended.length,
+          uncorrectedCount: uncorrected.totalCount,
+          correctedCount: corrected.totalCount,
+          pauseStart: pause.start,
+          pauseEnd: pause.end,
+          serviceUs,
+        }
+        for (const [name, p] of percentiles) {
+          out[`expected ${name}`] = percentileUs(expectedH, p)
+          out[`reported ${name}`] = report.summary.histogram ? percentileUs(reported, p) : fromSummary(report, name)
+          out[`uncorrected ${name}`] = uncorrected.totalCount ? percentileUs(uncorrected, p) : Number.NaN
+          out[`corrected ${name}`] = corrected.totalCount ? percentileUs(corrected, p) : Number.NaN
+        }
+        return out
+      },
+    },
+  ]
+  const r = await runRounds(subjects, {rounds: ctx.rounds, log: ctx.log, signal: ctx.signal})
+
+  const figures: Figure[] = []
+  const fixed = r.subjects['fixed-20ms']
+  const p50 = tidy(fixed?.median.p50)
+  const err = tidy(Math.abs(fixed?.median.error ?? Number.NaN))
+  figures.push(
+    {name: 'fixed 20 ms replica: reported p50', value: p50, unit: 'µs', ratio: tidy(median((fixed?.values.p50 ?? []).map((v) => v / 20000))), ratioTo: 'the configured 20 ms', rounds: tidyAll(fixed?.values.p50), ...(r.failures['fixed-20ms'] ? {note: `not measured: ${r.failures['fixed-20ms']}`} : {})},
+    {name: 'fixed 20 ms replica: distance of p50 from 20 ms', value: err, unit: 'µs', target: '≤ 500 µs (0.5 ms)', pass: meets(err, '<=', 500), rounds: tidyAll(fixed?.values.error)},
+    {name: 'fixed 20 ms replica: reported p99', value: tidy(fixed?.median.p99), unit: 'µs', rounds: tidyAll(fixed?.values.p99)},
+  )
+  const pause = r.subjects.pause
+  for (const [name] of percentiles) {
+    const exp = `expected ${name}`
+    figures.push({name: `pause: ${exp} (from the schedule)`, value: tidy(pause?.median[exp]), unit: 'µs', rounds: tidyAll(pause?.values[exp])})
+    for (const kind of ['reported', 'uncorrected', 'corrected']) {
+      const key = `${kind} ${name}`
+      const ratios = (pause?.values[key] ?? []).map((v, i) => v / (pause?.values[exp][i] ?? Number.NaN))
+      const ratio = tidy(median(ratios))
+      const isTarget = kind === 'reported' && (name === 'p99' || name === 'p99.9')
+      figures.push({
+        name: `pause: ${key}${kind === 'reported' ? ` (${timing || 'intended-send'} timing)` : kind === 'corrected' ? ' (CO-corrected)' : ' (timed from the actual send)'}`,
+        value: tidy(pause?.median[key]),
+        unit: 'µs',
+        ratio,
+        ratioTo: 'expected',
+        ...(isTarget ? {target: `within ±${tailTolerance * 100}% of expected`, pass: ratio === null ? null : Math.abs(ratio - 1) <= tailTolerance} : {}),
+        rounds: tidyAll(pause?.values[key]),
+      })
+    }
+  }
+  const counts = pause ? `requests reported ${pause.median.count}, expected from the schedule ${pause.median.expectedCount}` : 'not measured'
+  return {
+    name: 'accuracy',
+    title: '3. Accuracy',
+    figures,
+    notes: [
+      `Fixed latency: 1 replica answering after ${fixedLatencyMs} ms (setTimeout in the built-in app), balancer none, ${connections} connections closed-loop, ${seconds} s after a 1 s warm-up. The ratio is the reported p50 over 20 ms; what lies above 20 ms is the app's timer (Node timers fire at ms granularity, never early) plus loopback and the generator.`,
+      `Pause: 2 replicas, balancer none (connections alternate between r1 and r2), ${connections} connections at ${rate} req/s for ${pauseRunMs / 1000} s; r2 is SIGSTOPped at t = ${pauseAtMs / 1000} s for ${pauseMs / 1000} s (its actual start and end are read from the run's timeline, median ${tidy(pause?.median.pauseStart)}–${tidy(pause?.median.pauseEnd)} ms). The expected latencies are worked out from the generator's schedule (each connection sends every ${(connections * 1000) / rate} ms, one request at a time, requests on r2 wait until it resumes), with r1's measured p50 (${tidy(pause?.median.serviceUs)} µs) as the service time.`,
+      `The generator's rate mode times latency from the intended send (wrk2-style); the report says meta.timing = ${timing || '(not measured)'}. "uncorrected" is the same responses timed from the actual write (the sample's uncorrectedHistogram); "corrected" is that histogram corrected for coordinated omission with the per-connection interval of ${(connections * 1000) / rate} ms (autocannon's own correction would use 1 ms). ${counts}.`,
+      'Why correcting afterwards is not enough: the correction back-fills values below each long response as if the requests behind it had never been sent, but with a schedule they were sent late and recorded (with a short time from their actual write), so the corrected histogram holds both the synthetic values and the real short ones, and its middle percentiles stay low. Timing from the intended send records each request once, at the latency its client saw.',
+      'Percentiles below the tail (p90) fall among the requests queued behind the pause and sent one by one after r2 resumes; the schedule model drains that queue at r1\'s p50 per request, while a process just resumed under a burst answers more slowly, so the reported p90 sits somewhat above the model.',
+      `The ±${tailTolerance * 100}% tolerance on the tail is the bench's, not issue 8's; p99 lies on a steep slope (about ${Math.round((100 * (connections / 2) * (rate / connections) * (pauseMs / 1000)) / (rate * (pauseRunMs / 1000)))}% of the requests wait between 0 and 1 s), so small timing differences move it.`,
+      ...Object.entries(r.failures).map(([k, why]) => `${k} could not be measured: ${why}`),
+    ],
+    seconds: (Date.now() - started) / 1000,
+  }
+}
+
+/** When r2 was actually paused and resumed, on the load clock (ms). */
+function pauseWindow(report: Report): {start: number; end: number} {
+  const start = report.timeline.find((e) => e.kind === 'fault' && e.target === 'r2')?.atMs
+  const end = report.timeline.find((e) => e.kind === 'fault-end' && e.target === 'r2')?.atMs
+  if (start === undefined || end === undefined) throw new Error('the timeline has no pause and resume of r2')
+  return {start, end}
+}
+
+function histogramOf(ms: number[]): Histogram {
+  const h = newLatencyHistogram()
+  for (const v of ms) h.recordValue(Math.max(1, Math.round(v * 1000)))
+  return h
+}
+
+function fromSummary(report: Report, name: string): number {
+  const l = report.summary.latencyUs
+  return name === 'p50' ? l.p50 : name === 'p90' ? l.p90 : name === 'p99' ? l.p99 : name === 'p99.9' ? l.p999 : l.max
+}

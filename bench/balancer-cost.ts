@@ -1,0 +1,115 @@
+// 1. What a balancer costs. The same two built-in app replicas (cluster kind, one port each) reached
+// straight (`none`: the generator's connections are spread over both), through the built-in proxy, nginx
+// (1 worker) and HAProxy (1 thread), with the same generator and connections. Each run has a closed-loop
+// phase (`max`: the highest throughput the whole setup reaches) and a fixed-rate phase (`fixed`: 1,000
+// req/s, timed from the intended send) that shows the latency a balancer adds when nothing is saturated.
+
+import {proxyEngines} from '../src/proxy/engines.js'
+import type {BenchContext} from './context.js'
+import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
+import {differenceOf, pairwise, perRound, ratioOf, runRounds, type Subject} from './rounds.js'
+import {phaseOf, runBenchScenario} from './run-scenario.js'
+
+/** Subjects: a balancer kind, and for the built-in proxy its engine (`builtin-undici` once that engine exists). */
+const baseKinds = ['none', 'builtin', 'nginx', 'haproxy']
+const connections = 50
+const fixedRate = 1000
+const fixedConnections = 10
+
+export async function balancerCost(ctx: BenchContext): Promise<Measurement> {
+  const started = Date.now()
+  const seconds = ctx.subjectSeconds
+  const saturated = new Set<string>()
+  const engines = Object.keys(proxyEngines).filter((e) => e !== 'http-proxy')
+  const kinds = [...baseKinds, ...engines.map((e) => `builtin-${e}`)]
+  const subjects: Subject[] = kinds.map((kind) => ({
+    name: kind,
+    async measure() {
+      const {report} = await runBenchScenario(ctx, {
+        name: `bench-balancer-${kind}`,
+        seed: 1,
+        replicas: {count: 2, kind: 'cluster'},
+        balancer: kind.startsWith('builtin')
+          ? {kind: 'builtin', strategy: 'round-robin', engine: kind === 'builtin' ? 'http-proxy' : kind.slice('builtin-'.length)}
+          : {kind},
+        load: {
+          connections,
+          timeout: '5s',
+          phases: [
+            {name: 'warmup', duration: '1s', measure: false},
+            {name: 'max', duration: `${seconds}s`},
+            {name: 'fixed', duration: `${seconds}s`, rate: fixedRate, connections: fixedConnections},
+          ],
+        },
+      })
+      if (report.meta.generator.saturated) saturated.add(kind)
+      const max = phaseOf(report, 'max')
+      const fixed = phaseOf(report, 'fixed')
+      return {
+        rps: max.throughput.rps,
+        p50: max.latencyUs.p50,
+        p99: max.latencyUs.p99,
+        fixedP50: fixed.latencyUs.p50,
+        fixedP99: fixed.latencyUs.p99,
+        failed: max.requests.failed + fixed.requests.failed,
+        generatorCpu: report.meta.generator.cpuPct,
+      }
+    },
+  }))
+  const r = await runRounds(subjects, {rounds: ctx.rounds, baseline: 'none', log: ctx.log, signal: ctx.signal})
+
+  const figures: Figure[] = []
+  for (const kind of kinds) {
+    const s = r.subjects[kind]
+    const note = r.failures[kind] ? `not measured: ${r.failures[kind]}` : undefined
+    const get = (m: string) => tidy(s?.median[m])
+    const ratio = (m: string) => (kind === 'none' ? undefined : tidy(s?.ratio[m]))
+    figures.push(
+      {name: `${kind}: highest throughput`, value: get('rps'), unit: 'req/s', ratio: ratio('rps'), ratioTo: 'none', rounds: tidyAll(s?.values.rps), note},
+      {name: `${kind}: p50 at highest throughput`, value: get('p50'), unit: 'µs', ratio: ratio('p50'), ratioTo: 'none', rounds: tidyAll(s?.values.p50)},
+      {name: `${kind}: p99 at highest throughput`, value: get('p99'), unit: 'µs', ratio: ratio('p99'), ratioTo: 'none', rounds: tidyAll(s?.values.p99)},
+      {name: `${kind}: p50 at ${fixedRate} req/s`, value: get('fixedP50'), unit: 'µs', ratio: ratio('fixedP50'), ratioTo: 'none', rounds: tidyAll(s?.values.fixedP50)},
+      {name: `${kind}: p99 at ${fixedRate} req/s`, value: get('fixedP99'), unit: 'µs', ratio: ratio('fixedP99'), ratioTo: 'none', rounds: tidyAll(s?.values.fixedP99)},
+    )
+  }
+  for (const builtin of kinds.filter((k) => k.startsWith('builtin'))) {
+    const vsNginx = tidy(pairwise(r, builtin, 'nginx', 'rps', ratioOf))
+    figures.push({
+      name: `${builtin} / nginx throughput (same round)`,
+      value: vsNginx,
+      unit: '×',
+      target: '≥ 0.5× nginx (1 worker each)',
+      pass: meets(vsNginx, '>=', 0.5),
+      rounds: tidyAll(perRound(r, builtin, 'nginx', 'rps', ratioOf)),
+    })
+  }
+  for (const kind of kinds.filter((k) => k !== 'none')) {
+    const builtin = kind.startsWith('builtin')
+    const added = tidy(pairwise(r, kind, 'none', 'fixedP50', differenceOf))
+    figures.push({
+      name: `${kind}: added p50 over direct at ${fixedRate} req/s (same round)`,
+      value: added,
+      unit: 'µs',
+      ...(builtin ? {target: '≤ 100 µs (0.1 ms)', pass: meets(added, '<=', 100)} : {}),
+      rounds: tidyAll(perRound(r, kind, 'none', 'fixedP50', differenceOf)),
+    })
+  }
+
+  const failedTotal = kinds.map((k) => `${k} ${(r.subjects[k]?.values.failed ?? []).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0)}`)
+  const cpu = kinds.map((k) => `${k} ${tidy(r.subjects[k]?.median.generatorCpu) ?? '—'}%`)
+  return {
+    name: 'balancer',
+    title: '1. What a balancer costs',
+    figures,
+    notes: [
+      `2 built-in app replicas (cluster kind, Hello World!), ${connections} connections closed-loop for ${seconds} s ("highest throughput"), then ${fixedConnections} connections at ${fixedRate} req/s for ${seconds} s (intended-send timing), after a 1 s warm-up; every subject starts afresh each round.`,
+      `nginx runs 1 worker process, HAProxy 1 thread, the built-in proxy 1 process (balancer.workers: 1): equal worker counts. "builtin" is the built-in proxy with its http-proxy engine${engines.length ? `; ${engines.map((e) => `builtin-${e}`).join(', ')} the same with balancer.engine: ${engines.join(', ')}` : ' (the only engine src/proxy/engines.ts offers so far; an undici engine would be measured as builtin-undici)'}.`,
+      'The generator, the balancer and both replicas share the same 2 cores: "highest throughput" is of the whole setup, and the direct figure is bounded by the generator as much as by the replicas.',
+      `Failed requests over all rounds: ${failedTotal.join(', ')}. Median generator CPU: ${cpu.join(', ')}.`,
+      ...(saturated.size ? [`The generator reported itself saturated in some round of: ${[...saturated].join(', ')} (throughput there is the generator's ceiling, not the balancer's).`] : []),
+      ...Object.entries(r.failures).map(([k, why]) => `${k} could not be measured: ${why}`),
+    ],
+    seconds: (Date.now() - started) / 1000,
+  }
+}
+

@@ -1,0 +1,129 @@
+// 2. What the harness costs. One built-in app replica stays up for the whole measurement, and three
+// generators take turns against it with the same connections and duration: lbbench's instrumented
+// generator process (per-response histograms, per-backend attribution, per-second IPC samples), the bare
+// `autocannon` command (the same HTTP client without our instrumentation: the baseline), and `wrk -t1`
+// (a C generator, the reference for what the replica itself can serve).
+
+import {execFile} from 'node:child_process'
+import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+import {startGenerator} from '../src/load/generator-client.js'
+import type {Sample} from '../src/load/messages.js'
+import {replicaKinds} from '../src/replicas/registry.js'
+import {parseScenarioText} from '../src/scenario/load.js'
+import {findProgram} from '../src/process/find-program.js'
+import type {BenchContext} from './context.js'
+import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
+import {median, runRounds, type Subject} from './rounds.js'
+
+const run = promisify(execFile)
+const connections = 50
+
+export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
+  const started = Date.now()
+  const seconds = ctx.subjectSeconds
+  const loaded = parseScenarioText(
+    `name: bench-harness\nreplicas: {count: 1, kind: cluster}\nbalancer: {kind: none}\nload: {connections: ${connections}, phases: [{name: steady, duration: ${seconds}s}]}\n`,
+    join(ctx.scratch, 'bench-harness.yaml'),
+  )
+  const runDir = join(ctx.scratch, `harness-${Date.now()}`)
+  await mkdir(runDir, {recursive: true, mode: 0o700})
+  const replicas = await replicaKinds.cluster({loaded, runId: `bench-harness-${process.pid}`, runDir, log: () => {}})
+  const cpu: Record<string, number[]> = {lbbench: []}
+  try {
+    const [replica] = await replicas.start()
+    const url = `http://${replica.host}:${replica.port}/`
+    const wrk = findProgram('wrk')
+    const subjects: Subject[] = [
+      {name: 'lbbench', measure: () => lbbenchGenerator(url, seconds, loaded.scenario.load.requests, cpu.lbbench)},
+      {name: 'autocannon', measure: () => bareAutocannon(ctx.root, url, seconds)},
+      {
+        name: 'wrk',
+        measure: async () => {
+          if (!wrk) throw new Error('wrk is not installed (Debian package wrk)')
+          return wrkRps(wrk, url, seconds)
+        },
+      },
+    ]
+    const r = await runRounds(subjects, {rounds: ctx.rounds, baseline: 'autocannon', log: ctx.log, signal: ctx.signal})
+    const figures: Figure[] = []
+    for (const s of subjects) {
+      const res = r.subjects[s.name]
+      figures.push({
+        name: `${s.name}: req/s`,
+        value: tidy(res?.median.rps),
+        unit: 'req/s',
+        ratio: s.name === 'autocannon' ? undefined : tidy(res?.ratio.rps),
+        ratioTo: 'autocannon',
+        rounds: tidyAll(res?.values.rps),
+        ...(r.failures[s.name] ? {note: `not measured: ${r.failures[s.name]}`} : {}),
+      })
+    }
+    const ratio = tidy(r.subjects.lbbench?.ratio.rps)
+    figures.push({
+      name: 'lbbench generator / bare autocannon (same round)',
+      value: ratio,
+      unit: '×',
+      target: '≥ 0.90× (≤ 10% fewer req/s)',
+      pass: meets(ratio, '>=', 0.9),
+      rounds: tidyAll(r.subjects.lbbench?.values.rps.map((v, i) => v / (r.subjects.autocannon?.values.rps[i] ?? Number.NaN))),
+    })
+    const wrkRatio = tidy(r.subjects.lbbench?.median.rps / r.subjects.wrk?.median.rps)
+    figures.push({name: 'lbbench generator / wrk (reference)', value: wrkRatio, unit: '×'})
+    return {
+      name: 'harness',
+      title: '2. What the harness costs',
+      figures,
+      notes: [
+        `One built-in app replica (cluster kind), kept up for every round; ${connections} connections, ${seconds} s per generator per round, no warm-up for any of them (the replica stays warm).`,
+        `lbbench = the generator process (src/load/generator.ts) driven through src/load/generator-client.ts as a run does; its rate is completed responses over the phase's own start and end. When the bench runs from sources (npm run bench = node --import tsx bench/run.ts) the generator process is started from src/ with tsx's loader: the code it runs is the same once loaded. Bare autocannon = \`node_modules/.bin/autocannon -c ${connections} -d ${seconds} -j\` (requests.total / duration). wrk = \`wrk -t1 -c${connections} -d${seconds}s\` (Requests/sec).`,
+        `lbbench generator CPU (median of its once-a-second reports): ${tidy(median(cpu.lbbench)) ?? '—'}% of one core.`,
+        'On 2 cores the generator and the single-threaded replica each take about one: when the replica is the bottleneck all three generators show its ceiling, and the ratio says little about the generator; wrk shows where the replica tops out.',
+        ...Object.entries(r.failures).map(([k, why]) => `${k} could not be measured: ${why}`),
+      ],
+      seconds: (Date.now() - started) / 1000,
+    }
+  } finally {
+    await replicas.stop()
+  }
+}
+
+/** lbbench's own generator process, one closed-loop phase. */
+function lbbenchGenerator(url: string, seconds: number, requests: Parameters<typeof startGenerator>[0]['requests'], cpu: number[]) {
+  return new Promise<Record<string, number>>((resolve, reject) => {
+    const samples: Sample[] = []
+    let startMs = 0
+    let endMs = 0
+    startGenerator(
+      {targets: [url], phases: [{name: 'steady', duration: seconds * 1000, measure: true, connections}], requests, timeout: 5000, seed: 1},
+      {
+        onPhaseStart: (p) => (startMs = p.epochMs),
+        onPhaseEnd: (p) => (endMs = p.epochMs),
+        onSample: (s) => samples.push(s),
+        onUsage: (u) => cpu.push(u.cpuPct),
+        onDone: () => {
+          const completed = samples.reduce((n, s) => n + s.completed, 0)
+          const ms = endMs - startMs
+          if (!(ms > 0)) reject(new Error('the generator reported no phase start and end'))
+          else resolve({rps: completed / (ms / 1000), completed})
+        },
+        onError: (e) => reject(e),
+      },
+    )
+  })
+}
+
+async function bareAutocannon(root: string, url: string, seconds: number): Promise<Record<string, number>> {
+  const bin = join(root, 'node_modules', '.bin', 'autocannon')
+  const {stdout} = await run(bin, ['-c', String(connections), '-d', String(seconds), '-j', url], {maxBuffer: 16 << 20, timeout: (seconds + 30) * 1000})
+  const result = JSON.parse(stdout) as {requests: {total: number}; duration: number; errors: number}
+  return {rps: result.requests.total / result.duration, completed: result.requests.total}
+}
+
+async function wrkRps(wrk: string, url: string, seconds: number): Promise<Record<string, number>> {
+  const {stdout} = await run(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, url], {timeout: (seconds + 30) * 1000})
+  const m = /Requests\/sec:\s*([\d.]+)/.exec(stdout)
+  if (!m) throw new Error(`could not read wrk's output: ${stdout.slice(0, 200)}`)
+  return {rps: Number(m[1])}
+}
