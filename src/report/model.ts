@@ -134,6 +134,7 @@ export interface Report {
     seed: number
     environment: Environment
     generator: {cpuPct: number; saturated: boolean; elu?: number}
+    /** The balancer's processes (the built-in proxy, nginx, HAProxy, a cluster primary): CPU % of one core over the measured time. */
     proxy?: {cpuPct: number; elu?: number}
     aborted?: boolean
     abortReason?: string

@@ -33,7 +33,8 @@ export interface RunRecord {
   balancerVersion?: string
   generatorUsage: GeneratorUsage[]
   timing: Timing
-  proxyUsage?: {cpuPct: number; elu: number}
+  /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
+  balancerUsage?: {cpuPct: number; elu?: number}
   abortReason?: string
 }
 
@@ -103,7 +104,9 @@ export function buildReport(r: RunRecord): Report {
       seed: s.seed,
       environment: environment(r.balancerVersion),
       generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
-      ...(r.proxyUsage ? {proxy: {cpuPct: round(r.proxyUsage.cpuPct), elu: round(r.proxyUsage.elu, 3)}} : {}),
+      ...(r.balancerUsage
+        ? {proxy: {cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
+        : {}),
       ...(r.abortReason ? {aborted: true, abortReason: r.abortReason} : {}),
       timing: r.timing,
       reportDir: r.runDir,

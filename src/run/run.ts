@@ -16,6 +16,7 @@ import {buildReport} from './build-report.js'
 import {FaultScheduler} from './fault-scheduler.js'
 import {makeRunDir, newRunId} from './run-dir.js'
 import {removeRunState, writeRunState} from './run-state.js'
+import {processTreeCpuMs} from './process-cpu.js'
 import {Timeline} from './timeline.js'
 
 export interface RunHooks {
@@ -79,6 +80,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   const down = new Set<string>()
   // Once teardown starts, replicas exiting are ours to stop, not events of the run.
   let ending = false
+  // The balancer's CPU time at t = 0, and its use over the measured time once known.
+  let balancerCpu: {atMs: number; cpuMs: number; pct?: number} | undefined
 
   const event = (kind: string, detail: string, target?: string) => {
     timeline.add(kind, detail, target)
@@ -155,6 +158,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
         if (p.measure && timeline.t0 === undefined) {
           timeline.t0 = p.epochMs
           scheduler.start(p.epochMs)
+          balancerCpu = {atMs: Date.now(), cpuMs: processTreeCpuMs(lb.pids())}
         }
         timeline.add('phase-start', p.phase, undefined, p.epochMs)
         const spec = s.load.phases.find((x) => x.name === p.phase)
@@ -209,7 +213,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     balancerVersion,
     generatorUsage: usage,
     timing,
-    proxyUsage: balancer?.usage?.(),
+    balancerUsage: balancerCpu?.pct === undefined ? undefined : {cpuPct: balancerCpu.pct, elu: balancer?.usage?.()?.elu},
     abortReason,
   })
   return {report, runDir, ...(failure ? {failure} : {})}
@@ -220,6 +224,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   }
 
   async function teardown(): Promise<void> {
+    if (balancer && balancerCpu && !ending) {
+      const wallMs = Date.now() - balancerCpu.atMs
+      if (wallMs > 0) balancerCpu.pct = ((processTreeCpuMs(balancer.pids()) - balancerCpu.cpuMs) / wallMs) * 100
+    }
     ending = true
     await faults?.stop()
     if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '').catch(() => undefined)
