@@ -26,6 +26,8 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
   private stopping = false
   private latestUsage: {cpuPct: number; elu: number} | undefined
   private lastStats: ProxyStats | undefined
+  /** With balancer.workers > 1: the primary's and its workers' process ids. */
+  private allPids: number[] | undefined
   private nextReqId = 1
   private readonly pending = new Map<number, {resolve: (s: ProxyStats) => void; reject: (e: Error) => void}>()
 
@@ -35,9 +37,6 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
 
   async start(backends: ReplicaAddress[]): Promise<string[]> {
     const s = this.opts.loaded.scenario
-    if (s.balancer.workers > 1) {
-      throw new RunError(`balancer.workers: ${s.balancer.workers} proxy processes are not supported yet; the built-in proxy runs in 1`)
-    }
     const config: ProxyConfig = {
       host: '127.0.0.1',
       port: 0,
@@ -77,6 +76,7 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
       const onMessage = (m: FromProxy): void => {
         if (m.type === 'ready') {
           cleanup()
+          this.allPids = m.pids
           resolve(m.port)
         } else if (m.type === 'error') fail(`the built-in proxy could not start: ${m.message}`)
       }
@@ -129,7 +129,15 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   pids(): number[] {
-    return this.running && this.child?.pid ? [this.child.pid] : []
+    if (!this.running || !this.child?.pid) return []
+    return this.allPids ?? [this.child.pid]
+  }
+
+  /** How many proxy processes balance, and whether they share their state (they do not: per-worker). */
+  proxyMeta(): {workers: number; state: 'per-worker' | 'shared'} {
+    const workers = this.opts.loaded.scenario.balancer.workers
+    // One process holds the only state there is; several each hold their own (like nginx without `zone`).
+    return {workers, state: workers > 1 ? 'per-worker' : 'shared'}
   }
 
   async version(): Promise<string | undefined> {

@@ -1,10 +1,14 @@
 // The built-in proxy's process entry, forked by balancers/builtin.ts with an IPC channel (messages.ts).
 // It lives exactly as long as that channel: when the orchestrator goes away, however it ends, the channel
 // closes and the proxy exits at once, so no proxy outlives its run.
+// With balancer.workers > 1 this process becomes the cluster primary of N workers (primary.ts), each of
+// which runs this same module as a whole proxy and speaks the same messages to the primary.
 
+import cluster from 'node:cluster'
 import {performance} from 'node:perf_hooks'
 import {proxyEngines} from './engines.js'
 import {usageIntervalMs, type FromProxy, type ProxyConfig, type ToProxy} from './messages.js'
+import {ProxyPrimary, workerConfigEnv} from './primary.js'
 import {ProxyServer} from './server.js'
 import {strategies} from './strategies/registry.js'
 
@@ -13,13 +17,20 @@ if (!process.send) {
   process.exit(2)
 }
 
-process.on('disconnect', () => process.exit())
-process.on('SIGTERM', () => process.exit(0))
+process.on('disconnect', () => exit(0))
+process.on('SIGTERM', () => exit(0))
 // Ctrl-C in a terminal reaches every process of its group. The orchestrator handles it, and still asks
 // the proxy for its counters for the aborted run's report before it closes the channel.
 process.on('SIGINT', () => {})
 
 let server: ProxyServer | undefined
+let primary: ProxyPrimary | undefined
+
+/** Exits; a primary first waits for its workers to have exited (at most about 1 s). */
+function exit(code: number): void {
+  if (!primary) process.exit(code)
+  primary.shutdown().then(() => process.exit(code))
+}
 
 function send(msg: FromProxy): void {
   if (process.connected) process.send!(msg)
@@ -37,8 +48,16 @@ async function start(config: ProxyConfig): Promise<void> {
   send({type: 'ready', port})
 }
 
+async function startPrimary(config: ProxyConfig): Promise<void> {
+  if (!proxyEngines[config.balancer.engine]) throw new Error(`balancer.engine: ${config.balancer.engine} is not available yet; use one of: ${Object.keys(proxyEngines).join(', ')}`)
+  primary = new ProxyPrimary(config, send)
+  const {port, pids} = await primary.start()
+  reportUsage((own) => primary!.combinedUsage(own))
+  send({type: 'ready', port, pids})
+}
+
 /** Its own CPU (percent of one core) and event-loop utilisation, every second, so a saturated proxy shows. */
-function reportUsage(): void {
+function reportUsage(combine = (own: {cpuPct: number; elu: number}) => own): void {
   let cpu = process.cpuUsage()
   let elu = performance.eventLoopUtilization()
   let at = performance.now()
@@ -46,23 +65,34 @@ function reportUsage(): void {
     const now = performance.now()
     const dCpu = process.cpuUsage(cpu)
     const dElu = performance.eventLoopUtilization(elu)
-    send({type: 'usage', cpuPct: ((dCpu.user + dCpu.system) / 1000 / (now - at)) * 100, elu: dElu.utilization})
+    send({type: 'usage', ...combine({cpuPct: ((dCpu.user + dCpu.system) / 1000 / (now - at)) * 100, elu: dElu.utilization})})
     cpu = process.cpuUsage()
     elu = performance.eventLoopUtilization()
     at = now
   }, usageIntervalMs).unref()
 }
 
+function startOrFail(config: ProxyConfig): void {
+  const run = config.balancer.workers > 1 && cluster.isPrimary ? startPrimary : start
+  run(config).catch((err: Error) => {
+    if (process.connected) process.send!({type: 'error', message: err.message} satisfies FromProxy, () => process.exit(1))
+    else process.exit(1)
+  })
+}
+
+// A proxy worker of a primary (primary.ts) gets its config at birth.
+const workerConfig = cluster.isWorker ? process.env[workerConfigEnv] : undefined
+if (workerConfig) startOrFail(JSON.parse(workerConfig) as ProxyConfig)
+
 process.on('message', (raw) => {
   const msg = raw as ToProxy
   if (msg.type === 'start') {
-    start(msg.config).catch((err: Error) => {
-      if (process.connected) process.send!({type: 'error', message: err.message} satisfies FromProxy, () => process.exit(1))
-      else process.exit(1)
-    })
+    startOrFail(msg.config)
   } else if (msg.type === 'set-backend') {
     server?.setBackend(msg.backend.id, msg.backend.host, msg.backend.port)
+    primary?.setBackend(msg.backend)
   } else if (msg.type === 'stats?') {
     if (server) send({type: 'stats', reqId: msg.reqId, stats: server.stats()})
+    else primary?.stats().then((stats) => send({type: 'stats', reqId: msg.reqId, stats}))
   }
 })

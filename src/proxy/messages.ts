@@ -50,10 +50,13 @@ export interface ProxyStats extends BalancerStats {
    * connection as the request went out): not failures of the backend, not counted in `retries`.
    */
   staleSocketRetries: number
+  /** With balancer.workers > 1: the attempts each worker made, in worker order (how evenly the primary spread the connections). */
+  workerAttempts?: number[]
 }
 
 export type FromProxy =
-  | {type: 'ready'; port: number}
+  /** `pids`: with balancer.workers > 1, this process's and every worker's (for CPU sampling and cleanup checks). */
+  | {type: 'ready'; port: number; pids?: number[]}
   | ({type: 'backend-state'} & BackendStateChange)
   | {type: 'stats'; reqId: number; stats: ProxyStats}
   /** Its own CPU use over the last second: percent of one core, and event-loop utilisation (0–1). */

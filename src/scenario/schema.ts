@@ -186,7 +186,7 @@ const balancer = z.strictObject({
   retryBodyLimit: size.prefault('64KiB'),
   timeout: duration({positive: true}).prefault('2s').describe('per try'),
   health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
-  engine: z.enum(['http-proxy', 'undici']).default('http-proxy'),
+  engine: z.enum(['http-proxy', 'undici']).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
   workers: int(1, limits.workers).default(1),
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
 })

@@ -17,6 +17,8 @@ export type Mode = 'ok' | 'hang' | 'reset' | 'reset-mid-body' | 'stall-mid-body'
 export class TestBackend {
   mode: Mode = 'ok'
   hits = 0
+  /** Requests whose connection went away before they were answered (the proxy gave up on them). */
+  abandoned = 0
   port = 0
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
@@ -24,6 +26,9 @@ export class TestBackend {
   constructor(readonly id: string) {
     this.server = createServer((req, res) => {
       this.hits += 1
+      res.once('close', () => {
+        if (!res.writableFinished) this.abandoned += 1
+      })
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
@@ -95,6 +100,8 @@ export function balancerSpec(over: Partial<BalancerSpec> = {}): BalancerSpec {
 export interface RunningProxy {
   port: number
   child: ChildProcess
+  /** The proxy's process ids: its own, and with balancer.workers > 1 its workers' too. */
+  pids: number[]
   /** Every backend-state message so far. */
   states: BackendStateChange[]
   usage: Array<{cpuPct: number; elu: number}>
@@ -118,9 +125,13 @@ export async function startProxy(bs: TestBackend[], spec: BalancerSpec): Promise
       for (const w of waiters) w()
     } else if (m.type === 'usage') usage.push({cpuPct: m.cpuPct, elu: m.elu})
   })
+  let pids = [child.pid!]
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: FromProxy) => {
-      if (m.type === 'ready') resolve(m.port)
+      if (m.type === 'ready') {
+        pids = m.pids ?? pids
+        resolve(m.port)
+      }
       if (m.type === 'error') reject(new Error(m.message))
     })
     child.once('exit', () => reject(new Error('proxy exited while starting')))
@@ -136,6 +147,7 @@ export async function startProxy(bs: TestBackend[], spec: BalancerSpec): Promise
   return {
     port,
     child,
+    pids,
     states,
     usage,
     stats: () =>

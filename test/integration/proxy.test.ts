@@ -5,15 +5,15 @@ import {describe, test, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {BuiltinBalancer} from '../../src/balancers/builtin.js'
 import {childEntry} from '../../src/child-entry.js'
-import type {LoadedScenario, Scenario} from '../../src/scenario/types.js'
+import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/scenario/types.js'
 import {runDir} from './replica-scenario.js'
-import {alive, backends, balancerSpec, client, load, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
+import {alive, backends, balancerSpec as baseSpec, client, load, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
 
 const pids: number[] = []
 const servers: TestBackend[] = []
 const proxies: RunningProxy[] = []
 
-async function setup(n: number, spec = balancerSpec()): Promise<{bs: TestBackend[]; proxy: RunningProxy}> {
+async function setup(n: number, spec: BalancerSpec): Promise<{bs: TestBackend[]; proxy: RunningProxy}> {
   const bs = await backends(n)
   servers.push(...bs)
   const proxy = await startProxy(bs, spec)
@@ -30,7 +30,11 @@ after(async () => {
   for (const pid of pids) assert.equal(alive(pid), false, `proxy ${pid} is still running`)
 })
 
-describe('built-in proxy', () => {
+// Every behaviour, with each engine.
+for (const engine of ['http-proxy', 'undici'] as const) {
+const balancerSpec = (over: Partial<BalancerSpec> = {}): BalancerSpec => baseSpec({engine, ...over})
+
+describe(`built-in proxy (${engine} engine)`, () => {
   test('round-robin over 4 backends through BuiltinBalancer: shares within 1% of 25%, stamped, counted', async () => {
     const bs = await backends(4)
     servers.push(...bs)
@@ -41,7 +45,7 @@ describe('built-in proxy', () => {
     const [url] = await balancer.start(bs.map((b) => ({id: b.id, host: '127.0.0.1', port: b.port})))
     pids.push(...balancer.pids())
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
-    assert.equal(await balancer.version(), 'lbbench-proxy (http-proxy 1.18.1)')
+    assert.equal(await balancer.version(), engine === 'undici' ? 'lbbench-proxy (undici 7.30.2)' : 'lbbench-proxy (http-proxy 1.18.1)')
     const outcomes = await load(Number(new URL(url).port), 2000, 4)
     const by: Record<string, number> = {}
     for (const o of outcomes) {
@@ -118,7 +122,7 @@ describe('built-in proxy', () => {
   })
 
   test('a backend that resets mid-body resets the client quickly instead of hanging it', async () => {
-    const {bs, proxy} = await setup(1)
+    const {bs, proxy} = await setup(1, balancerSpec())
     bs[0].mode = 'reset-mid-body'
     const o = await send(proxy.port, client(1), {timeoutMs: 5000})
     assert.ok(o.error, `expected a broken response, got ${JSON.stringify(o)}`)
@@ -224,8 +228,24 @@ describe('built-in proxy', () => {
     await proxy.stop()
   })
 
+  test('a client that goes away aborts the request to the backend, and the attempt ends', async () => {
+    const {bs, proxy} = await setup(1, balancerSpec({timeout: 5000}))
+    bs[0].mode = 'hang'
+    const o = await send(proxy.port, client(1), {timeoutMs: 200})
+    assert.equal(o.error, 'client timeout')
+    const gaveUpAt = Date.now()
+    while (bs[0].abandoned === 0 && Date.now() - gaveUpAt < 2000) await sleep(10)
+    assert.equal(bs[0].abandoned, 1, 'the backend saw its request abandoned')
+    assert.ok(Date.now() - gaveUpAt < 500, `after ${Date.now() - gaveUpAt} ms`)
+    await sleep(150)
+    const stats = await proxy.stats()
+    assert.deepEqual(stats.inflight?.at(-1)?.[1], {r1: 0}, 'no request left in flight')
+    assert.deepEqual(stats.failedAttempts, {r1: 0}, 'the client leaving is not the backend failing')
+    await proxy.stop()
+  })
+
   test('stats count every attempt per backend, retries included', async () => {
-    const {bs, proxy} = await setup(2)
+    const {bs, proxy} = await setup(2, balancerSpec())
     await bs[0].close()
     const agent = client(1)
     for (let i = 0; i < 10; i++) assert.equal((await send(proxy.port, agent)).status, 200)
@@ -263,9 +283,9 @@ describe('built-in proxy', () => {
   })
 
   test('the proxy exits within 2 s when its parent is SIGKILLed', async () => {
-    const parent = spawn(process.execPath, [...childEntry('proxy/main').execArgv, 'test/fixtures/proxy-parent.ts'], {stdio: ['ignore', 'pipe', 'inherit']})
+    const parent = spawn(process.execPath, [...childEntry('proxy/main').execArgv, 'test/fixtures/proxy-parent.ts', engine], {stdio: ['ignore', 'pipe', 'inherit']})
     const pid = await new Promise<number>((resolve, reject) => {
-      parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())))
+      parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim().split(' ')[0])))
       parent.once('exit', () => reject(new Error('parent exited early')))
     })
     pids.push(pid)
@@ -278,3 +298,4 @@ describe('built-in proxy', () => {
     assert.ok(Date.now() - killedAt < 2000, `exited after ${Date.now() - killedAt} ms`)
   })
 })
+}

@@ -117,7 +117,7 @@ describe('defaults', () => {
         retryBodyLimit: 65_536,
         timeout: 2000,
         health: {passive: {maxFails: 1, failTimeout: 10_000, statuses: []}},
-        engine: 'http-proxy',
+        engine: 'undici',
         workers: 1,
         schedulingPolicy: 'rr',
       },

@@ -1,0 +1,150 @@
+// The built-in proxy in several processes (balancer.workers: N > 1). The process the orchestrator forked
+// becomes a cluster primary: it forks N workers (the same proxy/main module, each a whole proxy) that share
+// one listening port, and hands them connections in turn (cluster's round-robin scheduling, the primary
+// accepts and passes each connection on). The orchestrator still talks only to this process:
+// - state is per worker, like nginx's workers without a `zone`: each has its own strategy position,
+//   health marks (passive failures, and its own active checks), in-flight counts and retry budget. There
+//   is no shared-state mode (see the report's meta.proxy.state);
+// - its counters are the workers' added up (merge-stats.ts), asked of every worker on each `stats?`;
+// - a backend is reported down when the first worker marks it down, up when every worker has it up again
+//   (worker-states.ts);
+// - `set-backend` goes to every worker;
+// - its CPU use is its own plus all workers', its event-loop utilisation the busiest worker's.
+// A worker that dies ends the proxy (exit 1; the run then ends as for any balancer that dies) rather than
+// being replaced with fresh state in the middle of a measurement. The workers go when this process goes:
+// cluster workers exit when their channel to the primary closes, and they are sent SIGTERM on exit too.
+
+import cluster, {type Worker} from 'node:cluster'
+import {childEntry} from '../child-entry.js'
+import {deriveSeed} from '../random.js'
+import {mergeProxyStats} from './merge-stats.js'
+import type {FromProxy, ProxyConfig, ProxyStats, ToProxy} from './messages.js'
+import {WorkerStates} from './worker-states.js'
+
+/** The environment variable that carries a worker's ProxyConfig (JSON). */
+export const workerConfigEnv = 'LBBENCH_PROXY_WORKER_CONFIG'
+
+/** A worker that has not answered for its counters by then is left out of that answer (the orchestrator waits 5 s). */
+const workerStatsTimeoutMs = 4000
+
+export class ProxyPrimary {
+  private readonly workers: Worker[] = []
+  private readonly usage: Array<{cpuPct: number; elu: number} | undefined> = []
+  private readonly states: WorkerStates
+  private readonly pending = new Map<number, {got: Array<ProxyStats | undefined>; count: number; finish: () => void}>()
+  private nextReqId = 1
+  private running = false
+
+  constructor(
+    private readonly config: ProxyConfig,
+    private readonly send: (m: FromProxy) => void,
+  ) {
+    this.states = new WorkerStates(config.balancer.workers)
+  }
+
+  /** Forks the workers and starts a proxy in each; resolves with the shared port and every process id. */
+  async start(): Promise<{port: number; pids: number[]}> {
+    const entry = childEntry('proxy/main')
+    cluster.schedulingPolicy = cluster.SCHED_RR
+    cluster.setupPrimary({exec: entry.file, execArgv: entry.execArgv})
+    process.on('exit', () => {
+      for (const w of this.workers) if (!w.isDead()) w.process.kill()
+    })
+    const n = this.config.balancer.workers
+    const ports = await Promise.all(Array.from({length: n}, (_, k) => this.fork(k + 1)))
+    if (new Set(ports).size !== 1) throw new Error(`the proxy workers listen on different ports: ${ports.join(', ')}`)
+    this.running = true
+    return {port: ports[0], pids: [process.pid, ...this.workers.map((w) => w.process.pid!)]}
+  }
+
+  /**
+   * Stops every worker and resolves when they have all exited (SIGKILL after 1 s), so that once this
+   * process is gone, so are its workers: whoever waits for the proxy's exit finds nothing left behind.
+   */
+  async shutdown(): Promise<void> {
+    this.running = false
+    const live = this.workers.filter((w) => !w.isDead())
+    await Promise.all(
+      live.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const hard = setTimeout(() => w.process.kill('SIGKILL'), 1000)
+            w.process.once('exit', () => {
+              clearTimeout(hard)
+              resolve()
+            })
+            w.process.kill('SIGTERM')
+          }),
+      ),
+    )
+  }
+
+  private fork(k: number): Promise<number> {
+    // Each worker's random choices are its own (two `random` workers must not pick in lockstep).
+    const config: ProxyConfig = {...this.config, seed: deriveSeed(this.config.seed, `proxy-worker-${k}`)}
+    // The config goes in the environment, not as a `start` message: a cluster worker reads its channel
+    // from the start (for cluster's own messages), so a message sent before the module has loaded is lost.
+    const w = cluster.fork({[workerConfigEnv]: JSON.stringify(config)})
+    this.workers[k - 1] = w
+    return new Promise<number>((resolve, reject) => {
+      w.on('message', (m: FromProxy) => {
+        if (m.type === 'ready') resolve(m.port)
+        else if (m.type === 'error') reject(new Error(`proxy worker ${k}: ${m.message}`))
+        else this.onWorkerMessage(k, m)
+      })
+      w.on('exit', (code, signal) => {
+        reject(new Error(`proxy worker ${k} exited while starting`))
+        if (!this.running) return
+        console.error(`proxy worker ${k} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: the proxy stops`)
+        process.exit(1)
+      })
+    })
+  }
+
+  private onWorkerMessage(k: number, m: FromProxy): void {
+    if (m.type === 'backend-state') {
+      const change = this.states.apply(k, {id: m.id, state: m.state, reason: m.reason, epochMs: m.epochMs})
+      if (change) this.send({type: 'backend-state', ...change})
+    } else if (m.type === 'usage') {
+      this.usage[k - 1] = {cpuPct: m.cpuPct, elu: m.elu}
+    } else if (m.type === 'stats') {
+      const p = this.pending.get(m.reqId)
+      if (!p) return
+      if (p.got[k - 1] === undefined) p.count += 1
+      p.got[k - 1] = m.stats
+      if (p.count === this.workers.length) p.finish()
+    }
+  }
+
+  setBackend(backend: {id: string; host: string; port: number}): void {
+    for (const w of this.workers) if (w.isConnected()) w.send({type: 'set-backend', backend} satisfies ToProxy)
+  }
+
+  /** Every worker's counters, merged. */
+  stats(): Promise<ProxyStats> {
+    const reqId = this.nextReqId++
+    return new Promise((resolve) => {
+      const got: Array<ProxyStats | undefined> = this.workers.map(() => undefined)
+      const finish = (): void => {
+        clearTimeout(timer)
+        this.pending.delete(reqId)
+        resolve(mergeProxyStats(got.filter((s) => s !== undefined)))
+      }
+      const timer = setTimeout(finish, workerStatsTimeoutMs)
+      this.pending.set(reqId, {got, count: 0, finish})
+      for (const w of this.workers) if (w.isConnected()) w.send({type: 'stats?', reqId} satisfies ToProxy)
+    })
+  }
+
+  /** This process's CPU use plus every worker's; the busiest worker's event-loop utilisation. */
+  combinedUsage(own: {cpuPct: number; elu: number}): {cpuPct: number; elu: number} {
+    let cpuPct = own.cpuPct
+    let elu = 0
+    for (const u of this.usage) {
+      if (!u) continue
+      cpuPct += u.cpuPct
+      elu = Math.max(elu, u.elu)
+    }
+    return {cpuPct, elu}
+  }
+}
