@@ -34,7 +34,7 @@ export interface RunRecord {
   generatorUsage: GeneratorUsage[]
   timing: Timing
   /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
-  balancerUsage?: {cpuPct: number; elu?: number}
+  balancerUsage?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
   abortReason?: string
 }
 
@@ -105,7 +105,7 @@ export function buildReport(r: RunRecord): Report {
       environment: environment(r.balancerVersion),
       generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
       ...(r.balancerUsage
-        ? {proxy: {cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
+        ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
         : {}),
       ...(r.abortReason ? {aborted: true, abortReason: r.abortReason} : {}),
       timing: r.timing,
