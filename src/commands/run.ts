@@ -11,6 +11,7 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
     '<%= config.bin %> run scenarios/failover.yaml --json > report.json',
     '<%= config.bin %> run scenarios/hello.yaml --format terminal,markdown,html --out reports',
     '<%= config.bin %> run scenarios/failover.yaml --time-scale 0.3',
+    '<%= config.bin %> run scenarios/hello.yaml --baseline baseline/report.json --tolerance 10% --format terminal,markdown,junit',
   ]
 
   static override args = {
@@ -28,6 +29,9 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
     'time-scale': Flags.string({description: 'Multiply phase durations and fault times by this factor (e.g. 0.3 for a quick smoke run).'}),
     'print-config': Flags.boolean({description: "Print the balancer's generated configuration (nginx.conf, haproxy.cfg) to stderr once it starts. It is always saved in the run's folder."}),
     strict: Flags.boolean({description: 'Exit 4 when the measurement is invalid (the load generator was saturated).'}),
+    baseline: Flags.string({description: 'A saved report.json to compare with: a metric worse by more than --tolerance and beyond the per-second noise of both runs is a regression (exit 1).'}),
+    tolerance: Flags.string({description: 'With --baseline: how much worse a metric may get before it counts, as a percentage of its baseline value (default 10%).'}),
+    force: Flags.boolean({description: 'With --baseline: compare even when the baseline was made from another scenario (its hash differs).'}),
   }
 
   async run(): Promise<void> {
@@ -43,6 +47,9 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
         timeScale: flags['time-scale'],
         printConfig: flags['print-config'],
         strict: flags.strict,
+        baseline: flags.baseline,
+        tolerance: flags.tolerance,
+        force: flags.force,
       })
     } catch (error) {
       const {exitWith} = await import('../exit-with.js')

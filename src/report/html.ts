@@ -15,6 +15,7 @@ import {lbbenchClient} from './html-client.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
+import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 
 export function htmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -64,6 +65,27 @@ function thresholdsTable(r: Report): string {
     {html: `<code>${htmlEscape(t.expr)}</code>`},
     {html: t.pass ? htmlEscape(metricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(metricValue(thresholdMetric(t.expr), t.actual))}</span>`},
   ]), 2, 'thresholds')
+}
+
+function baselineTable(r: Report): string {
+  const b = r.baseline
+  if (!b) return ''
+  const rows: Cell[][] = b.rows.map((row) => {
+    const verdict = rowVerdict(row)
+    const tone = verdict === 'regression' ? 'bad' : verdict === 'within noise' ? 'warn' : 'ok'
+    return [
+      {html: `<span class="${tone}">${verdict === 'regression' ? '✘' : verdict === 'within noise' ? '~' : '✔'}</span>`},
+      {html: `<code>${htmlEscape(row.metric)}</code>`},
+      baselineValue(row.metric, row.baseline),
+      baselineValue(row.metric, row.current),
+      signedDelta(row.metric, row.delta),
+      signedPct(row),
+      {html: `<span class="${tone}" title="${htmlEscape(row.noise ?? '')}">${htmlEscape(verdict)}</span>`},
+    ]
+  })
+  return `<h2>Baseline</h2><p class="muted">${htmlEscape(baselineHeading(b))}. A regression is a change in the bad direction beyond the tolerance and beyond the per-second noise of both runs (hover a verdict for the test).</p>` +
+    b.warnings.map((w) => `<div class="alert warn">${htmlEscape(w)}</div>`).join('') +
+    table(['', 'metric', 'baseline', 'current', 'change', '%', 'verdict'], rows, (i) => i >= 2 && i <= 5, 'baseline')
 }
 
 function backendsTable(r: Report): string {
@@ -146,6 +168,7 @@ function reportBody(r: Report): string {
     chartFigures(reportCharts(r)),
     '<p class="muted legend"><span class="swatch fault"></span> fault <span class="swatch health"></span> health change (replica exit/ready, backend down/up)</p>',
     `<h2>Thresholds</h2>${thresholdsTable(r)}`,
+    baselineTable(r),
     backendsTable(r),
     failoverTable(r),
     eventsTable(r),
@@ -239,7 +262,7 @@ th{background:#f0f2f5;font-weight:600;font-size:12px}
 td.num,th.num{text-align:right}
 td .events{white-space:normal}
 tbody tr:last-child td{border-bottom:0}
-.ok{color:var(--ok);font-weight:700}.bad{color:var(--bad);font-weight:700}
+.ok{color:var(--ok);font-weight:700}.bad{color:var(--bad);font-weight:700}.warn{color:var(--warn);font-weight:700}
 b.best{color:var(--ok)}
 .tag{font-size:11px;padding:1px 6px;border-radius:4px;background:#eef1f4}
 .tag.fault{background:#fdecea;color:var(--bad)}.tag.health{background:#fff1e0;color:#9a5b00}

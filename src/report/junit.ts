@@ -6,6 +6,7 @@ import type {Report} from './model.js'
 import type {Renderer} from './renderer.js'
 import type {Comparison} from './comparison.js'
 import {count, metricValue, ms, num, percent, thresholdMetric} from './format.js'
+import {baselineValue, signedDelta, signedPct} from './baseline-view.js'
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 does not allow. */
 export function xmlEscape(s: string): string {
@@ -48,10 +49,34 @@ function properties(r: Report): Array<[string, string]> {
 
 interface Case {
   name: string
-  failure?: {message: string; body: string}
+  /** Defaults to the suite's `lbbench.<scenario>`. */
+  classname?: string
+  failure?: {message: string; body: string; type?: string}
 }
 
 function cases(r: Report): Case[] {
+  return [...thresholdCases(r), ...baselineCases(r)]
+}
+
+/** One test case per metric compared with --baseline, failing when it regressed. */
+function baselineCases(r: Report): Case[] {
+  const b = r.baseline
+  if (!b) return []
+  return b.rows.map((row) => {
+    const change = `${baselineValue(row.metric, row.baseline)} → ${baselineValue(row.metric, row.current)} (${signedDelta(row.metric, row.delta)}, ${signedPct(row)})`
+    return {
+      name: `baseline ${row.metric}`,
+      classname: `lbbench.${r.scenario.name}.baseline`,
+      failure: row.regression ? {
+        type: 'regression',
+        message: `${row.metric} regressed: ${change}, beyond the tolerance of ${percent(b.tolerance, 1)} and the noise`,
+        body: `baseline: ${baselineValue(row.metric, row.baseline)} (${b.file})\ncurrent:  ${baselineValue(row.metric, row.current)}\nchange:   ${signedDelta(row.metric, row.delta)} (${signedPct(row)})\nnoise:    ${row.noise ?? ''}`,
+      } : undefined,
+    }
+  })
+}
+
+function thresholdCases(r: Report): Case[] {
   if (r.thresholds.length === 0) {
     return [{
       name: 'run completed',
@@ -89,12 +114,12 @@ function testsuite(r: Report, name: string, pad: string): string[] {
   ]
   for (const c of all) {
     if (!c.failure) {
-      out.push(`${pad}  <testcase${attrs({name: c.name, classname, time: 0})}/>`)
+      out.push(`${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? classname, time: 0})}/>`)
       continue
     }
     out.push(
-      `${pad}  <testcase${attrs({name: c.name, classname, time: 0})}>`,
-      `${pad}    <failure${attrs({message: c.failure.message, type: 'threshold'})}>${xmlEscape(c.failure.body)}</failure>`,
+      `${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? classname, time: 0})}>`,
+      `${pad}    <failure${attrs({message: c.failure.message, type: c.failure.type ?? 'threshold'})}>${xmlEscape(c.failure.body)}</failure>`,
       `${pad}  </testcase>`,
     )
   }

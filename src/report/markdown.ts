@@ -8,6 +8,7 @@ import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresho
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
+import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 
 /** Escapes what would break a table cell or start Markdown/HTML markup inside one. */
 export function mdCell(s: string): string {
@@ -88,6 +89,22 @@ export function renderMarkdown(r: Report): string {
       r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual)]),
       ['l', 'l', 'r'],
     ), '')
+  }
+
+  if (r.baseline) {
+    const b = r.baseline
+    out.push('### Baseline', '', mdCell(baselineHeading(b)), '')
+    for (const w of b.warnings) out.push('> [!WARNING]', `> ${mdCell(w)}`, '')
+    out.push(...mdTable(
+      ['', 'metric', 'baseline', 'current', 'change', '%', 'verdict'],
+      b.rows.map((row) => {
+        const verdict = rowVerdict(row)
+        const mark = verdict === 'regression' ? '❌' : verdict === 'within noise' ? '〰️' : '✅'
+        return [mark, mdCode(row.metric), baselineValue(row.metric, row.baseline), baselineValue(row.metric, row.current), signedDelta(row.metric, row.delta), signedPct(row), verdict === 'regression' ? '**regression**' : verdict]
+      }),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+    ), '')
+    out.push('<sub>A regression is a change in the bad direction beyond the tolerance and beyond the per-second noise of both runs.</sub>', '')
   }
 
   if (r.series.length > 0) {

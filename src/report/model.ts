@@ -116,6 +116,41 @@ export interface ThresholdResult {
   detail?: string
 }
 
+/** One metric of a comparison with a saved report (`lbbench run --baseline`). */
+export interface BaselineRow {
+  metric: string
+  baseline: number | null
+  current: number | null
+  /** current − baseline, in the metric's base unit (µs, ms, a fraction, a count). */
+  delta: number | null
+  /** delta as a percentage of |baseline|; null when the baseline is 0 or a value is missing. */
+  deltaPct: number | null
+  /** The change is in the metric's bad direction and larger than the tolerance. */
+  beyondTolerance: boolean
+  /** The change is larger than the per-second noise of the two runs (see metrics/noise.ts). */
+  beyondNoise: boolean
+  /** beyondTolerance and beyondNoise: a regression, exit 1. */
+  regression: boolean
+  /** How the noise was judged, e.g. `Welch t=-8.12 df=17.3 p<0.001 (n=10/10 s)`. */
+  noise?: string
+}
+
+export interface BaselineComparison {
+  /** The baseline report's path, as given. */
+  file: string
+  /** Allowed change in the bad direction, as a fraction of the baseline value (0.1 = 10%). */
+  tolerance: number
+  /** The baseline's scenario hash and start, so a reader can tell which run it was. */
+  scenarioHash: string
+  startedAt: string
+  /** --force compared a baseline made from another scenario. */
+  forced?: boolean
+  /** Differences of scenario or environment fingerprint that make the comparison less telling. */
+  warnings: string[]
+  rows: BaselineRow[]
+  regressions: number
+}
+
 export interface Environment {
   cpu: string
   cores: number
@@ -135,7 +170,13 @@ export interface Report {
     environment: Environment
     generator: {cpuPct: number; saturated: boolean; elu?: number}
     /** The balancer's processes (the built-in proxy, nginx, HAProxy, a cluster primary): CPU % of one core over the measured time. */
-    proxy?: {cpuPct: number; elu?: number}
+    /**
+     * The built-in proxy: CPU use (all its processes together, percent of one core), event-loop utilisation
+     * (the busiest process), how many proxy processes balanced (balancer.workers), and whether they shared
+     * their balancing and health state (`shared`: one process, one state) or each kept its own
+     * (`per-worker`, like nginx workers without a `zone`).
+     */
+    proxy?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
     aborted?: boolean
     abortReason?: string
     /** How latency was timed: from the actual send (autocannon) or from the intended send (schedule). */
@@ -153,5 +194,8 @@ export interface Report {
   series: SeriesPoint[]
   timeline: TimelineEvent[]
   thresholds: ThresholdResult[]
+  /** The comparison with --baseline, when one was given. */
+  baseline?: BaselineComparison
+  /** Every threshold held, the run was not aborted, and no metric regressed against --baseline. */
   pass: boolean
 }

@@ -79,6 +79,29 @@ const timelineEvent = z.looseObject({atMs: msFromZero, kind: z.string(), target:
 
 const threshold = z.looseObject({expr: z.string(), actual: z.number().nullable(), pass: z.boolean(), detail: z.string().optional()})
 
+const baselineRow = z.looseObject({
+  metric: z.string(),
+  baseline: z.number().nullable(),
+  current: z.number().nullable(),
+  delta: z.number().nullable().describe("current − baseline, in the metric's base unit"),
+  deltaPct: z.number().nullable().describe('delta as a percentage of |baseline|; null when the baseline is 0'),
+  beyondTolerance: z.boolean(),
+  beyondNoise: z.boolean().describe('beyond the per-second noise of both runs'),
+  regression: z.boolean(),
+  noise: z.string().optional(),
+})
+
+const baseline = z.looseObject({
+  file: z.string(),
+  tolerance: z.number().nonnegative().describe('a fraction of the baseline value, 0.1 = 10%'),
+  scenarioHash: z.string(),
+  startedAt: z.string(),
+  forced: z.boolean().optional(),
+  warnings: z.array(z.string()),
+  rows: z.array(baselineRow),
+  regressions: count,
+}).describe('the comparison with --baseline')
+
 // The resolved scenario: its own schema (scenario/schema.ts) validates files; here only its outline,
 // so a report written by a later lbbench with more scenario keys still validates.
 const scenario = z.looseObject({
@@ -102,7 +125,14 @@ export const reportSchema = z.looseObject({
     seed: z.number(),
     environment: z.looseObject({cpu: z.string(), cores: count, node: z.string(), os: z.string(), balancerVersion: z.string().optional()}),
     generator: z.looseObject({cpuPct: z.number(), saturated: z.boolean(), elu: z.number().optional()}),
-    proxy: z.looseObject({cpuPct: z.number(), elu: z.number().optional()}).optional(),
+    proxy: z
+      .looseObject({
+        cpuPct: z.number(),
+        elu: z.number().optional(),
+        workers: z.number().int().positive().optional().describe('built-in proxy processes (balancer.workers)'),
+        state: z.enum(['per-worker', 'shared']).optional().describe('whether the proxy processes shared balancing and health state'),
+      })
+      .optional(),
     aborted: z.boolean().optional(),
     abortReason: z.string().optional(),
     timing: z.enum(['actual-send', 'intended-send']),
@@ -118,6 +148,7 @@ export const reportSchema = z.looseObject({
   series: z.array(seriesPoint),
   timeline: z.array(timelineEvent),
   thresholds: z.array(threshold),
+  baseline: baseline.optional(),
   pass: z.boolean(),
 }).describe('lbbench JSON report, version 1')
 

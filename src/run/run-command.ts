@@ -2,6 +2,10 @@
 // stderr, write the report files, print the report, and decide the exit code.
 
 import {relative} from 'node:path'
+import {UsageError} from '../errors.js'
+import {checkBaselineScenario, compareWithBaseline, parseTolerance, withBaseline} from '../metrics/baseline.js'
+import {loadDocument} from '../report/load-document.js'
+import type {Report} from '../report/model.js'
 import {decideColor} from '../report/color.js'
 import {createProgress} from '../report/progress.js'
 import {parseFormats} from '../report/render-document.js'
@@ -10,6 +14,7 @@ import {writeReportFiles} from '../report/write.js'
 import {loadScenario} from '../scenario/load.js'
 import {onInterrupt} from './interrupt.js'
 import {progressHooks} from './progress-hooks.js'
+import {runExitCode} from './exit-code.js'
 import {runScenario} from './run.js'
 import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
 
@@ -22,11 +27,20 @@ export interface RunCommandOptions {
   timeScale?: string
   printConfig: boolean
   strict: boolean
+  /** A saved report.json to compare with; a regression beyond tolerance and noise is exit 1. */
+  baseline?: string
+  /** `10%` (default) or a fraction. */
+  tolerance?: string
+  /** Compare with a baseline made from another scenario. */
+  force?: boolean
 }
 
 export async function runCommand(o: RunCommandOptions): Promise<number> {
+  checkBaselineFlags(o)
   const formats = parseFormats(o.formats)
   const loaded = withTimeScale(await loadScenario(o.file), parseTimeScale(o.timeScale))
+  // Everything about the baseline that can be wrong is found before anything starts.
+  const baseline = o.baseline === undefined ? undefined : await loadBaseline(o, loaded.hash)
   const color = decideColor({flag: o.color, env: process.env, isTTY: process.stdout.isTTY})
   const progress = createProgress(process.stderr, {isTTY: process.stderr.isTTY === true})
   const interrupt = onInterrupt((line) => progress.note(line))
@@ -39,7 +53,15 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       }),
     })
     progress.done()
-    const {report} = outcome
+    const report = baseline && !outcome.report.meta.aborted
+      ? withBaseline(outcome.report, compareWithBaseline(outcome.report, baseline.report, {
+        file: o.baseline!,
+        tolerance: baseline.tolerance,
+        forced: baseline.warning !== undefined,
+        warnings: baseline.warning ? [baseline.warning] : [],
+      }))
+      : outcome.report
+    for (const w of report.baseline?.warnings ?? []) process.stderr.write(`warning: ${w}\n`)
     const files = await writeReportFiles(report, outcome.runDir, ['json', ...formats.filter((f) => f !== 'terminal' && f !== 'json')])
     if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else if (formats.includes('terminal')) {
@@ -51,11 +73,27 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       await appendStepSummary((await renderers.markdown()).render(report, {color: false}))
     }
     if (outcome.failure) throw outcome.failure
-    if (report.meta.aborted) return interrupt.exitCode() ?? 1
-    if (!report.pass) return 1
-    if (o.strict && report.meta.generator.saturated) return 4
-    return 0
+    return runExitCode({report, signalExit: report.meta.aborted ? interrupt.exitCode() : undefined, strict: o.strict})
   } finally {
     interrupt.dispose()
   }
+}
+
+async function loadBaseline(o: RunCommandOptions, hash: string): Promise<{report: Report; tolerance: number; warning?: string}> {
+  const tolerance = parseTolerance(o.tolerance)
+  const doc = await loadDocument(o.baseline!).catch((e: unknown) => {
+    throw e instanceof UsageError ? new UsageError(`--baseline ${e.message}`) : e
+  })
+  if ('kind' in doc && doc.kind === 'comparison') {
+    throw new UsageError(`${o.baseline}: is a comparison (lbbench compare); --baseline needs the report.json of one run`)
+  }
+  const report = doc as Report
+  return {report, tolerance, warning: checkBaselineScenario(report, hash, o.baseline!, o.force === true)}
+}
+
+/** --tolerance and --force mean something only with --baseline. */
+export function checkBaselineFlags(o: Pick<RunCommandOptions, 'baseline' | 'tolerance' | 'force'>): void {
+  if (o.baseline !== undefined) return
+  if (o.tolerance !== undefined) throw new UsageError('--tolerance applies only with --baseline <report.json>')
+  if (o.force) throw new UsageError('--force applies only with --baseline <report.json>')
 }

@@ -20,10 +20,12 @@ export interface CliRun {
 
 const SIGNALS: Record<string, number> = {SIGINT: 2, SIGKILL: 9, SIGTERM: 15}
 
-export function cli(args: string[], env: Record<string, string> = {}): CliRun {
+/** `wrap`: a command line the CLI runs under, e.g. ['unshare', '-m', …] (it must exec its arguments). */
+export function cli(args: string[], env: Record<string, string> = {}, wrap: string[] = []): CliRun {
   const mark = randomUUID()
   const started = Date.now()
-  const child = spawn(process.execPath, [bin, ...args], {
+  const command = [...wrap, process.execPath, bin, ...args]
+  const child = spawn(command[0], command.slice(1), {
     cwd: root,
     env: {...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env, LBBENCH_TEST_MARK: mark},
     stdio: ['ignore', 'pipe', 'pipe'],
