@@ -29,13 +29,20 @@ export interface HaproxyConfigInput {
   port: number
   /** Absolute path of HAProxy's private folder (stats socket). */
   dir: string
+  /** The stats socket, when it cannot be in `dir` (a unix socket path has at most 97 bytes for HAProxy). */
+  socket?: string
   /** Installed HAProxy version, e.g. `2.6.12`. */
   version: string
   threads?: number
 }
 
 export const haproxyBackendName = 'lbbench_backends'
+/** A file path as one HAProxy argument: as it is when plain, else double-quoted with \\ " $ escaped (a reports folder may have spaces). */
+const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\$])/g, '\\$1')}"`)
+
 export const haproxyStatsSocket = (dir: string): string => `${dir}/stats.sock`
+/** HAProxy refuses a longer unix socket path ("too long (max 97)"). */
+export const haproxySocketPathMax = 97
 
 function balanceLines(s: Scenario): string[] {
   const b = s.balancer
@@ -88,7 +95,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     `  nbthread ${input.threads ?? 1}`,
     // Needs about 2 file descriptors per connection: 4096 fits the usual hard limits.
     '  maxconn 4096',
-    `  stats socket ${haproxyStatsSocket(dir)} mode 600 level admin`,
+    `  stats socket ${pathArg(input.socket ?? haproxyStatsSocket(dir))} mode 600 level admin`,
     // notice: server state changes and alerts, not one line per request (those are info).
     '  log stdout format raw local0 notice',
     '',

@@ -25,9 +25,30 @@ export function parseShowStat(text: string): StatRow[] {
   if (!header?.startsWith('# ')) return []
   const names = header.slice(2).split(',')
   return lines.map((line) => {
-    const values = line.split(',')
+    const values = csvFields(line)
     return Object.fromEntries(names.map((n, i) => [n, values[i] ?? '']))
   })
+}
+
+/** One CSV line's fields: HAProxy quotes a field with a comma in it (last_chk: "Detected 1 consecutive errors, last one …"), "" inside is a quote. */
+function csvFields(line: string): string[] {
+  const fields: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') field += line[++i]
+      else if (ch === '"') quoted = false
+      else field += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') {
+      fields.push(field)
+      field = ''
+    } else field += ch
+  }
+  fields.push(field)
+  return fields
 }
 
 /** UP, "UP 1/3" (going down), NOLB, DRAIN, "no check" → up; DOWN, "DOWN 1/2" (going up), MAINT → down. */

@@ -1,23 +1,33 @@
 // HAProxy as the balancer under test (`balancer.kind: haproxy`). lbbench writes haproxy.cfg into
 // <runDir>/haproxy/ (0700), checks it with `haproxy -c`, and runs `haproxy -f … -db` in the foreground
-// under the orphan guard on a free port. The stats socket in that folder is polled with `show stat`
+// under the orphan guard on a free port. The stats socket in that folder (or in a short private folder in
+// the system's temp folder, when the run's folder is too deep for a unix socket path) is polled with `show stat`
 // every 250 ms: per-server status changes become backend-state events (at most one poll late), and the
 // counters become stats(). A restarted replica on a new port is moved with the runtime API
 // (`set server <backend>/<id> addr … port …`), without a reload.
 import {EventEmitter} from 'node:events'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {missingProgram, RunError} from '../errors.js'
 import {findProgram} from '../process/find-program.js'
 import type {GuardedProcess} from '../process/guarded-spawn.js'
-import {haproxyBackendName, haproxyConfig, haproxyStatsSocket} from './haproxy-config.js'
+import {haproxyBackendName, haproxyConfig, haproxySocketPathMax, haproxyStatsSocket} from './haproxy-config.js'
 import {haproxyCommand, num, parseShowStat, serverState, type StatRow} from './haproxy-stats.js'
 import {parseVersion} from './program-version.js'
 import {programOutput, startOnFreePort} from './external-program.js'
 
 const pollMs = 250
+
+/** `haproxy -c`: RunError with HAProxy's alerts when it rejects `confFile` (-q would hide them). */
+export async function checkHaproxyConfig(program: string, confFile: string): Promise<void> {
+  const check = await programOutput(program, ['-c', '-f', confFile])
+  if (check.ok) return
+  const said = check.text.split('\n').filter((l) => !/^\[NOTICE\]/.test(l)).join('\n')
+  throw new RunError(`HAProxy rejected the generated configuration (${confFile}):\n${said}`)
+}
 
 export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Balancer {
   readonly kind = 'haproxy'
@@ -33,6 +43,8 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   private ids = new Set<string>()
   private states = new Map<string, 'up' | 'down'>()
   private lastRows: StatRow[] = []
+  /** A short private folder for the stats socket when the run's folder is too deep for one (compare's runs). */
+  private socketDir?: string
 
   constructor(private readonly opts: BalancerOptions) {
     super()
@@ -57,7 +69,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   private get socket(): string {
-    return haproxyStatsSocket(this.dir)
+    return haproxyStatsSocket(this.socketDir ?? this.dir)
   }
 
   async start(backends: ReplicaAddress[]): Promise<string[]> {
@@ -65,16 +77,16 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     await this.version()
     this.ids = new Set(backends.map((b) => b.id))
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    if (haproxyStatsSocket(this.dir).length > haproxySocketPathMax) this.socketDir = mkdtempSync(join(tmpdir(), 'lbbench-haproxy-'))
     const {process: proc, port} = await startOnFreePort({
       name: 'haproxy',
       file,
       output: join(this.dir, 'haproxy.log'),
       prepare: async (p) => {
-        this.text = haproxyConfig({scenario: this.opts.loaded.scenario, backends, port: p, dir: this.dir, version: this.versionText!})
+        this.text = haproxyConfig({scenario: this.opts.loaded.scenario, backends, port: p, dir: this.dir, socket: this.socket, version: this.versionText!})
         writeFileSync(this.confFile, this.text, {mode: 0o600})
         writeFileSync(join(this.opts.runDir, 'haproxy.cfg'), this.text, {mode: 0o600})
-        const check = await programOutput(file, ['-c', '-q', '-f', this.confFile])
-        if (!check.ok) throw new RunError(`HAProxy rejected the generated configuration (${this.confFile}):\n${check.text}`)
+        await checkHaproxyConfig(file, this.confFile)
         return ['-f', this.confFile, '-db']
       },
     })
@@ -160,5 +172,6 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     this.stopping = true
     // SIGTERM is HAProxy's immediate stop (SIGUSR1 would wait for connections to end).
     await this.proc?.stop({signal: 'SIGTERM', graceMs: 1500})
+    if (this.socketDir) rmSync(this.socketDir, {recursive: true, force: true})
   }
 }

@@ -53,6 +53,12 @@ function need(version: string, what: string, why: string): void {
   }
 }
 
+/**
+ * A file path as one nginx argument: as it is when it is plain, else double-quoted (a reports folder may
+ * have spaces). nginx has no escape for `$` (it would read a variable): such a folder fails `nginx -t`.
+ */
+const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\])/g, '\\$1')}"`)
+
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -111,9 +117,9 @@ export function nginxConfig(input: NginxConfigInput): string {
     `# ${dir}.`,
     `worker_processes ${input.workerProcesses ?? 1};`,
     ...(input.asRoot ? ['user root root;'] : []),
-    `pid ${dir}/nginx.pid;`,
+    `pid ${pathArg(`${dir}/nginx.pid`)};`,
     // warn: "upstream server temporarily disabled" is a warn line; notice adds start and reload lines.
-    `error_log ${dir}/error.log notice;`,
+    `error_log ${pathArg(`${dir}/error.log`)} notice;`,
     'worker_rlimit_nofile 16384;',
     '',
     'events {',
@@ -121,18 +127,18 @@ export function nginxConfig(input: NginxConfigInput): string {
     '}',
     '',
     'http {',
-    `  client_body_temp_path ${dir}/temp/client_body;`,
-    `  proxy_temp_path ${dir}/temp/proxy;`,
-    `  fastcgi_temp_path ${dir}/temp/fastcgi;`,
-    `  uwsgi_temp_path ${dir}/temp/uwsgi;`,
-    `  scgi_temp_path ${dir}/temp/scgi;`,
+    `  client_body_temp_path ${pathArg(`${dir}/temp/client_body`)};`,
+    `  proxy_temp_path ${pathArg(`${dir}/temp/proxy`)};`,
+    `  fastcgi_temp_path ${pathArg(`${dir}/temp/fastcgi`)};`,
+    `  uwsgi_temp_path ${pathArg(`${dir}/temp/uwsgi`)};`,
+    `  scgi_temp_path ${pathArg(`${dir}/temp/scgi`)};`,
     `  log_format lbbench '${nginxLogFormat}';`,
     '  # Readiness probes (x-lbbench-probe) are not part of the run.',
     '  map $http_x_lbbench_probe $lbbench_logged {',
     '    "" 1;',
     '    default 0;',
     '  }',
-    `  access_log ${dir}/access.log lbbench if=$lbbench_logged;`,
+    `  access_log ${pathArg(`${dir}/access.log`)} lbbench if=$lbbench_logged;`,
     '',
     '  # The replica id of the address that answered (the last one when nginx retried).',
     '  map $upstream_addr $lbbench_backend {',

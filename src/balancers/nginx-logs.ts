@@ -11,7 +11,13 @@
 // attempt on that address within that second, from the access log's millisecond $msec); `up` from the
 // first attempt on that address that got a response after it was down (nginx probes a disabled peer
 // with one live request per fail_timeout, so that is when nginx took it back).
-import type {BackendStateChange, BalancerStats} from './balancer.js'
+//
+// Attempt buckets (100 ms, as the built-in proxy keeps them): a line is written when the request ended
+// ($msec); it started $request_time before, and attempt i started after the $upstream_response_time of
+// the attempts before it. So each attempt lands in the bucket of its start, to within a millisecond.
+import type {AttemptBucket, BackendStateChange, BalancerStats} from './balancer.js'
+
+const bucketMs = 100
 
 interface PendingDown {
   addr: string
@@ -27,6 +33,12 @@ function localSecond(m: RegExpExecArray): number {
   return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])).getTime()
 }
 
+/** A log time in seconds ("0.002", or "-" when there was none) → ms. */
+const seconds = (text: string | undefined): number => {
+  const n = Number(text)
+  return Number.isFinite(n) ? Math.round(n * 1000) : 0
+}
+
 export class NginxLogAnalysis {
   private readonly attempts = new Map<string, number>()
   private readonly failed = new Map<string, number>()
@@ -38,6 +50,7 @@ export class NginxLogAnalysis {
   private readonly pending: PendingDown[] = []
   /** addr → msec of its failed attempts in the last poll(s), for refining `down` times. */
   private readonly recentFailures = new Map<string, number[]>()
+  private readonly buckets = new Map<number, AttemptBucket>()
 
   /** `ids` maps host:port to replica id; updated when a replica moves. */
   constructor(private readonly ids: Map<string, string>) {}
@@ -64,13 +77,15 @@ export class NginxLogAnalysis {
   }
 
   private access(line: string, changes: BackendStateChange[]): void {
-    const [msecText, status, addrs, statuses, headerTimes] = line.split('|')
+    const [msecText, status, addrs, statuses, headerTimes, responseTimes, requestTime] = line.split('|')
     if (headerTimes === undefined) return
     this.requestsSeen++
     const msec = Math.round(Number(msecText) * 1000)
     const addrList = addrs!.split(/, | : /)
     const statusList = statuses!.split(/, | : /)
     const headerList = headerTimes.split(/, | : /)
+    const responseList = (responseTimes ?? '').split(/, | : /).map(seconds)
+    let attemptStart = msec - seconds(requestTime)
     if (addrList.length === 1 && !addrList[0]!.includes(':')) {
       // No live upstreams: the upstream's name instead of an address.
       if (status === '502') this.noBackend++
@@ -90,8 +105,18 @@ export class NginxLogAnalysis {
         if (this.down.delete(addr)) changes.push({id, state: 'up', reason: 'a request to it succeeded after fail_timeout', epochMs: msec})
       }
       if (last) this.responders.set(id, (this.responders.get(id) ?? 0) + 1)
+      this.countInBucket(id, attemptStart, failed)
+      attemptStart += responseList[i] ?? 0
     })
     this.retries += addrList.length - 1
+  }
+
+  private countInBucket(id: string, epochMs: number, failed: boolean): void {
+    const start = Math.floor(epochMs / bucketMs) * bucketMs
+    let b = this.buckets.get(start)
+    if (!b) this.buckets.set(start, (b = {epochMs: start, attempts: {}, failed: {}}))
+    b.attempts[id] = (b.attempts[id] ?? 0) + 1
+    if (failed) b.failed[id] = (b.failed[id] ?? 0) + 1
   }
 
   private resolvePending(changes: BackendStateChange[]): void {
@@ -122,6 +147,7 @@ export class NginxLogAnalysis {
       failedAttempts: Object.fromEntries(this.failed),
       noBackend: this.noBackend,
       requests: Object.fromEntries(this.responders),
+      attemptBuckets: [...this.buckets.values()].sort((a, b) => a.epochMs - b.epochMs),
     }
   }
 

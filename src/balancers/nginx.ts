@@ -3,7 +3,8 @@
 // guard, on a free port below 32768 (nginx cannot listen on port 0). Per-backend numbers come from the
 // access log and state changes from the error log (nginx OSS exposes neither otherwise): nginx-logs.ts.
 // A restarted replica on a new port: the config is rewritten, checked with `nginx -t`, and nginx is
-// reloaded with SIGHUP (new workers; nginx's peer state such as max_fails counts starts over).
+// reloaded with SIGHUP (new workers; nginx's peer state such as max_fails counts starts over). One back
+// on its old port (process and cluster replicas restart there) needs nothing.
 import {EventEmitter} from 'node:events'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -120,6 +121,10 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
   async updateBackend(backend: ReplicaAddress): Promise<void> {
     const i = this.backends.findIndex((b) => b.id === backend.id)
     if (i < 0) throw new RunError(`nginx: no backend ${backend.id} to update`)
+    // Back on the same address (replicas restart on their old port): nothing to change. A reload would
+    // only cost something: idle client keep-alive connections reset, and peer state starts over.
+    const before = this.backends[i]!
+    if (before.host === backend.host && before.port === backend.port) return
     this.backends[i] = {...backend}
     this.analysis?.setAddress(`${backend.host}:${backend.port}`, backend.id)
     await this.writeChecked()

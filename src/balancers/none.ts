@@ -2,11 +2,13 @@
 // replica's URL, so each replica gets a fixed share of connections (not of requests): a slow replica
 // gets fewer requests, and nothing routes around a dead one.
 //
-// Limitation: autocannon cannot change its target URLs during a run. A replica restarted on a new port
-// (cluster workers and process replicas come back on a new port) is recorded here, but the running
-// generator keeps sending that replica's share of connections to the old, closed port, so after a
-// restart `none` loses that replica for the rest of the run and those connections keep failing. Only
-// a replica that comes back on the same port (a paused and resumed one) is reached again.
+// While a replica is down, its share of the connections fails (refused connects, as fast as the
+// generator retries them): nothing routes around it. Cluster workers and process replicas restart on
+// their old port, so those connections reach it again once it is back.
+// Limitation: autocannon cannot change its target URLs during a run. A replica that comes back on
+// another port (its old one was taken meanwhile, or a kind that cannot keep it) is recorded here, but
+// the running generator keeps sending that replica's share of connections to the old, closed port: for
+// the rest of the run `none` loses that replica and those connections keep failing.
 
 import {EventEmitter} from 'node:events'
 import type {ReplicaAddress} from '../replicas/replica-set.js'

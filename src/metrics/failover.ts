@@ -116,8 +116,9 @@ function timeToDetect(w: FaultWindow, end: number, input: FailoverInput): number
   // Without the balancer's attempts, responses per second are all there is: 1 s resolution.
   let last: number | undefined
   for (const p of input.series) {
-    if (p.tMs + 1000 <= w.atMs || p.tMs >= end) continue
-    if ((p.perBackend[w.target] ?? 0) > 0) last = Math.min(p.tMs + 1000, end)
+    // As with buckets: the second in which the window ends may hold answers from after the recovery.
+    if (p.tMs + 1000 <= w.atMs || p.tMs + 1000 > end) continue
+    if ((p.perBackend[w.target] ?? 0) > 0) last = p.tMs + 1000
   }
   if (last === undefined) return 0
   return end - last < QUIET_MS ? null : Math.max(0, last - w.atMs)

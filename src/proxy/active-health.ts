@@ -24,7 +24,7 @@ export class ActiveHealth {
   constructor(
     count: number,
     private readonly rise: number,
-    private readonly fall: number,
+    fall: number,
   ) {
     this.top = rise + fall - 1
     this.health = new Array<number>(count).fill(rise)

@@ -10,6 +10,7 @@ import {paint, plainTableOptions} from './color.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
+import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 
 const DEFAULT_WIDTH = 100
 /** Beyond this many backends the per-second table shows backends up instead of one column each. */
@@ -123,13 +124,16 @@ function wrapList(items: string[], width: number): string {
 function backends(r: Report, c: ChalkInstance, color: boolean, width: number): string[] {
   if (r.backends.length === 0) return []
   const hasAttempts = r.backends.some((b) => b.attempts !== undefined)
-  const head = ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), 'p50', 'p99', 'events']
+  // The cluster balancer balances connections, not requests: show both.
+  const hasConnections = r.backends.some((b) => b.connections !== undefined)
+  const head = ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), ...(hasConnections ? ['connections'] : []), 'p50', 'p99', 'events']
   const rows = r.backends.map((b) => [
     b.id,
     count(b.requests),
     percent(b.share),
     b.errors > 0 ? c.red(count(b.errors)) : count(b.errors),
     ...(hasAttempts ? [b.attempts === undefined ? '–' : count(b.attempts)] : []),
+    ...(hasConnections ? [b.connections === undefined ? '–' : count(b.connections)] : []),
     ms(b.latencyUs.p50),
     ms(b.latencyUs.p99),
     '',
@@ -296,6 +300,23 @@ function thresholds(r: Report, c: ChalkInstance, color: boolean): string[] {
   return [c.bold('Thresholds'), indent(table(['', 'threshold', 'actual', ''], rows, color, ['left', 'left', 'right', 'left']))]
 }
 
+function baseline(r: Report, c: ChalkInstance, color: boolean): string[] {
+  const b = r.baseline
+  if (!b) return []
+  const rows = b.rows.map((row) => {
+    const verdict = rowVerdict(row)
+    const mark = verdict === 'regression' ? c.red('✘') : verdict === 'within noise' ? c.yellow('~') : c.green('✔')
+    const text = verdict === 'regression' ? c.red(verdict) : verdict === 'within noise' ? c.yellow(verdict) : c.dim(verdict)
+    return [mark, row.metric, baselineValue(row.metric, row.baseline), baselineValue(row.metric, row.current), signedDelta(row.metric, row.delta), signedPct(row), text]
+  })
+  return [
+    c.bold('Baseline') + c.dim(` ${baselineHeading(b)}`),
+    ...b.warnings.map((w) => c.yellow(`  warning: ${w}`)),
+    indent(table(['', 'metric', 'baseline', 'current', 'change', '%', ''], rows, color, ['left', 'left', 'right', 'right', 'right', 'right', 'left'])),
+    c.dim('  regression = worse by more than the tolerance AND beyond the per-second noise of both runs (JSON: rows[].noise)'),
+  ]
+}
+
 export function verdictLine(r: Report, c: ChalkInstance): string {
   const failed = r.thresholds.filter((t) => !t.pass)
   const why: string[] = []
@@ -304,9 +325,14 @@ export function verdictLine(r: Report, c: ChalkInstance): string {
     why.push(`${failed.length} of ${r.thresholds.length} thresholds failed: ` +
       failed.map((t) => `${t.expr} (${metricValue(thresholdMetric(t.expr), t.actual)})`).join(', '))
   }
+  if (r.baseline && r.baseline.regressions > 0) {
+    const worse = r.baseline.rows.filter((x) => x.regression)
+    why.push(`${worse.length} regression${worse.length > 1 ? 's' : ''} against the baseline: ` + worse.map((x) => `${x.metric} ${signedPct(x)}`).join(', '))
+  }
   if (r.meta.generator.saturated) why.push('load generator saturated')
   if (r.pass) {
-    const what = r.thresholds.length > 0 ? `all ${r.thresholds.length} thresholds held` : 'run completed (no thresholds)'
+    const what = (r.thresholds.length > 0 ? `all ${r.thresholds.length} thresholds held` : 'run completed (no thresholds)') +
+      (r.baseline ? ' · no regression against the baseline' : '')
     return `${c.green.bold('PASS')}  ${what}${r.meta.generator.saturated ? c.yellow(' · load generator saturated') : ''}`
   }
   return `${c.red.bold('FAIL')}  ${why.join(' · ') || 'the run did not pass'}`
@@ -326,6 +352,7 @@ export function renderTerminal(report: Report, opts: RenderOptions): string {
     overTimeChart(report, c, width),
     timeline(report, c, width),
     thresholds(report, c, opts.color),
+    baseline(report, c, opts.color),
     [verdictLine(report, c)],
   ].filter((s) => s.length > 0)
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n'

@@ -135,8 +135,10 @@ export function buildReport(r: RunRecord): Report {
 function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, measuredMs: number): Record<string, number> | undefined {
   if (!stats?.attemptBuckets || t0 === undefined) return stats?.attempts
   const out: Record<string, number> = {}
+  // Buckets are not aligned to t0: one counts when its middle is inside, so the edges cancel out on average.
+  const half = 50
   for (const b of stats.attemptBuckets) {
-    if (b.epochMs < t0 || b.epochMs >= t0 + measuredMs) continue
+    if (b.epochMs + half < t0 || b.epochMs + half >= t0 + measuredMs) continue
     for (const [id, n] of Object.entries(b.attempts)) out[id] = (out[id] ?? 0) + n
   }
   return out

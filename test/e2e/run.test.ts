@@ -46,7 +46,7 @@ test('failover.yaml: a SIGKILLed replica costs no request with retries, and the 
   const downSeconds = report.series.filter((p: {tMs: number}) => p.tMs >= Math.ceil(killedAt / 1000) * 1000 && p.tMs + 1000 <= 3500)
   assert.ok(downSeconds.length > 0)
   for (const p of downSeconds) assert.equal(p.perBackend.r2 ?? 0, 0, `r2 served nothing at t=${p.tMs}`)
-  assert.ok(report.timeline.some((e: {kind: string; target?: string}) => e.kind === 'replica-ready' && e.target === 'r2' && e.atMs > killedAt))
+  assert.ok(report.timeline.some((e: {atMs: number; kind: string; target?: string}) => e.kind === 'replica-ready' && e.target === 'r2' && e.atMs > killedAt))
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The HTML report in a real browser (Debian's chromium through playwright-core): the charts render, the
 // page logs no error, asks for nothing over the network, and shows the fault and health markers.
 

@@ -110,6 +110,11 @@ describe('show stat', () => {
     assert.deepEqual(rows[0], {pxname: 'lbbench_backends', svname: 'r1', stot: '12', status: 'UP', '': ''})
     assert.equal(rows.length, 2)
   })
+  test('a quoted field with a comma stays one field', () => {
+    const rows = parseShowStat('# svname,check_status,last_chk,wretr,\nr2,HANA,"Detected 1 consecutive errors, last one was: L4 unsuccessful connection",3,\n')
+    assert.equal(rows[0]!.last_chk, 'Detected 1 consecutive errors, last one was: L4 unsuccessful connection')
+    assert.equal(rows[0]!.wretr, '3')
+  })
   test('serverState', () => {
     assert.deepEqual(
       ['UP', 'UP 1/3', 'no check', 'NOLB', 'DRAIN', 'DOWN', 'DOWN 1/2', 'MAINT', 'MAINT (via x/y)'].map(serverState),

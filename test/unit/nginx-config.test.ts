@@ -149,13 +149,33 @@ describe('NginxLogAnalysis', () => {
       '1700000000.400|502|lbbench_backends|502|-|0.000|0.000',
       '1700000000.500|500|127.0.0.1:40001|500|0.002|0.002|0.002',
     ])
-    assert.deepEqual(a.stats(), {
+    const {attemptBuckets, ...counts} = a.stats()
+    assert.deepEqual(counts, {
       attempts: {r1: 3, r2: 2},
       failedAttempts: {r2: 2},
       retries: 1,
       noBackend: 1,
       requests: {r1: 3, r2: 1},
     })
+    // Each attempt in the 100 ms bucket of its start ($msec − $request_time): .099, .198 (both tries), .300, .498.
+    const t = 1700000000000
+    assert.deepEqual(attemptBuckets, [
+      {epochMs: t, attempts: {r1: 1}, failed: {}},
+      {epochMs: t + 100, attempts: {r2: 1, r1: 1}, failed: {r2: 1}},
+      {epochMs: t + 300, attempts: {r2: 1}, failed: {r2: 1}},
+      {epochMs: t + 400, attempts: {r1: 1}, failed: {}},
+    ])
+  })
+
+  test('a retry after a timed-out try starts when that try gave up', () => {
+    const a = new NginxLogAnalysis(ids())
+    // r2 timed out after 2 s, r1 answered in 5 ms: the request started at 97.993 s, r1's try at 99.993 s.
+    a.feed([], ['1700000100.000|200|127.0.0.1:40002, 127.0.0.1:40001|504, 200|-, 0.004|2.000, 0.005|2.007'])
+    const t = 1700000000000
+    assert.deepEqual(a.stats().attemptBuckets, [
+      {epochMs: t + 97_900, attempts: {r2: 1}, failed: {r2: 1}},
+      {epochMs: t + 99_900, attempts: {r1: 1}, failed: {}},
+    ])
   })
 
   test('down from the error log (time refined from the access log), up at the next success', () => {
