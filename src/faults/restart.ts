@@ -1,5 +1,8 @@
 import type {FaultAction} from './action.js'
 
+/** How long a replica gets to end on SIGTERM before a restart SIGKILLs it. */
+const TERMINATE_GRACE_MS = 10_000
+
 /**
  * A replica that died comes back under the same id. A live one is stopped first (SIGTERM), as a
  * rolling restart does. The orchestrator tells the balancer when the new replica has another port.
@@ -20,7 +23,15 @@ export const restart: FaultAction = {
             ctx.replicas.on('exit', onExit)
           })
           await ctx.replicas.signal(id, 'SIGTERM')
-          await exited
+          // A replica that ignores SIGTERM must not hold the restart for the rest of the run.
+          let timer: NodeJS.Timeout | undefined
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), TERMINATE_GRACE_MS)))
+          if ((await Promise.race([exited, late])) === 'late') {
+            ctx.event('fault-note', `${id} did not end within ${TERMINATE_GRACE_MS / 1000} s of SIGTERM: SIGKILL`, id)
+            await ctx.replicas.signal(id, 'SIGKILL')
+            await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))])
+          }
+          clearTimeout(timer)
         }
         await ctx.replicas.restart(id)
       }),

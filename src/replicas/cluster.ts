@@ -206,7 +206,8 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
     const reply = await this.ask({type: 'restart', id})
     if (!reply.ok) throw new RunError(`cannot restart ${id}: ${reply.error}`)
     if (this.opts.sharedPort) {
-      await this.listening.get(id)!.promise
+      const timeout = this.scenario.replicas.ready.timeout
+      await beforeDeadline(this.listening.get(id)!.promise, Date.now() + timeout, () => `replica ${id} did not listen again within ${timeout / 1000}s of its restart`)
       info.state = 'up'
     } else await this.waitReady(id, Date.now() + this.scenario.replicas.ready.timeout)
     const ready = {...info}

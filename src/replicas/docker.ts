@@ -93,6 +93,8 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
   private docker?: Docker
   private image?: string
   private stopping?: Promise<void>
+  /** The containers being created (start-up), which stop() waits for. */
+  private creating?: Promise<void>
 
   constructor(private readonly opts: ReplicaSetOptions) {
     super()
@@ -106,29 +108,8 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
       this.image = await this.resolveImage(docker)
       const logDir = join(this.opts.runDir, 'replicas')
       await mkdir(logDir, {recursive: true, mode: 0o700})
-      for (const id of replicaIds(this.opts.loaded.scenario)) {
-        const slot: Slot = {id, port: await freePort(), state: 'starting', generation: 0, logFile: join(logDir, `${id}.log`)}
-        if (this.builtinApp) slot.controlPort = await freePort()
-        slot.log = createWriteStream(slot.logFile, {flags: 'a', mode: 0o600})
-        // Output that arrives after stop() closed the file is dropped, not an unhandled 'error'.
-        slot.log.on('error', () => {})
-        this.slots.set(id, slot)
-        const container = await docker.createContainer({
-          name: `lbbench-${this.opts.runId}-${id}`,
-          Image: this.image,
-          Env: Object.entries(this.envOf(slot)).map(([k, v]) => `${k}=${v}`),
-          Labels: {
-            [runLabel]: this.opts.runId,
-            [replicaLabel]: id,
-            [pidLabel]: String(process.pid),
-            [pidStartLabel]: String(processStartTime(process.pid) ?? ''),
-            [hostLabel]: hostname(),
-          },
-          HostConfig: {NetworkMode: 'host'},
-        })
-        slot.container = container
-        slot.containerId = container.id
-      }
+      this.creating = this.createContainers(docker, logDir)
+      await this.creating
       const results = await Promise.allSettled([...this.slots.values()].map((slot) => this.launch(slot)))
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason
@@ -138,6 +119,35 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
       throw new RunError(`docker replicas could not be started: ${(err as Error).message}`)
     }
     return this.list()
+  }
+
+  /** One container per replica, not started yet. Stops early when the run is stopping. */
+  private async createContainers(docker: Docker, logDir: string): Promise<void> {
+    for (const id of replicaIds(this.opts.loaded.scenario)) {
+      // Ctrl-C during start-up: a container created after stop() listed the run's ones would be left.
+      if (this.stopping) throw new RunError('docker replicas were not started: the run is stopping')
+      const slot: Slot = {id, port: await freePort(), state: 'starting', generation: 0, logFile: join(logDir, `${id}.log`)}
+      if (this.builtinApp) slot.controlPort = await freePort()
+      slot.log = createWriteStream(slot.logFile, {flags: 'a', mode: 0o600})
+      // Output that arrives after stop() closed the file is dropped, not an unhandled 'error'.
+      slot.log.on('error', () => {})
+      this.slots.set(id, slot)
+      const container = await docker.createContainer({
+        name: `lbbench-${this.opts.runId}-${id}`,
+        Image: this.image,
+        Env: Object.entries(this.envOf(slot)).map(([k, v]) => `${k}=${v}`),
+        Labels: {
+          [runLabel]: this.opts.runId,
+          [replicaLabel]: id,
+          [pidLabel]: String(process.pid),
+          [pidStartLabel]: String(processStartTime(process.pid) ?? ''),
+          [hostLabel]: hostname(),
+        },
+        HostConfig: {NetworkMode: 'host'},
+      })
+      slot.container = container
+      slot.containerId = container.id
+    }
   }
 
   list(): ReplicaInfo[] {
@@ -220,6 +230,8 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // A container being created now is listed below only once its creation has finished.
+      await this.creating?.catch(() => {})
       await Promise.allSettled([...this.slots.values()].map((s) => s.starting))
       const docker = this.docker
       if (docker) {

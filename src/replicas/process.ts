@@ -181,9 +181,13 @@ export class ProcessReplicaSet extends EventEmitter<ReplicaSetEvents> implements
         await proc.stop({graceMs: 500})
         slot.state = 'exited'
         const tail = await tailOfLog(slot.logFile)
+        // The usual cause: a command that listens on a fixed port rather than on the one it was given.
+        const portHint = /EADDRINUSE|address already in use/i.test(tail)
+          ? `\n  hint: the port it tried is taken by another program; listen on $PORT (${slot.port} here), which lbbench picks free for each replica`
+          : ''
         throw new RunError(
           `replica ${slot.id} did not become ready: ${(err as Error).message}\n` +
-            `  command: ${command}\n  cwd: ${this.cwd}\n` +
+            `  command: ${command}\n  cwd: ${this.cwd}${portHint}\n` +
             `--- last lines of ${slot.logFile} ---\n${tail}`,
         )
       }

@@ -5,6 +5,7 @@
 import type {Balancer, BalancerStats} from '../balancers/balancer.js'
 import {balancerKinds} from '../balancers/registry.js'
 import {LbbenchError, RunError} from '../errors.js'
+import {EarlyFail} from '../metrics/early-fail.js'
 import {startGenerators, type GeneratorHandle} from '../load/generator-client.js'
 import type {GeneratorUsage} from './build-report.js'
 import type {GeneratorConfig, Sample, Timing} from '../load/messages.js'
@@ -57,6 +58,8 @@ const BALANCER_START_MS = 15_000
 const GENERATOR_GRACE_MS = 10_000
 const STATS_MS = 3_000
 const TEARDOWN_MS = 8_000
+/** After Ctrl-C or SIGTERM every wait ends within this, so the report is written before the hard exit (4.5 s, interrupt.ts). */
+const SIGNALLED_BUDGET_MS = 3_500
 
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const s = loaded.scenario
@@ -94,11 +97,23 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     else opts.signal.addEventListener('abort', onAbort, {once: true})
   })
   aborted.catch(() => {})
+  let signalledAt: number | undefined
+  const noteSignal = () => (signalledAt ??= Date.now())
+  if (opts.signal.aborted) noteSignal()
+  else opts.signal.addEventListener('abort', noteSignal, {once: true})
+  /** What is left of a wait of `ms` once a signal arrived: what it leaves the report before the hard exit. */
+  const untilHardExit = (ms: number): number => (signalledAt === undefined ? ms : Math.max(0, Math.min(ms, signalledAt + SIGNALLED_BUDGET_MS - Date.now())))
   // A part that dies while the run needs it (the balancer, the generator) ends the run: exit 3.
   let partFailed!: (e: RunError) => void
   const broken = new Promise<never>((_, reject) => (partFailed = reject))
   broken.catch(() => {})
-  const unlessAborted = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, broken])
+  // abortOnFail: a threshold that can no longer hold stops the run like Ctrl-C does (report written,
+  // marked aborted with the reason), but it is a failed threshold: the caller exits 1, not 130.
+  const earlyFail = s.abortOnFail ? new EarlyFail(s) : undefined
+  let failEarly!: (e: AbortedRun) => void
+  const failedEarly = new Promise<never>((_, reject) => (failEarly = reject))
+  failedEarly.catch(() => {})
+  const unlessAborted = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, broken, failedEarly])
   let failure: RunError | undefined
 
   await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids: []})
@@ -167,6 +182,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       onPhaseEnd: (p) => timeline.add('phase-end', p.phase, undefined, p.epochMs),
       onSample: (sample) => {
         samples.push(sample)
+        const reason = earlyFail?.add(sample, {applied: scheduler.applied, timeline: timeline.list()})
+        if (reason) failEarly(new AbortedRun(reason))
         opts.hooks.onSample?.(sample, {
           phase,
           elapsedMs: Date.now() - (loadStarted ?? Date.now()),
@@ -189,7 +206,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       abortReason = (error as Error).message
       event('aborted', abortReason)
       generator.stop()
-      await withTimeout(finished, 3_000, '').catch(() => {})
+      await withTimeout(finished, 3_000, '', untilHardExit).catch(() => {})
     }
   } catch (error) {
     if (error instanceof AbortedRun) {
@@ -213,7 +230,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     balancerVersion,
     generatorUsage: usage,
     timing,
-    balancerUsage: balancerCpu?.pct === undefined ? undefined : {cpuPct: balancerCpu.pct, elu: balancer?.usage?.()?.elu},
+    balancerUsage: balancerCpu?.pct === undefined ? undefined : {cpuPct: balancerCpu.pct, elu: balancer?.usage?.()?.elu, ...balancer?.proxyMeta?.()},
     abortReason,
   })
   return {report, runDir, ...(failure ? {failure} : {})}
@@ -229,21 +246,41 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       if (wallMs > 0) balancerCpu.pct = ((processTreeCpuMs(balancer.pids()) - balancerCpu.cpuMs) / wallMs) * 100
     }
     ending = true
-    await faults?.stop()
-    if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '').catch(() => undefined)
+    log('stopping the replicas and the balancer')
+    await withTimeout(Promise.resolve(faults?.stop()), 2_000, '', untilHardExit).catch(() => {})
+    if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '', untilHardExit).catch(() => undefined)
     generator?.kill()
     const steps = [balancer?.stop(), replicas?.stop()].map((p) => Promise.resolve(p).catch(() => {}))
-    await withTimeout(Promise.all(steps), TEARDOWN_MS, 'teardown took too long').catch((e: Error) => log(e.message))
+    // After Ctrl-C the process exits hard 4.5 s later (interrupt.ts): the report must be written before
+    // that, so teardown gets less time then. What it has not stopped yet dies with the orchestrator
+    // (orphan guards, IPC channels), and containers are left to `lbbench clean`.
+    await withTimeout(Promise.all(steps), TEARDOWN_MS, 'teardown took too long', untilHardExit).catch((e: Error) => log(e.message))
+    if (opts.signal.aborted && abortReason === undefined) {
+      // Ctrl-C while stopping: the measurement was complete, but the run did not end as it should.
+      abortReason = `${String(opts.signal.reason ?? 'interrupted')} while stopping`
+      timeline.add('aborted', abortReason)
+    }
     await removeRunState(runId).catch(() => {})
   }
 }
 
 class AbortedRun extends Error {}
 
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+/**
+ * `p`, or RunError(message) after `ms`. With `shorten` (the run's untilHardExit), the wait is checked
+ * again every 100 ms against it, so a signal that arrives meanwhile cuts it short.
+ */
+function withTimeout<T>(p: Promise<T>, ms: number, message: string, shorten?: (ms: number) => number): Promise<T> {
+  const until = Date.now() + ms
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RunError(message)), ms)
+    const check = () => {
+      const left = until - Date.now()
+      const allowed = shorten ? shorten(left) : left
+      if (allowed <= 0) reject(new RunError(message))
+      else timer = setTimeout(check, shorten ? Math.min(allowed, 100) : allowed)
+    }
+    check()
   })
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
