@@ -24,7 +24,7 @@ export class FaultScheduler {
     private readonly balancer: Balancer,
     private readonly timeline: Timeline,
     /** Puts an event on the timeline and shows it in the progress output. */
-    private readonly event: (kind: string, detail: string, target?: string) => void,
+    private readonly event: (kind: string, detail: string, target?: string, epochMs?: number) => void,
   ) {
     this.random = seededRandom(deriveSeed(loaded.scenario.seed, 'fault-targets'))
   }
@@ -64,10 +64,12 @@ export class FaultScheduler {
     const action = faultActions[fault.action]
     const targets = this.targetsOf(fault)
     const detail = describe(fault)
-    const atMs = this.timeline.now()
-    if (targets.length === 0) this.event('fault', detail)
+    // One instant for the timeline event and the failover window, so the two agree to the millisecond.
+    const epochMs = Date.now()
+    const atMs = this.timeline.at(epochMs)
+    if (targets.length === 0) this.event('fault', detail, undefined, epochMs)
     for (const target of targets) {
-      this.event('fault', detail, target)
+      this.event('fault', detail, target, epochMs)
       this.applied.push({action: fault.action, target, atMs, ...(fault.for === undefined ? {} : {forMs: fault.for})})
     }
     const ctx: FaultContext = {

@@ -86,9 +86,9 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   // The balancer's CPU time at t = 0, and its use over the measured time once known.
   let balancerCpu: {atMs: number; cpuMs: number; pct?: number} | undefined
 
-  const event = (kind: string, detail: string, target?: string) => {
-    timeline.add(kind, detail, target)
-    const t = timeline.t0 === undefined ? 'start-up' : `t=${(timeline.now() / 1000).toFixed(1)}s`
+  const event = (kind: string, detail: string, target?: string, epochMs = Date.now()) => {
+    timeline.add(kind, detail, target, epochMs)
+    const t = timeline.t0 === undefined ? 'start-up' : `t=${(timeline.at(epochMs) / 1000).toFixed(1)}s`
     opts.hooks.onEvent?.(`${t} ${kind} ${target ?? ''} ${detail}`.replace(/\s+/g, ' ').trim())
   }
   const aborted = new Promise<never>((_, reject) => {

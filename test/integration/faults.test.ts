@@ -64,9 +64,10 @@ const servedAfter = (r: Report, id: string, fromMs: number): number =>
 
 describe('faults on cluster replicas under load', () => {
   test('pause: the paused replica\'s requests time out and are retried; active checks mark it down within interval × fall + timeout', async () => {
-    const interval = 200
+    // Check timings generous enough that a busy 2-core machine does not fail healthy replicas' checks.
+    const interval = 250
     const fall = 2
-    const timeout = 100
+    const timeout = 400
     const r = await run(scenario('fault-pause', {
       balancer: `  timeout: 500ms
   health:
@@ -98,7 +99,7 @@ describe('faults on cluster replicas under load', () => {
     assert.ok(exit && exit.atMs >= at, `no replica-exit for r2: ${JSON.stringify(r.timeline)}`)
     assert.equal(exit.detail, 'exited with code 0')
     assert.equal(events(r, 'replica-crash').length, 0)
-    assert.equal(r.summary.requests.failed, 0)
+    assert.equal(r.summary.requests.failed, 0, JSON.stringify(r.summary.errors))
     assert.equal(r.failover[0].failed, 0)
     // Gone for good (no restart): nothing from it in the seconds after.
     assert.equal(servedAfter(r, 'r2', Math.ceil((exit.atMs + 1) / 1000) * 1000), 0)
