@@ -46,9 +46,20 @@ export function startGenerator(config: GeneratorConfig, handlers: GeneratorHandl
  * Forks `count` generators that share the load (connections and rate split between them) and reports
  * as one: each (phase, second) is delivered once, merged exactly from all of them.
  */
-export function startGenerators(config: GeneratorConfig, count: number, handlers: GeneratorHandlers): GeneratorHandle {
-  const configs = splitConfig(config, count)
-  const n = configs.length
+export function startGenerators(
+  config: GeneratorConfig,
+  count: number,
+  handlers: GeneratorHandlers,
+  /**
+   * Where the load goes, when it is not known yet: the processes start at once (Node and autocannon take
+   * a few hundred ms to load) and get their config when the balancer is up. `config.targets` is ignored.
+   */
+  targets?: Promise<string[]>,
+): GeneratorHandle {
+  const n = generatorCount(config, count)
+  const configs = Array.from({length: n}, (_, g) =>
+    (targets ?? Promise.resolve(config.targets)).then((t) => splitConfig({...config, targets: t}, n)[g]),
+  )
   const merger = n > 1 ? new SampleMerger(n) : undefined
   const started = new Set<string>()
   const ended = new Map<string, number>()
@@ -129,7 +140,7 @@ interface OneGenerator {
 }
 
 function spawnOne(
-  config: GeneratorConfig,
+  config: Promise<GeneratorConfig>,
   index: number,
   on: {onMessage(m: FromGenerator): void; onUnexpectedExit(e: RunError): void},
 ): OneGenerator {
@@ -179,12 +190,19 @@ function spawnOne(
     one.error = new RunError(`the load generator ${index > 0 ? `#${index + 1} ` : ''}exited unexpectedly (${how})`)
     on.onUnexpectedExit(one.error)
   })
-  sendTo(child, {type: 'start', config})
+  // No config ever (the balancer did not start): the run tears down and kills this process.
+  config.then((c) => sendTo(child, {type: 'start', config: c})).catch(() => {})
   return one
 }
 
 function sendTo(child: ChildProcess, message: ToGenerator): void {
   if (child.connected) child.send(message)
+}
+
+/** How many generators share the load: as asked, but never more than the fewest connections of a phase. */
+function generatorCount(config: GeneratorConfig, count: number): number {
+  const fewestConnections = Math.min(...config.phases.map((p) => p.connections))
+  return Math.max(1, Math.min(Math.floor(count), Number.isFinite(fewestConnections) ? fewestConnections : 1))
 }
 
 const splitEvenly = (total: number, parts: number, i: number): number => Math.floor(total / parts) + (i < total % parts ? 1 : 0)
@@ -195,8 +213,7 @@ const splitEvenly = (total: number, parts: number, i: number): number => Math.fl
  * k mod T as with one generator. Never more generators than connections.
  */
 export function splitConfig(config: GeneratorConfig, count: number): GeneratorConfig[] {
-  const fewestConnections = Math.min(...config.phases.map((p) => p.connections))
-  const n = Math.max(1, Math.min(Math.floor(count), Number.isFinite(fewestConnections) ? fewestConnections : 1))
+  const n = generatorCount(config, count)
   if (n === 1) return [config]
   const out: GeneratorConfig[] = []
   let firstConnection = 0

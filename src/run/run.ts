@@ -136,6 +136,46 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       balancer?.updateBackend(info).catch((e: Error) => event('balancer-error', e.message, info.id))
     })
 
+    // The generator starts loading now, beside the replicas; it learns where to send once the balancer is up.
+    const targetsKnown = deferred<string[]>()
+    const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
+    const totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
+    let loadStarted: number | undefined
+    let phase = ''
+    let generatorDone!: () => void
+    const finished = new Promise<void>((resolve) => (generatorDone = resolve))
+    generator = startGenerators(config, s.load.generators, {
+      onPhaseStart: (p) => {
+        phase = p.phase
+        timing = p.timing
+        loadStarted ??= p.epochMs
+        if (p.measure && timeline.t0 === undefined) {
+          timeline.t0 = p.epochMs
+          faults?.start(p.epochMs)
+          balancerCpu = {atMs: Date.now(), cpuMs: processTreeCpuMs(balancer?.pids() ?? [])}
+        }
+        timeline.add('phase-start', p.phase, undefined, p.epochMs)
+        const spec = s.load.phases.find((x) => x.name === p.phase)
+        opts.hooks.onEvent?.(`phase ${p.phase} started${p.measure ? '' : ' (not measured)'}: ${(spec?.duration ?? 0) / 1000}s`)
+      },
+      onPhaseEnd: (p) => timeline.add('phase-end', p.phase, undefined, p.epochMs),
+      onSample: (sample) => {
+        samples.push(sample)
+        const reason = earlyFail?.add(sample, {applied: faults?.applied ?? [], timeline: timeline.list()})
+        if (reason) failEarly(new AbortedRun(reason))
+        opts.hooks.onSample?.(sample, {
+          phase,
+          elapsedMs: Date.now() - (loadStarted ?? Date.now()),
+          totalMs,
+          backendsUp: s.replicas.count - down.size,
+          backendsTotal: s.replicas.count,
+        })
+      },
+      onUsage: (u) => usage.push(u),
+      onDone: () => generatorDone(),
+      onError: (e) => partFailed(e),
+    }, targetsKnown.promise)
+
     log(`starting ${s.replicas.count} ${s.replicas.kind} replicas`)
     const infos = await unlessAborted(set.start())
     await recordPids()
@@ -158,44 +198,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     await recordPids()
 
     faults = new FaultScheduler(loaded, set, lb, timeline, event)
-    const scheduler = faults
-    const config: GeneratorConfig = {targets, phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
-    const totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
-    let loadStarted: number | undefined
-    let phase = ''
-    let generatorDone!: () => void
-    const finished = new Promise<void>((resolve) => (generatorDone = resolve))
-    generator = startGenerators(config, s.load.generators, {
-      onPhaseStart: (p) => {
-        phase = p.phase
-        timing = p.timing
-        loadStarted ??= p.epochMs
-        if (p.measure && timeline.t0 === undefined) {
-          timeline.t0 = p.epochMs
-          scheduler.start(p.epochMs)
-          balancerCpu = {atMs: Date.now(), cpuMs: processTreeCpuMs(lb.pids())}
-        }
-        timeline.add('phase-start', p.phase, undefined, p.epochMs)
-        const spec = s.load.phases.find((x) => x.name === p.phase)
-        opts.hooks.onEvent?.(`phase ${p.phase} started${p.measure ? '' : ' (not measured)'}: ${(spec?.duration ?? 0) / 1000}s`)
-      },
-      onPhaseEnd: (p) => timeline.add('phase-end', p.phase, undefined, p.epochMs),
-      onSample: (sample) => {
-        samples.push(sample)
-        const reason = earlyFail?.add(sample, {applied: scheduler.applied, timeline: timeline.list()})
-        if (reason) failEarly(new AbortedRun(reason))
-        opts.hooks.onSample?.(sample, {
-          phase,
-          elapsedMs: Date.now() - (loadStarted ?? Date.now()),
-          totalMs,
-          backendsUp: s.replicas.count - down.size,
-          backendsTotal: s.replicas.count,
-        })
-      },
-      onUsage: (u) => usage.push(u),
-      onDone: () => generatorDone(),
-      onError: (e) => partFailed(e),
-    })
+    targetsKnown.resolve(targets)
     await recordPids()
     try {
       await unlessAborted(withTimeout(finished, totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
@@ -265,6 +268,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
 }
 
 class AbortedRun extends Error {}
+
+function deferred<T>(): {promise: Promise<T>; resolve: (v: T) => void} {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return {promise, resolve}
+}
 
 /**
  * `p`, or RunError(message) after `ms`. With `shorten` (the run's untilHardExit), the wait is checked

@@ -124,3 +124,10 @@ function scenario(text: string): string {
   writeFileSync(file, text)
   return file
 }
+
+test('--version answers without loading oclif, in the text oclif would print', async () => {
+  const {code, stdout} = await cli(['--version']).done
+  assert.equal(code, 0)
+  const {version} = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'))
+  assert.equal(stdout, `lbbench/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+})
