@@ -12,6 +12,10 @@
 // - connection errors reconnect with no backoff (a hot loop burning a core): we back off up to 100 ms;
 // - its rate limit is a burst at the start of each second: with a `rate`, requests follow our own
 //   schedule instead and latency runs from when a request was due (wrk2's intended-send timing).
+// - autocannon's own statistics are never read, so each client does without them (see trimAutocannon):
+//   its per-response listeners are removed (no stats, and every event has a single listener, which Node
+//   calls without copying the listener array), response bodies are not accumulated into strings, and a
+//   single request is not re-cloned through its context for every send.
 // The client internals touched here (`_connect`, `_doRequest`, `pipelinedRequests`, `requestIterator`)
 // are those of autocannon 9.0.0, which package.json pins exactly.
 
@@ -27,7 +31,7 @@ import {expandKeys} from './request-keys.js'
 interface AcClient extends EventEmitter {
   timeout: number
   destroyed: boolean
-  pipelinedRequests: {size(): number; clear(): void}
+  pipelinedRequests: {size(): number; clear(): void; addBody(data: unknown): void}
   parser: {type: string; reinitialize(type: string): void}
   requestIterator: AcRequestIterator
   timeoutTicker: {reschedule(ms: number): void}
@@ -36,6 +40,9 @@ interface AcClient extends EventEmitter {
   destroy(): void
   // Ours:
   lbBackend: string | undefined
+  /** The backend this client's last attributed response came from, and its counts (found once, not per response). */
+  lbCountsId: string | undefined
+  lbCounts: BackendCounts | undefined
   /** The last response said `Connection: close`: a request written after it was never delivered. */
   lbClose: boolean
   /** The connection failed with an error already counted for its request. */
@@ -99,6 +106,11 @@ class SecondCounts {
   timeout = 0
   /** Indexed by status code; codes outside 0..999 are not real HTTP and are folded into 999. */
   readonly status = new Float64Array(1000)
+  /**
+   * Every response is recorded once: into its backend's histogram, or this one when no backend header
+   * came with it. The overall histogram is their sum, added up once a second in toSample() (exact).
+   */
+  readonly unattributed = newLatencyHistogram()
   readonly histogram = newLatencyHistogram()
   readonly uncorrected = newLatencyHistogram()
   readonly backends = new Map<string, BackendCounts>()
@@ -107,8 +119,13 @@ class SecondCounts {
     const status: Record<string, number> = {}
     for (let code = 0; code < 1000; code++) if (this.status[code] > 0) status[code] = this.status[code]
     const perBackend: Sample['perBackend'] = {}
+    const all = this.histogram
+    all.reset()
+    if (this.unattributed.totalCount > 0) all.add(this.unattributed)
     for (const [id, b] of this.backends) {
-      if (b.completed > 0) perBackend[id] = {completed: b.completed, non2xx: b.non2xx, histogram: encodeHistogram(b.histogram)}
+      if (b.completed === 0) continue
+      perBackend[id] = {completed: b.completed, non2xx: b.non2xx, histogram: encodeHistogram(b.histogram)}
+      all.add(b.histogram)
     }
     const sample: Sample = {
       second,
@@ -133,6 +150,7 @@ class SecondCounts {
     this.connect = this.reset = this.timeout = 0
     this.status.fill(0)
     this.histogram.reset()
+    this.unattributed.reset()
     this.uncorrected.reset()
     for (const b of this.backends.values()) {
       b.completed = b.non2xx = 0
@@ -147,21 +165,9 @@ const counts = new SecondCounts()
 // Per-client handlers. Shared functions (listeners are called with the client as `this`), so a client
 // costs no closures; the only per-response allocation is inside the HDR record when a bucket is new.
 
-/** Raw header spellings already seen → what they are, so most responses need no toLowerCase(). */
-const headerKinds = new Map<string, number>()
-const HEADER_OTHER = 0
-const HEADER_BACKEND = 1
-const HEADER_REPLICA = 2
-const HEADER_CONNECTION = 3
-
-function headerKind(raw: string): number {
-  let kind = headerKinds.get(raw)
-  if (kind === undefined) {
-    const k = raw.toLowerCase()
-    kind = k === 'x-lbbench-backend' ? HEADER_BACKEND : k === 'x-lbbench-replica' ? HEADER_REPLICA : k === 'connection' ? HEADER_CONNECTION : HEADER_OTHER
-    if (headerKinds.size < 256) headerKinds.set(raw, kind)
-  }
-  return kind
+/** `raw` is the header name `lower` (lower case) in any spelling; the usual spellings cost one compare. */
+function isHeader(raw: string, lower: string, usual: string): boolean {
+  return raw === lower || raw === usual || raw.toLowerCase() === lower
 }
 
 function onHeaders(this: AcClient, info: {headers: string[]}): void {
@@ -170,13 +176,18 @@ function onHeaders(this: AcClient, info: {headers: string[]}): void {
   let replica: string | undefined
   let close = false
   for (let i = 0; i < h.length; i += 2) {
-    const len = h[i].length
-    // Only names of these lengths can matter: 17 = x-lbbench-backend / -replica, 10 = connection.
-    if (len !== 17 && len !== 10) continue
-    const kind = headerKind(h[i])
-    if (kind === HEADER_BACKEND) backend = h[i + 1]
-    else if (kind === HEADER_REPLICA) replica = h[i + 1]
-    else if (kind === HEADER_CONNECTION) close = h[i + 1].length === 5 && h[i + 1].toLowerCase() === 'close'
+    const name = h[i]
+    const len = name.length
+    // Only names of these lengths can matter, told apart by one letter before any string compare:
+    // 17 = x-lbbench-backend / x-lbbench-replica (11th letter b / r), 10 = connection (not Keep-Alive).
+    if (len === 17) {
+      const c = name.charCodeAt(10) | 0x20
+      if (c === 0x62 && isHeader(name, 'x-lbbench-backend', 'X-Lbbench-Backend')) backend = h[i + 1]
+      else if (c === 0x72 && isHeader(name, 'x-lbbench-replica', 'X-Lbbench-Replica')) replica = h[i + 1]
+    } else if (len === 10 && (name.charCodeAt(0) | 0x20) === 0x63 && isHeader(name, 'connection', 'Connection')) {
+      const v = h[i + 1]
+      close = v.length === 5 && v.toLowerCase() === 'close'
+    }
   }
   this.lbBackend = backend ?? replica
   this.lbClose = close
@@ -196,13 +207,21 @@ function onResponse(this: AcClient, status: number, bytes: number, ms: number): 
   counts.completed++
   counts.bytes += bytes
   counts.status[status >= 0 && status < 1000 ? status : 999]++
-  counts.histogram.recordValue(us)
   const id = this.lbBackend
-  if (id !== undefined) {
-    let b = counts.backends.get(id)
-    if (!b) {
-      b = {completed: 0, non2xx: 0, histogram: newLatencyHistogram()}
-      counts.backends.set(id, b)
+  if (id === undefined) {
+    counts.unattributed.recordValue(us)
+  } else {
+    // A connection keeps to one backend (or alternates among a few): compare with the last one before
+    // hashing the id into the map. The counts objects live for the whole run (clear() resets them in place).
+    let b = this.lbCounts
+    if (id !== this.lbCountsId || b === undefined) {
+      b = counts.backends.get(id)
+      if (!b) {
+        b = {completed: 0, non2xx: 0, histogram: newLatencyHistogram()}
+        counts.backends.set(id, b)
+      }
+      this.lbCounts = b
+      this.lbCountsId = id
     }
     b.completed++
     if (status < 200 || status >= 300) b.non2xx++
@@ -213,6 +232,13 @@ function onResponse(this: AcClient, status: number, bytes: number, ms: number): 
 
 function onRequest(): void {
   counts.sent++
+}
+
+function noop(): void {}
+
+/** RequestIterator#nextRequest for a single request: the same prebuilt buffer every time. */
+function sameRequest(this: AcRequestIterator): unknown {
+  return this.currentRequest
 }
 
 function onConnError(this: AcClient, err: NodeJS.ErrnoException): void {
@@ -429,7 +455,7 @@ function startAutocannon(run: PhaseRun): AcInstance {
   const setupClient = (client: AcClient): void => {
     const index = clientIndex++
     client.timeout = timeoutMs
-    client.lbBackend = undefined
+    client.lbBackend = client.lbCountsId = client.lbCounts = undefined
     client.lbClose = client.lbErrored = client.lbDown = false
     client.lbConnectFailures = 0
     client.lbBackoff = client.lbTimer = undefined
@@ -437,7 +463,12 @@ function startAutocannon(run: PhaseRun): AcInstance {
     if (pick) {
       const random = seededRandom(deriveSeed(config.seed, `generator/${spec.name}/${index}`))
       weightRequests(client.requestIterator, pick, random)
+    } else if (requests.length === 1) {
+      // autocannon would deep-clone the (unused) request context before every send of a lone request.
+      client.requestIterator.nextRequest = sameRequest
     }
+    // Bodies are only read by autocannon's verifyBody/expectBody/onResponse, none of which lbbench uses.
+    client.pipelinedRequests.addBody = noop
     client.on('request', onRequest)
     client.on('headers', onHeaders)
     client.on('response', onResponse)
@@ -472,9 +503,23 @@ function startAutocannon(run: PhaseRun): AcInstance {
   // Its coordinated-omission "correction" uses a 1 ms interval whatever the rate (§1.5 item 1), and it
   // refuses the option without a rate. Paced phases pass no rate to autocannon at all.
   if (rate > 0 && !run.paced) Object.assign(opts, {overallRate: rate, ignoreCoordinatedOmission: true})
-  return autocannon(opts, (err) => {
+  const instance = autocannon(opts, (err) => {
     if (err) fail(`autocannon: ${err.message}`)
   })
+  for (const c of run.clients) trimAutocannon(c)
+  return instance
+}
+
+/**
+ * autocannon (lib/run.js) adds its own listeners right after constructing each client, synchronously
+ * inside autocannon(): per-response statistics (counts, its own histogram, a tracker event) that lbbench
+ * never reads. Removing them leaves ours as the only listener of each per-request event.
+ */
+function trimAutocannon(client: AcClient): void {
+  for (const [event, ours] of [['request', onRequest], ['response', onResponse], ['reset', undefined]] as const) {
+    client.removeAllListeners(event)
+    if (ours) client.on(event, ours)
+  }
 }
 
 function toAutocannonRequest(r: RequestSpec): Record<string, unknown> {

@@ -191,6 +191,20 @@ describe('load generator process', () => {
     assert.ok(Math.abs(summary.requests.sent - s.arrivals) <= 4, `sent ${summary.requests.sent} vs server ${s.arrivals}`)
   })
 
+  test('a request that times out is a timeout, not also a lost one', async () => {
+    // Every third request is never answered; the others are answered at once.
+    const s = await server((req, res, n) => {
+      if (n % 3 !== 2) stamping(0)(req, res, n)
+    })
+    const r = await run(configFor(s.url, [phase('steady', 1500, {connections: 2, rate: 40})], {timeout: 300}))
+    assert.equal(r.error, undefined)
+    const summary = summarize(r.samples, 1500)
+    assert.ok(summary.errors.timeout > 0, JSON.stringify(summary.errors))
+    assert.equal(summary.errors.lost, 0)
+    assert.equal(r.samples.reduce((n, x) => n + (x.lost ?? 0), 0), 0, 'the per-second samples count no timed-out request as lost')
+    assert.equal(summary.requests.failed, summary.errors.timeout)
+  })
+
   test('a server that closes each connection after answering (Connection: close) causes no failures', async () => {
     const s = await server((req, res, n) => {
       res.setHeader('connection', 'close')

@@ -20,6 +20,7 @@ import type {Random} from '../../random.js'
 import type {AppBehaviour} from '../../scenario/types.js'
 import type {BehaviourChange} from '../replica-set.js'
 import {applyChange, liveBehaviour, planRequest, responseBody, type LiveBehaviour} from './behaviour.js'
+import {createPreciseDelay} from './precise-delay.js'
 
 export interface AppServerOptions {
   /** Also stamp `x-lbbench-backend` (when no balancer in front does: the `cluster` balancer). */
@@ -58,6 +59,7 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
   const held = new Set<() => void>()
   const counted = new WeakSet<Socket>()
   const bodies = new Map<number, Buffer>()
+  const delay = createPreciseDelay()
 
   const bodyOf = (bytes: number): Buffer => {
     let b = bodies.get(bytes)
@@ -81,7 +83,8 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
       res.writeHead(plan.status, {'content-type': 'text/plain', 'content-length': body.length, ...(draining ? {connection: 'close'} : {})})
       res.end(body)
     }
-    if (plan.latencyMs > 0) setTimeout(answer, plan.latencyMs)
+    // Timed from here (the request was read); a plain setTimeout would answer up to ~1 ms early or late.
+    if (plan.latencyMs > 0) delay.after(plan.latencyMs, answer)
     else answer()
   }
 
