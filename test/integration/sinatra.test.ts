@@ -39,7 +39,8 @@ describe('the Sinatra seed app as process replicas', {skip}, () => {
       const exited = new Promise<string>((resolve) => set.once('exit', (id) => resolve(id)))
       await set.signal('r2', 'SIGKILL')
       assert.equal(await exited, 'r2')
-      assert.equal(await get(infos[1]!.port, 1000), 'ECONNREFUSED')
+      // Refused, or reset when the kernel had queued the connection just before the listener died.
+      assert.match(String(await get(infos[1]!.port, 1000)), /^(ECONNREFUSED|ECONNRESET)$/)
       for (let i = 0; i < 5; i++) {
         const res = await get(infos[0]!.port)
         assert.ok(typeof res !== 'string' && res.body === 'Hello World!')
