@@ -101,27 +101,26 @@ export function analyseFailover(input: FailoverInput): FailoverReport[] {
   })
 }
 
-/** From the fault until the last request routed to the bad backend; null when requests never stopped. */
+/**
+ * lb-algorithms.md §6: from the fault to the first moment after which no request went to the bad
+ * backend for QUIET_MS (or until the fault ended): the end of the last slot that still had traffic to it.
+ * null when requests never stopped. A balancer's later probes of the backend (nginx's and the built-in
+ * proxy's one request after fail_timeout) come after that quiet and do not move it.
+ */
 function timeToDetect(w: FaultWindow, end: number, input: FailoverInput): number | null {
-  if (input.attempts) {
-    let last: number | undefined
-    for (const a of input.attempts) {
-      // A bucket that reaches past t1 may hold requests sent after the backend was good again.
-      if (a.tMs + BUCKET_MS <= w.atMs || a.tMs + BUCKET_MS > end) continue
-      if ((a.attempts[w.target] ?? 0) > 0) last = a.tMs + BUCKET_MS
-    }
-    if (last === undefined) return 0
-    return end - last < QUIET_MS ? null : Math.max(0, last - w.atMs)
-  }
   // Without the balancer's attempts, responses per second are all there is: 1 s resolution.
-  let last: number | undefined
-  for (const p of input.series) {
-    // As with buckets: the second in which the window ends may hold answers from after the recovery.
-    if (p.tMs + 1000 <= w.atMs || p.tMs + 1000 > end) continue
-    if ((p.perBackend[w.target] ?? 0) > 0) last = p.tMs + 1000
+  const slots = input.attempts
+    ? input.attempts.map((a) => ({from: a.tMs, width: BUCKET_MS, n: a.attempts[w.target] ?? 0}))
+    : input.series.map((p) => ({from: p.tMs, width: 1000, n: p.perBackend[w.target] ?? 0}))
+  let lastBusy = w.atMs
+  for (const slot of slots) {
+    // A slot that reaches past t1 may hold requests sent after the backend was good again.
+    if (slot.n === 0 || slot.from + slot.width <= w.atMs || slot.from + slot.width > end) continue
+    if (slot.from - lastBusy >= QUIET_MS) break
+    lastBusy = slot.from + slot.width
   }
-  if (last === undefined) return 0
-  return end - last < QUIET_MS ? null : Math.max(0, last - w.atMs)
+  const quietAfter = slots.find((s) => s.n > 0 && s.from >= lastBusy && s.from + s.width <= end)?.from ?? end
+  return quietAfter - lastBusy >= QUIET_MS ? lastBusy - w.atMs : null
 }
 
 /** From t1 to the end of the first whole second in which the backend got ≥ 90% of its fair share. */

@@ -75,7 +75,7 @@ export interface FailoverReport {
   fault: string
   target: string
   atMs: number
-  /** Time to detect: the fault until the last request routed to the bad backend. */
+  /** Time to detect: the fault until requests stopped going to the bad backend (the last one before 500 ms without any); null = never. */
   ttdMs: number | null
   /** The balancer's own state flip for the backend, if it reported one. */
   ttdBalancerMs?: number | null

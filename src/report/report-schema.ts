@@ -53,7 +53,7 @@ const failover = z.looseObject({
   fault: z.string(),
   target: z.string(),
   atMs: msFromZero,
-  ttdMs: nullableMs.describe('time to detect: the fault until the last request routed to the bad backend'),
+  ttdMs: nullableMs.describe('time to detect: the fault until requests stopped going to the bad backend (the last one before 500 ms without any); null = never'),
   ttdBalancerMs: nullableMs.optional(),
   failed: count,
   hidden: count,

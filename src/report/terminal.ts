@@ -168,7 +168,7 @@ function failover(r: Report, c: ChalkInstance, color: boolean): string[] {
     f.addedP99Us == null ? '–' : `+${ms(f.addedP99Us)}`,
   ])
   return [
-    c.bold('Failover') + c.dim(' (ttd: fault → last request to it; ttr: fault end → ≥ 90% of its fair share)'),
+    c.bold('Failover') + c.dim(' (ttd: fault → requests to it stop; ttr: fault end → ≥ 90% of its fair share)'),
     indent(table(['fault', 'target', 'at', 'ttd', 'failed', 'hidden', 'ttr', 'added p99'], rows, color, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])),
   ]
 }

@@ -153,9 +153,13 @@ describe('analyseFailover: time to detect', () => {
     const [f] = analyseFailover(input({windows: [kill(3400, 7000)], series}))
     // r2 still answered in the second 3000–4000: detected by its end.
     assert.equal(f.ttdMs, 600)
-    // It answered in the window's last second: null.
-    const late = [...series.slice(0, 4), point(5000, withoutR2), point(6000, {r1: 100, r2: 1, r3: 100, r4: 100})]
-    assert.equal(analyseFailover(input({windows: [kill(3400, 7000)], series: late}))[0].ttdMs, null)
+    // One answer later, after two quiet seconds (a balancer's probe after fail_timeout), does not move it.
+    const probed = [...series.slice(0, 4), point(5000, withoutR2), point(6000, {r1: 100, r2: 1, r3: 100, r4: 100})]
+    assert.equal(analyseFailover(input({windows: [kill(3400, 7000)], series: probed}))[0].ttdMs, 600)
+    // It answered in every second of the window: never detected.
+    const steady = {r1: 100, r2: 30, r3: 100, r4: 100}
+    const never = [point(2000, even), point(3000, steady), point(4000, steady), point(5000, steady), point(6000, steady)]
+    assert.equal(analyseFailover(input({windows: [kill(3400, 7000)], series: never}))[0].ttdMs, null)
     // Never answered after the fault: 0.
     const none = [point(2000, even), point(3000, withoutR2), point(4000, withoutR2)]
     assert.equal(analyseFailover(input({windows: [kill(3000, 7000)], series: none}))[0].ttdMs, 0)
