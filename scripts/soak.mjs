@@ -185,7 +185,8 @@ clearInterval(waitFirst)
 clearInterval(armLast)
 clearTimeout(lastTimer)
 
-const last = [...samples].reverse().find((s) => s.phase === measuredPhase)
+// The last sample taken while the run's parts were still up: once teardown starts they go one by one.
+const last = [...samples].reverse().find((s) => s.phase === measuredPhase && s.generator?.rssMb > 0 && s.proxy?.rssMb > 0)
 let report
 try {
   report = JSON.parse(stdout)

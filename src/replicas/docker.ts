@@ -21,7 +21,7 @@ import {appImage, ensureAppImage, isAppImage} from './docker/app-image.js'
 import {ensureFolderImage} from './docker/build-folder.js'
 import {connectDocker, followProgress, imageExists, type Docker} from './docker/engine.js'
 import {freePort, releasePort} from './free-port.js'
-import {tailOfLog, waitUntilReady} from './readiness.js'
+import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
 import type {BehaviourChange, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 
 /** Seconds `docker stop` gives a container before SIGKILL (the terminate fault, a restart, a stop). */
@@ -340,11 +340,7 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
       this.emit('ready', info)
       return info
     }
-    const starting = run().finally(() => {
-      if (slot.starting === starting) slot.starting = undefined
-    })
-    slot.starting = starting
-    return starting
+    return shareStart(slot, run)
   }
 
   private async watchExit(slot: Slot, c: Dockerode.Container, generation: number): Promise<void> {

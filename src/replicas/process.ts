@@ -11,7 +11,7 @@ import {groupMembers} from '../process/process-group.js'
 import {spawnGuarded, type GuardedProcess, type ProgramExit} from '../process/guarded-spawn.js'
 import {replicaIds, type ReplicasSpec} from '../scenario/types.js'
 import {freePort, releasePort} from './free-port.js'
-import {tailOfLog, waitUntilReady} from './readiness.js'
+import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
 import type {BehaviourChange, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 
 /** How long a replica gets to end on SIGTERM at the end of a run before its group is SIGKILLed. */
@@ -196,11 +196,7 @@ export class ProcessReplicaSet extends EventEmitter<ReplicaSetEvents> implements
       this.emit('ready', info)
       return info
     }
-    const starting = run().finally(() => {
-      if (slot.starting === starting) slot.starting = undefined
-    })
-    slot.starting = starting
-    return starting
+    return shareStart(slot, run)
   }
 
   private onExit(slot: Slot, proc: GuardedProcess, detail: string): void {

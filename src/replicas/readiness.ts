@@ -82,3 +82,12 @@ export async function tailOfLog(file: string, lines = 20): Promise<string> {
     await handle?.close()
   }
 }
+
+/** One start of a replica at a time: a caller that asks while it is starting gets that same start. */
+export function shareStart<T>(slot: {starting?: Promise<T>}, start: () => Promise<T>): Promise<T> {
+  const starting = start().finally(() => {
+    if (slot.starting === starting) slot.starting = undefined
+  })
+  slot.starting = starting
+  return starting
+}
