@@ -40,6 +40,11 @@ export function testRunId(): string {
   return `test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`
 }
 
+/** What a GET to a killed replica's port gives: refused, or reset when the kernel completed the handshake
+ * on the listener in the moment before the dying process's socket was closed (the exit event can come
+ * first: the replica's shell is reaped before the server's socket is torn down). */
+export const NOT_LISTENING = /^(ECONNREFUSED|ECONNRESET)$/
+
 /** GET on 127.0.0.1 with a deadline, on a fresh connection: {status, body, headers}, or the error's code. */
 export function get(port: number, timeoutMs = 2000, path = '/'): Promise<{status: number; body: string; headers: IncomingHttpHeaders} | string> {
   return new Promise((resolve) => {
