@@ -11,12 +11,11 @@
 import {once} from 'node:events'
 import type {AddressInfo} from 'node:net'
 import {performance} from 'node:perf_hooks'
-import {startGenerator} from '../src/load/generator-client.js'
 import type {Sample} from '../src/load/messages.js'
 import {decodeHistogram, mergeEncoded, newLatencyHistogram, percentileUs, type Histogram} from '../src/metrics/histogram.js'
 import {seededRandom} from '../src/random.js'
-import {createAppServer} from '../src/replicas/app/server.js'
 import type {Report} from '../src/report/model.js'
+import {compiled} from './compiled-cli.js'
 import type {BenchContext} from './context.js'
 import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {expectedLatencies} from './pause-schedule.js'
@@ -176,6 +175,8 @@ export async function accuracy(ctx: BenchContext): Promise<Measurement> {
 /** Client and app-side p50 of the same requests: the generator against an app whose own timing is recorded. */
 async function pairedFixedLatency(seconds: number): Promise<Record<string, number>> {
   const behaviour = {latency: {dist: 'fixed' as const, mean: fixedLatencyMs}, cpu: 0, body: 12, errorRate: 0, errorStatus: 500, hang: false}
+  const {createAppServer} = await compiled<typeof import('../src/replicas/app/server.js')>('replicas/app/server')
+  const {startGenerator} = await compiled<typeof import('../src/load/generator-client.js')>('load/generator-client')
   const app = createAppServer('r1', behaviour, seededRandom(1), {stampBackend: true})
   const appSide = newLatencyHistogram()
   let measuring = false

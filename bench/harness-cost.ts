@@ -8,16 +8,16 @@ import {execFile} from 'node:child_process'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
-import {startGenerator} from '../src/load/generator-client.js'
 import type {Sample} from '../src/load/messages.js'
-import {replicaKinds} from '../src/replicas/registry.js'
 import {parseScenarioText} from '../src/scenario/load.js'
 import {findProgram} from '../src/process/find-program.js'
+import {compiled} from './compiled-cli.js'
 import type {BenchContext} from './context.js'
 import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {median, runRounds, type Subject} from './rounds.js'
 
 const run = promisify(execFile)
+type GeneratorClient = typeof import('../src/load/generator-client.js')
 const connections = 50
 
 export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
@@ -29,6 +29,8 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
   )
   const runDir = join(ctx.scratch, `harness-${Date.now()}`)
   await mkdir(runDir, {recursive: true, mode: 0o700})
+  const {replicaKinds} = await compiled<typeof import('../src/replicas/registry.js')>('replicas/registry')
+  const {startGenerator} = await compiled<GeneratorClient>('load/generator-client')
   const replicas = await replicaKinds.cluster({loaded, runId: `bench-harness-${process.pid}`, runDir, log: () => {}})
   const cpu: Record<string, number[]> = {lbbench: []}
   try {
@@ -36,7 +38,7 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
     const url = `http://${replica.host}:${replica.port}/`
     const wrk = findProgram('wrk')
     const subjects: Subject[] = [
-      {name: 'lbbench', measure: () => lbbenchGenerator(url, seconds, loaded.scenario.load.requests, cpu.lbbench)},
+      {name: 'lbbench', measure: () => lbbenchGenerator(startGenerator, url, seconds, loaded.scenario.load.requests, cpu.lbbench)},
       {name: 'autocannon', measure: () => bareAutocannon(ctx.root, url, seconds)},
       {
         name: 'wrk',
@@ -90,7 +92,7 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
 }
 
 /** lbbench's own generator process, one closed-loop phase. */
-function lbbenchGenerator(url: string, seconds: number, requests: Parameters<typeof startGenerator>[0]['requests'], cpu: number[]) {
+function lbbenchGenerator(startGenerator: GeneratorClient['startGenerator'], url: string, seconds: number, requests: Parameters<GeneratorClient['startGenerator']>[0]['requests'], cpu: number[]) {
   return new Promise<Record<string, number>>((resolve, reject) => {
     const samples: Sample[] = []
     let startMs = 0

@@ -1,7 +1,7 @@
 // The built-in proxy's engines against each other (issue 8: "measure http-proxy against an undici-based
 // engine … defaulting to the faster one"). Standalone, not part of `npm run bench`:
 //
-//   node --import tsx bench/proxy-engines.ts [--rounds 3] [--seconds 5] [--connections 50] [--workers 1]
+//   npm run build && node --import tsx bench/proxy-engines.ts [--rounds 3] [--seconds 5] [--connections 50] [--workers 1]
 //
 // Setup as in node-libraries.md §2.5: two node:http backends answering 1 KiB (one process of their own),
 // the proxy as lbbench starts it (BuiltinBalancer: its own process, round-robin), autocannon in this
@@ -15,8 +15,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import autocannon from 'autocannon'
-import {BuiltinBalancer} from '../src/balancers/builtin.js'
 import {proxyEngines} from '../src/proxy/engines.js'
+import {compiled} from './compiled-cli.js'
 import type {BalancerSpec, LoadedScenario, Scenario} from '../src/scenario/types.js'
 
 const {values: args} = parseArgs({
@@ -79,6 +79,7 @@ interface Figures {
 async function measure(engine: BalancerSpec['engine'], ports: number[], runDir: string): Promise<Figures> {
   const scenario = {seed: 1, balancer: spec(engine), replicas: {overrides: {}}} as unknown as Scenario
   const loaded: LoadedScenario = {scenario, file: 'bench', hash: 'bench'}
+  const {BuiltinBalancer} = await compiled<typeof import('../src/balancers/builtin.js')>('balancers/builtin')
   const balancer = new BuiltinBalancer({loaded, runDir, log: () => {}})
   try {
     const [url] = await balancer.start(ports.map((port, i) => ({id: `r${i + 1}`, host: '127.0.0.1', port})))

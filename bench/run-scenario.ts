@@ -5,8 +5,8 @@ import {join} from 'node:path'
 import {stringify} from 'yaml'
 import type {Sample} from '../src/load/messages.js'
 import type {Report} from '../src/report/model.js'
-import {runScenario} from '../src/run/run.js'
 import {parseScenarioText} from '../src/scenario/load.js'
+import {compiled} from './compiled-cli.js'
 import type {BenchContext} from './context.js'
 
 export interface BenchRun {
@@ -26,6 +26,7 @@ export async function runBenchScenario(ctx: BenchContext, doc: Record<string, un
   const forward = () => own.abort(ctx.signal.reason)
   if (ctx.signal.aborted) forward()
   else ctx.signal.addEventListener('abort', forward, {once: true})
+  const {runScenario} = await compiled<typeof import('../src/run/run.js')>('run/run')
   const {report} = await runScenario(loaded, {
     reportsDir: join(ctx.scratch, 'runs'),
     hooks: {log: (line) => quiet.push(line), onSample: (s) => samples.push(s)},

@@ -129,9 +129,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigint)
 
-  const usesCli = names.includes('startup') || names.includes('memory')
-  const stale = usesCli && buildIsStale(root)
-  if (stale) console.error('bench: warning: src/ changed after the last build; startup and memory measure the compiled CLI (run `npm run build` first)')
+  const stale = buildIsStale(root)
+  if (stale) console.error('bench: warning: src/ changed after the last build; the bench measures the compiled code (`npm run bench` builds first)')
   const scratch = await mkdtemp(join(tmpdir(), 'lbbench-bench-'))
   const startedAt = new Date()
   const ctx: BenchContext = {
