@@ -19,6 +19,11 @@ import {median, runRounds, type Subject} from './rounds.js'
 const run = promisify(execFile)
 type GeneratorClient = typeof import('../src/load/generator-client.js')
 const connections = 50
+/**
+ * Both Node generators warm up before they are timed: their first second runs mostly unoptimised code
+ * (the JIT has not tiered up yet), which is start-up cost, not the per-response cost compared here.
+ */
+const warmupS = 2
 
 export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
   const started = Date.now()
@@ -78,8 +83,8 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
       title: '2. What the harness costs',
       figures,
       notes: [
-        `One built-in app replica (cluster kind), kept up for every round; ${connections} connections, ${seconds} s per generator per round, no warm-up for any of them (the replica stays warm).`,
-        `lbbench = the generator process (src/load/generator.ts) driven through src/load/generator-client.ts as a run does; its rate is completed responses over the phase's own start and end. When the bench runs from sources (npm run bench = node --import tsx bench/run.ts) the generator process is started from src/ with tsx's loader: the code it runs is the same once loaded. Bare autocannon = \`node_modules/.bin/autocannon -c ${connections} -d ${seconds} -j\` (requests.total / duration). wrk = \`wrk -t1 -c${connections} -d${seconds}s\` (Requests/sec).`,
+        `One built-in app replica (cluster kind), kept up for every round; ${connections} connections, ${seconds} s per generator per round. Both Node generators warm up for ${warmupS} s with the same connections first (not timed); wrk (C, no JIT) does not need to.`,
+        `lbbench = the compiled generator process (dist/load/generator.js) driven through generator-client.js as a run does; its rate is completed responses over the measured phase's own start and end. Bare autocannon = \`node_modules/.bin/autocannon -c ${connections} -d ${seconds} --warmup [ -c ${connections} -d ${warmupS} ] -j\` (requests.total / duration of the measured part). wrk = \`wrk -t1 -c${connections} -d${seconds}s\` (Requests/sec).`,
         `lbbench generator CPU (median of its once-a-second reports): ${tidy(median(cpu.lbbench)) ?? '—'}% of one core.`,
         'On 2 cores the generator and the single-threaded replica each take about one: when the replica is the bottleneck all three generators show its ceiling, and the ratio says little about the generator; wrk shows where the replica tops out.',
         ...Object.entries(r.failures).map(([k, why]) => `${k} could not be measured: ${why}`),
@@ -91,18 +96,27 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
   }
 }
 
-/** lbbench's own generator process, one closed-loop phase. */
+/** lbbench's own generator process: a warm-up phase, then one measured closed-loop phase. */
 function lbbenchGenerator(startGenerator: GeneratorClient['startGenerator'], url: string, seconds: number, requests: Parameters<GeneratorClient['startGenerator']>[0]['requests'], cpu: number[]) {
   return new Promise<Record<string, number>>((resolve, reject) => {
     const samples: Sample[] = []
     let startMs = 0
     let endMs = 0
     startGenerator(
-      {targets: [url], phases: [{name: 'steady', duration: seconds * 1000, measure: true, connections}], requests, timeout: 5000, seed: 1},
       {
-        onPhaseStart: (p) => (startMs = p.epochMs),
-        onPhaseEnd: (p) => (endMs = p.epochMs),
-        onSample: (s) => samples.push(s),
+        targets: [url],
+        phases: [
+          {name: 'warmup', duration: warmupS * 1000, measure: false, connections},
+          {name: 'steady', duration: seconds * 1000, measure: true, connections},
+        ],
+        requests,
+        timeout: 5000,
+        seed: 1,
+      },
+      {
+        onPhaseStart: (p) => p.measure && (startMs = p.epochMs),
+        onPhaseEnd: (p) => p.phase === 'steady' && (endMs = p.epochMs),
+        onSample: (s) => s.measure && samples.push(s),
         onUsage: (u) => cpu.push(u.cpuPct),
         onDone: () => {
           const completed = samples.reduce((n, s) => n + s.completed, 0)
@@ -118,8 +132,9 @@ function lbbenchGenerator(startGenerator: GeneratorClient['startGenerator'], url
 
 async function bareAutocannon(root: string, url: string, seconds: number): Promise<Record<string, number>> {
   const bin = join(root, 'node_modules', '.bin', 'autocannon')
-  const {stdout} = await run(bin, ['-c', String(connections), '-d', String(seconds), '-j', url], {maxBuffer: 16 << 20, timeout: (seconds + 30) * 1000})
-  const result = JSON.parse(stdout) as {requests: {total: number}; duration: number; errors: number}
+  const {stdout} = await run(bin, ['-c', String(connections), '-d', String(seconds), '--warmup', '[', '-c', String(connections), '-d', String(warmupS), ']', '-j', url], {maxBuffer: 16 << 20, timeout: (seconds + 30) * 1000})
+  // With --warmup it prints two JSON lines, the warm-up's result first; the last is the measured one.
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {requests: {total: number}; duration: number; errors: number}
   return {rps: result.requests.total / result.duration, completed: result.requests.total}
 }
 
