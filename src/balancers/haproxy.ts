@@ -43,7 +43,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   private ids = new Set<string>()
   private states = new Map<string, 'up' | 'down'>()
   private lastRows: StatRow[] = []
-  /** A short private folder for the stats socket when the run's folder is too deep for one (compare's runs). */
+  /** A short private folder for the stats socket when the run's folder is too deep for one (compare's runs) or has a `$`. */
   private socketDir?: string
 
   constructor(private readonly opts: BalancerOptions) {
@@ -77,7 +77,10 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     await this.version()
     this.ids = new Set(backends.map((b) => b.id))
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
-    if (haproxyStatsSocket(this.dir).length > haproxySocketPathMax) this.socketDir = mkdtempSync(join(tmpdir(), 'lbbench-haproxy-'))
+    // HAProxy expands environment variables in addresses, quoted or not: a `$` in the folder's path would
+    // turn the socket's path into another one.
+    const own = haproxyStatsSocket(this.dir)
+    if (own.length > haproxySocketPathMax || own.includes('$')) this.socketDir = mkdtempSync(join(tmpdir(), 'lbbench-haproxy-'))
     const {process: proc, port} = await startOnFreePort({
       name: 'haproxy',
       file,

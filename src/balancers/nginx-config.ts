@@ -55,7 +55,7 @@ function need(version: string, what: string, why: string): void {
 
 /**
  * A file path as one nginx argument: as it is when it is plain, else double-quoted (a reports folder may
- * have spaces). nginx has no escape for `$` (it would read a variable): such a folder fails `nginx -t`.
+ * have spaces). Only for directives that take no variables: nginx has no escape for `$`.
  */
 const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\])/g, '\\$1')}"`)
 
@@ -138,7 +138,9 @@ export function nginxConfig(input: NginxConfigInput): string {
     '    "" 1;',
     '    default 0;',
     '  }',
-    `  access_log ${pathArg(`${dir}/access.log`)} lbbench if=$lbbench_logged;`,
+    // Relative to the prefix nginx runs with (-p <folder>/): access_log reads variables in its path, and a
+    // `$` in the folder's name would be one.
+    '  access_log access.log lbbench if=$lbbench_logged;',
     '',
     '  # The replica id of the address that answered (the last one when nginx retried).',
     '  map $upstream_addr $lbbench_backend {',

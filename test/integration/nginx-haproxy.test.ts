@@ -49,8 +49,8 @@ interface Run {
   events: BackendStateChange[]
 }
 
-async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (run: Run) => Promise<void>): Promise<void> {
-  const runDir = mkdtempSync(join(tmpdir(), `lbbench-${kind}-`))
+async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (run: Run) => Promise<void>, folderPrefix = `lbbench-${kind}-`): Promise<void> {
+  const runDir = mkdtempSync(join(tmpdir(), folderPrefix))
   const backends = await StampBackends.start(4)
   const scenario = balancerScenario({kind, ...spec})
   const balancer = await balancerKinds[kind]!({loaded: {scenario, file: 'test', hash: 'test'}, runDir, log: () => {}})
@@ -69,6 +69,21 @@ async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (ru
     rmSync(runDir, {recursive: true, force: true})
     assert.deepEqual(left, [], `processes left after stop(): ${left.join(', ')}`)
   }
+}
+
+/** A run folder with a `$`, a space and a quote in its path still gives a working balancer that counts what it did. */
+async function awkwardFolder(kind: string): Promise<void> {
+  await withBalancer(
+    kind,
+    {strategy: 'round-robin'},
+    async ({balancer, url}) => {
+      const r = await load(url, {requests: 200, concurrency: 2})
+      assert.equal(r.failed, 0, JSON.stringify(r))
+      const s = await balancer.stats()
+      assert.equal(Object.values(s.attempts).reduce((a, b) => a + b, 0), 200, JSON.stringify(s))
+    },
+    `lbbench-${kind} $HOME 'x-`,
+  )
 }
 
 function assertEven(byBackend: Record<string, number>, total: number): void {
@@ -144,6 +159,8 @@ describe('nginx as the balancer', {skip: skipWithout('nginx')}, () => {
       assertEven(after.byBackend, 400)
     })
   })
+
+  test('a run folder with $, a space and a quote in its path', () => awkwardFolder('nginx'))
 
   test('SIGKILL of the orchestrator takes nginx down within 2 s', () => orphanCheck('nginx'))
 })
@@ -225,6 +242,8 @@ describe('HAProxy as the balancer', {skip: skipWithout('haproxy')}, () => {
       assertEven(after.byBackend, 400)
     })
   })
+
+  test('a run folder with $, a space and a quote in its path', () => awkwardFolder('haproxy'))
 
   test('SIGKILL of the orchestrator takes HAProxy down within 2 s', () => orphanCheck('haproxy'))
 })

@@ -67,7 +67,7 @@ describe('nginxConfig', () => {
       'map $upstream_addr $lbbench_backend {',
       '"~(^|, | : )127\\.0\\.0\\.1:40003$" r3;',
       "log_format lbbench '$msec|$status|$upstream_addr|$upstream_status|$upstream_header_time|$upstream_response_time|$request_time';",
-      `access_log ${dir}/access.log lbbench if=$lbbench_logged;`,
+      'access_log access.log lbbench if=$lbbench_logged;',
       `pid ${dir}/nginx.pid;`,
       `error_log ${dir}/error.log notice;`,
       `client_body_temp_path ${dir}/temp/client_body;`,
