@@ -74,7 +74,7 @@ export interface Balancer extends EventEmitter<BalancerEvents> {
   version(): Promise<string | undefined>
   /** The balancer process's own CPU use over the last second (percent of one core, event-loop utilisation 0–1), where it reports it. */
   usage?(): {cpuPct: number; elu: number} | undefined
-  /** The built-in proxy: how many proxy processes balance and whether they share balancing/health state (report meta.proxy). */
+  /** The built-in proxy: how many proxy processes balance and whether they share their health state (report meta.proxy). */
   proxyMeta?(): {workers: number; state: 'per-worker' | 'shared'}
   /** Generated configuration (nginx.conf, haproxy.cfg), for --print-config. */
   config?(): string | undefined

@@ -133,11 +133,12 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
     return this.allPids ?? [this.child.pid]
   }
 
-  /** How many proxy processes balance, and whether they share their state (they do not: per-worker). */
+  /** How many proxy processes balance, and whether they share their health state (report meta.proxy). */
   proxyMeta(): {workers: number; state: 'per-worker' | 'shared'} {
-    const workers = this.opts.loaded.scenario.balancer.workers
-    // One process holds the only state there is; several each hold their own (like nginx without `zone`).
-    return {workers, state: workers > 1 ? 'per-worker' : 'shared'}
+    const {workers, sharedState} = this.opts.loaded.scenario.balancer
+    // One process holds the only state there is; several each hold their own (like nginx without `zone`)
+    // unless balancer.sharedState has them share their health (like nginx's `zone`).
+    return {workers, state: workers > 1 && !sharedState ? 'per-worker' : 'shared'}
   }
 
   async version(): Promise<string | undefined> {

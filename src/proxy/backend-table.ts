@@ -2,6 +2,8 @@
 // whether it may be chosen. Passive (nginx) and active (HAProxy) health each keep their own verdict; a
 // backend is usable when neither has it down. The orchestrator hears about the combined state only, once
 // per change, with the reason of the check that changed it.
+// With shared state (several workers, balancer.sharedState) the table tells `share` of its own passive
+// events and applies the other workers' and the primary's checks (shared-health.ts).
 
 import type {BackendStateChange} from '../balancers/balancer.js'
 import type {BalancerSpec} from '../scenario/types.js'
@@ -9,6 +11,7 @@ import {ActiveHealth} from './active-health.js'
 import type {EngineTarget} from './engine.js'
 import type {ProxyBackend} from './messages.js'
 import {PassiveHealth, type HealthTransition} from './passive-health.js'
+import type {HealthEvent} from './shared-health.js'
 import type {BackendView} from './strategies/strategy.js'
 
 export class BackendTable {
@@ -23,6 +26,8 @@ export class BackendTable {
     backends: readonly ProxyBackend[],
     spec: BalancerSpec,
     private readonly onState: (change: BackendStateChange) => void,
+    /** With shared state: where this worker's passive events go (to the primary, which relays them). */
+    private readonly share?: (event: HealthEvent) => void,
   ) {
     this.views = backends.map((b, index) => ({id: b.id, index, weight: b.weight, inflight: 0}))
     this.targets = backends.map((b) => ({id: b.id, host: b.host, port: b.port}))
@@ -48,19 +53,39 @@ export class BackendTable {
 
   /** Backend `i` was chosen for an attempt. */
   picked(i: number, now: number): void {
-    this.passive?.picked(i, now)
+    const probe = this.passive?.picked(i, now)
+    if (probe && this.share && this.passive!.marksDown) this.share({kind: 'probe', backend: i, at: now})
   }
 
   attemptFailed(i: number, now: number, cause: string): void {
-    if (this.passive) this.apply(i, this.passive.failed(i, now, cause))
+    if (!this.passive) return
+    this.apply(i, this.passive.failed(i, now, cause))
+    if (this.share && this.passive.marksDown) this.share({kind: 'failure', backend: i, at: now, cause})
   }
 
   attemptSucceeded(i: number): void {
-    if (this.passive) this.apply(i, this.passive.succeeded(i))
+    if (!this.passive) return
+    const had = this.passive.hasFailures(i)
+    this.apply(i, this.passive.succeeded(i))
+    if (had && this.share && !this.passive.hasFailures(i)) this.share({kind: 'recovery', backend: i, at: Date.now()})
   }
 
-  checkResult(i: number, ok: boolean, cause?: string): void {
-    if (this.active) this.apply(i, this.active.record(i, ok, cause))
+  checkResult(i: number, ok: boolean, cause?: string, at = Date.now()): void {
+    if (this.active) this.apply(i, this.active.record(i, ok, cause), at)
+  }
+
+  /**
+   * An event from elsewhere (shared state): another worker's passive event, or the primary's check. A
+   * state change it causes is stamped with the event's time, so the primary can tell it for the echo of
+   * the change the worker where it happened reported already.
+   */
+  applyShared(e: HealthEvent): void {
+    if (e.backend < 0 || e.backend >= this.size) return
+    if (e.kind === 'check') return this.checkResult(e.backend, e.ok, e.cause, e.at)
+    if (!this.passive) return
+    if (e.kind === 'failure') this.apply(e.backend, this.passive.sharedFailure(e.backend, e.at, e.cause), e.at)
+    else if (e.kind === 'probe') this.passive.sharedProbe(e.backend, e.at)
+    else this.apply(e.backend, this.passive.sharedRecovery(e.backend, e.at), e.at)
   }
 
   /** A replica was restarted (on a new address or the same one) and is ready: a new server as far as health is concerned. */
@@ -71,11 +96,11 @@ export class BackendTable {
     if (this.active) this.apply(i, this.active.reset(i, why))
   }
 
-  private apply(i: number, t: HealthTransition | undefined): void {
+  private apply(i: number, t: HealthTransition | undefined, at = Date.now()): void {
     if (!t) return
     const down = (this.passive?.isDown(i) ?? false) || !(this.active?.isUp(i) ?? true)
     if (down === this.down[i]) return
     this.down[i] = down
-    this.onState({id: this.views[i].id, state: down ? 'down' : 'up', reason: t.reason, epochMs: Date.now()})
+    this.onState({id: this.views[i].id, state: down ? 'down' : 'up', reason: t.reason, epochMs: at})
   }
 }

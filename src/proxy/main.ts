@@ -2,7 +2,9 @@
 // It lives exactly as long as that channel: when the orchestrator goes away, however it ends, the channel
 // closes and the proxy exits at once, so no proxy outlives its run.
 // With balancer.workers > 1 this process becomes the cluster primary of N workers (primary.ts), each of
-// which runs this same module as a whole proxy and speaks the same messages to the primary.
+// which runs this same module as a whole proxy and speaks the same messages to the primary; with
+// balancer.sharedState such a worker also sends its passive health events to the primary and takes the
+// other workers' and the primary's checks from it (shared-health.ts).
 
 import cluster from 'node:cluster'
 import {performance} from 'node:perf_hooks'
@@ -10,6 +12,7 @@ import {proxyEngines} from './engines.js'
 import {usageIntervalMs, type FromProxy, type ProxyConfig, type ToProxy} from './messages.js'
 import {ProxyPrimary, workerConfigEnv} from './primary.js'
 import {ProxyServer} from './server.js'
+import type {HealthEvent} from './shared-health.js'
 import {strategies} from './strategies/registry.js'
 
 if (!process.send) {
@@ -42,7 +45,9 @@ async function start(config: ProxyConfig): Promise<void> {
   if (!engine) throw new Error(`balancer.engine: ${b.engine} is not available yet; use one of: ${Object.keys(proxyEngines).join(', ')}`)
   const strategy = strategies[b.strategy]
   if (!strategy) throw new Error(`balancer.strategy: unknown strategy ${b.strategy}`)
-  server = new ProxyServer(config, await engine(), strategy, (change) => send({type: 'backend-state', ...change}))
+  const shared = cluster.isWorker && b.sharedState === true
+  const share = shared ? (event: HealthEvent) => send({type: 'health', event}) : undefined
+  server = new ProxyServer(config, await engine(), strategy, (change) => send({type: 'backend-state', ...change}), share)
   const port = await server.listen()
   reportUsage()
   send({type: 'ready', port})
@@ -91,6 +96,8 @@ process.on('message', (raw) => {
   } else if (msg.type === 'set-backend') {
     server?.setBackend(msg.backend.id, msg.backend.host, msg.backend.port)
     primary?.setBackend(msg.backend)
+  } else if (msg.type === 'health') {
+    server?.table.applyShared(msg.event)
   } else if (msg.type === 'stats?') {
     if (server) send({type: 'stats', reqId: msg.reqId, stats: server.stats()})
     else primary?.stats().then((stats) => send({type: 'stats', reqId: msg.reqId, stats}))

@@ -1,9 +1,12 @@
 // What the built-in proxy process (proxy/main.ts) and the orchestrator (balancers/builtin.ts) say to each
 // other over IPC. The orchestrator sends `start` once, the proxy answers `ready` with the port it listens
 // on; from then on the proxy reports state changes and its own CPU use unasked, and answers `stats?`.
+// With balancer.workers > 1 the primary and its workers speak the same messages, and with
+// balancer.sharedState also `health` both ways (shared-health.ts); the orchestrator never sees those.
 
 import type {BackendStateChange, BalancerStats} from '../balancers/balancer.js'
 import type {BalancerSpec} from '../scenario/types.js'
+import type {HealthEvent} from './shared-health.js'
 
 /** One replica as the proxy forwards to it. */
 export interface ProxyBackend {
@@ -41,6 +44,8 @@ export type ToProxy =
   /** A replica came back on another address (a restart on a new port). */
   | {type: 'set-backend'; backend: {id: string; host: string; port: number}}
   | {type: 'stats?'; reqId: number}
+  /** Primary to worker, shared state: another worker's passive event, or the primary's check result. */
+  | {type: 'health'; event: HealthEvent}
 
 export interface ProxyStats extends BalancerStats {
   /** In-flight samples (and as many attempt buckets) dropped because the buffer was full (see inflightSampleCap). */
@@ -63,3 +68,5 @@ export type FromProxy =
   | {type: 'usage'; cpuPct: number; elu: number}
   /** It could not start (a bad engine, a port in use); it exits after sending this. */
   | {type: 'error'; message: string}
+  /** Worker to primary, shared state: a passive event of this worker, for the primary to relay to the others. */
+  | {type: 'health'; event: HealthEvent}

@@ -17,6 +17,11 @@
 // (also a reset or stall after the response began, which nginx would free as a success), and the statuses
 // listed in `health.passive.statuses` whenever they come back (nginx counts a listed status only when it
 // retries it; the proxy never retries on a status, so it counts them all).
+//
+// With balancer.sharedState (several proxy workers, like nginx's `zone`) each worker keeps this state and
+// is told of the other workers' failures, probes and recoveries (the `shared…` methods below, relayed by
+// the primary: shared-health.ts), so every worker counts the same failures and marks a backend down and up
+// with the others.
 
 import type {Ms, PassiveHealth as PassiveHealthSpec} from '../scenario/types.js'
 
@@ -57,9 +62,25 @@ export class PassiveHealth {
     return this.fails[i] < this.maxFails || now - this.checked[i] > this.failTimeout
   }
 
-  /** Backend `i` was chosen for an attempt: start of a probe window, as nginx does on every pick. */
-  picked(i: number, now: number): void {
-    if (now - this.checked[i] > this.failTimeout) this.checked[i] = now
+  /**
+   * Backend `i` was chosen for an attempt: start of a probe window, as nginx does on every pick. True when
+   * this pick opened a window on a backend with failures counted (a probe the other workers must hear of,
+   * with shared state: a window on a backend without failures changes nothing anyone could see).
+   */
+  picked(i: number, now: number): boolean {
+    if (now - this.checked[i] <= this.failTimeout) return false
+    this.checked[i] = now
+    return this.fails[i] > 0
+  }
+
+  /** Whether this state can mark a backend down at all (max_fails 0 and a lone backend never are). */
+  get marksDown(): boolean {
+    return this.maxFails > 0 && !this.single
+  }
+
+  /** Whether backend `i` has failures counted (a success may reset them). */
+  hasFailures(i: number): boolean {
+    return this.fails[i] > 0
   }
 
   /** Marked down (as reported): `maxFails` reached and no probe has succeeded since. */
@@ -82,6 +103,38 @@ export class PassiveHealth {
   /** An attempt on backend `i` succeeded. */
   succeeded(i: number): HealthTransition | undefined {
     if (this.single || this.accessed[i] >= this.checked[i]) return undefined
+    const wasDown = this.isDown(i)
+    this.fails[i] = 0
+    return wasDown ? {state: 'up', reason: 'passive: probe request succeeded'} : undefined
+  }
+
+  /**
+   * Another worker's attempt on backend `i` failed at `at` (shared state): counted as if it were this
+   * worker's. Times only move forward, since a relayed failure may be older than what this worker saw last.
+   */
+  sharedFailure(i: number, at: number, cause: string): HealthTransition | undefined {
+    if (!this.marksDown) return undefined
+    const wasDown = this.isDown(i)
+    this.fails[i] += 1
+    this.accessed[i] = Math.max(this.accessed[i], at)
+    this.checked[i] = Math.max(this.checked[i], at)
+    if (wasDown || !this.isDown(i)) return undefined
+    const n = this.fails[i]
+    return {state: 'down', reason: `passive: ${n} failure${n === 1 ? '' : 's'} (${cause})`}
+  }
+
+  /** Another worker let its probe through to backend `i` at `at` (shared state): this one waits for its result. */
+  sharedProbe(i: number, at: number): void {
+    this.checked[i] = Math.max(this.checked[i], at)
+  }
+
+  /**
+   * Another worker's request to backend `i` succeeded at `at` and reset its failures (shared state). A
+   * failure this worker recorded after `at` stands: that failure came after the success, so its count is
+   * kept (the next success resets it) rather than lost.
+   */
+  sharedRecovery(i: number, at: number): HealthTransition | undefined {
+    if (this.fails[i] === 0 || this.accessed[i] > at) return undefined
     const wasDown = this.isDown(i)
     this.fails[i] = 0
     return wasDown ? {state: 'up', reason: 'passive: probe request succeeded'} : undefined

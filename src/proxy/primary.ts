@@ -2,13 +2,17 @@
 // becomes a cluster primary: it forks N workers (the same proxy/main module, each a whole proxy) that share
 // one listening port, and hands them connections in turn (cluster's round-robin scheduling, the primary
 // accepts and passes each connection on). The orchestrator still talks only to this process:
-// - state is per worker, like nginx's workers without a `zone`: each has its own strategy position,
-//   health marks (passive failures, and its own active checks), in-flight counts and retry budget. There
-//   is no shared-state mode (see the report's meta.proxy.state);
+// - by default state is per worker, like nginx's workers without a `zone`: each has its own strategy
+//   position, health marks (passive failures, and its own active checks), in-flight counts and retry
+//   budget; a backend is reported down when the first worker marks it down, up when every worker has it
+//   up again (worker-states.ts);
+// - with balancer.sharedState health is shared, like nginx's `zone` (shared-health.ts): this process
+//   relays each worker's passive events to the others, runs the active checks once for all of them and
+//   sends every worker each result; the workers then flip together and the first report of a flip is the
+//   one passed on. Strategy positions, in-flight counts and retry budgets stay per worker. The report's
+//   meta.proxy.state says which;
 // - its counters are the workers' added up (merge-stats.ts), asked of every worker on each `stats?`;
-// - a backend is reported down when the first worker marks it down, up when every worker has it up again
-//   (worker-states.ts);
-// - `set-backend` goes to every worker;
+// - `set-backend` goes to every worker (and, with shared checks, to this process's checker);
 // - its CPU use is its own plus all workers', its event-loop utilisation the busiest worker's.
 // A worker that dies ends the proxy (exit 1; the run then ends as for any balancer that dies) rather than
 // being replaced with fresh state in the middle of a measurement. The workers go when this process goes:
@@ -17,9 +21,11 @@
 import cluster, {type Worker} from 'node:cluster'
 import {childEntry} from '../child-entry.js'
 import {deriveSeed} from '../random.js'
+import {HealthChecker, type CheckTarget} from './health-checker.js'
 import {mergeProxyStats} from './merge-stats.js'
 import type {FromProxy, ProxyConfig, ProxyStats, ToProxy} from './messages.js'
-import {WorkerStates} from './worker-states.js'
+import {relayTargets, type HealthEvent} from './shared-health.js'
+import {SharedStates, WorkerStates, type BackendStates} from './worker-states.js'
 
 /** The environment variable that carries a worker's ProxyConfig (JSON). */
 export const workerConfigEnv = 'LBBENCH_PROXY_WORKER_CONFIG'
@@ -30,7 +36,12 @@ const workerStatsTimeoutMs = 4000
 export class ProxyPrimary {
   private readonly workers: Worker[] = []
   private readonly usage: Array<{cpuPct: number; elu: number} | undefined> = []
-  private readonly states: WorkerStates
+  private readonly states: BackendStates
+  private readonly shared: boolean
+  /** With shared state and active checks: the checks, run here once for every worker. */
+  private readonly checker: HealthChecker | undefined
+  /** The addresses the checker probes, replaced in place when a replica moves. */
+  private readonly checkTargets: CheckTarget[]
   private readonly pending = new Map<number, {got: Array<ProxyStats | undefined>; count: number; finish: () => void}>()
   private nextReqId = 1
   private running = false
@@ -39,7 +50,16 @@ export class ProxyPrimary {
     private readonly config: ProxyConfig,
     private readonly send: (m: FromProxy) => void,
   ) {
-    this.states = new WorkerStates(config.balancer.workers)
+    this.shared = config.balancer.sharedState === true
+    this.states = this.shared ? new SharedStates() : new WorkerStates(config.balancer.workers)
+    this.checkTargets = config.backends.map((b) => ({host: b.host, port: b.port}))
+    const active = config.balancer.health.active
+    // Shared checks run here rather than in one of the workers: this process forwards no requests, so a
+    // check never waits behind client traffic on a busy event loop (lb-algorithms.md §9), no worker does
+    // more than the others, and every worker gets each result from the same sender, in the same order.
+    if (this.shared && active) {
+      this.checker = new HealthChecker(this.checkTargets, active, (backend, ok, cause) => this.relay(undefined, {kind: 'check', backend, at: Date.now(), ok, cause}))
+    }
   }
 
   /** Forks the workers and starts a proxy in each; resolves with the shared port and every process id. */
@@ -54,6 +74,7 @@ export class ProxyPrimary {
     const ports = await Promise.all(Array.from({length: n}, (_, k) => this.fork(k + 1)))
     if (new Set(ports).size !== 1) throw new Error(`the proxy workers listen on different ports: ${ports.join(', ')}`)
     this.running = true
+    this.checker?.start()
     return {port: ports[0], pids: [process.pid, ...this.workers.map((w) => w.process.pid!)]}
   }
 
@@ -63,6 +84,7 @@ export class ProxyPrimary {
    */
   async shutdown(): Promise<void> {
     this.running = false
+    this.checker?.stop()
     const live = this.workers.filter((w) => !w.isDead())
     await Promise.all(
       live.map(
@@ -105,6 +127,8 @@ export class ProxyPrimary {
     if (m.type === 'backend-state') {
       const change = this.states.apply(k, {id: m.id, state: m.state, reason: m.reason, epochMs: m.epochMs})
       if (change) this.send({type: 'backend-state', ...change})
+    } else if (m.type === 'health') {
+      if (this.shared) this.relay(k, m.event)
     } else if (m.type === 'usage') {
       this.usage[k - 1] = {cpuPct: m.cpuPct, elu: m.elu}
     } else if (m.type === 'stats') {
@@ -117,7 +141,17 @@ export class ProxyPrimary {
   }
 
   setBackend(backend: {id: string; host: string; port: number}): void {
+    const i = this.config.backends.findIndex((b) => b.id === backend.id)
+    if (i >= 0) this.checkTargets[i] = {host: backend.host, port: backend.port}
     for (const w of this.workers) if (w.isConnected()) w.send({type: 'set-backend', backend} satisfies ToProxy)
+  }
+
+  /** Shared state: an event of worker `from` (or of this process's checks) to the workers that have not applied it. */
+  private relay(from: number | undefined, event: HealthEvent): void {
+    for (const k of relayTargets(from, this.workers.length)) {
+      const w = this.workers[k - 1]
+      if (w?.isConnected()) w.send({type: 'health', event} satisfies ToProxy)
+    }
   }
 
   /** Every worker's counters, merged. */

@@ -21,6 +21,7 @@ import {inflightSampleMs, type ProxyConfig, type ProxyStats} from './messages.js
 import {ProxyCounters} from './proxy-stats.js'
 import {bufferBody, hasBody, replay} from './request-body.js'
 import {failureStatus, isReplayableMethod, RetryBudget} from './retries.js'
+import type {HealthEvent} from './shared-health.js'
 import type {PickRequest, Strategy, StrategyDefinition} from './strategies/strategy.js'
 
 export class ProxyServer {
@@ -43,9 +44,14 @@ export class ProxyServer {
     readonly engine: ProxyEngine,
     definition: StrategyDefinition,
     onState: (change: BackendStateChange) => void,
+    /**
+     * A worker with shared health state (balancer.sharedState): its passive events go here, and it runs no
+     * active checks of its own (the primary checks for every worker and sends the results).
+     */
+    share?: (event: HealthEvent) => void,
   ) {
     this.spec = config.balancer
-    this.table = new BackendTable(config.backends, this.spec, onState)
+    this.table = new BackendTable(config.backends, this.spec, onState, share)
     this.counters = new ProxyCounters(config.backends.map((b) => b.id), Date.now())
     this.budget = this.spec.retryBudget === undefined ? undefined : new RetryBudget(this.spec.retryBudget)
     this.strategy = definition.create({
@@ -59,7 +65,7 @@ export class ProxyServer {
     // Load generators keep connections busy; a long idle allowance only matters between phases.
     this.server.keepAliveTimeout = 30_000
     const active = this.spec.health.active
-    if (active) this.checker = new HealthChecker(this.table.targets, active, (i, ok, cause) => this.table.checkResult(i, ok, cause))
+    if (active && !share) this.checker = new HealthChecker(this.table.targets, active, (i, ok, cause) => this.table.checkResult(i, ok, cause))
   }
 
   /** Starts listening and checking; resolves with the port. */

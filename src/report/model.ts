@@ -173,8 +173,16 @@ export interface Report {
     /**
      * The built-in proxy: CPU use (all its processes together, percent of one core), event-loop utilisation
      * (the busiest process), how many proxy processes balanced (balancer.workers), and whether they shared
-     * their balancing and health state (`shared`: one process, one state) or each kept its own
-     * (`per-worker`, like nginx workers without a `zone`).
+     * their state:
+     * - `per-worker` (workers > 1, the default): each worker kept its own health marks and ran its own
+     *   active checks, like nginx workers without a `zone`: a backend one worker had marked down could
+     *   still get another worker's requests;
+     * - `shared`: one process (workers 1), whose state is the only one; or workers > 1 with
+     *   balancer.sharedState, like nginx's `zone`: the workers shared their health state, that is the
+     *   passive failure counts and down/up marks (relayed between them by the primary, so they stop and
+     *   resume sending to a backend together) and the active checks (run once, in the primary, every
+     *   result applied in every worker). Even then each worker kept its own in-flight counts, strategy
+     *   position (round-robin turn, peak-EWMA averages, random draws) and retry budget.
      */
     proxy?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
     aborted?: boolean

@@ -130,7 +130,7 @@ export const reportSchema = z.looseObject({
         cpuPct: z.number(),
         elu: z.number().optional(),
         workers: z.number().int().positive().optional().describe('built-in proxy processes (balancer.workers)'),
-        state: z.enum(['per-worker', 'shared']).optional().describe('whether the proxy processes shared balancing and health state'),
+        state: z.enum(['per-worker', 'shared']).optional().describe('shared: one process, or workers sharing health marks and active checks (balancer.sharedState); per-worker: each worker its own. In-flight counts, strategy positions and retry budgets are always per worker'),
       })
       .optional(),
     aborted: z.boolean().optional(),

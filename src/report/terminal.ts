@@ -54,7 +54,16 @@ function roomForLast(head: string[], rows: string[][], width: number): number {
 export function balancerLabel(report: Report): string {
   const b = report.scenario.balancer
   const kind = b.kind === 'builtin' ? 'built-in proxy' : b.kind
-  return b.kind === 'none' ? 'no balancer (direct)' : `${kind} (${b.strategy})`
+  return b.kind === 'none' ? 'no balancer (direct)' : `${kind} (${[b.strategy, ...proxyWorkers(report)].join(', ')})`
+}
+
+/** The built-in proxy in several processes: how many, and whether they shared their health (meta.proxy.state). */
+function proxyWorkers(r: Report): string[] {
+  const b = r.scenario.balancer
+  // A report from before balancer.workers has none: one process.
+  if (b.kind !== 'builtin' || !(b.workers > 1)) return []
+  const state = r.meta.proxy?.state ?? (b.sharedState ? 'shared' : 'per-worker')
+  return [`${b.workers} workers`, state === 'shared' ? 'shared health state' : 'per-worker state']
 }
 
 function header(r: Report, c: ChalkInstance): string[] {

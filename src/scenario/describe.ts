@@ -12,7 +12,14 @@ export function describeScenario(s: Scenario): string {
       ? 'no balancer'
       : b.kind === 'cluster'
         ? `cluster balancer, ${b.schedulingPolicy === 'rr' ? 'round-robin' : 'OS scheduling'}`
-        : `${b.kind} balancer, ${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
+        : `${b.kind} balancer, ${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}${proxyWorkers(s)}`
   const measured = s.load.phases.filter((p) => p.measure).reduce((sum, p) => sum + p.duration, 0)
   return `${s.name}: ${replicas}, ${balancer}, measured ${formatDuration(measured)}`
+}
+
+/** The built-in proxy in several processes: how many, and whether they share their health state. */
+function proxyWorkers(s: Scenario): string {
+  const b = s.balancer
+  if (b.kind !== 'builtin' || b.workers <= 1) return ''
+  return `, ${b.workers} workers ${b.sharedState ? 'sharing health state' : 'each with its own state'}`
 }

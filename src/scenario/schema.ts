@@ -187,7 +187,11 @@ const balancer = z.strictObject({
   timeout: duration({positive: true}).prefault('2s').describe('per try'),
   health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
   engine: z.enum(['http-proxy', 'undici']).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
-  workers: int(1, limits.workers).default(1),
+  workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port'),
+  sharedState: z
+    .boolean()
+    .default(false)
+    .describe('built-in proxy with workers > 1: the workers share health marks and active checks (like nginx zone); in-flight counts, strategy positions and retry budgets stay per worker'),
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
 })
 

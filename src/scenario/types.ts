@@ -87,6 +87,12 @@ export interface BalancerSpec {
   engine: 'http-proxy' | 'undici'
   /** Built-in proxy processes. */
   workers: number
+  /**
+   * Built-in proxy with workers > 1: the workers share their health state (passive marks and one set of
+   * active checks), like nginx's `zone`; absent = each worker keeps its own. Only `true` is written, so
+   * the scenario hash of a scenario without it did not change when it came.
+   */
+  sharedState?: true
   /** cluster balancer: Node's cluster scheduling policy. */
   schedulingPolicy: 'rr' | 'none'
 }

@@ -77,6 +77,13 @@ export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undef
     const why = b.kind === 'cluster' ? 'the cluster balancer schedules with schedulingPolicy (rr or none)' : 'balancer kind none sends the load straight to the replicas'
     problem(['balancer', 'strategy'], `does not apply: ${why}`)
   }
+  // Shared state is between the built-in proxy's workers: with one process (or another balancer) there is
+  // nothing to share with, and a scenario that asks for it would promise what the run does not do.
+  if (b.sharedState && b.kind !== 'builtin') {
+    problem(['balancer', 'sharedState'], `applies to the built-in proxy's workers only (balancer.kind builtin with workers > 1); balancer.kind is ${b.kind}`, {atKey: true})
+  } else if (b.sharedState && b.workers === 1) {
+    problem(['balancer', 'sharedState'], 'needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1', {atKey: true})
+  }
   let hashKey = b.hashKey
   // ip-hash has one obvious key; the others hash whatever the user chooses.
   if (b.strategy === 'ip-hash' && hashKey === undefined) hashKey = 'ip'
@@ -98,6 +105,7 @@ export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undef
     health: health(b.kind, b.health),
     engine: b.engine,
     workers: b.workers,
+    ...(b.sharedState ? {sharedState: true as const} : {}),
     schedulingPolicy: b.schedulingPolicy,
   }
 

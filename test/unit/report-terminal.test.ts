@@ -77,6 +77,20 @@ describe('terminal report', () => {
     assert.match(out, /^FAIL {2}run aborted \(interrupted by SIGINT\) · load generator saturated$/m)
   })
 
+  test('several proxy workers: how many, and whether they shared their health state (meta.proxy.state)', () => {
+    const r = sampleReport()
+    const line = () => renderTerminal(r, {color: false}).split('\n')[1]
+    assert.match(line(), /^built-in proxy \(round-robin\) · /, 'one process: nothing to say')
+    r.scenario.balancer.workers = 2
+    r.meta.proxy = {cpuPct: 90, workers: 2, state: 'per-worker'}
+    assert.match(line(), /^built-in proxy \(round-robin, 2 workers, per-worker state\) · /)
+    r.meta.proxy.state = 'shared'
+    assert.match(line(), /^built-in proxy \(round-robin, 2 workers, shared health state\) · /)
+    delete r.meta.proxy
+    r.scenario.balancer.sharedState = true
+    assert.match(line(), /^built-in proxy \(round-robin, 2 workers, shared health state\) · /, 'without meta.proxy, from the scenario')
+  })
+
   test('a long run groups seconds so the table stays short', () => {
     const r = sampleReport()
     const base = r.series

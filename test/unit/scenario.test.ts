@@ -1,6 +1,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ScenarioError} from '../../src/errors.js'
+import {describeScenario} from '../../src/scenario/describe.js'
 import {formatDuration, parseDuration, tryParseDuration} from '../../src/scenario/duration.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {tryParsePercentOrFraction, tryParseSize} from '../../src/scenario/quantities.js'
@@ -73,6 +74,14 @@ describe('bad scenarios give exact messages', () => {
     [
       'name: a\nreplicas:\n  app: {latency: {dist: normal, mean: 5ms}}\n',
       's.yaml:3:18 replicas.app.latency.stddev: is missing; a normal latency needs mean and stddev, like {dist: normal, mean: 5ms, stddev: 1ms}',
+    ],
+    [
+      'name: a\nbalancer: {sharedState: true}\n',
+      's.yaml:2:12 balancer.sharedState: needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1',
+    ],
+    [
+      'name: a\nbalancer: {kind: nginx, workers: 2, sharedState: true}\n',
+      "s.yaml:2:37 balancer.sharedState: applies to the built-in proxy's workers only (balancer.kind builtin with workers > 1); balancer.kind is nginx",
     ],
     ['name: a\nbalancer: {retryBudget: 120%}\n', 's.yaml:2:25 balancer.retryBudget: expected a percentage like 20% or a fraction from 0 to 1 like 0.2; got "120%"'],
   ]
@@ -159,6 +168,21 @@ load:
     assert.deepEqual(parse('name: a\nbalancer: {health: {active: {}}}\n').balancer.health, {
       active: {path: '/', interval: 1000, timeout: 500, rise: 2, fall: 3},
     })
+  })
+
+  test('sharedState: written only when true, so a scenario without it keeps its hash', () => {
+    assert.equal(parse('name: a\nbalancer: {workers: 2, sharedState: true}\n').balancer.sharedState, true)
+    assert.equal('sharedState' in parse('name: a\nbalancer: {workers: 2, sharedState: false}\n').balancer, false)
+    const hash = (text: string) => parseScenarioText(text, 's.yaml').hash
+    assert.equal(hash('name: a\nbalancer: {workers: 2, sharedState: false}\n'), hash('name: a\nbalancer: {workers: 2}\n'))
+    assert.notEqual(hash('name: a\nbalancer: {workers: 2, sharedState: true}\n'), hash('name: a\nbalancer: {workers: 2}\n'))
+  })
+
+  test('the one-line description names the proxy workers and whether they share their state', () => {
+    const line = (balancer: string) => describeScenario(parse(`name: a\nbalancer: ${balancer}\n`))
+    assert.equal(line('{}'), 'a: 2 cluster replicas, builtin balancer, round-robin, measured 5s')
+    assert.equal(line('{workers: 2}'), 'a: 2 cluster replicas, builtin balancer, round-robin, 2 workers each with its own state, measured 5s')
+    assert.equal(line('{workers: 3, sharedState: true}'), 'a: 2 cluster replicas, builtin balancer, round-robin, 3 workers sharing health state, measured 5s')
   })
 
   test('latency forms, sizes and percentages', () => {
