@@ -18,6 +18,7 @@ import {FaultScheduler} from './fault-scheduler.js'
 import {makeRunDir, newRunId} from './run-dir.js'
 import {removeRunState, writeRunState} from './run-state.js'
 import {processTreeCpuMs} from './process-cpu.js'
+import {AbortedRun, RunStops, withTimeout} from './run-stops.js'
 import {Timeline} from './timeline.js'
 
 export interface RunHooks {
@@ -58,8 +59,6 @@ const BALANCER_START_MS = 15_000
 const GENERATOR_GRACE_MS = 10_000
 const STATS_MS = 3_000
 const TEARDOWN_MS = 8_000
-/** After Ctrl-C or SIGTERM every wait ends within this, so the report is written before the hard exit (4.5 s, interrupt.ts). */
-const SIGNALLED_BUDGET_MS = 3_500
 
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const s = loaded.scenario
@@ -91,29 +90,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     const t = timeline.t0 === undefined ? 'start-up' : `t=${(timeline.at(epochMs) / 1000).toFixed(1)}s`
     opts.hooks.onEvent?.(`${t} ${kind} ${target ?? ''} ${detail}`.replace(/\s+/g, ' ').trim())
   }
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(new AbortedRun(String(opts.signal.reason ?? 'interrupted')))
-    if (opts.signal.aborted) onAbort()
-    else opts.signal.addEventListener('abort', onAbort, {once: true})
-  })
-  aborted.catch(() => {})
-  let signalledAt: number | undefined
-  const noteSignal = () => (signalledAt ??= Date.now())
-  if (opts.signal.aborted) noteSignal()
-  else opts.signal.addEventListener('abort', noteSignal, {once: true})
-  /** What is left of a wait of `ms` once a signal arrived: what it leaves the report before the hard exit. */
-  const untilHardExit = (ms: number): number => (signalledAt === undefined ? ms : Math.max(0, Math.min(ms, signalledAt + SIGNALLED_BUDGET_MS - Date.now())))
-  // A part that dies while the run needs it (the balancer, the generator) ends the run: exit 3.
-  let partFailed!: (e: RunError) => void
-  const broken = new Promise<never>((_, reject) => (partFailed = reject))
-  broken.catch(() => {})
-  // abortOnFail: a threshold that can no longer hold stops the run like Ctrl-C does (report written,
-  // marked aborted with the reason), but it is a failed threshold: the caller exits 1, not 130.
+  // A signal, a part that dies, abortOnFail: how the run stops early, and how long its waits may last.
+  const stops = new RunStops(opts.signal)
+  // abortOnFail: each second's sample may show a threshold that can no longer hold (stops.failEarly).
   const earlyFail = s.abortOnFail ? new EarlyFail(s) : undefined
-  let failEarly!: (e: AbortedRun) => void
-  const failedEarly = new Promise<never>((_, reject) => (failEarly = reject))
-  failedEarly.catch(() => {})
-  const unlessAborted = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted, broken, failedEarly])
   let failure: RunError | undefined
 
   await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids: []})
@@ -142,8 +122,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     const totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
     let loadStarted: number | undefined
     let phase = ''
-    let generatorDone!: () => void
-    const finished = new Promise<void>((resolve) => (generatorDone = resolve))
+    const finished = deferred<void>()
     generator = startGenerators(config, s.load.generators, {
       onPhaseStart: (p) => {
         phase = p.phase
@@ -162,7 +141,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       onSample: (sample) => {
         samples.push(sample)
         const reason = earlyFail?.add(sample, {applied: faults?.applied ?? [], timeline: timeline.list()})
-        if (reason) failEarly(new AbortedRun(reason))
+        if (reason) stops.failEarly(reason)
         opts.hooks.onSample?.(sample, {
           phase,
           elapsedMs: Date.now() - (loadStarted ?? Date.now()),
@@ -172,12 +151,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
         })
       },
       onUsage: (u) => usage.push(u),
-      onDone: () => generatorDone(),
-      onError: (e) => partFailed(e),
+      onDone: () => finished.resolve(),
+      onError: (e) => stops.partFailed(e),
     }, targetsKnown.promise)
 
     log(`starting ${s.replicas.count} ${s.replicas.kind} replicas`)
-    const infos = await unlessAborted(set.start())
+    const infos = await stops.race(set.start())
     await recordPids()
 
     balancer = await balancerKinds[s.balancer.kind]({loaded, runDir, log, replicaSet: set})
@@ -188,10 +167,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     })
     lb.on('exit', (detail) => {
       event('balancer-exit', detail)
-      partFailed(new RunError(`the ${s.balancer.kind} balancer exited during the run (${detail}); its output is in ${runDir}`))
+      stops.partFailed(new RunError(`the ${s.balancer.kind} balancer exited during the run (${detail}); its output is in ${runDir}`))
     })
     log(`starting the ${s.balancer.kind} balancer`)
-    const targets = await unlessAborted(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${s.balancer.kind} balancer did not start`))
+    const targets = await stops.race(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${s.balancer.kind} balancer did not start`))
     balancerVersion = await lb.version().catch(() => undefined)
     const generated = lb.config?.()
     if (generated) opts.hooks.onBalancerConfig?.(generated)
@@ -201,7 +180,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     targetsKnown.resolve(targets)
     await recordPids()
     try {
-      await unlessAborted(withTimeout(finished, totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
+      await stops.race(withTimeout(finished.promise, totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
     } catch (error) {
       // Once load has been measured, what was measured is worth a report, whatever stopped the run.
       if (!(error instanceof AbortedRun || timeline.t0 !== undefined)) throw error
@@ -209,7 +188,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       abortReason = (error as Error).message
       event('aborted', abortReason)
       generator.stop()
-      await withTimeout(finished, 3_000, '', untilHardExit).catch(() => {})
+      await withTimeout(finished.promise, 3_000, '', stops.untilHardExit).catch(() => {})
     }
   } catch (error) {
     if (error instanceof AbortedRun) {
@@ -250,14 +229,14 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     }
     ending = true
     log('stopping the replicas and the balancer')
-    await withTimeout(Promise.resolve(faults?.stop()), 2_000, '', untilHardExit).catch(() => {})
-    if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '', untilHardExit).catch(() => undefined)
+    await withTimeout(Promise.resolve(faults?.stop()), 2_000, '', stops.untilHardExit).catch(() => {})
+    if (balancer && !stats) stats = await withTimeout(balancer.stats(), STATS_MS, '', stops.untilHardExit).catch(() => undefined)
     generator?.kill()
     const steps = [balancer?.stop(), replicas?.stop()].map((p) => Promise.resolve(p).catch(() => {}))
     // After Ctrl-C the process exits hard 4.5 s later (interrupt.ts): the report must be written before
     // that, so teardown gets less time then. What it has not stopped yet dies with the orchestrator
     // (orphan guards, IPC channels), and containers are left to `lbbench clean`.
-    await withTimeout(Promise.all(steps), TEARDOWN_MS, 'teardown took too long', untilHardExit).catch((e: Error) => log(e.message))
+    await withTimeout(Promise.all(steps), TEARDOWN_MS, 'teardown took too long', stops.untilHardExit).catch((e: Error) => log(e.message))
     if (opts.signal.aborted && abortReason === undefined) {
       // Ctrl-C while stopping: the measurement was complete, but the run did not end as it should.
       abortReason = `${String(opts.signal.reason ?? 'interrupted')} while stopping`
@@ -267,29 +246,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   }
 }
 
-class AbortedRun extends Error {}
-
 function deferred<T>(): {promise: Promise<T>; resolve: (v: T) => void} {
   let resolve!: (v: T) => void
   const promise = new Promise<T>((r) => (resolve = r))
   return {promise, resolve}
-}
-
-/**
- * `p`, or RunError(message) after `ms`. With `shorten` (the run's untilHardExit), the wait is checked
- * again every 100 ms against it, so a signal that arrives meanwhile cuts it short.
- */
-function withTimeout<T>(p: Promise<T>, ms: number, message: string, shorten?: (ms: number) => number): Promise<T> {
-  const until = Date.now() + ms
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    const check = () => {
-      const left = until - Date.now()
-      const allowed = shorten ? shorten(left) : left
-      if (allowed <= 0) reject(new RunError(message))
-      else timer = setTimeout(check, shorten ? Math.min(allowed, 100) : allowed)
-    }
-    check()
-  })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
