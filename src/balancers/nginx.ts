@@ -22,6 +22,12 @@ import {programOutput, startOnFreePort} from './external-program.js'
 
 const pollMs = 250
 
+/** `nginx -t` with `args` (which name `confFile`): RunError with what nginx said when it rejects the file. */
+export async function checkNginxConfig(program: string, confFile: string, args: string[]): Promise<void> {
+  const test = await programOutput(program, ['-t', '-q', ...args])
+  if (!test.ok) throw new RunError(`nginx rejected the generated configuration (${confFile}):\n${test.text}`)
+}
+
 export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balancer {
   readonly kind = 'nginx'
   private readonly dir: string
@@ -81,8 +87,7 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
     writeFileSync(this.confFile, this.text, {mode: 0o600})
     // A copy next to the report's other files, for --print-config and later reading.
     writeFileSync(join(this.opts.runDir, 'nginx.conf'), this.text, {mode: 0o600})
-    const test = await programOutput(this.program(), ['-t', '-q', ...this.baseArgs()])
-    if (!test.ok) throw new RunError(`nginx rejected the generated configuration (${this.confFile}):\n${test.text}`)
+    await checkNginxConfig(this.program(), this.confFile, this.baseArgs())
   }
 
   async start(backends: ReplicaAddress[]): Promise<string[]> {
