@@ -174,6 +174,8 @@ export class UndiciEngine implements ProxyEngine {
   readonly version = `undici ${(createRequire(import.meta.url)('undici/package.json') as {version: string}).version}`
   private readonly pools = new Map<string, Pool>()
   private readonly byTarget = new WeakMap<EngineTarget, Pool>()
+  /** The origin each backend (by id) was last sent to, so a pool no backend uses any more can be closed. */
+  private readonly originOf = new Map<string, string>()
 
   forward(req: IncomingMessage, res: Tagged<ServerResponse>, target: EngineTarget, opts: ForwardOptions, handler: AttemptHandler): void {
     let body: Readable | null = opts.body ?? null
@@ -195,10 +197,18 @@ export class UndiciEngine implements ProxyEngine {
     this.pools.clear()
   }
 
+  /** The backend addresses it holds a pool for (tests count them). */
+  origins(): string[] {
+    return [...this.pools.keys()]
+  }
+
   private pool(target: EngineTarget): Pool {
     let p = this.byTarget.get(target)
     if (p) return p
     const origin = `http://${target.host}:${target.port}`
+    const previous = this.originOf.get(target.id)
+    this.originOf.set(target.id, origin)
+    if (previous !== undefined && previous !== origin) this.retire(previous)
     p = this.pools.get(origin)
     if (!p) {
       p = new Pool(origin, {
@@ -213,5 +223,20 @@ export class UndiciEngine implements ProxyEngine {
     }
     this.byTarget.set(target, p)
     return p
+  }
+
+  /**
+   * A backend moved off `origin` (a replica back on another port). Unless another backend still uses that
+   * address, its pool is closed and forgotten. Kept, it would hold its Clients (as many as requests were
+   * ever in flight to it at once; about 45 KB for 8) until the proxy exits, one more pool with every such
+   * restart of a long run. `close()` lets requests still running on it finish; no new ones reach it, as
+   * every attempt goes to the backend's current target.
+   */
+  private retire(origin: string): void {
+    for (const o of this.originOf.values()) if (o === origin) return
+    const p = this.pools.get(origin)
+    if (!p) return
+    this.pools.delete(origin)
+    void p.close().catch(() => {})
   }
 }
