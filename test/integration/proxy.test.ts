@@ -282,7 +282,7 @@ describe(`built-in proxy (${engine} engine)`, () => {
     await proxy.stop()
   })
 
-  test('the proxy exits within 2 s when its parent is SIGKILLed', async () => {
+  test('the proxy exits within 4 s when its parent is SIGKILLed', async () => {
     const parent = spawn(process.execPath, [...childEntry('proxy/main').execArgv, 'test/fixtures/proxy-parent.ts', engine], {stdio: ['ignore', 'pipe', 'inherit']})
     const pid = await new Promise<number>((resolve, reject) => {
       parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim().split(' ')[0])))
@@ -293,9 +293,10 @@ describe(`built-in proxy (${engine} engine)`, () => {
     assert.ok(alive(pid))
     parent.kill('SIGKILL')
     const killedAt = Date.now()
-    while (alive(pid) && Date.now() - killedAt < 3000) await sleep(25)
-    assert.equal(alive(pid), false)
-    assert.ok(Date.now() - killedAt < 2000, `exited after ${Date.now() - killedAt} ms`)
+    // It goes when its IPC channel closes, at once on a quiet machine; the bound leaves room for a busy one
+    // (3.3 s was seen at load average 4.5, with the proxy started through tsx).
+    while (alive(pid) && Date.now() - killedAt < 4000) await sleep(25)
+    assert.equal(alive(pid), false, `still running ${Date.now() - killedAt} ms after its parent was killed`)
   })
 })
 }
