@@ -1,9 +1,11 @@
 // Real pieces for the built-in proxy's tests: small node:http backends that stamp their id and can be
 // told to misbehave, the proxy process started as the orchestrator starts it, and an HTTP client with a
 // keep-alive pool.
+import assert from 'node:assert/strict'
 import {fork, type ChildProcess} from 'node:child_process'
 import {Agent, createServer, request, type Server} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
+import {after} from 'node:test'
 import {childEntry} from '../../src/child-entry.js'
 import type {BackendStateChange} from '../../src/balancers/balancer.js'
 import type {FromProxy, ProxyStats} from '../../src/proxy/messages.js'
@@ -261,3 +263,31 @@ export function alive(pid: number): boolean {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * The proxies a test file starts with `workers: 2` (undici) over fresh backends, and what else it started:
+ * after the file's tests everything is stopped, and no proxy process may be left.
+ */
+export class WorkerProxies {
+  readonly pids: number[] = []
+  readonly servers: TestBackend[] = []
+  readonly stops: Array<() => Promise<void>> = []
+
+  constructor() {
+    after(async () => {
+      await Promise.all(this.stops.map((s) => s()))
+      await Promise.all(this.servers.map((s) => s.close()))
+      await sleep(100)
+      for (const pid of this.pids) assert.equal(alive(pid), false, `proxy process ${pid} is still running`)
+    })
+  }
+
+  async setup(n: number, over: Partial<BalancerSpec> = {}): Promise<{bs: TestBackend[]; proxy: RunningProxy}> {
+    const bs = await backends(n)
+    this.servers.push(...bs)
+    const proxy = await startProxy(bs, balancerSpec({engine: 'undici', workers: 2, ...over}))
+    this.pids.push(...proxy.pids)
+    this.stops.push(() => proxy.stop())
+    return {bs, proxy}
+  }
+}

@@ -3,32 +3,15 @@
 // them to both workers and every worker's round-robin starts at r1: what one worker does after another has
 // marked r1 down is then exact.
 import {Agent} from 'node:http'
-import {after, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {BuiltinBalancer} from '../../src/balancers/builtin.js'
-import type {LoadedScenario, Scenario} from '../../src/scenario/types.js'
+import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/scenario/types.js'
 import {runDir} from './replica-scenario.js'
-import {alive, backends, balancerSpec, send, sleep, startProxy, type Outcome, type RunningProxy, type TestBackend} from './proxy-fixtures.js'
+import {balancerSpec, send, sleep, WorkerProxies, type Outcome, type TestBackend} from './proxy-fixtures.js'
 
-const pids: number[] = []
-const servers: TestBackend[] = []
-const stops: Array<() => Promise<void>> = []
-
-after(async () => {
-  await Promise.all(stops.map((s) => s()))
-  await Promise.all(servers.map((s) => s.close()))
-  await sleep(100)
-  for (const pid of pids) assert.equal(alive(pid), false, `proxy process ${pid} is still running`)
-})
-
-async function setup(over: Parameters<typeof balancerSpec>[0]): Promise<{bs: TestBackend[]; proxy: RunningProxy}> {
-  const bs = await backends(2)
-  servers.push(...bs)
-  const proxy = await startProxy(bs, balancerSpec({engine: 'undici', workers: 2, ...over}))
-  pids.push(...proxy.pids)
-  stops.push(() => proxy.stop())
-  return {bs, proxy}
-}
+const run = new WorkerProxies()
+const setup = (over: Partial<BalancerSpec>) => run.setup(2, over)
 
 /** `n` requests one after the other, each on a connection of its own. */
 async function oneByOne(port: number, n: number): Promise<Outcome[]> {

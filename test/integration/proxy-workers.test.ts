@@ -1,33 +1,17 @@
 // balancer.workers: the built-in proxy as a cluster primary with N workers behind one port, each with its
 // own state; the orchestrator talks only to the primary.
 import {spawn} from 'node:child_process'
-import {after, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {BuiltinBalancer} from '../../src/balancers/builtin.js'
 import {childEntry} from '../../src/child-entry.js'
-import type {LoadedScenario, Scenario} from '../../src/scenario/types.js'
+import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/scenario/types.js'
 import {runDir} from './replica-scenario.js'
-import {alive, backends, balancerSpec, load, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
+import {alive, backends, balancerSpec, load, sleep, TestBackend, WorkerProxies, type RunningProxy} from './proxy-fixtures.js'
 
-const pids: number[] = []
-const servers: TestBackend[] = []
-const stops: Array<() => Promise<void>> = []
-
-after(async () => {
-  await Promise.all(stops.map((s) => s()))
-  await Promise.all(servers.map((s) => s.close()))
-  await sleep(100)
-  for (const pid of pids) assert.equal(alive(pid), false, `proxy process ${pid} is still running`)
-})
-
-async function setup(n: number, over: Parameters<typeof balancerSpec>[0] = {}): Promise<{bs: TestBackend[]; proxy: RunningProxy}> {
-  const bs = await backends(n)
-  servers.push(...bs)
-  const proxy = await startProxy(bs, balancerSpec({engine: 'undici', workers: 2, ...over}))
-  pids.push(...proxy.pids)
-  stops.push(() => proxy.stop())
-  return {bs, proxy}
-}
+const run = new WorkerProxies()
+const {pids, servers, stops} = run
+const setup = (n: number, over: Partial<BalancerSpec> = {}) => run.setup(n, over)
 
 describe('built-in proxy with 2 workers', () => {
   test('through BuiltinBalancer: one port, both workers serve, shares within 2% of 25%, counters summed', async () => {
