@@ -9,7 +9,6 @@
 // and every figure is the median over the rounds; the ratio undici / http-proxy is taken within each
 // round (neighbours in time on a busy 2-core machine) and its median printed too.
 
-import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -17,6 +16,7 @@ import {parseArgs} from 'node:util'
 import autocannon from 'autocannon'
 import {proxyEngines} from '../src/proxy/engines.js'
 import {compiled} from './compiled-cli.js'
+import {startBackends} from './plain-backends.js'
 import type {BalancerSpec, LoadedScenario, Scenario} from '../src/scenario/types.js'
 
 const {values: args} = parseArgs({
@@ -32,32 +32,6 @@ const seconds = Number(args.seconds)
 const connections = Number(args.connections)
 const workers = Number(args.workers)
 const engines = Object.keys(proxyEngines) as Array<BalancerSpec['engine']>
-
-const backendCode = `
-const http = require('node:http')
-const body = Buffer.alloc(1024, 'x')
-const ports = []
-let n = 0
-for (const id of ['r1', 'r2']) {
-  const s = http.createServer((req, res) => {
-    req.resume()
-    req.on('end', () => { res.writeHead(200, {'content-type': 'text/plain', 'content-length': body.length, 'x-test-backend': id}); res.end(body) })
-  })
-  s.keepAliveTimeout = 5000
-  s.listen(0, '127.0.0.1', () => { ports.push(s.address().port); if (++n === 2) process.stdout.write(ports.join(' ') + '\\n') })
-}
-process.stdin.on('end', () => process.exit()).resume()
-`
-
-async function startBackends(): Promise<{child: ChildProcess; ports: number[]}> {
-  // Its stdin is a pipe from here: when this script ends, however, the backends do too.
-  const child = spawn(process.execPath, ['-e', backendCode], {stdio: ['pipe', 'pipe', 'inherit']})
-  const ports = await new Promise<number[]>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(String(d).trim().split(' ').map(Number)))
-    child.once('exit', () => reject(new Error('the backends exited')))
-  })
-  return {child, ports}
-}
 
 function spec(engine: BalancerSpec['engine']): BalancerSpec {
   return {

@@ -1,0 +1,95 @@
+// What the built-in proxy itself adds to a request's latency, apart from the rest of a run (issue 8's
+// "≤ 0.1 ms added p50 over direct"). Standalone, not part of `npm run bench`:
+//
+//   npm run build && node --import tsx bench/proxy-latency.ts [--rounds 5] [--requests 2000]
+//
+// Two plain node:http backends (12-byte answers), the compiled proxy as lbbench starts it (BuiltinBalancer:
+// its own process, round-robin, each engine in turn), and one keep-alive connection from this process
+// sending one request at a time: straight to a backend, then through the proxy. Twice: back to back, and
+// with a 1 ms pause after each answer, so every process on the way goes idle between requests as it does
+// at 1,000 req/s. The added p50 is proxy p50 − direct p50 within a round; the median over the rounds is
+// printed. Back to back shows mostly the proxy's own work per request; the pause adds what waking an idle
+// process costs on the machine, which the proxy pays twice per request (request in, answer in).
+
+import {mkdtempSync, rmSync} from 'node:fs'
+import {Agent, get} from 'node:http'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parseArgs} from 'node:util'
+import {proxyEngines} from '../src/proxy/engines.js'
+import type {BalancerSpec, LoadedScenario, Scenario} from '../src/scenario/types.js'
+import {compiled} from './compiled-cli.js'
+import {startBackends} from './plain-backends.js'
+import {median} from './rounds.js'
+
+const {values: args} = parseArgs({options: {rounds: {type: 'string', default: '5'}, requests: {type: 'string', default: '2000'}}})
+const rounds = Math.max(3, Number(args.rounds))
+const requests = Number(args.requests)
+const engines = Object.keys(proxyEngines) as Array<BalancerSpec['engine']>
+const pauses = [0, 1]
+
+/** p50 in µs of `n` GETs one after the other on one keep-alive connection, `pauseMs` after each answer. */
+async function sequentialP50(port: number, n: number, pauseMs: number): Promise<number> {
+  const agent = new Agent({keepAlive: true, maxSockets: 1})
+  const took: number[] = []
+  try {
+    for (let i = 0; i < n; i++) {
+      const start = process.hrtime.bigint()
+      await new Promise<void>((resolve, reject) => {
+        get({host: '127.0.0.1', port, agent}, (res) => {
+          res.resume()
+          res.on('end', resolve)
+        }).on('error', reject)
+      })
+      took.push(Number(process.hrtime.bigint() - start) / 1000)
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs))
+    }
+  } finally {
+    agent.destroy()
+  }
+  return median(took)
+}
+
+async function main(): Promise<void> {
+  const {BuiltinBalancer} = await compiled<typeof import('../src/balancers/builtin.js')>('balancers/builtin')
+  const runDir = mkdtempSync(join(tmpdir(), 'lbbench-proxy-latency-'))
+  const {child, ports} = await startBackends(12)
+  const added: Record<string, number[]> = {}
+  console.log(`proxy latency: ${engines.join(', ')}; ${rounds} rounds of ${requests} sequential requests per figure, pauses ${pauses.join(' and ')} ms`)
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const engine of engines) {
+        const balancer = new BuiltinBalancer({loaded: loadedFor(engine), runDir, log: () => {}})
+        try {
+          const [url] = await balancer.start(ports.map((port, i) => ({id: `r${i + 1}`, host: '127.0.0.1', port})))
+          const proxyPort = Number(new URL(url!).port)
+          // The JIT needs a few thousand requests through a fresh proxy before its cost settles.
+          await sequentialP50(proxyPort, 3000, 0)
+          for (const pause of pauses) {
+            const direct = await sequentialP50(ports[0]!, requests, pause)
+            const proxied = await sequentialP50(proxyPort, requests, pause)
+            ;(added[`${engine}, pause ${pause} ms`] ??= []).push(proxied - direct)
+            console.log(`  round ${round + 1}/${rounds} ${engine}, pause ${pause} ms: direct p50 ${direct.toFixed(0)} µs, proxied ${proxied.toFixed(0)} µs, added ${(proxied - direct).toFixed(0)} µs`)
+          }
+        } finally {
+          await balancer.stop()
+        }
+      }
+    }
+  } finally {
+    child.stdin!.end()
+    rmSync(runDir, {recursive: true, force: true})
+  }
+  console.log('\nadded p50, median over the rounds:')
+  for (const [name, values] of Object.entries(added)) console.log(`  ${name.padEnd(24)} ${median(values).toFixed(0)} µs   (rounds ${values.map((v) => v.toFixed(0)).join(', ')})`)
+}
+
+function loadedFor(engine: BalancerSpec['engine']): LoadedScenario {
+  const balancer: BalancerSpec = {
+    kind: 'builtin', strategy: 'round-robin', retries: 1, retryNonIdempotent: false, retryBodyLimit: 65536,
+    timeout: 5000, health: {}, engine, workers: 1, schedulingPolicy: 'rr',
+  }
+  return {scenario: {seed: 1, balancer, replicas: {overrides: {}}} as unknown as Scenario, file: 'bench', hash: 'bench'}
+}
+
+await main()
