@@ -2,14 +2,15 @@
 // <runDir>/haproxy/ (0700), checks it with `haproxy -c`, and runs `haproxy -f … -db` in the foreground
 // under the orphan guard on a free port. The stats socket in that folder (or in a short private folder in
 // the system's temp folder, when the run's folder is too deep for a unix socket path) is polled with `show stat`
-// every 250 ms: per-server status changes become backend-state events (at most one poll late), and the
-// counters become stats(). A restarted replica on a new port is moved with the runtime API
+// every 100 ms: per-server status changes become backend-state events (at most one poll late), the
+// counters' increases become 100 ms attempt buckets (counter-buckets.ts), and the counters become stats(). A restarted replica on a new port is moved with the runtime API
 // (`set server <backend>/<id> addr … port …`), without a reload.
 import {EventEmitter} from 'node:events'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
+import {CounterBuckets} from './counter-buckets.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {missingProgram, RunError} from '../errors.js'
 import {findProgram} from '../process/find-program.js'
@@ -19,7 +20,7 @@ import {haproxyCommand, num, parseShowStat, serverState, type StatRow} from './h
 import {parseVersion} from './program-version.js'
 import {programOutput, startOnFreePort} from './external-program.js'
 
-const pollMs = 250
+const pollMs = 100
 
 /** `haproxy -c`: RunError with HAProxy's alerts when it rejects `confFile` (-q would hide them). */
 export async function checkHaproxyConfig(program: string, confFile: string): Promise<void> {
@@ -43,6 +44,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   private ids = new Set<string>()
   private states = new Map<string, 'up' | 'down'>()
   private lastRows: StatRow[] = []
+  private readonly buckets = new CounterBuckets()
   /** A short private folder for the stats socket when the run's folder is too deep for one (compare's runs) or has a `$`. */
   private socketDir?: string
 
@@ -120,6 +122,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     try {
       const rows = await this.fetchRows()
       const now = Date.now()
+      this.buckets.add(now, Object.fromEntries(rows.map((r) => [r.svname!, {attempts: attemptsOf(r), failed: failedOf(r)}])))
       for (const row of rows) {
         const id = row.svname!
         const state = serverState(row.status ?? '')
@@ -149,12 +152,10 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     const per = (f: (r: StatRow) => number): Record<string, number> => Object.fromEntries(rows.map((r) => [r.svname!, f(r)]))
     const responses = (r: StatRow): number => ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].reduce((n, f) => n + num(r, f), 0)
     return {
-      // stot counts every session sent to a server, failed ones too; a retry on the same server adds to
-      // wretr only; a failed attempt retried elsewhere (option redispatch) adds to wredis of the server
-      // it failed on. econ/eresp count attempts that failed for good (no try left).
-      attempts: per((r) => num(r, 'stot') + num(r, 'wretr')),
+      attempts: per(attemptsOf),
       retries: rows.reduce((n, r) => n + num(r, 'wretr') + num(r, 'wredis'), 0),
-      failedAttempts: per((r) => num(r, 'econ') + num(r, 'eresp') + num(r, 'wretr') + num(r, 'wredis')),
+      failedAttempts: per(failedOf),
+      attemptBuckets: this.buckets.list(),
       // HAProxy does not count "no server available" 503s apart from its other 503s.
       noBackend: 0,
       requests: per(responses),
@@ -178,3 +179,9 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     if (this.socketDir) rmSync(this.socketDir, {recursive: true, force: true})
   }
 }
+
+// stot counts every session sent to a server, failed ones too; a retry on the same server adds to wretr
+// only; a failed attempt retried elsewhere (option redispatch) adds to wredis of the server it failed on.
+// econ/eresp count attempts that failed for good (no try left).
+const attemptsOf = (r: StatRow): number => num(r, 'stot') + num(r, 'wretr')
+const failedOf = (r: StatRow): number => num(r, 'econ') + num(r, 'eresp') + num(r, 'wretr') + num(r, 'wredis')

@@ -152,8 +152,12 @@ describe('HAProxy through lbbench run', {skip: skipWithout('haproxy')}, () => {
     assert.match(saved, /balance roundrobin/)
     assert.match(run.stderr, /^backend lbbench_backends$/m, '--print-config prints it to stderr')
     assert.match(run.report.meta.environment.balancerVersion ?? '', /^haproxy\/\d+\.\d+/)
-    // Attempts from show stat (stot + wretr, since HAProxy started): at least the measured requests.
-    for (const b of run.report.backends) assert.ok((b.attempts ?? 0) >= b.requests, `${b.id}: ${b.attempts} attempts, ${b.requests} requests`)
+    // Attempts from show stat's counters (stot + wretr) polled every 100 ms into 100 ms buckets, counted over
+    // the measured time like the requests beside them, not since HAProxy started (the warm-up would add
+    // 20%). A poll places an increase within about half a poll of when it happened, so the edges move a few.
+    for (const b of run.report.backends) {
+      assert.ok(Math.abs((b.attempts ?? 0) - b.requests) <= Math.max(10, b.requests * 0.12), `${b.id}: ${b.attempts} attempts, ${b.requests} requests`)
+    }
   })
 
   // HAProxy's default checks (check inter 1s fall 3 rise 2, from health.active's defaults), no retries:

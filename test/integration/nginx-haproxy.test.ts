@@ -179,6 +179,11 @@ describe('HAProxy as the balancer', {skip: skipWithout('haproxy')}, () => {
       assert.equal(Object.values(s.requests ?? {}).reduce((a, b) => a + b, 0), 2000)
       assert.equal(Object.values(s.attempts).reduce((a, b) => a + b, 0), 2000)
       assert.equal(s.retries, 0)
+      // Polled every 100 ms, the counters' increases land in 100 ms buckets: every attempt once.
+      await new Promise((r) => setTimeout(r, 250))
+      const buckets = (await balancer.stats()).attemptBuckets ?? []
+      assert.equal(buckets.reduce((n, b) => n + Object.values(b.attempts).reduce((a, c) => a + c, 0), 0), 2000)
+      assert.ok(buckets.every((b) => b.epochMs % 100 === 0), JSON.stringify(buckets))
     })
   })
 
