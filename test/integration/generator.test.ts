@@ -133,13 +133,15 @@ describe('load generator process', () => {
     assert.ok(measured.every((x) => x.phase === 'steady'))
 
     // What the server answered while the measured phase ran; requests in flight at its two edges may
-    // land on either side (at most one per connection per edge).
+    // land on either side (at most one per connection per edge), and both sides stamp whole milliseconds
+    // of the same clock, so what was answered within a couple of ms of an edge may land on either side too.
     const t0 = r.starts[1].epochMs
     const t1 = r.ends[1].epochMs
     const serverCount = s.answeredAt.filter((t) => t >= t0 && t < t1).length
     const completed = measured.reduce((n, x) => n + x.completed, 0)
     assert.ok(completed > 100, `completed ${completed}`)
-    assert.ok(Math.abs(completed - serverCount) <= 8, `generator ${completed} vs server ${serverCount}`)
+    const perMs = serverCount / 1500
+    assert.ok(Math.abs(completed - serverCount) <= 8 + Math.ceil(2 * 2 * perMs), `generator ${completed} vs server ${serverCount}`)
 
     const summary = summarize(measured, 1500)
     assert.equal(summary.requests.failed, 0)
