@@ -10,9 +10,9 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** bin/run.js, once `npm run build` has compiled the commands it runs. */
-export function compiledCli(root: string): string {
-  if (!existsSync(join(root, 'dist', 'commands', 'run.js'))) throw new Error('the package is not built: run `npm run build` first')
-  return join(root, 'bin', 'run.js')
+export function compiledCli(): string {
+  if (!existsSync(join(packageDir, 'dist', 'commands', 'run.js'))) throw new Error('the package is not built: run `npm run build` first')
+  return join(packageDir, 'bin', 'run.js')
 }
 
 /**
@@ -26,8 +26,8 @@ export async function compiled<M>(rel: string): Promise<M> {
 }
 
 /** Whether some source file changed after the last build (then the compiled CLI is not what src/ says). */
-export function buildIsStale(root: string): boolean {
-  const built = join(root, 'dist', 'commands', 'run.js')
+export function buildIsStale(): boolean {
+  const built = join(packageDir, 'dist', 'commands', 'run.js')
   if (!existsSync(built)) return true
   const builtAt = statSync(built).mtimeMs
   const newest = (dir: string): number => {
@@ -38,5 +38,5 @@ export function buildIsStale(root: string): boolean {
     }
     return m
   }
-  return newest(join(root, 'src')) > builtAt
+  return newest(join(packageDir, 'src')) > builtAt
 }

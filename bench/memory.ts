@@ -45,7 +45,7 @@ load:
 `,
   )
   ctx.log(`  one run: ${warmupS} s warm-up + ${steadyS} s at ${rate} req/s`)
-  const child = spawn(process.execPath, [compiledCli(ctx.root), 'run', file, '--json', '--out', join(dir, 'runs')], {
+  const child = spawn(process.execPath, [compiledCli(), 'run', file, '--json', '--out', join(dir, 'runs')], {
     cwd: ctx.root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {...process.env, NO_COLOR: '1'},

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigint)
 
-  const stale = buildIsStale(root)
+  const stale = buildIsStale()
   if (stale) console.error('bench: warning: src/ changed after the last build; the bench measures the compiled code (`npm run bench` builds first)')
   const scratch = await mkdtemp(join(tmpdir(), 'lbbench-bench-'))
   const startedAt = new Date()

@@ -25,7 +25,7 @@ load:
 
 export async function startup(ctx: BenchContext): Promise<Measurement> {
   const started = Date.now()
-  const bin = compiledCli(ctx.root)
+  const bin = compiledCli()
   const dir = join(ctx.scratch, 'startup')
   await mkdir(dir, {recursive: true})
   const file = join(dir, 'bench-startup.yaml')

@@ -1,13 +1,16 @@
 // 6. Cost of one pick() per strategy of the built-in proxy (4 backends, all usable, weights 1-1-2-1; hash
 // strategies get varied path keys). Part of `npm run bench` (--only strategies); also runs alone:
-//   node --import tsx bench/strategies-pick.ts   — prints ns per pick; not part of the test suite.
+//   npm run build && node --import tsx bench/strategies-pick.ts   — prints ns per pick; not part of the test suite.
 import {fileURLToPath} from 'node:url'
-import {strategies} from '../src/proxy/strategies/registry.js'
-import {seededRandom} from '../src/random.js'
 import type {BackendView} from '../src/proxy/strategies/strategy.js'
+import {compiled} from './compiled-cli.js'
 import type {BenchContext} from './context.js'
 import {tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {runRounds, type Subject} from './rounds.js'
+
+// The compiled strategies, as the proxy runs them.
+const {strategies} = await compiled<typeof import('../src/proxy/strategies/registry.js')>('proxy/strategies/registry')
+const {seededRandom} = await compiled<typeof import('../src/random.js')>('random')
 
 const keys = Array.from({length: 1024}, (_, i) => `/users/${i * 7919}`)
 const usable = (b: BackendView): boolean => b.inflight < 1_000_000

@@ -10,7 +10,7 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {cli, leftAfter, processesMarked, reportPath, root, waitForOutput, type CliRun} from '../helpers/cli.js'
+import {cli, leftAfter, processesMarked, reportPath, root, stillThereAfter, waitForOutput, type CliRun} from '../helpers/cli.js'
 import {skipWithout} from '../helpers/programs.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lbbench-balancers-'))
@@ -75,15 +75,9 @@ function pgrep(pattern: string): number[] {
   }
 }
 
-/** Processes whose command line names the run's folder (nginx -c …/nginx.conf, haproxy -f …/haproxy.cfg). */
-async function leftInFolder(runDir: string, ms: number): Promise<number[]> {
-  const until = Date.now() + ms
-  let left = pgrep(runDir)
-  while (left.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100))
-    left = pgrep(runDir)
-  }
-  return left
+/** Processes whose command line names the run's folder (nginx -c …/nginx.conf, haproxy -f …/haproxy.cfg), once they have had `ms` to go. */
+function leftInFolder(runDir: string, ms: number): Promise<number[]> {
+  return stillThereAfter(() => pgrep(runDir), ms)
 }
 
 async function finish(run: CliRun): Promise<Finished> {

@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
 import {checkHaproxyConfig} from '../../src/balancers/haproxy.js'
 import {checkNginxConfig} from '../../src/balancers/nginx.js'
+import {skipWithout} from '../helpers/programs.js'
 import {cli, leftAfter, processesMarked, reportPath, waitForOutput, type CliRun} from '../helpers/cli.js'
 
 /** A Node HTTP server on $PORT, as a process replica's command; `pidfile` lets a fault find it. */
@@ -143,13 +144,9 @@ ${oneSecond}`)
   await endsWith3(run, [/nginx was not found on PATH\. Install it with: apt-get install nginx/])
 })
 
-test('nginx rejecting a configuration: the error names the file and says what nginx said', async (t) => {
+test('nginx rejecting a configuration: the error names the file and says what nginx said', {skip: skipWithout('nginx')}, async () => {
   const nginx = findProgram('nginx')
-  if (!nginx) {
-    if (process.env.CI) assert.fail('nginx is not installed')
-    t.skip('nginx is not installed (apt-get install nginx)')
-    return
-  }
+  assert.ok(nginx, 'nginx is not installed (apt-get install nginx)')
   // lbbench writes only configurations nginx accepts (a folder's `$` included), so the check is driven
   // here with a broken file through the function the balancer uses, with the arguments it passes.
   const dir = tmp()
@@ -164,13 +161,9 @@ test('nginx rejecting a configuration: the error names the file and says what ng
   })
 })
 
-test('HAProxy rejecting a configuration: the error names the file and says what HAProxy said', async (t) => {
+test('HAProxy rejecting a configuration: the error names the file and says what HAProxy said', {skip: skipWithout('haproxy')}, async () => {
   const haproxy = findProgram('haproxy')
-  if (!haproxy) {
-    if (process.env.CI) assert.fail('haproxy is not installed')
-    t.skip('haproxy is not installed (apt-get install haproxy)')
-    return
-  }
+  assert.ok(haproxy, 'haproxy is not installed (apt-get install haproxy)')
   // lbbench's own generator writes only what the scenario validator allows, so the check is driven here
   // with a broken file through the function the balancer uses.
   const conf = join(tmp(), 'haproxy.cfg')

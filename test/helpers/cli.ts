@@ -70,12 +70,17 @@ export function processesMarked(mark: string): number[] {
 }
 
 /** Polls until no marked process is left, or `ms` passes; returns what is left. */
-export async function leftAfter(mark: string, ms: number): Promise<number[]> {
+export function leftAfter(mark: string, ms: number): Promise<number[]> {
+  return stillThereAfter(() => processesMarked(mark), ms)
+}
+
+/** Polls `find` until it finds no process, or `ms` passes; returns what it found last. */
+export async function stillThereAfter(find: () => number[], ms: number): Promise<number[]> {
   const until = Date.now() + ms
-  let left = processesMarked(mark)
+  let left = find()
   while (left.length && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100))
-    left = processesMarked(mark)
+    left = find()
   }
   return left
 }
