@@ -17,7 +17,7 @@ import autocannon from 'autocannon'
 import {proxyEngines} from '../src/proxy/engines.js'
 import {compiled} from './compiled-cli.js'
 import {startBackends} from './plain-backends.js'
-import type {BalancerSpec, LoadedScenario, Scenario} from '../src/scenario/types.js'
+import type {BalancerSpec, LoadedScenario, Scenario} from '../src/model/scenario.js'
 
 const {values: args} = parseArgs({
   options: {

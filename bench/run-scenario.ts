@@ -3,8 +3,8 @@
 
 import {join} from 'node:path'
 import {stringify} from 'yaml'
-import type {Sample} from '../src/load/messages.js'
-import type {Report} from '../src/report/model.js'
+import type {Sample} from '../src/model/generator-messages.js'
+import type {Report} from '../src/model/report.js'
 import {parseScenarioText} from '../src/scenario/load.js'
 import {compiled} from './compiled-cli.js'
 import type {BenchContext} from './context.js'

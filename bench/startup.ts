@@ -8,7 +8,7 @@
 import {spawn} from 'node:child_process'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import type {Report} from '../src/report/model.js'
+import type {Report} from '../src/model/report.js'
 import {compiledCli} from './compiled-cli.js'
 import type {BenchContext} from './context.js'
 import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'

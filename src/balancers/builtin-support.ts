@@ -1,7 +1,7 @@
 // What the built-in proxy can do with a scenario (balancerSupport.builtin): every strategy and health
 // option, both engines, and up to two proxy processes per core (more only take turns on the cores).
 import {availableParallelism} from 'node:os'
-import type {Scenario} from '../scenario/types.js'
+import type {Scenario} from '../model/scenario.js'
 import type {SupportProblem} from './support.js'
 
 /** Engines built so far; src/proxy/engines.ts holds the same names. */

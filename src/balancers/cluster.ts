@@ -5,7 +5,7 @@
 // Cluster balances connections, not requests, so stats() reports both per backend.
 
 import {EventEmitter} from 'node:events'
-import {RunError} from '../errors.js'
+import {RunError} from '../model/errors.js'
 import type {ClusterReplicaSet} from '../replicas/cluster.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'

@@ -4,7 +4,7 @@
 import {execFile} from 'node:child_process'
 import {promisify} from 'node:util'
 import {readFileSync} from 'node:fs'
-import {RunError} from '../errors.js'
+import {RunError} from '../model/errors.js'
 import {findFreePort} from '../process/free-port.js'
 import {spawnGuarded, type GuardedProcess} from '../process/guarded-spawn.js'
 import {waitForHttp} from '../process/wait-http.js'

@@ -16,10 +16,10 @@
 //     retry-on conn-failure empty-response response-timeout [statuses].
 //   timeout → timeout connect / timeout server (per try).
 // Server names are the replica ids, so `%s` puts the id into x-lbbench-backend directly.
-import type {Scenario} from '../scenario/types.js'
+import type {Scenario} from '../model/scenario.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
-import {RunError} from '../errors.js'
-import {parseHashKey} from './hash-key.js'
+import {RunError} from '../model/errors.js'
+import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
 
 export interface HaproxyConfigInput {

@@ -1,6 +1,6 @@
 // What HAProxy can do with a scenario (balancerSupport.haproxy).
-import type {Scenario} from '../scenario/types.js'
-import {parseHashKey} from './hash-key.js'
+import type {Scenario} from '../model/scenario.js'
+import {parseHashKey} from '../proxy/hash-key.js'
 import type {SupportProblem} from './support.js'
 
 export const haproxyStrategies: Record<string, string> = {

@@ -12,10 +12,10 @@
 //   retries → proxy_next_upstream_tries retries+1 · timeout → proxy_connect/read/send_timeout.
 // The response header x-lbbench-backend carries the replica id: a map turns $upstream_addr (a list
 // "a, b" when nginx retried) into the id of the last address, the one that answered.
-import type {Scenario} from '../scenario/types.js'
+import type {Scenario} from '../model/scenario.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
-import {RunError} from '../errors.js'
-import {parseHashKey} from './hash-key.js'
+import {RunError} from '../model/errors.js'
+import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
 
 export interface NginxConfigInput {

@@ -1,7 +1,7 @@
 // What open-source nginx can do with a scenario (balancerSupport.nginx). Version-dependent directives
 // (random needs 1.15.1) are checked again against `nginx -v` when the config is generated.
-import type {Scenario} from '../scenario/types.js'
-import {parseHashKey} from './hash-key.js'
+import type {Scenario} from '../model/scenario.js'
+import {parseHashKey} from '../proxy/hash-key.js'
 import type {SupportProblem} from './support.js'
 
 export const nginxStrategies: Record<string, string> = {

@@ -3,7 +3,7 @@
 // mid-run. Each kind's engineer fills its entry. `path` is a dotted field path (`balancer.strategy`,
 // `faults.2.action`); the validator turns it into file:line:col.
 
-import type {Scenario} from '../scenario/types.js'
+import type {Scenario} from '../model/scenario.js'
 import {nginxSupport} from './nginx-support.js'
 import {haproxySupport} from './haproxy-support.js'
 import {builtinSupport} from './builtin-support.js'

@@ -1,5 +1,5 @@
 import {Args, Command, Flags} from '@oclif/core'
-import type {LbbenchError} from '../errors.js'
+import type {LbbenchError} from '../model/errors.js'
 
 export default class Validate extends Command {
   static override summary = 'Check scenario files without running anything.'
@@ -28,7 +28,7 @@ Exit codes: 0 every file is valid · 2 a file has a problem.`
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
     const {loadScenario} = await import('../scenario/load.js')
     const {describeScenario} = await import('../scenario/describe.js')
-    const {ScenarioError} = await import('../errors.js')
+    const {ScenarioError} = await import('../model/errors.js')
     let failed: LbbenchError | undefined
     for (const file of argv as string[]) {
       try {

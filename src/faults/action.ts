@@ -2,7 +2,7 @@
 
 import type {Balancer} from '../balancers/balancer.js'
 import type {ReplicaSet} from '../replicas/replica-set.js'
-import type {FaultSpec, Scenario} from '../scenario/types.js'
+import type {FaultSpec, Scenario} from '../model/scenario.js'
 
 export interface FaultContext {
   scenario: Scenario

@@ -3,11 +3,11 @@
 // carried out (RunError, exit 3), never a quiet gap in the numbers.
 
 import {fork, type ChildProcess} from 'node:child_process'
-import {childEntry} from '../child-entry.js'
-import {RunError} from '../errors.js'
-import {deriveSeed} from '../random.js'
+import {childEntry} from '../process/child-entry.js'
+import {RunError} from '../model/errors.js'
+import {deriveSeed} from '../model/random.js'
 import {SampleMerger} from '../metrics/merge-samples.js'
-import type {FromGenerator, GeneratorConfig, Sample, Timing, ToGenerator} from './messages.js'
+import type {FromGenerator, GeneratorConfig, Sample, Timing, ToGenerator} from '../model/generator-messages.js'
 
 export interface GeneratorHandlers {
   /** A phase started; the first measured phase's start is t = 0 of the load clock. */

@@ -21,10 +21,10 @@
 
 import {performance} from 'node:perf_hooks'
 import type {EventEmitter} from 'node:events'
-import {deriveSeed, seededRandom, type Random} from '../random.js'
+import {deriveSeed, seededRandom, type Random} from '../model/random.js'
 import {encodeHistogram, newLatencyHistogram, type Histogram} from '../metrics/histogram.js'
-import type {PhaseSpec, RequestSpec} from '../scenario/types.js'
-import type {FromGenerator, GeneratorConfig, Sample, Timing, ToGenerator} from './messages.js'
+import type {PhaseSpec, RequestSpec} from '../model/scenario.js'
+import type {FromGenerator, GeneratorConfig, Sample, Timing, ToGenerator} from '../model/generator-messages.js'
 import {expandKeys} from './request-keys.js'
 
 /** The parts of an autocannon 9 client (lib/httpClient.js) this file uses. */

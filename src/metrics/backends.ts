@@ -2,8 +2,8 @@
 // The balancer's own view (attempts, retries included) and the backend's events come from elsewhere:
 // the caller fills `attempts` and `events`.
 
-import type {Sample} from '../load/messages.js'
-import type {BackendReport} from '../report/model.js'
+import type {Sample} from '../model/generator-messages.js'
+import type {BackendReport} from '../model/report.js'
 import {mergeEncoded, percentileUs} from './histogram.js'
 
 /**

@@ -18,10 +18,10 @@
 // A partial last second (a phase that does not end on a whole second) is left out of the per-second values.
 // Pure: reports in, rows out.
 
-import type {BaselineComparison, BaselineRow, Report, SeriesPoint} from '../report/model.js'
-import {UsageError} from '../errors.js'
+import type {BaselineComparison, BaselineRow, Report, SeriesPoint} from '../model/report.js'
+import {UsageError} from '../model/errors.js'
 import {lookupMetric} from './catalogue.js'
-import {deriveSeed} from '../random.js'
+import {deriveSeed} from '../model/random.js'
 import {MIN_SECONDS, medianShift, welch, type NoiseTest} from './noise.js'
 import {metricValue} from './thresholds.js'
 

@@ -3,7 +3,7 @@
 // people run, a range is what was actually seen and needs no distribution assumed. The best subject is
 // called clearly best only when its whole range beats every other subject's whole range.
 
-import type {Report} from '../report/model.js'
+import type {Report} from '../model/report.js'
 
 export interface Spread {
   mean: number

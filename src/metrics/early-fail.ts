@@ -14,9 +14,9 @@
 // include timeouts already counted), so it never exceeds the final count.
 // Pure: samples and the faults applied so far in, a reason or nothing out.
 
-import type {Sample} from '../load/messages.js'
-import type {TimelineEvent} from '../report/model.js'
-import type {PhaseSpec, Scenario, ThresholdOp, ThresholdSpec} from '../scenario/types.js'
+import type {Sample} from '../model/generator-messages.js'
+import type {TimelineEvent} from '../model/report.js'
+import type {PhaseSpec, Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {metricValue as formatMetric} from '../report/format.js'
 import {backendMetricOf} from './catalogue.js'
 import {faultWindows, type AppliedFault} from './failover.js'

@@ -2,7 +2,7 @@
 // the per-second series and, where the balancer gives them, its attempts per backend in 100 ms buckets.
 // Pure: every input is on the load clock (ms from t = 0).
 
-import type {FailoverReport, SeriesPoint, TimelineEvent} from '../report/model.js'
+import type {FailoverReport, SeriesPoint, TimelineEvent} from '../model/report.js'
 
 /** Actions that make a backend bad; the others (restart, resume, heal, exec) end or accompany one. */
 const BREAKING = new Set(['kill', 'terminate', 'pause', 'hang', 'fail', 'slow'])

@@ -4,7 +4,7 @@
 // so a weighted balancer that honours its weights is "fair". The caller chooses which backends count
 // (those up for the whole measured time): a killed backend's zero is not unfairness.
 
-import type {Fairness} from '../report/model.js'
+import type {Fairness} from '../model/report.js'
 
 /** Fairness over `over` (ids; a missing count is 0). No backends or no traffic: 1, 0, 1, 1 (nothing uneven). */
 export function fairness(counts: Record<string, number>, over: string[], weights: Record<string, number> = {}): Fairness {

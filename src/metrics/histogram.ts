@@ -4,7 +4,7 @@
 
 import {createRequire} from 'node:module'
 import type {Histogram} from 'hdr-histogram-js'
-import type {LatencyUs} from '../report/model.js'
+import type {LatencyUs} from '../model/report.js'
 
 export type {Histogram}
 

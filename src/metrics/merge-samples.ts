@@ -2,7 +2,7 @@
 // must be indistinguishable from one generator: counts add and histograms add bucket by bucket, which is
 // exact (no averaging of percentiles).
 
-import type {Sample} from '../load/messages.js'
+import type {Sample} from '../model/generator-messages.js'
 import {encodeHistogram, mergeEncoded} from './histogram.js'
 
 /** One sample from samples of the same phase and second (the first one's phase, second and measure). */

@@ -13,7 +13,7 @@
 // Both are two-sided at ALPHA and give the estimated shift (current − baseline) with its sign, so the
 // caller can require the shift to be in the metric's bad direction.
 
-import {seededRandom} from '../random.js'
+import {seededRandom} from '../model/random.js'
 
 export const ALPHA = 0.05
 /** Bootstrap resamples: enough for a stable 95% interval, cheap for a few hundred seconds. */

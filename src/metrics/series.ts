@@ -2,8 +2,8 @@
 // happened (connect, reset, timeout, lost, non-2xx), so an outage shows as a dip in completed and a rise
 // in failed, never as a quiet gap.
 
-import type {Sample} from '../load/messages.js'
-import type {ErrorCounts, SeriesPoint} from '../report/model.js'
+import type {Sample} from '../model/generator-messages.js'
+import type {ErrorCounts, SeriesPoint} from '../model/report.js'
 import {mergeEncoded, percentileUs} from './histogram.js'
 
 export interface SeriesInputs {

@@ -10,8 +10,8 @@
 //   errorRate  failed / sent (0 when nothing was sent).
 //   throughput completed responses (and their bytes) per second of the duration.
 
-import type {Sample} from '../load/messages.js'
-import type {Summary} from '../report/model.js'
+import type {Sample} from '../model/generator-messages.js'
+import type {Summary} from '../model/report.js'
 import {encodeHistogram, latencyOf, mergeEncoded} from './histogram.js'
 
 /** The samples of measured phases. */

@@ -3,8 +3,8 @@
 // A metric that cannot be read gives actual = null, pass = false and a detail that says why: a gate
 // that cannot be checked never passes silently.
 
-import type {Report, Summary, ThresholdResult} from '../report/model.js'
-import type {ThresholdOp, ThresholdSpec} from '../scenario/types.js'
+import type {Report, Summary, ThresholdResult} from '../model/report.js'
+import type {ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {backendMetricOf, lookupMetric, percentileOf} from './catalogue.js'
 import {decodeHistogram, percentileUs} from './histogram.js'
 

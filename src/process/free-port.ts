@@ -3,7 +3,7 @@
 // outgoing connection (the balancer's own to its upstreams) can take the port between the probe and the
 // program's bind. The probe can still race with another program: callers retry on "address in use".
 import {createServer} from 'node:net'
-import {deriveSeed, seededRandom} from '../random.js'
+import {deriveSeed, seededRandom} from '../model/random.js'
 
 const low = 20000
 const high = 32767

@@ -9,7 +9,7 @@
 // If the orchestrator dies, the guard sees its IPC channel close and kills the program's group within 1 s.
 import {fork, type ChildProcess} from 'node:child_process'
 import {closeSync, openSync} from 'node:fs'
-import {childEntry} from '../child-entry.js'
+import {childEntry} from './child-entry.js'
 import {groupMembers} from './process-group.js'
 
 export interface GuardedSpawnOptions {

@@ -5,8 +5,8 @@
 // With shared state (several workers, balancer.sharedState) the table tells `share` of its own passive
 // events and applies the other workers' and the primary's checks (shared-health.ts).
 
-import type {BackendStateChange} from '../balancers/balancer.js'
-import type {BalancerSpec} from '../scenario/types.js'
+import type {BackendStateChange} from '../model/balancer-stats.js'
+import type {BalancerSpec} from '../model/scenario.js'
 import {ActiveHealth} from './active-health.js'
 import type {EngineTarget} from './engine.js'
 import type {ProxyBackend} from './messages.js'

@@ -9,7 +9,7 @@
 // 3xx status, as HAProxy's `option httpchk` does.
 
 import {Agent, request} from 'node:http'
-import type {ActiveHealth as ActiveHealthSpec} from '../scenario/types.js'
+import type {ActiveHealth as ActiveHealthSpec} from '../model/scenario.js'
 
 export interface CheckTarget {
   host: string

@@ -5,7 +5,7 @@
 // - attempt buckets: each worker's bucket goes to the slot its start falls in, and the counts are added,
 //   so every attempt is counted exactly once (a bucket's events may lie up to 100 ms later than its slot).
 
-import type {AttemptBucket} from '../balancers/balancer.js'
+import type {AttemptBucket} from '../model/balancer-stats.js'
 import {inflightSampleMs, type ProxyStats} from './messages.js'
 
 function addInto(into: Record<string, number>, from: Record<string, number> | undefined): void {

@@ -4,8 +4,8 @@
 // With balancer.workers > 1 the primary and its workers speak the same messages, and with
 // balancer.sharedState also `health` both ways (shared-health.ts); the orchestrator never sees those.
 
-import type {BackendStateChange, BalancerStats} from '../balancers/balancer.js'
-import type {BalancerSpec} from '../scenario/types.js'
+import type {BackendStateChange, BalancerStats} from '../model/balancer-stats.js'
+import type {BalancerSpec} from '../model/scenario.js'
 import type {HealthEvent} from './shared-health.js'
 
 /** One replica as the proxy forwards to it. */

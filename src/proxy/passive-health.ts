@@ -23,7 +23,7 @@
 // the primary: shared-health.ts), so every worker counts the same failures and marks a backend down and up
 // with the others.
 
-import type {Ms, PassiveHealth as PassiveHealthSpec} from '../scenario/types.js'
+import type {Ms, PassiveHealth as PassiveHealthSpec} from '../model/scenario.js'
 
 export interface HealthTransition {
   state: 'up' | 'down'

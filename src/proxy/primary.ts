@@ -19,8 +19,8 @@
 // cluster workers exit when their channel to the primary closes, and they are sent SIGTERM on exit too.
 
 import cluster, {type Worker} from 'node:cluster'
-import {childEntry} from '../child-entry.js'
-import {deriveSeed} from '../random.js'
+import {childEntry} from '../process/child-entry.js'
+import {deriveSeed} from '../model/random.js'
 import {HealthChecker, type CheckTarget} from './health-checker.js'
 import {mergeProxyStats} from './merge-stats.js'
 import type {FromProxy, ProxyConfig, ProxyStats, ToProxy} from './messages.js'

@@ -3,7 +3,7 @@
 // the attempts and failed attempts of those 100 ms. Counters are arrays by backend position so the
 // request path only increments numbers; the samples are rings of bounded size.
 
-import type {AttemptBucket} from '../balancers/balancer.js'
+import type {AttemptBucket} from '../model/balancer-stats.js'
 import {inflightSampleCap, type ProxyStats} from './messages.js'
 
 /** A ring that keeps the latest `cap` items. */

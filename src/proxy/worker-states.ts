@@ -10,7 +10,7 @@
 //   reason is left as the worker wrote it: naming one worker would suggest, wrongly, that the others
 //   still sent to the backend.
 
-import type {BackendStateChange} from '../balancers/balancer.js'
+import type {BackendStateChange} from '../model/balancer-stats.js'
 
 /** Workers' reports in, the balancer's state changes out. */
 export interface BackendStates {

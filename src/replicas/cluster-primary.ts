@@ -9,8 +9,8 @@
 
 import cluster, {type Worker} from 'node:cluster'
 import {createServer} from 'node:net'
-import {childEntry} from '../child-entry.js'
-import type {AppBehaviour} from '../scenario/types.js'
+import {childEntry} from '../process/child-entry.js'
+import type {AppBehaviour} from '../model/scenario.js'
 import type {BehaviourChange} from './replica-set.js'
 
 export interface PrimaryReplica {

@@ -2,7 +2,7 @@
 // One file per kind implements it; registry.ts chooses by `replicas.kind`.
 
 import type {EventEmitter} from 'node:events'
-import type {AppBehaviour, LoadedScenario} from '../scenario/types.js'
+import type {AppBehaviour, LoadedScenario} from '../model/scenario.js'
 
 export interface ReplicaAddress {
   id: string

@@ -1,7 +1,7 @@
 // What every renderer says about a --baseline comparison, worded once: each row's verdict, its change
 // with a sign in the metric's unit, and the heading line. The renderers only lay it out.
 
-import type {BaselineComparison, BaselineRow} from './model.js'
+import type {BaselineComparison, BaselineRow} from '../model/report.js'
 import {metricValue, num, percent} from './format.js'
 import {lookupMetric} from '../metrics/catalogue.js'
 

@@ -2,7 +2,7 @@
 // what `lbbench compare` saves and renders. The figures come from metrics/compare.ts; here they are laid
 // out side by side, the best value of each row highlighted. Spread = the range (min–max) of the runs.
 
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {compareRows, meanSeries, type ComparisonRow, type Spread} from '../metrics/compare.js'
 import {paint} from './color.js'

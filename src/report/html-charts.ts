@@ -1,7 +1,7 @@
 // What the HTML report's charts show, worked out here (pure, testable) rather than in the page: the page's
 // script only turns these specs into Chart.js charts. Time axes are seconds on the load clock.
 
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {Comparison} from './comparison.js'
 import {meanSeries} from '../metrics/compare.js'
 import {markers as timelineMarkers} from './markers.js'

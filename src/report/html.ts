@@ -6,7 +6,7 @@
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {Renderer} from './renderer.js'
 import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading, verdictOfRow, type Comparison} from './comparison.js'
 import {compareRows} from '../metrics/compare.js'

@@ -1,6 +1,6 @@
 // The JSON report v1, pretty-printed: the file other tools read (schema/report.schema.json describes it).
 
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {Renderer} from './renderer.js'
 import type {Comparison} from './comparison.js'
 

@@ -2,7 +2,7 @@
 // case per threshold with the expected and the actual value; the summary figures as properties. A run
 // without thresholds is one test case, `run completed`, failing only when the run was aborted.
 
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {Renderer} from './renderer.js'
 import type {Comparison} from './comparison.js'
 import {count, metricValue, ms, num, percent, thresholdMetric} from './format.js'

@@ -3,7 +3,7 @@
 
 import {readFile} from 'node:fs/promises'
 import type {z} from 'zod'
-import {UsageError} from '../errors.js'
+import {UsageError} from '../model/errors.js'
 import type {Document} from './render-document.js'
 
 function describeIssues(issues: z.core.$ZodIssue[], max = 5): string {

@@ -2,7 +2,7 @@
 // then the tables a reviewer scans; the per-second table folded away in a <details>. No colour codes.
 
 import {appendFile} from 'node:fs/promises'
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {Renderer} from './renderer.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric} from './format.js'
 import {markers, markersIn} from './markers.js'

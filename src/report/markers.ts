@@ -3,7 +3,7 @@
 // Timeline kinds are named by the run; the rule here is by prefix so new kinds land somewhere sensible:
 // `fault…` is a fault, `phase…` is a phase boundary, anything else is a health/state change.
 
-import type {Report, TimelineEvent} from './model.js'
+import type {Report, TimelineEvent} from '../model/report.js'
 
 export type MarkerKind = 'fault' | 'health' | 'phase'
 

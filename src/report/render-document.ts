@@ -1,11 +1,11 @@
 // Renders a report or a comparison in any format by name: the one entry point `lbbench report`,
 // `lbbench compare` and the report files use, so a saved comparison renders like a fresh one.
 
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {renderers} from './registry.js'
 import {isComparison, type Comparison} from './comparison.js'
-import {UsageError} from '../errors.js'
+import {UsageError} from '../model/errors.js'
 
 export type Document = Report | Comparison
 

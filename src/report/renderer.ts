@@ -1,7 +1,7 @@
 // The Renderer seam: one output format per file (terminal, json, markdown, html, junit);
 // registry.ts chooses by name for --format.
 
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 
 export interface RenderOptions {
   color: boolean

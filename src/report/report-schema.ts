@@ -5,7 +5,7 @@
 // schema requires what model.ts does not have (a field added to model.ts only is allowed, as an extra key).
 
 import {z} from 'zod'
-import type {Report} from './model.js'
+import type {Report} from '../model/report.js'
 import type {Comparison} from './comparison.js'
 
 const count = z.number().int().nonnegative()

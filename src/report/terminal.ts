@@ -4,7 +4,7 @@
 
 import Table from 'cli-table3'
 import type {ChalkInstance} from 'chalk'
-import type {Report, SeriesPoint} from './model.js'
+import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions, Renderer} from './renderer.js'
 import {paint, plainTableOptions} from './color.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'

@@ -3,16 +3,16 @@
 // each gets: measured phases only, the backends that were up the whole time for fairness, the load clock.
 
 import type {BalancerStats} from '../balancers/balancer.js'
-import type {Sample, Timing} from '../load/messages.js'
+import type {Sample, Timing} from '../model/generator-messages.js'
 import {backendRows} from '../metrics/backends.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
 import {fairness} from '../metrics/fairness.js'
 import {buildSeries} from '../metrics/series.js'
 import {measuredSamples, summarize, summarizePhases} from '../metrics/summary.js'
 import {evaluateThresholds} from '../metrics/thresholds.js'
-import type {BackendEvent, Report, TimelineEvent} from '../report/model.js'
-import {weightsOf} from '../scenario/replica-behaviour.js'
-import {replicaIds, type LoadedScenario} from '../scenario/types.js'
+import type {BackendEvent, Report, TimelineEvent} from '../model/report.js'
+import {weightsOf} from '../replicas/behaviour-of.js'
+import {replicaIds, type LoadedScenario} from '../model/scenario.js'
 import {environment, lbbenchVersion} from './environment.js'
 import type {Timeline} from './timeline.js'
 

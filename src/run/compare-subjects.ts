@@ -1,7 +1,7 @@
 // What `lbbench compare` runs: the subjects named by --strategies and --balancers (the matrix of both
 // when both are given) and the order of the runs. Pure: no files, no processes.
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../model/errors.js'
 import {closest} from '../scenario/did-you-mean.js'
 import {strategyNames} from '../proxy/strategies/names.js'
 

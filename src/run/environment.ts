@@ -1,8 +1,8 @@
 import {cpus, release, platform} from 'node:os'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {packageRoot} from '../child-entry.js'
-import type {Environment} from '../report/model.js'
+import {packageRoot} from '../process/child-entry.js'
+import type {Environment} from '../model/report.js'
 
 /** The fingerprint every report carries, so that comparisons can tell like from unlike. */
 export function environment(balancerVersion?: string): Environment {

@@ -4,7 +4,7 @@
 // verdict on figures that measure the generator means nothing; then 1 for a failed threshold, a
 // regression against --baseline, or an abortOnFail stop; else 0.
 
-import type {Report} from '../report/model.js'
+import type {Report} from '../model/report.js'
 
 export interface ExitInputs {
   report: Pick<Report, 'pass'> & {meta: Pick<Report['meta'], 'aborted' | 'generator'>}

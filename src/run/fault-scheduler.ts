@@ -5,10 +5,10 @@ import {dirname} from 'node:path'
 import type {FaultContext} from '../faults/action.js'
 import {faultActions} from '../faults/registry.js'
 import type {AppliedFault} from '../metrics/failover.js'
-import {deriveSeed, seededRandom, type Random} from '../random.js'
+import {deriveSeed, seededRandom, type Random} from '../model/random.js'
 import type {Balancer} from '../balancers/balancer.js'
 import type {ReplicaSet} from '../replicas/replica-set.js'
-import {replicaIds, type FaultSpec, type LoadedScenario} from '../scenario/types.js'
+import {replicaIds, type FaultSpec, type LoadedScenario} from '../model/scenario.js'
 import type {Timeline} from './timeline.js'
 
 export class FaultScheduler {

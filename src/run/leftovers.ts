@@ -6,7 +6,7 @@ import {rm} from 'node:fs/promises'
 import {hostname, tmpdir} from 'node:os'
 import {readFileSync, readlinkSync} from 'node:fs'
 import {resolve, sep} from 'node:path'
-import {belongsToRun, isAlive, processesOfRun} from './processes-of-run.js'
+import {belongsToRun, isAlive, processesOfRun} from '../process/processes-of-run.js'
 import {readRunStates, type RunState} from './run-state.js'
 
 export interface CleanReport {

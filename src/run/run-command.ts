@@ -2,10 +2,10 @@
 // stderr, write the report files, print the report, and decide the exit code.
 
 import {relative} from 'node:path'
-import {UsageError} from '../errors.js'
+import {UsageError} from '../model/errors.js'
 import {checkBaselineScenario, compareWithBaseline, parseTolerance, withBaseline} from '../metrics/baseline.js'
 import {loadDocument} from '../report/load-document.js'
-import type {Report} from '../report/model.js'
+import type {Report} from '../model/report.js'
 import {decideColor} from '../report/color.js'
 import {createProgress} from '../report/progress.js'
 import {parseFormats} from '../report/render-document.js'

@@ -7,7 +7,7 @@
 import {chmod, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {processStartTime} from './processes-of-run.js'
+import {processStartTime} from '../process/processes-of-run.js'
 
 export interface RunState {
   runId: string

@@ -5,7 +5,7 @@
 // 4.5 s later (interrupt.ts), so from then on every wait is shortened to leave the report time to be
 // written before that.
 
-import {RunError} from '../errors.js'
+import {RunError} from '../model/errors.js'
 
 /** After Ctrl-C or SIGTERM every wait ends within this, so the report is written before the hard exit (4.5 s, interrupt.ts). */
 export const SIGNALLED_BUDGET_MS = 3_500

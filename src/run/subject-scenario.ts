@@ -3,10 +3,10 @@
 // can do, hash keys, replica kinds) applies to every combination before anything runs.
 
 import {parseDocument} from 'yaml'
-import {ScenarioError} from '../errors.js'
+import {ScenarioError} from '../model/errors.js'
 import {hashStrategies} from '../proxy/strategies/names.js'
 import {parseScenarioText} from '../scenario/load.js'
-import type {LoadedScenario} from '../scenario/types.js'
+import type {LoadedScenario} from '../model/scenario.js'
 import {strategyless, type CompareSubject} from './compare-subjects.js'
 
 export type SubjectScenario = {loaded: LoadedScenario} | {problems: string[]}

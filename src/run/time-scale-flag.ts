@@ -1,10 +1,10 @@
 // --time-scale, shared by `run` and `compare`: the flag's text checked, and a loaded scenario with its
 // load clock scaled (and re-hashed, since the scenario it describes changed).
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../model/errors.js'
 import {scenarioHash} from '../scenario/hash.js'
 import {scaleTime} from '../scenario/time-scale.js'
-import type {LoadedScenario} from '../scenario/types.js'
+import type {LoadedScenario} from '../model/scenario.js'
 
 export function parseTimeScale(text: string | undefined): number {
   if (text === undefined) return 1

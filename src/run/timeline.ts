@@ -1,7 +1,7 @@
 // Events of a run, kept on the wall clock while it runs (t = 0 is not known until the first measured
 // phase starts) and put on the load clock when the report is built.
 
-import type {TimelineEvent} from '../report/model.js'
+import type {TimelineEvent} from '../model/report.js'
 
 interface Recorded {
   epochMs: number

@@ -2,7 +2,7 @@
 // `failover: 4 cluster replicas, builtin balancer, round-robin, measured 10s`.
 
 import {formatDuration} from './duration.js'
-import type {Scenario} from './types.js'
+import type {Scenario} from '../model/scenario.js'
 
 export function describeScenario(s: Scenario): string {
   const replicas = `${s.replicas.count} ${s.replicas.kind} replica${s.replicas.count === 1 ? '' : 's'}`

@@ -2,7 +2,7 @@
 // wrong makes a run measure something else than its author meant. One parser for every duration
 // (phases, timeouts, fault offsets, threshold values), so they all read the same way.
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../model/errors.js'
 import {quote} from './issues.js'
 
 const unitMs: Record<string, number> = {us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000}

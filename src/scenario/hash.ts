@@ -2,7 +2,7 @@
 // spelling of defaults in its file. Comparisons against a baseline refuse a different hash.
 
 import {createHash} from 'node:crypto'
-import type {Scenario} from './types.js'
+import type {Scenario} from '../model/scenario.js'
 
 export function scenarioHash(s: Scenario): string {
   // Where a fault stands in the file is not what it does.

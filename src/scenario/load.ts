@@ -4,11 +4,11 @@
 
 import {readFile, lstat, stat} from 'node:fs/promises'
 import {isCollection, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document} from 'yaml'
-import {ScenarioError, type ScenarioProblem} from '../errors.js'
+import {ScenarioError, type ScenarioProblem} from '../model/errors.js'
 import {scenarioHash} from './hash.js'
 import {plainMessage, problemsFromIssues, type PathKey, type PathProblem} from './issues.js'
 import {scenarioFileSchema} from './schema.js'
-import type {LoadedScenario} from './types.js'
+import type {LoadedScenario} from '../model/scenario.js'
 import {resolveScenario} from './validate.js'
 import {nodeAt, pathAtOffset, positionOf} from './yaml-position.js'
 

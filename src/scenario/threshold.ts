@@ -6,7 +6,7 @@ import {knownMetricsHelp, lookupMetric, type MetricUnit} from '../metrics/catalo
 import {tryParseDuration} from './duration.js'
 import {quote} from './issues.js'
 import {tryParsePercentOrFraction} from './quantities.js'
-import type {ThresholdOp, ThresholdSpec} from './types.js'
+import type {ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 
 export interface ThresholdParseError {
   error: string

@@ -1,4 +1,4 @@
-import type {Scenario} from './types.js'
+import type {Scenario} from '../model/scenario.js'
 
 /**
  * The scenario with its load clock stretched or shrunk: phase durations, fault offsets and `for`s are

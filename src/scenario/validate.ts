@@ -23,7 +23,7 @@ import type {
   ReplicaOverride,
   Scenario,
   ThresholdSpec,
-} from './types.js'
+} from '../model/scenario.js'
 
 type FileLatency = ScenarioFile['replicas']['app']['latency']
 

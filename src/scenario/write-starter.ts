@@ -2,8 +2,8 @@
 
 import {writeFile} from 'node:fs/promises'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
-import {packageRoot} from '../child-entry.js'
-import {UsageError} from '../errors.js'
+import {packageRoot} from '../process/child-entry.js'
+import {UsageError} from '../model/errors.js'
 import {scenarioNamePattern} from './schema.js'
 import {starterScenario} from './starter.js'
 

@@ -8,7 +8,7 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {ScenarioError} from '../../src/errors.js'
+import {ScenarioError} from '../../src/model/errors.js'
 import {loadScenario} from '../../src/scenario/load.js'
 
 const root = join(import.meta.dirname, '..', '..')

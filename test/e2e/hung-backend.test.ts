@@ -9,7 +9,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cli, leftAfter} from '../helpers/cli.js'
-import type {FailoverReport, Report} from '../../src/report/model.js'
+import type {FailoverReport, Report} from '../../src/model/report.js'
 
 async function run(file: string): Promise<Report> {
   const out = mkdtempSync(join(tmpdir(), 'lbbench-hung-'))

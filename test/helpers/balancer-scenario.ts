@@ -1,5 +1,5 @@
 // A resolved scenario for balancer tests, with every field filled in; `patch` changes the balancer part.
-import type {BalancerSpec, Scenario} from '../../src/scenario/types.js'
+import type {BalancerSpec, Scenario} from '../../src/model/scenario.js'
 
 export function balancerScenario(balancer: Partial<BalancerSpec> = {}, count = 4, weights: Record<string, number> = {}): Scenario {
   return {

@@ -2,7 +2,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, type ChildProcess} from 'node:child_process'
 import {request} from 'node:http'
-import {childEntry} from '../../src/child-entry.js'
+import {childEntry} from '../../src/process/child-entry.js'
 import {processAlive} from '../../src/replicas/process-alive.js'
 
 interface Answer {

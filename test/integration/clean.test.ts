@@ -5,7 +5,7 @@ import {existsSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cleanLeftovers} from '../../src/run/leftovers.js'
-import {processStartTime} from '../../src/run/processes-of-run.js'
+import {processStartTime} from '../../src/process/processes-of-run.js'
 import {readRunStates, removeRunState, writeRunState} from '../../src/run/run-state.js'
 import {testRunId} from './replica-scenario.js'
 

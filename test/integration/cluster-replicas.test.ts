@@ -10,7 +10,7 @@ import {ClusterReplicaSet} from '../../src/replicas/cluster.js'
 import {ClusterBalancer} from '../../src/balancers/cluster.js'
 import {processAlive} from '../../src/replicas/process-alive.js'
 import type {ReplicaSetOptions} from '../../src/replicas/replica-set.js'
-import type {LoadedScenario, Scenario} from '../../src/scenario/types.js'
+import type {LoadedScenario, Scenario} from '../../src/model/scenario.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

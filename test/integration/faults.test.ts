@@ -8,10 +8,10 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {parseScenarioText} from '../../src/scenario/load.js'
-import {processesOfRun} from '../../src/run/processes-of-run.js'
+import {processesOfRun} from '../../src/process/processes-of-run.js'
 import {runScenario} from '../../src/run/run.js'
-import {deriveSeed, seededRandom} from '../../src/random.js'
-import type {BackendReport, Report, TimelineEvent} from '../../src/report/model.js'
+import {deriveSeed, seededRandom} from '../../src/model/random.js'
+import type {BackendReport, Report, TimelineEvent} from '../../src/model/report.js'
 
 const dir = await mkdtemp(join(tmpdir(), 'lbbench-faults-'))
 after(() => rm(dir, {recursive: true, force: true}))

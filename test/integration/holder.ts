@@ -1,6 +1,6 @@
 // Runs test/fixtures/replica-holder.ts (a stand-in orchestrator) and waits for its first line.
 import {spawn, type ChildProcess} from 'node:child_process'
-import type {LoadedScenario} from '../../src/scenario/types.js'
+import type {LoadedScenario} from '../../src/model/scenario.js'
 import type {ReplicaInfo} from '../../src/replicas/replica-set.js'
 
 export async function startHolder(

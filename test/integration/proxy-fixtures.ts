@@ -6,10 +6,10 @@ import {fork, type ChildProcess} from 'node:child_process'
 import {Agent, createServer, request, type Server} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
 import {after} from 'node:test'
-import {childEntry} from '../../src/child-entry.js'
+import {childEntry} from '../../src/process/child-entry.js'
 import type {BackendStateChange} from '../../src/balancers/balancer.js'
 import type {FromProxy, ProxyStats} from '../../src/proxy/messages.js'
-import type {BalancerSpec} from '../../src/scenario/types.js'
+import type {BalancerSpec} from '../../src/model/scenario.js'
 
 /** ok: answer its id (and the request body's length); hang: never answer; reset: drop the connection
  * before answering; reset-mid-body: send the head and part of the body, then drop the connection;

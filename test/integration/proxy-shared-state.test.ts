@@ -6,7 +6,7 @@ import {Agent} from 'node:http'
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {BuiltinBalancer} from '../../src/balancers/builtin.js'
-import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/scenario/types.js'
+import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/model/scenario.js'
 import {runDir} from './replica-scenario.js'
 import {balancerSpec, send, sleep, WorkerProxies, type Outcome, type TestBackend} from './proxy-fixtures.js'
 

@@ -4,7 +4,7 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {request, type IncomingHttpHeaders} from 'node:http'
-import type {LoadedScenario, ReplicasSpec, Scenario} from '../../src/scenario/types.js'
+import type {LoadedScenario, ReplicasSpec, Scenario} from '../../src/model/scenario.js'
 
 export function replicaScenario(replicas: Partial<ReplicasSpec>, file = join(process.cwd(), 'scenarios', 'test.yaml')): LoadedScenario {
   const scenario: Scenario = {

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import type {Browser} from 'playwright-core'
 import {renderHtml} from '../../src/report/html.js'
-import type {Report} from '../../src/report/model.js'
+import type {Report} from '../../src/model/report.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 import {sampleComparison} from '../fixtures/sample-comparison.js'
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 import {ProcessReplicaSet} from '../../src/replicas/process.js'
-import {processesOfRun} from '../../src/run/processes-of-run.js'
+import {processesOfRun} from '../../src/process/processes-of-run.js'
 import {NOT_LISTENING, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 
 // The seed's app, started the way scenarios/seed-sinatra.yaml starts it.

@@ -7,9 +7,9 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {parseScenarioText} from '../../src/scenario/load.js'
-import {processesOfRun} from '../../src/run/processes-of-run.js'
+import {processesOfRun} from '../../src/process/processes-of-run.js'
 import {runScenario} from '../../src/run/run.js'
-import type {Report} from '../../src/report/model.js'
+import type {Report} from '../../src/model/report.js'
 
 const dir = await mkdtemp(join(tmpdir(), 'lbbench-strategies-'))
 after(() => rm(dir, {recursive: true, force: true}))

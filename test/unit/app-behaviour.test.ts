@@ -1,8 +1,8 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {seededRandom, type Random} from '../../src/random.js'
+import {seededRandom, type Random} from '../../src/model/random.js'
 import {applyChange, drawLatency, liveBehaviour, planRequest, responseBody} from '../../src/replicas/app/behaviour.js'
-import type {AppBehaviour} from '../../src/scenario/types.js'
+import type {AppBehaviour} from '../../src/model/scenario.js'
 
 // seededRandom(42) gives 0.6011037519201636, 0.44829055899754167, 0.8524657934904099, 0.6697340414393693 …
 const r42 = () => seededRandom(42)

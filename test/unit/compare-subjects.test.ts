@@ -4,8 +4,8 @@ import {readFileSync} from 'node:fs'
 import {compareSubjects, runOrder} from '../../src/run/compare-subjects.js'
 import {subjectScenario} from '../../src/run/subject-scenario.js'
 import {expandKeys, keyPlaceholderProblems} from '../../src/load/request-keys.js'
-import {UsageError} from '../../src/errors.js'
-import type {RequestSpec} from '../../src/scenario/types.js'
+import {UsageError} from '../../src/model/errors.js'
+import type {RequestSpec} from '../../src/model/scenario.js'
 
 describe('lbbench compare: subjects and order', () => {
   test('strategies, balancers, and their matrix (cluster and none once each)', () => {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import {EarlyFail} from '../../src/metrics/early-fail.js'
 import {encodeHistogram, newLatencyHistogram} from '../../src/metrics/histogram.js'
 import {parseThreshold} from '../../src/scenario/threshold.js'
-import type {Sample} from '../../src/load/messages.js'
-import type {PhaseSpec, ThresholdSpec} from '../../src/scenario/types.js'
+import type {Sample} from '../../src/model/generator-messages.js'
+import type {PhaseSpec, ThresholdSpec} from '../../src/model/scenario.js'
 
 function spec(expr: string): ThresholdSpec {
   const r = parseThreshold(expr)

@@ -5,7 +5,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {analyseFailover, faultWindows, type AppliedFault, type AttemptPoint, type FailoverInput, type FaultWindow} from '../../src/metrics/failover.js'
-import type {SeriesPoint, TimelineEvent} from '../../src/report/model.js'
+import type {SeriesPoint, TimelineEvent} from '../../src/model/report.js'
 
 const ev = (atMs: number, kind: string, target: string | undefined, detail = ''): TimelineEvent => ({atMs, kind, detail, ...(target ? {target} : {})})
 

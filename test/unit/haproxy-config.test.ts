@@ -9,7 +9,7 @@ import {parseShowStat, serverState} from '../../src/balancers/haproxy-stats.js'
 import {haproxySupport} from '../../src/balancers/haproxy-support.js'
 import {balancerSupport} from '../../src/balancers/support.js'
 import {findProgram} from '../../src/process/find-program.js'
-import type {BalancerSpec} from '../../src/scenario/types.js'
+import type {BalancerSpec} from '../../src/model/scenario.js'
 import {balancerScenario} from '../helpers/balancer-scenario.js'
 import {skipWithout} from '../helpers/programs.js'
 

@@ -7,7 +7,7 @@ import {builtinSupport} from '../../src/balancers/builtin-support.js'
 import {mergeBuckets, mergeInflight, mergeProxyStats} from '../../src/proxy/merge-stats.js'
 import type {ProxyStats} from '../../src/proxy/messages.js'
 import {WorkerStates} from '../../src/proxy/worker-states.js'
-import type {Scenario} from '../../src/scenario/types.js'
+import type {Scenario} from '../../src/model/scenario.js'
 
 function stats(over: Partial<ProxyStats>): ProxyStats {
   return {attempts: {}, failedAttempts: {}, requests: {}, retries: 0, noBackend: 0, bodyTooLargeToRetry: 0, budgetExhausted: 0, staleSocketRetries: 0, inflight: [], attemptBuckets: [], inflightDropped: 0, ...over}

@@ -49,7 +49,7 @@ describe('replica helpers', () => {
   test('the built-in app image carries the standalone entry and only relative modules it imports', async () => {
     const modules = await appModules()
     assert.ok(modules.has('replicas/app/standalone'))
-    assert.ok(modules.has('random'))
+    assert.ok(modules.has('model/random'))
     for (const js of modules.values()) assert.doesNotMatch(js, /from '(?!node:|\.)/)
   })
 })

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 import {comparisonJsonSchema, comparisonSchema, reportJsonSchema, reportSchema} from '../../src/report/report-schema.js'
 import {parseDocument} from '../../src/report/load-document.js'
 import {renderJson} from '../../src/report/json.js'
-import {UsageError} from '../../src/errors.js'
+import {UsageError} from '../../src/model/errors.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 import {sampleComparison} from '../fixtures/sample-comparison.js'
 

@@ -4,7 +4,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {stringify} from 'yaml'
-import {ScenarioError} from '../../src/errors.js'
+import {ScenarioError} from '../../src/model/errors.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 
 const valid = {

@@ -1,12 +1,12 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {ScenarioError} from '../../src/errors.js'
+import {ScenarioError} from '../../src/model/errors.js'
 import {describeScenario} from '../../src/scenario/describe.js'
 import {formatDuration, parseDuration, tryParseDuration} from '../../src/scenario/duration.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {tryParsePercentOrFraction, tryParseSize} from '../../src/scenario/quantities.js'
 import {parseThreshold} from '../../src/scenario/threshold.js'
-import type {Scenario} from '../../src/scenario/types.js'
+import type {Scenario} from '../../src/model/scenario.js'
 
 const parse = (text: string): Scenario => parseScenarioText(text, 's.yaml').scenario
 

@@ -8,7 +8,7 @@ import {BackendTable} from '../../src/proxy/backend-table.js'
 import {PassiveHealth} from '../../src/proxy/passive-health.js'
 import {relayTargets, type HealthEvent} from '../../src/proxy/shared-health.js'
 import {SharedStates} from '../../src/proxy/worker-states.js'
-import type {BalancerSpec} from '../../src/scenario/types.js'
+import type {BalancerSpec} from '../../src/model/scenario.js'
 
 const t0 = 1_000_000
 

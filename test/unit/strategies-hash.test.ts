@@ -2,7 +2,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {crc32} from 'node:zlib'
-import {seededRandom} from '../../src/random.js'
+import {seededRandom} from '../../src/model/random.js'
 import {crc32String} from '../../src/proxy/strategies/crc32.js'
 import {xxHash64String} from '../../src/proxy/strategies/xxhash64.js'
 import {ipHashBytes} from '../../src/proxy/strategies/ip-address-bytes.js'

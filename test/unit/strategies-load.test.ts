@@ -1,7 +1,7 @@
 // p2c (Finagle P2CPick on in-flight per weight) and peak-ewma (tower / linkerd2-proxy).
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {seededRandom, type Random} from '../../src/random.js'
+import {seededRandom, type Random} from '../../src/model/random.js'
 import {PeakEwmaCosts} from '../../src/proxy/strategies/peak-ewma.js'
 import type {BackendView} from '../../src/proxy/strategies/strategy.js'
 import {all, backendsWithWeights, except, make, pickMany, shares} from './strategy-fixtures.js'

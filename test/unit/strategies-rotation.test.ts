@@ -2,7 +2,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {seededRandom} from '../../src/random.js'
+import {seededRandom} from '../../src/model/random.js'
 import {all, backendsWithWeights, except, letters, make, pickMany, shares} from './strategy-fixtures.js'
 
 describe('round-robin', () => {

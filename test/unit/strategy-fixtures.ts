@@ -1,5 +1,5 @@
 // Shared by the strategies' unit tests: backends r1…rN with given weights, and a strategy built by name.
-import {seededRandom, type Random} from '../../src/random.js'
+import {seededRandom, type Random} from '../../src/model/random.js'
 import {strategies} from '../../src/proxy/strategies/registry.js'
 import type {BackendView, Strategy} from '../../src/proxy/strategies/strategy.js'
 

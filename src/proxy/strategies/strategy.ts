@@ -1,7 +1,7 @@
 // The Strategy seam of the built-in proxy: which backend gets the next request. Pure logic, no I/O:
 // strategies are tested without processes. One file per strategy; registry.ts chooses by name.
 
-import type {Random} from '../../random.js'
+import type {Random} from '../../model/random.js'
 
 /** A backend as a strategy sees it. The proxy owns the object and keeps `inflight` current. */
 export interface BackendView {

@@ -4,7 +4,7 @@
 // first drawn, as in Finagle (`if (a.load <= b.load) a else b`) and tower's p2c (`aload <= bload`).
 // One usable backend is chosen without drawing. Shared by p2c and peak-ewma.
 
-import type {Random} from '../../random.js'
+import type {Random} from '../../model/random.js'
 import type {BackendView} from './strategy.js'
 
 export class TwoChoices {

@@ -1,8 +1,8 @@
 // What the built-in app does for one request, as pure functions of its behaviour and a seeded random
 // source, so that the server stays a thin shell and every choice can be tested exactly.
 
-import type {Random} from '../../random.js'
-import type {AppBehaviour, LatencySpec} from '../../scenario/types.js'
+import type {Random} from '../../model/random.js'
+import type {AppBehaviour, LatencySpec} from '../../model/scenario.js'
 import type {BehaviourChange} from '../replica-set.js'
 
 /** The behaviour the replica started with, what it does now, and the latency a `slow` fault adds. */

@@ -25,8 +25,8 @@
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {timingSafeEqual} from 'node:crypto'
-import {seededRandom} from '../../random.js'
-import type {AppBehaviour} from '../../scenario/types.js'
+import {seededRandom} from '../../model/random.js'
+import type {AppBehaviour} from '../../model/scenario.js'
 import {createAppServer} from './server.js'
 
 export const defaultBehaviour: AppBehaviour = {

@@ -16,8 +16,8 @@
 // SIGTERM drains (server.ts) and exits 0; a lost IPC channel (the primary died) exits at once.
 
 import type {AddressInfo} from 'node:net'
-import {seededRandom} from '../../random.js'
-import type {AppBehaviour} from '../../scenario/types.js'
+import {seededRandom} from '../../model/random.js'
+import type {AppBehaviour} from '../../model/scenario.js'
 import type {BehaviourChange} from '../replica-set.js'
 import {createAppServer} from './server.js'
 

@@ -5,7 +5,7 @@ import {execFileSync, spawn} from 'node:child_process'
 import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {RunError} from '../../errors.js'
+import {RunError} from '../../model/errors.js'
 import {followProgress, imageExists, type Docker} from './engine.js'
 
 export const baseImage = 'lbbench-node:20'

@@ -3,7 +3,7 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, relative, sep} from 'node:path'
-import {RunError} from '../../errors.js'
+import {RunError} from '../../model/errors.js'
 import {followProgress, imageExists, type Docker} from './engine.js'
 
 function filesOf(root: string, dir = root): string[] {

@@ -2,7 +2,7 @@
 // it). dockerode reads DOCKER_HOST (unix://, tcp://, with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH) itself, so
 // a remote engine works as the docker CLI's would.
 import type Dockerode from 'dockerode'
-import {RunError} from '../../errors.js'
+import {RunError} from '../../model/errors.js'
 
 export type Docker = Dockerode
 

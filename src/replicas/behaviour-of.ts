@@ -1,4 +1,4 @@
-import type {AppBehaviour, Scenario} from './types.js'
+import type {AppBehaviour, Scenario} from '../model/scenario.js'
 
 /** The built-in app's behaviour for one replica: the scenario's `app` with that replica's overrides. */
 export function behaviourOf(s: Scenario, id: string): AppBehaviour {

@@ -3,7 +3,7 @@
 // Times are ms from t = 0 (the start of the first measured phase) unless the name says otherwise;
 // latency is in microseconds.
 
-import type {Scenario} from '../scenario/types.js'
+import type {Scenario} from './scenario.js'
 
 export interface LatencyUs {
   p50: number

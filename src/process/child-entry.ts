@@ -6,14 +6,16 @@ import {fileURLToPath} from 'node:url'
 // .ts files in src/ that need tsx's loader, so the child gets `--import tsx` too.
 const here = fileURLToPath(import.meta.url)
 const fromSources = here.endsWith('.ts')
+/** The folder that holds the modules: src/ or dist/ (this file is in its process/ folder). */
+const modules = join(dirname(here), '..')
 
 /** The file and Node flags to start the module at `src/<rel>` (without extension) as a process. */
 export function childEntry(rel: string): {file: string; execArgv: string[]} {
   return {
-    file: join(dirname(here), `${rel}.${fromSources ? 'ts' : 'js'}`),
+    file: join(modules, `${rel}.${fromSources ? 'ts' : 'js'}`),
     execArgv: fromSources ? ['--import', 'tsx'] : [],
   }
 }
 
 /** The package's root folder (where package.json, apps/ and scenarios/ are). */
-export const packageRoot = join(dirname(here), '..')
+export const packageRoot = join(modules, '..')

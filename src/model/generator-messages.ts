@@ -1,6 +1,6 @@
 // What the load generator process and the orchestrator say to each other over IPC.
 
-import type {Ms, PhaseSpec, RequestSpec} from '../scenario/types.js'
+import type {Ms, PhaseSpec, RequestSpec} from './scenario.js'
 
 export interface GeneratorConfig {
   /** One URL (a balancer), or several (balancer `none`: connections are spread over them). */
