@@ -1,0 +1,30 @@
+// What every kind says of itself, whatever its seam: a strategy, a fault action, a replica kind, a balancer
+// kind or a report format. Each kind is one descriptor in its own file; its seam's registry is the list of
+// descriptors, and everything that needs a list of names, a check or a label reads it from there.
+
+/** A problem a kind finds in a scenario: a dotted field path (`balancer.strategy`, `faults.2.latency`) and what is wrong. */
+export interface KindProblem {
+  path: string
+  message: string
+}
+
+export interface KindDescriptor {
+  /** The name a scenario or a flag uses for it. */
+  readonly name: string
+  /** One line that says what it is, for --help, the docs and the contract tests. */
+  readonly summary: string
+}
+
+/** A seam's kinds in the order they are listed, with lookup by name. */
+export interface Registry<K extends KindDescriptor> {
+  readonly seam: string
+  readonly all: readonly K[]
+  readonly names: readonly string[]
+  get(name: string): K | undefined
+}
+
+export function registry<K extends KindDescriptor>(seam: string, kinds: readonly K[]): Registry<K> {
+  const byName = new Map(kinds.map((k) => [k.name, k]))
+  if (byName.size !== kinds.length) throw new Error(`${seam}: two kinds have the same name`)
+  return {seam, all: kinds, names: kinds.map((k) => k.name), get: (name) => byName.get(name)}
+}
