@@ -1,5 +1,6 @@
 // The Balancer seam: what sits between the load and the replicas (the built-in proxy, nginx, HAProxy,
-// Node's cluster, or nothing). One file per kind; registry.ts chooses by `balancer.kind`.
+// Node's cluster, or nothing). Each kind implements this in its own file and describes itself in
+// kinds/<name>.ts (balancer-kind.ts); registry.ts lists the kinds by `balancer.kind`.
 
 import type {EventEmitter} from 'node:events'
 import type {LoadedScenario} from '../model/scenario.js'

@@ -1,12 +1,17 @@
-// Balancer kinds by name. Each entry loads its file only when used.
-import type {Balancer, BalancerOptions} from './balancer.js'
+// Balancer kinds by name (`balancer.kind`, `--balancers`). Adding a kind: its descriptor in kinds/ and
+// one line here.
+import {registry} from '../model/kind.js'
+import type {BalancerSpec} from '../model/scenario.js'
+import type {BalancerKind, ObservedBalancer} from './balancer-kind.js'
+import {builtin} from './kinds/builtin.js'
+import {nginx} from './kinds/nginx.js'
+import {haproxy} from './kinds/haproxy.js'
+import {cluster} from './kinds/cluster.js'
+import {none} from './kinds/none.js'
 
-type Factory = (opts: BalancerOptions) => Promise<Balancer>
+export const balancerKinds = registry<BalancerKind>('balancer', [builtin, nginx, haproxy, cluster, none])
 
-export const balancerKinds: Record<string, Factory> = {
-  builtin: async (o) => new (await import('./builtin.js')).BuiltinBalancer(o),
-  nginx: async (o) => new (await import('./nginx.js')).NginxBalancer(o),
-  haproxy: async (o) => new (await import('./haproxy.js')).HaproxyBalancer(o),
-  cluster: async (o) => new (await import('./cluster.js')).ClusterBalancer(o),
-  none: async (o) => new (await import('./none.js')).NoBalancer(o),
+/** How the reports and `lbbench validate` name a scenario's balancer; a kind this version does not know (a report from another) by its name. */
+export function describeBalancer(b: BalancerSpec, observed?: ObservedBalancer): string {
+  return balancerKinds.get(b.kind)?.label(b, observed) ?? `${b.kind} (${b.strategy})`
 }

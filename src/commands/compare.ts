@@ -1,4 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
+import {balancerKinds} from '../balancers/registry.js'
+import {reportFormats} from '../report/registry.js'
 
 export default class Compare extends Command {
   static override summary = 'Run one scenario per strategy or balancer (or both) and show them side by side.'
@@ -21,10 +23,10 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
 
   static override flags = {
     strategies: Flags.string({description: 'Strategies to compare, comma-separated (round-robin, weighted-round-robin, least-connections, random, p2c, peak-ewma, ip-hash, consistent-hash, maglev).'}),
-    balancers: Flags.string({description: 'Balancers to compare, comma-separated: builtin, nginx, haproxy, cluster, none (straight to the replicas: the baseline of what a balancer costs).'}),
+    balancers: Flags.string({description: `Balancers to compare, comma-separated: ${balancerKinds.names.join(', ')} (none goes straight to the replicas: the baseline of what a balancer costs).`}),
     repeat: Flags.integer({description: 'Runs per subject; the table shows their mean and spread.', default: 1, min: 1, max: 50}),
     format: Flags.string({
-      description: 'Output formats, comma-separated: terminal, json, markdown, html. comparison.json is always written.',
+      description: `Output formats, comma-separated: ${reportFormats.names.join(', ')}. comparison.json is always written.`,
       default: 'terminal',
     }),
     out: Flags.string({description: 'Folder for reports; the comparison gets a sub-folder, each run a folder inside it.', default: 'reports'}),

@@ -1,8 +1,12 @@
 import {Args, Command, Flags} from '@oclif/core'
+import {reportFormats} from '../report/registry.js'
+
+const formatNames = reportFormats.names.join(', ')
+const reportFiles = reportFormats.all.flatMap((f) => (f.extension ? [`report.${f.extension}`] : [])).join(', ')
 
 export default class Report extends Command {
   static override summary = 'Render a saved report (or comparison) in other formats.'
-  static override description = `Reads a report.json written by \`lbbench run\` (or a comparison written by \`lbbench compare\`), checks it against the report schema, and renders it: terminal, json, markdown, html, junit. Without --out each format is printed on stdout; with --out the file formats are written into that folder (report.md, report.html, report.junit.xml, report.json) and their paths printed on stderr, while terminal still goes to stdout. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.
+  static override description = `Reads a report.json written by \`lbbench run\` (or a comparison written by \`lbbench compare\`), checks it against the report schema, and renders it: ${formatNames}. Without --out each format is printed on stdout; with --out the file formats are written into that folder (${reportFiles}) and their paths printed on stderr, while terminal still goes to stdout. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.
 
 Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbench report, or a flag is wrong.`
 
@@ -18,7 +22,7 @@ Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbenc
   }
 
   static override flags = {
-    format: Flags.string({description: 'Formats, comma-separated: terminal, json, markdown, html, junit.', default: 'terminal'}),
+    format: Flags.string({description: `Formats, comma-separated: ${formatNames}.`, default: 'terminal'}),
     out: Flags.string({description: 'Write the file formats into this folder instead of printing them.'}),
     color: Flags.boolean({allowNo: true, description: 'Colour the terminal output (default: when stdout is a terminal, NO_COLOR unset; FORCE_COLOR forces).'}),
   }

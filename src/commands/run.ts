@@ -1,4 +1,5 @@
 import {Args, Command, Flags} from '@oclif/core'
+import {reportFormats} from '../report/registry.js'
 
 export default class Run extends Command {
   static override summary = 'Run a scenario: start replicas and a balancer, drive load, inject faults, report.'
@@ -21,7 +22,7 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
   static override flags = {
     json: Flags.boolean({description: 'Print only the JSON report on stdout; progress goes to stderr.'}),
     format: Flags.string({
-      description: 'Output formats, comma-separated: terminal, json, markdown, html, junit. report.json is always written.',
+      description: `Output formats, comma-separated: ${reportFormats.names.join(', ')}. report.json is always written.`,
       default: 'terminal',
     }),
     out: Flags.string({description: 'Folder for reports; each run gets a sub-folder.', default: 'reports'}),

@@ -7,7 +7,6 @@ import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import type {Report} from '../model/report.js'
-import type {Renderer} from './renderer.js'
 import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading, verdictOfRow, type Comparison} from './comparison.js'
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
@@ -301,10 +300,4 @@ var __name = function (f) { return f };
 </body>
 </html>
 `
-}
-
-export const htmlRenderer: Renderer = {
-  name: 'html',
-  extension: 'html',
-  render: (report) => renderHtml(report),
 }

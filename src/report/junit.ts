@@ -3,7 +3,6 @@
 // without thresholds is one test case, `run completed`, failing only when the run was aborted.
 
 import type {Report} from '../model/report.js'
-import type {Renderer} from './renderer.js'
 import type {Comparison} from './comparison.js'
 import {count, metricValue, ms, num, percent, thresholdMetric} from './format.js'
 import {baselineValue, signedDelta, signedPct} from './baseline-view.js'
@@ -151,10 +150,4 @@ export function renderComparisonJunit(c: Comparison): string {
     name: `lbbench.${report.scenario.name}.${s.label}${s.reports.length > 1 ? `.run${i + 1}` : ''}`,
   })))
   return document(suites, 'lbbench compare')
-}
-
-export const junitRenderer: Renderer = {
-  name: 'junit',
-  extension: 'junit.xml',
-  render: (report) => renderJunit(report),
 }

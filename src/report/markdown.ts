@@ -3,7 +3,6 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
-import type {Renderer} from './renderer.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
@@ -133,10 +132,4 @@ export async function appendStepSummary(md: string, env: NodeJS.ProcessEnv = pro
   if (!file) return false
   await appendFile(file, md.endsWith('\n') ? md + '\n' : md + '\n\n')
   return true
-}
-
-export const markdownRenderer: Renderer = {
-  name: 'markdown',
-  extension: 'md',
-  render: (report) => renderMarkdown(report),
 }

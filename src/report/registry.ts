@@ -1,10 +1,10 @@
-// Output formats by name (`--format`). Each entry loads its file only when used.
-import type {Renderer} from './renderer.js'
+// Report formats by name (`--format`). Adding a format: its descriptor in formats/ and one line here.
+import {registry} from '../model/kind.js'
+import type {ReportFormat} from './renderer.js'
+import {terminal} from './formats/terminal.js'
+import {json} from './formats/json.js'
+import {markdown} from './formats/markdown.js'
+import {html} from './formats/html.js'
+import {junit} from './formats/junit.js'
 
-export const renderers: Record<string, () => Promise<Renderer>> = {
-  terminal: async () => (await import('./terminal.js')).terminalRenderer,
-  json: async () => (await import('./json.js')).jsonRenderer,
-  markdown: async () => (await import('./markdown.js')).markdownRenderer,
-  html: async () => (await import('./html.js')).htmlRenderer,
-  junit: async () => (await import('./junit.js')).junitRenderer,
-}
+export const reportFormats = registry<ReportFormat>('format', [terminal, json, markdown, html, junit])

@@ -1,7 +1,11 @@
-// The Renderer seam: one output format per file (terminal, json, markdown, html, junit);
-// registry.ts chooses by name for --format.
+// The report format seam: what a format (terminal, json, markdown, html, junit) says of itself. Each
+// format is one descriptor in formats/<name>.ts; registry.ts lists them for --format, the report files
+// and `lbbench report`. A descriptor loads its renderer only when it renders, so listing the formats
+// costs nothing.
 
+import type {KindDescriptor} from '../model/kind.js'
 import type {Report} from '../model/report.js'
+import type {Comparison} from './comparison.js'
 
 export interface RenderOptions {
   color: boolean
@@ -9,9 +13,10 @@ export interface RenderOptions {
   width?: number
 }
 
-export interface Renderer {
-  name: string
-  /** File extension when written to the report folder; the terminal renderer is not written. */
-  extension?: string
-  render(report: Report, opts: RenderOptions): string
+export interface ReportFormat extends KindDescriptor {
+  /** The file name ending it is written with (`report.<extension>`); absent: it is only printed (terminal). */
+  readonly extension?: string
+  render(report: Report, opts: RenderOptions): Promise<string>
+  /** The same for a comparison (`lbbench compare`), so a saved comparison renders like a fresh one. */
+  renderComparison(comparison: Comparison, opts: RenderOptions): Promise<string>
 }

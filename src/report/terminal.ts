@@ -4,8 +4,9 @@
 
 import Table from 'cli-table3'
 import type {ChalkInstance} from 'chalk'
+import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
-import type {RenderOptions, Renderer} from './renderer.js'
+import type {RenderOptions} from './renderer.js'
 import {paint, plainTableOptions} from './color.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
@@ -51,19 +52,9 @@ function roomForLast(head: string[], rows: string[][], width: number): number {
   return Math.max(12, width - used - 3)
 }
 
+/** The run's balancer as its kind names itself, with what the run saw of it (whether the proxy's workers shared their health). */
 export function balancerLabel(report: Report): string {
-  const b = report.scenario.balancer
-  const kind = b.kind === 'builtin' ? 'built-in proxy' : b.kind
-  return b.kind === 'none' ? 'no balancer (direct)' : `${kind} (${[b.strategy, ...proxyWorkers(report)].join(', ')})`
-}
-
-/** The built-in proxy in several processes: how many, and whether they shared their health (meta.proxy.state). */
-function proxyWorkers(r: Report): string[] {
-  const b = r.scenario.balancer
-  // A report from before balancer.workers has none: one process.
-  if (b.kind !== 'builtin' || !(b.workers > 1)) return []
-  const state = r.meta.proxy?.state ?? (b.sharedState ? 'shared' : 'per-worker')
-  return [`${b.workers} workers`, state === 'shared' ? 'shared health state' : 'per-worker state']
+  return describeBalancer(report.scenario.balancer, report.meta.proxy)
 }
 
 function header(r: Report, c: ChalkInstance): string[] {
@@ -365,9 +356,4 @@ export function renderTerminal(report: Report, opts: RenderOptions): string {
     [verdictLine(report, c)],
   ].filter((s) => s.length > 0)
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n'
-}
-
-export const terminalRenderer: Renderer = {
-  name: 'terminal',
-  render: renderTerminal,
 }

@@ -4,7 +4,8 @@
 import {randomBytes} from 'node:crypto'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
-import {EXTENSIONS, renderDocument, type Document, type Format} from './render-document.js'
+import {reportFormats} from './registry.js'
+import {renderDocument, type Document} from './render-document.js'
 
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path)
@@ -26,18 +27,18 @@ export interface WriteOptions {
 }
 
 /**
- * Writes a report (or a comparison) in each format that makes a file (`terminal` is skipped) into dir,
- * as `<baseName>.<ext>`; returns the paths written, in the order of `formats`.
+ * Writes a report (or a comparison) in each format that makes a file (one with an extension: `terminal`
+ * is skipped) into dir, as `<baseName>.<extension>`; returns the paths written, in the order of `formats`.
  */
 export async function writeReportFiles(doc: Document, dir: string, formats: readonly string[], opts: WriteOptions = {}): Promise<string[]> {
   const base = opts.baseName ?? ('kind' in doc && doc.kind === 'comparison' ? 'comparison' : 'report')
   const paths: string[] = []
   for (const format of new Set(formats)) {
-    if (format === 'terminal') continue
-    const ext = EXTENSIONS[format as Exclude<Format, 'terminal'>]
-    if (!ext) throw new Error(`no file extension for format ${format}`)
-    const path = join(dir, `${base}.${ext}`)
-    await writeFileAtomic(path, await renderDocument(doc, format as Format, {color: false}))
+    const kind = reportFormats.get(format)
+    if (!kind) throw new Error(`no format ${format}`)
+    if (kind.extension === undefined) continue
+    const path = join(dir, `${base}.${kind.extension}`)
+    await writeFileAtomic(path, await renderDocument(doc, format, {color: false}))
     paths.push(path)
   }
   return paths

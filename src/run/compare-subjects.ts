@@ -4,14 +4,13 @@
 import {UsageError} from '../model/errors.js'
 import {closest} from '../scenario/did-you-mean.js'
 import {strategyNames} from '../proxy/strategies/names.js'
-
-export const balancerNames = ['builtin', 'nginx', 'haproxy', 'cluster', 'none'] as const
+import {balancerKinds} from '../balancers/registry.js'
 
 /**
- * Balancers with no strategy to choose: Node's cluster schedules by its own policy, `none` sends the load
- * straight to the replicas. In a matrix they appear once each, not once per strategy.
+ * Balancers with no strategy to choose (Node's cluster schedules by its own policy, `none` sends the load
+ * straight to the replicas). In a matrix they appear once each, not once per strategy.
  */
-export const strategyless: ReadonlySet<string> = new Set(['cluster', 'none'])
+export const strategyless: ReadonlySet<string> = new Set(balancerKinds.all.filter((k) => k.strategies === null).map((k) => k.name))
 
 export interface CompareSubject {
   /** The column's name: `least-connections`, `nginx`, `nginx/p2c`. */
@@ -40,7 +39,7 @@ export function parseList(text: string | undefined, flag: string, known: readonl
 
 export function compareSubjects(strategiesFlag: string | undefined, balancersFlag: string | undefined): CompareSubject[] {
   const strategies = parseList(strategiesFlag, '--strategies', strategyNames)
-  const balancers = parseList(balancersFlag, '--balancers', balancerNames)
+  const balancers = parseList(balancersFlag, '--balancers', balancerKinds.names)
   if (!strategies && !balancers) {
     throw new UsageError('nothing to compare: give --strategies (e.g. round-robin,least-connections), --balancers (e.g. builtin,nginx,none), or both')
   }

@@ -8,8 +8,7 @@ import {loadDocument} from '../report/load-document.js'
 import type {Report} from '../model/report.js'
 import {decideColor} from '../report/color.js'
 import {createProgress} from '../report/progress.js'
-import {parseFormats} from '../report/render-document.js'
-import {renderers} from '../report/registry.js'
+import {parseFormats, renderDocument} from '../report/render-document.js'
 import {writeReportFiles} from '../report/write.js'
 import {loadScenario} from '../scenario/load.js'
 import {onInterrupt} from './interrupt.js'
@@ -65,12 +64,12 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     const files = await writeReportFiles(report, outcome.runDir, ['json', ...formats.filter((f) => f !== 'terminal' && f !== 'json')])
     if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else if (formats.includes('terminal')) {
-      process.stdout.write((await renderers.terminal()).render(report, {color, width: process.stdout.columns}))
+      process.stdout.write(await renderDocument(report, 'terminal', {color, width: process.stdout.columns}))
     }
     for (const f of files) process.stderr.write(`report: ${relative(process.cwd(), f) || f}\n`)
     if (process.env.GITHUB_STEP_SUMMARY) {
       const {appendStepSummary} = await import('../report/markdown.js')
-      await appendStepSummary((await renderers.markdown()).render(report, {color: false}))
+      await appendStepSummary(await renderDocument(report, 'markdown', {color: false}))
     }
     if (outcome.failure) throw outcome.failure
     return runExitCode({report, signalExit: report.meta.aborted ? interrupt.exitCode() : undefined, strict: o.strict})

@@ -98,7 +98,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
 
   await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids: []})
   try {
-    replicas = await replicaKinds[s.replicas.kind]({loaded, runId, runDir, sharedPort: s.balancer.kind === 'cluster', log})
+    replicas = await replicaKinds[s.replicas.kind]({loaded, runId, runDir, sharedPort: balancerKinds.get(s.balancer.kind)?.sharesReplicaPort === true, log})
     const set = replicas
     set.on('exit', (id, detail) => {
       if (ending) return
@@ -159,7 +159,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     const infos = await stops.race(set.start())
     await recordPids()
 
-    balancer = await balancerKinds[s.balancer.kind]({loaded, runDir, log, replicaSet: set})
+    balancer = await balancerKinds.get(s.balancer.kind)!.create({loaded, runDir, log, replicaSet: set})
     const lb = balancer
     lb.on('backend-state', (c) => {
       timeline.add(c.state === 'down' ? 'backend-down' : 'backend-up', c.reason, c.id, c.epochMs)

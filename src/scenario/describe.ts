@@ -1,25 +1,12 @@
 // A scenario in one line, for `lbbench validate` and progress headers:
-// `failover: 4 cluster replicas, builtin balancer, round-robin, measured 10s`.
+// `failover: 4 cluster replicas, built-in proxy (round-robin), measured 10s`.
 
+import {describeBalancer} from '../balancers/registry.js'
 import {formatDuration} from './duration.js'
 import type {Scenario} from '../model/scenario.js'
 
 export function describeScenario(s: Scenario): string {
   const replicas = `${s.replicas.count} ${s.replicas.kind} replica${s.replicas.count === 1 ? '' : 's'}`
-  const b = s.balancer
-  const balancer =
-    b.kind === 'none'
-      ? 'no balancer'
-      : b.kind === 'cluster'
-        ? `cluster balancer, ${b.schedulingPolicy === 'rr' ? 'round-robin' : 'OS scheduling'}`
-        : `${b.kind} balancer, ${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}${proxyWorkers(s)}`
   const measured = s.load.phases.filter((p) => p.measure).reduce((sum, p) => sum + p.duration, 0)
-  return `${s.name}: ${replicas}, ${balancer}, measured ${formatDuration(measured)}`
-}
-
-/** The built-in proxy in several processes: how many, and whether they share their health state. */
-function proxyWorkers(s: Scenario): string {
-  const b = s.balancer
-  if (b.kind !== 'builtin' || b.workers <= 1) return ''
-  return `, ${b.workers} workers ${b.sharedState ? 'sharing health state' : 'each with its own state'}`
+  return `${s.name}: ${replicas}, ${describeBalancer(s.balancer)}, measured ${formatDuration(measured)}`
 }

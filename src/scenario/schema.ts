@@ -174,7 +174,7 @@ const activeHealth = z.strictObject({
 })
 
 const balancer = z.strictObject({
-  kind: z.enum(Object.keys(balancerKinds) as [string, ...string[]]).default('builtin'),
+  kind: z.enum(balancerKinds.names as [string, ...string[]]).default('builtin'),
   strategy: z.enum(strategyNames).default('round-robin'),
   hashKey: z
     .string()

@@ -3,7 +3,7 @@
 // schema's output into the resolved Scenario (types.ts) with every default filled in, or the list of
 // problems with the path of each field (load.ts turns paths into file:line:col).
 
-import {balancerSupport} from '../balancers/support.js'
+import {balancerKinds} from '../balancers/registry.js'
 import {defaultFailStatus, faultRules, type FaultField} from '../faults/names.js'
 import {backendMetricOf} from '../metrics/catalogue.js'
 import {hashStrategies} from '../proxy/strategies/names.js'
@@ -247,9 +247,8 @@ export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undef
   }
   if (problems.length > 0) return {problems}
 
-  // What each balancer kind can do is its engineer's to say (balancers/support.ts).
-  const check = balancerSupport[scenario.balancer.kind]
-  for (const p of check ? check(scenario) : []) {
+  // What each balancer kind can do is its own to say (balancers/kinds/).
+  for (const p of balancerKinds.get(scenario.balancer.kind)?.check(scenario) ?? []) {
     problems.push({path: p.path.split('.').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message: p.message})
   }
   return problems.length > 0 ? {problems} : {scenario}
@@ -265,13 +264,12 @@ function latencySpec(l: FileLatency): LatencySpec {
 }
 
 /**
- * No health section: the built-in proxy and nginx both take a backend out after one failure for 10 s
- * (nginx's own defaults, max_fails=1 fail_timeout=10s), so that is what the resolved scenario says.
- * HAProxy, Node's cluster and `none` check nothing unless told. A health section given says all there is:
- * `health: {}` turns checks off.
+ * No health section: what the balancer kind does untold (the built-in proxy and nginx take a backend out
+ * for 10 s after one failure; the others check nothing), so that is what the resolved scenario says. A
+ * health section given says all there is: `health: {}` turns checks off.
  */
 function health(kind: string, h: ScenarioFile['balancer']['health']): {passive?: PassiveHealth; active?: ActiveHealth} {
-  if (h === undefined) return kind === 'builtin' || kind === 'nginx' ? {passive: {maxFails: 1, failTimeout: 10_000, statuses: []}} : {}
+  if (h === undefined) return balancerKinds.get(kind)?.defaultHealth() ?? {}
   return {...(h.passive ? {passive: h.passive} : {}), ...(h.active ? {active: h.active} : {})}
 }
 

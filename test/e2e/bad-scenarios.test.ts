@@ -107,8 +107,8 @@ describe('lbbench validate', () => {
     assert.equal(r.status, 0, r.stderr)
     assert.equal(
       r.stdout,
-      'ok: scenarios/hello.yaml (hello: 2 cluster replicas, builtin balancer, round-robin, measured 5s)\n' +
-        'ok: scenarios/failover.yaml (failover: 4 cluster replicas, builtin balancer, round-robin, measured 10s)\n',
+      'ok: scenarios/hello.yaml (hello: 2 cluster replicas, built-in proxy (round-robin), measured 5s)\n' +
+        'ok: scenarios/failover.yaml (failover: 4 cluster replicas, built-in proxy (round-robin), measured 10s)\n',
     )
     assert.equal(r.stderr, '')
   })
@@ -117,7 +117,7 @@ describe('lbbench validate', () => {
     const files = ['fault-after-load-ends.yaml', 'duplicate-key.yaml', 'syntax-unclosed-flow.yaml', 'threshold-unknown-metric.yaml'].map((f) => join(badDir, f))
     const r = cli(['validate', 'scenarios/hello.yaml', ...files])
     assert.equal(r.status, 2)
-    assert.equal(r.stdout, 'ok: scenarios/hello.yaml (hello: 2 cluster replicas, builtin balancer, round-robin, measured 5s)\n')
+    assert.equal(r.stdout, 'ok: scenarios/hello.yaml (hello: 2 cluster replicas, built-in proxy (round-robin), measured 5s)\n')
     const lines = r.stderr.trimEnd().split('\n')
     assert.equal(lines.length, files.length, r.stderr)
     lines.forEach((line, i) => {

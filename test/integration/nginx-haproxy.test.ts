@@ -53,7 +53,7 @@ async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (ru
   const runDir = mkdtempSync(join(tmpdir(), folderPrefix))
   const backends = await StampBackends.start(4)
   const scenario = balancerScenario({kind, ...spec})
-  const balancer = await balancerKinds[kind]!({loaded: {scenario, file: 'test', hash: 'test'}, runDir, log: () => {}})
+  const balancer = await balancerKinds.get(kind)!.create({loaded: {scenario, file: 'test', hash: 'test'}, runDir, log: () => {}})
   const events: BackendStateChange[] = []
   balancer.on('backend-state', (c) => events.push(c))
   let pids: number[] = []

@@ -6,8 +6,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {haproxyConfig} from '../../src/balancers/haproxy-config.js'
 import {parseShowStat, serverState} from '../../src/balancers/haproxy-stats.js'
-import {haproxySupport} from '../../src/balancers/haproxy-support.js'
-import {balancerSupport} from '../../src/balancers/support.js'
+import {haproxy} from '../../src/balancers/kinds/haproxy.js'
+import {balancerKinds} from '../../src/balancers/registry.js'
 import {findProgram} from '../../src/process/find-program.js'
 import type {BalancerSpec} from '../../src/model/scenario.js'
 import {balancerScenario} from '../helpers/balancer-scenario.js'
@@ -123,10 +123,10 @@ describe('show stat', () => {
   })
 })
 
-describe('haproxySupport', () => {
-  const problems = (b: Partial<BalancerSpec>, weights?: Record<string, number>) => haproxySupport(balancerScenario({kind: 'haproxy', ...b}, 4, weights))
+describe('haproxy.check', () => {
+  const problems = (b: Partial<BalancerSpec>, weights?: Record<string, number>) => haproxy.check(balancerScenario({kind: 'haproxy', ...b}, 4, weights))
 
-  test('is the haproxy entry of balancerSupport', () => assert.equal(balancerSupport.haproxy, haproxySupport))
+  test('is the haproxy entry of balancerKinds', () => assert.equal(balancerKinds.get('haproxy'), haproxy))
   test('every mapped strategy and active checks are fine', () => {
     for (const [spec] of mappings) assert.deepEqual(problems({...spec, health: {active}}), [])
   })

@@ -6,8 +6,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {nginxConfig} from '../../src/balancers/nginx-config.js'
 import {NginxLogAnalysis} from '../../src/balancers/nginx-logs.js'
-import {nginxSupport} from '../../src/balancers/nginx-support.js'
-import {balancerSupport} from '../../src/balancers/support.js'
+import {nginx} from '../../src/balancers/kinds/nginx.js'
+import {balancerKinds} from '../../src/balancers/registry.js'
 import {findProgram} from '../../src/process/find-program.js'
 import {RunError} from '../../src/model/errors.js'
 import type {BalancerSpec} from '../../src/model/scenario.js'
@@ -199,10 +199,10 @@ describe('NginxLogAnalysis', () => {
   })
 })
 
-describe('nginxSupport', () => {
-  const problems = (b: Partial<BalancerSpec>, weights?: Record<string, number>) => nginxSupport(balancerScenario({kind: 'nginx', ...b}, 4, weights))
+describe('nginx.check', () => {
+  const problems = (b: Partial<BalancerSpec>, weights?: Record<string, number>) => nginx.check(balancerScenario({kind: 'nginx', ...b}, 4, weights))
 
-  test('is the nginx entry of balancerSupport', () => assert.equal(balancerSupport.nginx, nginxSupport))
+  test('is the nginx entry of balancerKinds', () => assert.equal(balancerKinds.get('nginx'), nginx))
   test('every mapped strategy is fine', () => {
     for (const [spec] of mappings) assert.deepEqual(problems(spec), [])
   })

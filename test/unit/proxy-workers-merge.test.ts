@@ -3,7 +3,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {availableParallelism} from 'node:os'
-import {builtinSupport} from '../../src/balancers/builtin-support.js'
+import {builtin} from '../../src/balancers/kinds/builtin.js'
 import {mergeBuckets, mergeInflight, mergeProxyStats} from '../../src/proxy/merge-stats.js'
 import type {ProxyStats} from '../../src/proxy/messages.js'
 import {WorkerStates} from '../../src/proxy/worker-states.js'
@@ -67,8 +67,8 @@ test('a backend is down when the first worker says so, and up when the last one 
 test('balancer.workers is limited to 2 per core', () => {
   const scenario = (workers: number) => ({balancer: {engine: 'undici', workers}}) as unknown as Scenario
   const most = availableParallelism() * 2
-  assert.deepEqual(builtinSupport(scenario(most)), [])
-  const [problem] = builtinSupport(scenario(most + 1))
+  assert.deepEqual(builtin.check(scenario(most)), [])
+  const [problem] = builtin.check(scenario(most + 1))
   assert.equal(problem.path, 'balancer.workers')
   assert.match(problem.message, new RegExp(`^at most ${most} proxy processes on this machine`))
 })

@@ -3,8 +3,6 @@
 // other engineers write; until those exist this skips and says so.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {balancerKinds} from '../../src/balancers/registry.js'
-import {balancerSupport} from '../../src/balancers/support.js'
 import {faultActionNames, faultRules} from '../../src/faults/names.js'
 import {hashStrategies, strategyNames} from '../../src/proxy/strategies/names.js'
 
@@ -17,10 +15,6 @@ async function importOrSkip<T>(t: {skip: (m: string) => void}, path: string): Pr
     return undefined
   }
 }
-
-test('every balancer kind has a support check', () => {
-  assert.deepEqual(Object.keys(balancerSupport).sort(), Object.keys(balancerKinds).sort())
-})
 
 test('strategy names and hash strategies match the strategy registry', async (t) => {
   type Registry = {strategies: Record<string, {name: string; needsHashKey?: boolean}>}

@@ -178,11 +178,14 @@ load:
     assert.notEqual(hash('name: a\nbalancer: {workers: 2, sharedState: true}\n'), hash('name: a\nbalancer: {workers: 2}\n'))
   })
 
-  test('the one-line description names the proxy workers and whether they share their state', () => {
+  test('the one-line description names the balancer as the reports do: strategy and key, proxy workers and their state', () => {
     const line = (balancer: string) => describeScenario(parse(`name: a\nbalancer: ${balancer}\n`))
-    assert.equal(line('{}'), 'a: 2 cluster replicas, builtin balancer, round-robin, measured 5s')
-    assert.equal(line('{workers: 2}'), 'a: 2 cluster replicas, builtin balancer, round-robin, 2 workers each with its own state, measured 5s')
-    assert.equal(line('{workers: 3, sharedState: true}'), 'a: 2 cluster replicas, builtin balancer, round-robin, 3 workers sharing health state, measured 5s')
+    assert.equal(line('{}'), 'a: 2 cluster replicas, built-in proxy (round-robin), measured 5s')
+    assert.equal(line('{workers: 2}'), 'a: 2 cluster replicas, built-in proxy (round-robin, 2 workers, per-worker state), measured 5s')
+    assert.equal(line('{workers: 3, sharedState: true}'), 'a: 2 cluster replicas, built-in proxy (round-robin, 3 workers, shared health state), measured 5s')
+    assert.equal(line('{kind: nginx, strategy: consistent-hash, hashKey: path}'), 'a: 2 cluster replicas, nginx (consistent-hash by path), measured 5s')
+    assert.equal(line('{kind: cluster, schedulingPolicy: none}'), 'a: 2 cluster replicas, cluster (OS scheduling), measured 5s')
+    assert.equal(line('{kind: none}'), 'a: 2 cluster replicas, no balancer (direct), measured 5s')
   })
 
   test('latency forms, sizes and percentages', () => {

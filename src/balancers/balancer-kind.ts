@@ -1,0 +1,61 @@
+// What a balancer kind says of itself: which strategies it can express, what it cannot do with a
+// scenario, how a report names it, what health checking it does untold, and how to start one. Each kind
+// is one descriptor in kinds/<name>.ts; registry.ts lists them. A descriptor holds small tables and
+// functions only: its implementation (nginx.ts, haproxy.ts, …) loads when `create` is called, so that
+// `lbbench validate` and --help never load it.
+
+import type {KindDescriptor, KindProblem} from '../model/kind.js'
+import type {ActiveHealth, BalancerSpec, PassiveHealth, Scenario} from '../model/scenario.js'
+import {parseHashKey} from '../proxy/hash-key.js'
+import type {Balancer, BalancerOptions} from './balancer.js'
+
+/** What a report knows of the balancer beyond its scenario: whether the built-in proxy's workers shared their health state. */
+export interface ObservedBalancer {
+  state?: 'per-worker' | 'shared'
+}
+
+export interface BalancerKind extends KindDescriptor {
+  /**
+   * The strategies (`balancer.strategy`) it can express, each with how it does (nginx: least-connections →
+   * `least_conn`); or null: it has no strategy to choose (Node's cluster schedules by its own policy,
+   * `none` has nothing between the load and the replicas), so a compare matrix runs it once, not once per strategy.
+   */
+  readonly strategies: Readonly<Record<string, string>> | null
+  /**
+   * Every problem it finds in a scenario that passed the schema: a strategy or option it cannot honour is
+   * a scenario error (exit 2) rather than a surprise mid-run. Paths are dotted (`balancer.strategy`).
+   */
+  check(scenario: Scenario): KindProblem[]
+  /** How the reports and `lbbench validate` name it: `built-in proxy (round-robin, 2 workers, shared health state)`. */
+  label(balancer: BalancerSpec, observed?: ObservedBalancer): string
+  /** The health checking it does when the scenario has no health section (a health section given says all there is). */
+  defaultHealth(): {passive?: PassiveHealth; active?: ActiveHealth}
+  /** It is the replicas' cluster primary, listening on the one port they share. */
+  readonly sharesReplicaPort?: true
+  /** Loads its implementation and makes one, not started. */
+  create(opts: BalancerOptions): Promise<Balancer>
+}
+
+/** A strategy as a label shows it: `consistent-hash by header:x-user`. */
+export function strategyLabel(b: BalancerSpec): string {
+  return `${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
+}
+
+/** The strategy problem of a balancer that can express only some strategies, with the closest it has. */
+export function strategyProblem(who: string, b: BalancerSpec, strategies: Readonly<Record<string, string>>): KindProblem[] {
+  if (b.strategy in strategies) return []
+  const instead = b.strategy === 'maglev' ? 'consistent-hash' : b.strategy === 'peak-ewma' ? 'p2c or least-connections' : undefined
+  return [
+    {
+      path: 'balancer.strategy',
+      message: `${who} has no ${b.strategy} strategy` + (instead ? `; the closest it has is ${instead}` : '') + `. ${who} can do: ${Object.keys(strategies).join(', ')}`,
+    },
+  ]
+}
+
+/** consistent-hash: a key nginx and HAProxy can name (a header name without `_`). */
+export function hashKeyProblem(b: BalancerSpec): KindProblem[] {
+  if (b.strategy !== 'consistent-hash') return []
+  const key = parseHashKey(b.hashKey)
+  return typeof key === 'string' ? [{path: 'balancer.hashKey', message: key}] : []
+}

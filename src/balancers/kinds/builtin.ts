@@ -1,0 +1,34 @@
+// The built-in proxy (src/proxy): every strategy and health option, one or more proxy processes behind
+// one port.
+import {availableParallelism} from 'node:os'
+import type {KindProblem} from '../../model/kind.js'
+import type {BalancerSpec} from '../../model/scenario.js'
+import {strategyNames} from '../../proxy/strategies/names.js'
+import {strategyLabel, type BalancerKind, type ObservedBalancer} from '../balancer-kind.js'
+
+/** Several proxy processes: how many, and whether they shared their health state. */
+function workers(b: BalancerSpec, observed?: ObservedBalancer): string[] {
+  // A report from before balancer.workers has none: one process.
+  if (!(b.workers > 1)) return []
+  const state = observed?.state ?? (b.sharedState ? 'shared' : 'per-worker')
+  return [`${b.workers} workers`, state === 'shared' ? 'shared health state' : 'per-worker state']
+}
+
+export const builtin: BalancerKind = {
+  name: 'builtin',
+  summary: "lbbench's own Node proxy: every strategy, passive and active health checks, retries and retry budgets",
+  strategies: Object.fromEntries(strategyNames.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
+  check(s) {
+    const problems: KindProblem[] = []
+    // More than two processes per core only take turns on the cores.
+    const most = availableParallelism() * 2
+    if (s.balancer.workers > most) {
+      problems.push({path: 'balancer.workers', message: `at most ${most} proxy processes on this machine (2 per core, ${availableParallelism()} cores); got ${s.balancer.workers}`})
+    }
+    return problems
+  },
+  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...workers(b, observed)].join(', ')})`,
+  // Like nginx's own defaults (max_fails=1 fail_timeout=10s): a backend is out for 10 s after one failure.
+  defaultHealth: () => ({passive: {maxFails: 1, failTimeout: 10_000, statuses: []}}),
+  create: async (opts) => new (await import('../builtin.js')).BuiltinBalancer(opts),
+}

@@ -1,0 +1,54 @@
+// Open-source nginx in front of the replicas. Version-dependent directives (random needs 1.15.1) are
+// checked again against `nginx -v` when the config is generated.
+import type {KindProblem} from '../../model/kind.js'
+import {hashKeyProblem, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
+
+const strategies: Record<string, string> = {
+  'round-robin': '(default) smooth weighted round robin',
+  'weighted-round-robin': '(default) with server weight=N',
+  'least-connections': 'least_conn',
+  random: 'random',
+  p2c: 'random two least_conn',
+  'ip-hash': 'ip_hash',
+  'consistent-hash': 'hash $key consistent',
+}
+
+/** Statuses nginx can retry and count as failures (`proxy_next_upstream http_NNN`). */
+const nginxRetryStatuses = [403, 404, 429, 500, 502, 503, 504]
+
+export const nginx: BalancerKind = {
+  name: 'nginx',
+  summary: 'open-source nginx with a generated nginx.conf: its own strategies, passive health (max_fails), retries',
+  strategies,
+  check(s) {
+    const b = s.balancer
+    const problems: KindProblem[] = [...strategyProblem('nginx', b, strategies), ...hashKeyProblem(b)]
+    if (b.health.active) {
+      problems.push({
+        path: 'balancer.health.active',
+        message: 'open-source nginx has no active health checks (health_check is nginx Plus only); use health.passive (max_fails / fail_timeout)',
+      })
+    }
+    for (const status of b.health.passive?.statuses ?? []) {
+      if (!nginxRetryStatuses.includes(status)) {
+        problems.push({
+          path: 'balancer.health.passive.statuses',
+          message: `nginx can treat only ${nginxRetryStatuses.join(', ')} as upstream failures (proxy_next_upstream), not ${status}`,
+        })
+      }
+    }
+    if (b.retryBudget !== undefined) {
+      problems.push({path: 'balancer.retryBudget', message: 'nginx has no retry budget; use retries (proxy_next_upstream_tries)'})
+    }
+    for (const [id, o] of Object.entries(s.replicas.overrides)) {
+      if (o.weight !== undefined && (!Number.isInteger(o.weight) || o.weight < 1)) {
+        problems.push({path: `replicas.overrides.${id}.weight`, message: `nginx weights are whole numbers ≥ 1, got ${o.weight}`})
+      }
+    }
+    return problems
+  },
+  label: (b) => `nginx (${strategyLabel(b)})`,
+  // nginx's own defaults: max_fails=1 fail_timeout=10s.
+  defaultHealth: () => ({passive: {maxFails: 1, failTimeout: 10_000, statuses: []}}),
+  create: async (opts) => new (await import('../nginx.js')).NginxBalancer(opts),
+}

@@ -1,0 +1,12 @@
+// No balancer: the load goes straight to the replicas, the baseline every balancer's cost is measured against.
+import type {BalancerKind} from '../balancer-kind.js'
+
+export const none: BalancerKind = {
+  name: 'none',
+  summary: 'no balancer: the load generator spreads its connections over the replicas directly',
+  strategies: null,
+  check: () => [],
+  label: () => 'no balancer (direct)',
+  defaultHealth: () => ({}),
+  create: async (opts) => new (await import('../none.js')).NoBalancer(opts),
+}

@@ -1,0 +1,83 @@
+// The balancer kinds' contract: every descriptor of the registry goes through the same checks, so a new
+// kind is held to them by being listed, with no list of names here to keep up to date.
+import {describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {balancerKinds, describeBalancer} from '../../src/balancers/registry.js'
+import {strategies} from '../../src/proxy/strategies/registry.js'
+import {hashStrategies} from '../../src/proxy/strategies/names.js'
+import {strategyless} from '../../src/run/compare-subjects.js'
+import {parseScenarioText} from '../../src/scenario/load.js'
+import type {Scenario} from '../../src/model/scenario.js'
+import {lazyLoads} from '../helpers/lazy-loads.js'
+
+const parse = (balancer: string): Scenario => parseScenarioText(`name: a\nbalancer: ${balancer}\n`, 'kinds.yaml').scenario
+const strategyNames = Object.keys(strategies)
+
+test('the registry has kinds, each with its own name and a one-line summary', () => {
+  assert.ok(balancerKinds.all.length > 0)
+  assert.equal(new Set(balancerKinds.names).size, balancerKinds.all.length)
+  for (const kind of balancerKinds.all) {
+    assert.match(kind.name, /^[a-z][a-z0-9-]*$/, kind.name)
+    assert.match(kind.summary, /^\S[^\n]{10,}$/, kind.name)
+    assert.equal(balancerKinds.get(kind.name), kind)
+  }
+})
+
+describe('every balancer kind', () => {
+  for (const kind of balancerKinds.all) {
+    describe(kind.name, () => {
+      test('a scenario that only names it is valid and its check finds nothing', () => {
+        const s = parse(`{kind: ${kind.name}}`)
+        assert.equal(s.balancer.kind, kind.name)
+        assert.deepEqual(kind.check(s), [])
+      })
+
+      test('a scenario without a health section gets its default health, a fresh copy each time', () => {
+        assert.deepEqual(parse(`{kind: ${kind.name}}`).balancer.health, kind.defaultHealth())
+        const health = kind.defaultHealth()
+        if (health.passive) assert.notEqual(health.passive, kind.defaultHealth().passive)
+      })
+
+      test('its strategies exist in the strategy registry, and its check agrees with them', () => {
+        if (kind.strategies === null) {
+          assert.ok(strategyless.has(kind.name), 'a kind without strategies runs once in a compare matrix')
+          assert.throws(() => parse(`{kind: ${kind.name}, strategy: least-connections}`), /balancer\.strategy: does not apply/)
+          return
+        }
+        assert.ok(!strategyless.has(kind.name))
+        const claimed = Object.keys(kind.strategies)
+        assert.ok(claimed.length > 0)
+        for (const name of claimed) {
+          assert.ok(strategyNames.includes(name), `${kind.name} claims ${name}, which the strategy registry does not have`)
+          assert.match(kind.strategies[name]!, /\S/, `how ${kind.name} does ${name}`)
+        }
+        for (const name of strategyNames) {
+          const key = hashStrategies.has(name) ? ', hashKey: path' : ''
+          const s = parseScenarioText(`name: a\nbalancer: {strategy: ${name}${key}}\n`, 'kinds.yaml').scenario
+          const problems = kind.check({...s, balancer: {...s.balancer, kind: kind.name}}).filter((p) => p.path === 'balancer.strategy')
+          assert.equal(problems.length, claimed.includes(name) ? 0 : 1, `${kind.name} with ${name}: ${JSON.stringify(problems)}`)
+        }
+      })
+
+      test('it labels itself on one line, as validate and the reports show it', () => {
+        const b = parse(`{kind: ${kind.name}}`).balancer
+        const label = kind.label(b)
+        assert.match(label, /^\S[^\n]*\S$/)
+        assert.doesNotMatch(label, /undefined|null|NaN/)
+        assert.equal(describeBalancer(b), label)
+      })
+    })
+  }
+
+  test('a kind this version does not know (a report from another) is labelled by its name', () => {
+    assert.equal(describeBalancer({...parse('{}').balancer, kind: 'envoy', strategy: 'p2c'}), 'envoy (p2c)')
+  })
+
+  test('importing the registry loads no implementation; each kind loads its own when created', () => {
+    const loads = lazyLoads('balancers')
+    for (const kind of balancerKinds.all) {
+      const own = (loads.kinds[kind.name] ?? []).filter((f) => !loads.registry.includes(f))
+      assert.ok(own.length > 0, `${kind.name}.create loaded nothing the registry had not already loaded: ${loads.registry.join(', ')}`)
+    }
+  })
+})

@@ -1,0 +1,61 @@
+// The report formats' contract: every descriptor of the registry goes through the same checks, so a new
+// format is held to them by being listed, with no list of names here to keep up to date.
+import {describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {reportFormats} from '../../src/report/registry.js'
+import {parseFormats, renderDocument} from '../../src/report/render-document.js'
+import {writeReportFiles} from '../../src/report/write.js'
+import {sampleReport} from '../fixtures/sample-report.js'
+import {sampleComparison} from '../fixtures/sample-comparison.js'
+import {lazyLoads} from '../helpers/lazy-loads.js'
+
+test('the registry has formats, each with its own name, a one-line summary and its own file extension', () => {
+  assert.ok(reportFormats.all.length > 0)
+  assert.equal(new Set(reportFormats.names).size, reportFormats.all.length)
+  const extensions = reportFormats.all.flatMap((f) => (f.extension === undefined ? [] : [f.extension]))
+  assert.equal(new Set(extensions).size, extensions.length, `extensions ${extensions.join(', ')}`)
+  for (const format of reportFormats.all) {
+    assert.match(format.name, /^[a-z][a-z0-9-]*$/, format.name)
+    assert.match(format.summary, /^\S[^\n]{10,}$/, format.name)
+    if (format.extension !== undefined) assert.match(format.extension, /^[a-z0-9]+(\.[a-z0-9]+)*$/, format.name)
+  }
+  assert.deepEqual(parseFormats(reportFormats.names.join(',')), reportFormats.names)
+  assert.throws(() => parseFormats('pdf'), new RegExp(`expected some of ${reportFormats.names.join(', ')}$`))
+})
+
+describe('every report format', () => {
+  for (const format of reportFormats.all) {
+    test(`${format.name} renders the sample report and the sample comparison, as renderDocument does`, async () => {
+      const report = await format.render(sampleReport(), {color: false})
+      const comparison = await format.renderComparison(sampleComparison(), {color: false})
+      assert.ok(report.trim().length > 0)
+      assert.ok(comparison.trim().length > 0)
+      assert.notEqual(report, comparison)
+      assert.equal(await renderDocument(sampleReport(), format.name, {color: false}), report)
+      assert.equal(await renderDocument(sampleComparison(), format.name, {color: false}), comparison)
+    })
+  }
+
+  test('the report files are one per format with an extension, named by it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbbench-formats-'))
+    try {
+      const paths = await writeReportFiles(sampleReport(), dir, reportFormats.names)
+      const expected = reportFormats.all.flatMap((f) => (f.extension === undefined ? [] : [`report.${f.extension}`]))
+      assert.deepEqual(paths, expected.map((f) => join(dir, f)))
+      assert.deepEqual((await readdir(dir)).sort(), [...expected].sort())
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  test('importing the registry loads no renderer; each format loads its own when it renders', () => {
+    const loads = lazyLoads('formats')
+    for (const format of reportFormats.all) {
+      const own = (loads.kinds[format.name] ?? []).filter((f) => !loads.registry.includes(f))
+      assert.ok(own.length > 0, `${format.name} rendered with nothing the registry had not already loaded: ${loads.registry.join(', ')}`)
+    }
+  })
+})
