@@ -1,4 +1,4 @@
-// One run, as DESIGN.md's first sentence says it: start the replicas, put the balancer in front, drive
+// One run of a scenario: start the replicas, put the balancer in front, drive
 // the load through it, break parts of it on the load clock, and report what the clients saw. This is
 // the only module that knows every part; each part is chosen by name from its registry.
 
