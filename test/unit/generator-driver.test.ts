@@ -4,19 +4,15 @@
 
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {EventEmitter} from 'node:events'
 import type {PhaseSpec, RequestSpec} from '../../src/model/scenario.js'
 import type {GeneratorConfig} from '../../src/model/generator-messages.js'
-import type {AcClient, AcRequestIterator, Autocannon} from '../../src/load/generator/autocannon-client.js'
+import type {AcClient} from '../../src/load/generator/autocannon-client.js'
 import {AutocannonDriver, type PhaseLoad} from '../../src/load/generator/autocannon-driver.js'
 import {RequestChoice, weightedPicker} from '../../src/load/generator/request-choice.js'
 import {SecondCounts} from '../../src/load/generator/second-counts.js'
+import {FakeClient, fakeAutocannon, iterator} from './generator-fixtures.js'
 
 const request = (path: string, weight = 1, headers: Record<string, string> = {}): RequestSpec => ({method: 'GET', path, headers, weight})
-
-function iterator(requests: unknown[]): AcRequestIterator {
-  return {requests, currentRequest: requests[0], currentRequestIndex: 0, resetted: false, nextRequest: () => undefined}
-}
 
 describe('request choice', () => {
   test('weighted picker: a uniform number falls in its request by cumulative weight; zero weights are never picked', () => {
@@ -50,41 +46,6 @@ describe('request choice', () => {
     assert.deepEqual([it.nextRequest(), it.nextRequest(), it.currentRequestIndex], ['buffer', 'buffer', 0])
   })
 })
-
-/** Stands in for autocannon 9's Client: the methods the driver wraps, and what stop() looks at. */
-class FakeClient extends EventEmitter {
-  destroyed = false
-  connects = 0
-  requestIterator = iterator(['buffer'])
-  inFlight = 2
-  pipelinedRequests = {size: () => this.inFlight, clear: () => (this.inFlight = 0), addBody: (_: unknown) => {}}
-  parser = {type: 'RESPONSE', reinitialize: (_: string) => {}}
-  _connect(): void {
-    this.connects++
-  }
-  _doRequest(): void {}
-  destroy(): void {
-    this.destroyed = true
-  }
-}
-
-function fakeAutocannon() {
-  const made = {opts: undefined as Record<string, unknown> | undefined, clients: [] as FakeClient[], stopped: 0}
-  const autocannon: Autocannon = (opts) => {
-    made.opts = opts
-    for (let i = 0; i < (opts.connections as number); i++) {
-      const c = new FakeClient()
-      ;(opts.setupClient as (c: unknown) => void)(c)
-      // What autocannon's lib/run.js adds after setupClient: its own statistics.
-      c.on('response', () => {})
-      c.on('request', () => {})
-      c.on('reset', () => {})
-      made.clients.push(c)
-    }
-    return {stop: () => made.stopped++}
-  }
-  return {autocannon, made}
-}
 
 const config: GeneratorConfig = {targets: ['http://127.0.0.1:1'], phases: [], requests: [request('/')], timeout: 1500, seed: 7}
 const spec = (over: Partial<PhaseSpec>): PhaseSpec => ({name: 'steady', duration: 2500, measure: true, connections: 4, ...over})
