@@ -84,7 +84,7 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
       figures,
       notes: [
         `One built-in app replica (cluster kind), kept up for every round; ${connections} connections, ${seconds} s per generator per round. Both Node generators warm up for ${warmupS} s with the same connections first (not timed); wrk (C, no JIT) does not need to.`,
-        `lbbench = the compiled generator process (dist/load/generator.js) driven through generator-client.js as a run does; its rate is completed responses over the measured phase's own start and end. Bare autocannon = \`node_modules/.bin/autocannon -c ${connections} -d ${seconds} --warmup [ -c ${connections} -d ${warmupS} ] -j\` (requests.total / duration of the measured part). wrk = \`wrk -t1 -c${connections} -d${seconds}s\` (Requests/sec).`,
+        `lbbench = the compiled generator process (dist/load/generator/main.js) driven through generator-client.js as a run does; its rate is completed responses over the measured phase's own start and end. Bare autocannon = \`node_modules/.bin/autocannon -c ${connections} -d ${seconds} --warmup [ -c ${connections} -d ${warmupS} ] -j\` (requests.total / duration of the measured part). wrk = \`wrk -t1 -c${connections} -d${seconds}s\` (Requests/sec).`,
         `lbbench generator CPU (median of its once-a-second reports): ${tidy(median(cpu.lbbench)) ?? '—'}% of one core.`,
         'On 2 cores the generator and the single-threaded replica each take about one: when the replica is the bottleneck all three generators show its ceiling, and the ratio says little about the generator; wrk shows where the replica tops out.',
         ...Object.entries(r.failures).map(([k, why]) => `${k} could not be measured: ${why}`),

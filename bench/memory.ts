@@ -2,7 +2,7 @@
 // (fixed size), not every sample, so a long run should sit at a flat RSS after the first seconds.
 // `lbbench run` runs as a child of the bench (the orchestrator is then a process of its own); once a
 // second the bench reads VmRSS of it and of its generator process, found as the child of the
-// orchestrator that runs load/generator and carries LBBENCH_RUN_ID in its environment. Growth is the RSS
+// orchestrator that runs load/generator/main and carries LBBENCH_RUN_ID in its environment. Growth is the RSS
 // at the end of the measured load (median of its last tenth) over the RSS at its start (median of its
 // first tenth), so start-up and warm-up allocations do not count as growth.
 
@@ -138,7 +138,7 @@ async function findGenerator(orchestrator: number): Promise<number | undefined> 
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
       if (ppid !== orchestrator) continue
       const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8')
-      if (!/load[/\\]generator/.test(cmdline)) continue
+      if (!/load[/\\]generator[/\\]main/.test(cmdline)) continue
       const environ = await readFile(`/proc/${entry}/environ`, 'utf8')
       if (environ.split('\0').some((v) => v.startsWith('LBBENCH_RUN_ID='))) return Number(entry)
     } catch {

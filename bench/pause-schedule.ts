@@ -1,5 +1,5 @@
 // What clients should see when one of two backends pauses during a rate-mode run, worked out from the
-// generator's schedule (src/load/generator.ts, intended-send timing) rather than measured:
+// generator's schedule (src/load/generator/pacing.ts, intended-send timing) rather than measured:
 // - `c` connections share `rate` requests per second; connection i sends its k-th request at
 //   i·1000/rate + k·c·1000/rate ms after the phase starts (spread over one interval, not a burst);
 // - with balancer `none` connection i goes to target i mod T (autocannon's url array);

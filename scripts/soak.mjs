@@ -134,7 +134,7 @@ function sample(orchestrator, phase) {
     phase,
     processes: all.length,
     orchestrator: part([orchestrator]),
-    generator: part(find('load/generator')),
+    generator: part(find('load/generator/main')),
     proxy: part(find('proxy/main')),
     replicas: part(all.filter((p) => /replicas\/(app|cluster)/.test(cmdline(p)))),
   }

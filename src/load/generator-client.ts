@@ -144,7 +144,7 @@ function spawnOne(
   index: number,
   on: {onMessage(m: FromGenerator): void; onUnexpectedExit(e: RunError): void},
 ): OneGenerator {
-  const {file, execArgv} = childEntry('load/generator')
+  const {file, execArgv} = childEntry('load/generator/main')
   // Its stdout goes to our stderr: stdout belongs to `--json`.
   const child: ChildProcess = fork(file, [], {execArgv, stdio: ['ignore', 2, 'inherit', 'ipc']})
   let said: 'nothing' | 'done' = 'nothing'

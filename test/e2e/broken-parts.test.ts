@@ -47,7 +47,7 @@ async function endsWith3(run: CliRun, message: RegExp[]): Promise<string> {
   return stderr
 }
 
-/** The run's processes whose command line names `entry` (e.g. load/generator, proxy/main). */
+/** The run's processes whose command line names `entry` (e.g. load/generator/main, proxy/main). */
 function markedRunning(mark: string, entry: string): number[] {
   return processesMarked(mark).filter((pid) => {
     try {
@@ -185,7 +185,7 @@ ${oneSecond}`)
 })
 
 for (const [part, entry, message] of [
-  ['the load generator', 'load/generator', /the load generator exited unexpectedly \(signal SIGKILL\)/],
+  ['the load generator', 'load/generator/main', /the load generator exited unexpectedly \(signal SIGKILL\)/],
   ['the built-in proxy', 'proxy/main', /the builtin balancer exited during the run \(the built-in proxy was killed by SIGKILL\)/],
 ] as const) {
   test(`${part} killed in the middle of the measurement: exit 3, the report measured so far is written marked aborted`, async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {compareSubjects, runOrder} from '../../src/run/compare-subjects.js'
 import {subjectScenario} from '../../src/run/subject-scenario.js'
-import {expandKeys, keyPlaceholderProblems} from '../../src/load/request-keys.js'
+import {expandKeys, keyPlaceholderProblems} from '../../src/load/generator/request-keys.js'
 import {UsageError} from '../../src/model/errors.js'
 import type {RequestSpec} from '../../src/model/scenario.js'
 

@@ -8,7 +8,7 @@
 // per request picks among them. Every placeholder of one request takes the same number (one key per
 // request); N is at most 10,000. Text that does not match the pattern exactly is sent as written.
 
-import type {RequestSpec} from '../model/scenario.js'
+import type {RequestSpec} from '../../model/scenario.js'
 
 export const MAX_KEYS = 10_000
 const PLACEHOLDER = /\{\{n:(\d+)\}\}/g

@@ -1,0 +1,52 @@
+// The parts of an autocannon client (lib/httpClient.js) the generator reaches into, and the fields it
+// adds to each client, named in one place: these internals (`_connect`, `_doRequest`,
+// `pipelinedRequests`, `requestIterator`) are those of autocannon 9.0.0, which package.json pins
+// exactly, and @types/autocannon describes none of them.
+
+import type {EventEmitter} from 'node:events'
+import type {BackendCounts} from './second-counts.js'
+
+export interface AcClient extends EventEmitter {
+  timeout: number
+  destroyed: boolean
+  pipelinedRequests: {size(): number; clear(): void; addBody(data: unknown): void}
+  parser: {type: string; reinitialize(type: string): void}
+  requestIterator: AcRequestIterator
+  timeoutTicker: {reschedule(ms: number): void}
+  _connect(): void
+  _doRequest(): void
+  destroy(): void
+  // Ours:
+  lbBackend: string | undefined
+  /** The backend this client's last attributed response came from, and its counts (found once, not per response). */
+  lbCountsId: string | undefined
+  lbCounts: BackendCounts | undefined
+  /** The last response said `Connection: close`: a request written after it was never delivered. */
+  lbClose: boolean
+  /** The connection failed with an error already counted for its request. */
+  lbErrored: boolean
+  lbConnectFailures: number
+  lbBackoff: NodeJS.Timeout | undefined
+  /** Waiting out a backoff: nothing may be written. */
+  lbDown: boolean
+  // Intended-send timing (a phase with a rate):
+  lbPaced: boolean
+  lbNext: number
+  lbInterval: number
+  lbIntended: number
+  lbTimer: NodeJS.Timeout | undefined
+}
+
+export interface AcRequestIterator {
+  requests: unknown[]
+  currentRequest: unknown
+  currentRequestIndex: number
+  resetted: boolean
+  nextRequest(): unknown
+}
+
+export interface AcInstance {
+  stop(): void
+}
+
+export type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null) => void) => AcInstance

@@ -1,0 +1,138 @@
+// Drives one phase's load with autocannon, which lbbench uses for its HTTP client, not for its
+// statistics or its rate limit. Each client autocannon makes is fitted with lbbench's own parts: the
+// recording listeners (recording.ts), the connection-failure accounting and backoff
+// (connection-failures.ts), the intended-send schedule in a paced phase (pacing.ts) and the weighted
+// request choice (request-choice.ts). autocannon's own statistics are never read, so each client does
+// without them (see trimAutocannon): its per-response listeners are removed (no stats, and every event
+// has a single listener, which Node calls without copying the listener array), response bodies are not
+// accumulated into strings, and a single request is not re-cloned through its context for every send.
+
+import type {PhaseSpec} from '../../model/scenario.js'
+import type {GeneratorConfig} from '../../model/generator-messages.js'
+import type {AcClient, AcInstance, Autocannon} from './autocannon-client.js'
+import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
+import {pace, pacedSender, phaseConnections, sendSchedule} from './pacing.js'
+import {recordingListeners, type RecordingListeners} from './recording.js'
+import {RequestChoice} from './request-choice.js'
+import type {SecondCounts} from './second-counts.js'
+
+/** One phase's load as the driver sees it. */
+export interface PhaseLoad {
+  spec: PhaseSpec
+  paced: boolean
+  /** performance.now() at the phase's start: where a paced schedule starts. */
+  startsAt: number
+  /** Every client autocannon made for the phase, filled in by start(). */
+  clients: AcClient[]
+}
+
+/** Everything lbbench puts on a client in place of autocannon's own, made once and shared by all. */
+interface ClientHooks extends RecordingListeners, ConnectionFailureHooks {
+  pacedRequest: (this: AcClient) => void
+}
+
+export class AutocannonDriver {
+  /** Made from the first client's prototype: the hooks wrap two of autocannon's Client methods. */
+  private hooks: ClientHooks | undefined
+
+  constructor(
+    private readonly autocannon: Autocannon,
+    private readonly config: GeneratorConfig,
+    private readonly counts: SecondCounts,
+    private readonly fail: (message: string) => void,
+  ) {}
+
+  /** Starts the phase's clients; they run until stop(). */
+  start(load: PhaseLoad): AcInstance {
+    const {spec} = load
+    const rate = spec.rate ?? 0
+    const connections = phaseConnections(spec)
+    const choice = new RequestChoice(this.config.requests, this.config.seed, spec.name)
+    const timeoutMs = this.config.timeout
+    let clientIndex = 0
+    const setupClient = (client: AcClient): void => {
+      const index = clientIndex++
+      const hooks = this.fit(client, load.paced, timeoutMs)
+      choice.setUp(client.requestIterator, index)
+      if (load.paced) pace(client, sendSchedule(load.startsAt, index, connections, rate), hooks.pacedRequest)
+      load.clients.push(client)
+    }
+    const opts: Record<string, unknown> = {
+      url: this.config.targets,
+      connections,
+      // The phase is ended by our own clock; autocannon's timer only has to stay out of the way.
+      duration: Math.ceil(spec.duration / 1000) + 3600,
+      // autocannon refuses a timeout under 1 s; fit() sets the exact one on each client.
+      timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+      requests: choice.requests,
+      setupClient,
+    }
+    // Its coordinated-omission "correction" uses a 1 ms interval whatever the rate, and it refuses the
+    // option without a rate. Paced phases pass no rate to autocannon at all.
+    if (rate > 0 && !load.paced) Object.assign(opts, {overallRate: rate, ignoreCoordinatedOmission: true})
+    const instance = this.autocannon(opts, (err) => {
+      if (err) this.fail(`autocannon: ${err.message}`)
+    })
+    for (const c of load.clients) this.trimAutocannon(c)
+    return instance
+  }
+
+  /** Stops the phase's clients at once: requests in flight are counted as cut off, not failed. */
+  stop(load: PhaseLoad, instance: AcInstance | undefined): void {
+    for (const c of load.clients) {
+      this.counts.cutOff += c.pipelinedRequests.size()
+      if (c.lbTimer) clearTimeout(c.lbTimer)
+      if (c.lbBackoff) clearTimeout(c.lbBackoff)
+      c.lbTimer = c.lbBackoff = undefined
+      c.destroy()
+    }
+    instance?.stop()
+  }
+
+  /** Gives a new client our fields, listeners and Client#_connect, and the exact request timeout. */
+  private fit(client: AcClient, paced: boolean, timeoutMs: number): ClientHooks {
+    client.timeout = timeoutMs
+    client.lbBackend = client.lbCountsId = client.lbCounts = undefined
+    client.lbClose = client.lbErrored = client.lbDown = false
+    client.lbConnectFailures = 0
+    client.lbBackoff = client.lbTimer = undefined
+    client.lbPaced = paced
+    // Bodies are only read by autocannon's verifyBody/expectBody/onResponse, none of which lbbench uses.
+    client.pipelinedRequests.addBody = noop
+    const hooks = this.hooksFor(client)
+    client.on('request', hooks.onRequest)
+    client.on('headers', hooks.onHeaders)
+    client.on('response', hooks.onResponse)
+    client.on('connError', hooks.onConnError)
+    client.on('timeout', hooks.onTimeout)
+    client._connect = hooks.connect
+    return hooks
+  }
+
+  private hooksFor(client: AcClient): ClientHooks {
+    if (!this.hooks) {
+      const proto = Object.getPrototypeOf(client) as AcClient
+      this.hooks = {
+        ...recordingListeners(this.counts),
+        ...connectionFailureHooks(this.counts, proto._connect),
+        pacedRequest: pacedSender(proto._doRequest),
+      }
+    }
+    return this.hooks
+  }
+
+  /**
+   * autocannon (lib/run.js) adds its own listeners right after constructing each client, synchronously
+   * inside autocannon(): per-response statistics (counts, its own histogram, a tracker event) that lbbench
+   * never reads. Removing them leaves ours as the only listener of each per-request event.
+   */
+  private trimAutocannon(client: AcClient): void {
+    const {onRequest, onResponse} = this.hooksFor(client)
+    for (const [event, ours] of [['request', onRequest], ['response', onResponse], ['reset', undefined]] as const) {
+      client.removeAllListeners(event)
+      if (ours) client.on(event, ours)
+    }
+  }
+}
+
+function noop(): void {}

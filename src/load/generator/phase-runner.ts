@@ -1,0 +1,119 @@
+// Runs a scenario's phases one after another on the load clock, and turns the counts of each second
+// into a sample when the second (or the phase) ends. A second that straddles two phases gives one
+// sample per phase. The phases end on this clock, never on autocannon's timer.
+
+import {performance} from 'node:perf_hooks'
+import type {PhaseSpec} from '../../model/scenario.js'
+import type {FromGenerator, GeneratorConfig, Timing} from '../../model/generator-messages.js'
+import type {AcInstance, Autocannon} from './autocannon-client.js'
+import {AutocannonDriver, type PhaseLoad} from './autocannon-driver.js'
+import {LoadClock} from './load-clock.js'
+import {isPaced} from './pacing.js'
+import {SecondCounts} from './second-counts.js'
+
+/** Where the runner's messages go, and what it does once the phases are over (may be called twice) or autocannon fails. */
+export interface RunnerOutput {
+  send(message: FromGenerator): void
+  done(): void
+  fail(message: string): void
+}
+
+interface PhaseRun extends PhaseLoad {
+  index: number
+  /** Offsets in whole ms on the load clock. */
+  startOffset: number
+  endOffset: number
+  /** The second being counted. */
+  second: number
+  timing: Timing
+  instance: AcInstance | undefined
+  timer: NodeJS.Timeout | undefined
+}
+
+export class PhaseRunner {
+  private readonly counts = new SecondCounts()
+  private readonly driver: AutocannonDriver
+  private current: PhaseRun | undefined
+  private readonly tick = (run: PhaseRun): void => this.onClock(run)
+
+  /** Starts the load clock and the first phase; out.done() once the last one is over. */
+  static start(config: GeneratorConfig, autocannon: Autocannon, out: RunnerOutput): PhaseRunner {
+    const runner = new PhaseRunner(config, new LoadClock(config.phases, performance.now(), Date.now()), autocannon, out)
+    if (config.phases.length === 0) out.done()
+    else runner.runPhase(0)
+    return runner
+  }
+
+  private constructor(
+    private readonly config: GeneratorConfig,
+    private readonly clock: LoadClock,
+    autocannon: Autocannon,
+    private readonly out: RunnerOutput,
+  ) {
+    this.driver = new AutocannonDriver(autocannon, config, this.counts, out.fail)
+  }
+
+  /** Ends the phase running now (its partial second is sent), then out.done(). */
+  stop(): void {
+    const run = this.current
+    if (run) this.endPhase(run, this.clock.now())
+    this.out.done()
+  }
+
+  private runPhase(index: number): void {
+    const clock = this.clock
+    const spec: PhaseSpec = this.config.phases[index]
+    const startOffset = clock.phaseStarts[index]
+    const paced = isPaced(spec, this.config.timing)
+    const run: PhaseRun = {
+      index,
+      spec,
+      startOffset,
+      endOffset: clock.phaseEnd(index),
+      second: clock.secondAt(startOffset),
+      paced,
+      timing: paced ? 'intended-send' : 'actual-send',
+      startsAt: clock.startedAt + startOffset,
+      clients: [],
+      instance: undefined,
+      timer: undefined,
+    }
+    this.current = run
+    this.out.send({type: 'phase-start', phase: spec.name, measure: spec.measure, epochMs: clock.epochAt(startOffset), timing: run.timing})
+    run.instance = this.driver.start(run)
+    this.scheduleClock(run)
+  }
+
+  /** The next second boundary or the phase's end, whichever comes first. */
+  private scheduleClock(run: PhaseRun): void {
+    const at = Math.min(this.clock.secondEnd(run.second), run.endOffset)
+    run.timer = setTimeout(this.tick, this.clock.msUntil(at), run)
+  }
+
+  private onClock(run: PhaseRun): void {
+    if (run !== this.current) return
+    if (run.endOffset <= this.clock.secondEnd(run.second)) {
+      this.endPhase(run, run.endOffset)
+      if (run.index + 1 < this.config.phases.length) this.runPhase(run.index + 1)
+      else this.out.done()
+      return
+    }
+    this.flush(run)
+    run.second++
+    this.scheduleClock(run)
+  }
+
+  private flush(run: PhaseRun): void {
+    this.out.send({type: 'sample', sample: this.counts.toSample(run.second, run.spec.name, run.spec.measure, run.paced)})
+    this.counts.clear()
+  }
+
+  /** Stops the phase's clients at once (in-flight requests are cut off, not failed) and sends its last sample. */
+  private endPhase(run: PhaseRun, endOffset: number): void {
+    if (run.timer) clearTimeout(run.timer)
+    this.driver.stop(run, run.instance)
+    this.flush(run)
+    this.out.send({type: 'phase-end', phase: run.spec.name, epochMs: this.clock.epochAt(endOffset)})
+    this.current = undefined
+  }
+}

@@ -1,0 +1,96 @@
+// What each request and response tells the generator, recorded into the counts of the current second.
+// autocannon's own statistics are never read (its histogram has 1 ms resolution and no backends):
+// - `sent` is counted from the client's `request` event, which it emits right before writing a request;
+// - latency comes from the client's `response` event (float ms), recorded as integer µs into our own
+//   HDR histograms, per backend too: the backend is read from the response headers of the same client
+//   (x-lbbench-backend, which every balancer adds, or else the built-in app's x-lbbench-replica).
+// The listeners are made once and shared by every client (autocannon calls them with the client as
+// `this`), so a client costs no closures; the only per-response allocation is inside the HDR record
+// when a bucket is new.
+
+import {performance} from 'node:perf_hooks'
+import type {AcClient} from './autocannon-client.js'
+import type {SecondCounts} from './second-counts.js'
+
+export interface RecordingListeners {
+  onRequest(): void
+  onHeaders(this: AcClient, info: {headers: string[]}): void
+  onResponse(this: AcClient, status: number, bytes: number, ms: number): void
+  onTimeout(): void
+}
+
+/** The listeners that record every client's requests and responses into `counts`. */
+export function recordingListeners(counts: SecondCounts): RecordingListeners {
+  function onRequest(): void {
+    counts.sent++
+  }
+
+  function onResponse(this: AcClient, status: number, bytes: number, ms: number): void {
+    this.lbConnectFailures = 0
+    let us: number
+    if (this.lbPaced) {
+      // Intended-send timing: from when the request was due (pacing.ts sets lbIntended).
+      us = Math.round((performance.now() - this.lbIntended) * 1000)
+      const actual = Math.round(ms * 1000)
+      counts.uncorrected.recordValue(actual < 1 ? 1 : actual)
+    } else {
+      us = Math.round(ms * 1000)
+    }
+    if (us < 1) us = 1
+    counts.completed++
+    counts.bytes += bytes
+    counts.status[status >= 0 && status < 1000 ? status : 999]++
+    const id = this.lbBackend
+    if (id === undefined) {
+      counts.unattributed.recordValue(us)
+    } else {
+      // A connection keeps to one backend (or alternates among a few): compare with the last one before
+      // hashing the id into the map.
+      let b = this.lbCounts
+      if (id !== this.lbCountsId || b === undefined) {
+        b = counts.backend(id)
+        this.lbCounts = b
+        this.lbCountsId = id
+      }
+      b.completed++
+      if (status < 200 || status >= 300) b.non2xx++
+      b.histogram.recordValue(us)
+      this.lbBackend = undefined
+    }
+  }
+
+  function onTimeout(): void {
+    counts.timeout++
+  }
+
+  return {onRequest, onHeaders, onResponse, onTimeout}
+}
+
+/** `raw` is the header name `lower` (lower case) in any spelling; the usual spellings cost one compare. */
+function isHeader(raw: string, lower: string, usual: string): boolean {
+  return raw === lower || raw === usual || raw.toLowerCase() === lower
+}
+
+/** Notes on the client which backend the response comes from and whether it closes the connection. */
+export function onHeaders(this: AcClient, info: {headers: string[]}): void {
+  const h = info.headers
+  let backend: string | undefined
+  let replica: string | undefined
+  let close = false
+  for (let i = 0; i < h.length; i += 2) {
+    const name = h[i]
+    const len = name.length
+    // Only names of these lengths can matter, told apart by one letter before any string compare:
+    // 17 = x-lbbench-backend / x-lbbench-replica (11th letter b / r), 10 = connection (not Keep-Alive).
+    if (len === 17) {
+      const c = name.charCodeAt(10) | 0x20
+      if (c === 0x62 && isHeader(name, 'x-lbbench-backend', 'X-Lbbench-Backend')) backend = h[i + 1]
+      else if (c === 0x72 && isHeader(name, 'x-lbbench-replica', 'X-Lbbench-Replica')) replica = h[i + 1]
+    } else if (len === 10 && (name.charCodeAt(0) | 0x20) === 0x63 && isHeader(name, 'connection', 'Connection')) {
+      const v = h[i + 1]
+      close = v.length === 5 && v.toLowerCase() === 'close'
+    }
+  }
+  this.lbBackend = backend ?? replica
+  this.lbClose = close
+}

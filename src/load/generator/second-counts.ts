@@ -1,0 +1,88 @@
+// The counts of the current second of load, and the sample they become once the second is over. One
+// object, reset in place after each sample, so the per-response handlers only bump numbers and record
+// into histograms (latency in integer µs, overall and per backend) and allocate nothing per second.
+
+import {encodeHistogram, newLatencyHistogram, type Histogram} from '../../metrics/histogram.js'
+import type {Sample} from '../../model/generator-messages.js'
+
+export interface BackendCounts {
+  completed: number
+  non2xx: number
+  histogram: Histogram
+}
+
+export class SecondCounts {
+  sent = 0
+  completed = 0
+  bytes = 0
+  lost = 0
+  cutOff = 0
+  connect = 0
+  reset = 0
+  timeout = 0
+  /** Indexed by status code; codes outside 0..999 are not real HTTP and are folded into 999. */
+  readonly status = new Float64Array(1000)
+  /**
+   * Every response is recorded once: into its backend's histogram, or this one when no backend header
+   * came with it. The overall histogram is their sum, added up once a second in toSample() (exact).
+   */
+  readonly unattributed = newLatencyHistogram()
+  readonly histogram = newLatencyHistogram()
+  /** Intended-send timing only: the same responses timed from the actual write. */
+  readonly uncorrected = newLatencyHistogram()
+  /** Live for the whole run (clear() resets them in place), so a client may keep a reference to one. */
+  readonly backends = new Map<string, BackendCounts>()
+
+  /** The counts of `id`, made the first time that backend answers. */
+  backend(id: string): BackendCounts {
+    let b = this.backends.get(id)
+    if (!b) {
+      b = {completed: 0, non2xx: 0, histogram: newLatencyHistogram()}
+      this.backends.set(id, b)
+    }
+    return b
+  }
+
+  toSample(second: number, phase: string, measure: boolean, paced: boolean): Sample {
+    const status: Record<string, number> = {}
+    for (let code = 0; code < 1000; code++) if (this.status[code] > 0) status[code] = this.status[code]
+    const perBackend: Sample['perBackend'] = {}
+    const all = this.histogram
+    all.reset()
+    if (this.unattributed.totalCount > 0) all.add(this.unattributed)
+    for (const [id, b] of this.backends) {
+      if (b.completed === 0) continue
+      perBackend[id] = {completed: b.completed, non2xx: b.non2xx, histogram: encodeHistogram(b.histogram)}
+      all.add(b.histogram)
+    }
+    const sample: Sample = {
+      second,
+      phase,
+      measure,
+      sent: this.sent,
+      completed: this.completed,
+      bytes: this.bytes,
+      status,
+      errors: {connect: this.connect, reset: this.reset, timeout: this.timeout},
+      lost: this.lost,
+      cutOff: this.cutOff,
+      perBackend,
+      histogram: encodeHistogram(this.histogram),
+    }
+    if (paced) sample.uncorrectedHistogram = encodeHistogram(this.uncorrected)
+    return sample
+  }
+
+  clear(): void {
+    this.sent = this.completed = this.bytes = this.lost = this.cutOff = 0
+    this.connect = this.reset = this.timeout = 0
+    this.status.fill(0)
+    this.histogram.reset()
+    this.unattributed.reset()
+    this.uncorrected.reset()
+    for (const b of this.backends.values()) {
+      b.completed = b.non2xx = 0
+      b.histogram.reset()
+    }
+  }
+}
