@@ -20,15 +20,17 @@ export interface ForkOptions {
 
 export function forkModule(o: ForkOptions): ChildProcess {
   const {file, execArgv} = childEntry(o.module)
-  const options = {execArgv, env: o.env, cwd: o.cwd}
-  if (o.output === 'stderr') return fork(file, [], {...options, stdio: ['ignore', 2, 'inherit', 'ipc']})
-  if (o.output === 'ignore') return fork(file, [], {...options, stdio: ['ignore', 'ignore', 'ignore', 'ipc']})
-  mkdirSync(dirname(o.output.file), {recursive: true})
-  const fd = openSync(o.output.file, 'a', 0o600)
+  let fd: number | undefined
+  if (typeof o.output === 'object') {
+    mkdirSync(dirname(o.output.file), {recursive: true})
+    fd = openSync(o.output.file, 'a', 0o600)
+  }
+  const out = fd ?? (o.output === 'stderr' ? 2 : 'ignore')
+  const err = fd ?? (o.output === 'stderr' ? 'inherit' : 'ignore')
   try {
-    return fork(file, [], {...options, stdio: ['ignore', fd, fd, 'ipc']})
+    return fork(file, [], {execArgv, env: o.env, cwd: o.cwd, stdio: ['ignore', out, err, 'ipc']})
   } finally {
     // The child has its own copy of the descriptor now.
-    closeSync(fd)
+    if (fd !== undefined) closeSync(fd)
   }
 }
