@@ -2,12 +2,11 @@
 // slows nor is slowed by the orchestrator's) and talks to it over IPC (src/proxy/messages.ts). The
 // proxy's output goes to `proxy.log` in the run's folder.
 
-import {fork, type ChildProcess} from 'node:child_process'
 import {EventEmitter} from 'node:events'
-import {closeSync, mkdirSync, openSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
-import {childEntry} from '../process/child-entry.js'
+import {ForkedChild} from '../process/child.js'
+import {describeExit} from '../process/program-exit.js'
 import {RunError} from '../model/errors.js'
 import type {FromProxy, ProxyConfig, ProxyStats, ToProxy} from '../proxy/messages.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
@@ -20,16 +19,12 @@ const stopGraceMs = 2000
 
 export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Balancer {
   readonly kind = 'builtin'
-  private child: ChildProcess | undefined
-  private exited: Promise<void> | undefined
+  private child: ForkedChild<ToProxy, FromProxy> | undefined
   private running = false
-  private stopping = false
   private latestUsage: {cpuPct: number; elu: number} | undefined
   private lastStats: ProxyStats | undefined
   /** With balancer.workers > 1: the primary's and its workers' process ids. */
   private allPids: number[] | undefined
-  private nextReqId = 1
-  private readonly pending = new Map<number, {resolve: (s: ProxyStats) => void; reject: (e: Error) => void}>()
 
   constructor(private readonly opts: BalancerOptions) {
     super()
@@ -44,86 +39,49 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
       balancer: s.balancer,
       seed: s.seed,
     }
-    mkdirSync(this.opts.runDir, {recursive: true})
-    const log = openSync(join(this.opts.runDir, 'proxy.log'), 'a')
-    const entry = childEntry('proxy/main')
-    let child: ChildProcess
-    try {
-      child = fork(entry.file, [], {execArgv: entry.execArgv, stdio: ['ignore', log, log, 'ipc']})
-    } finally {
-      closeSync(log)
-    }
+    const log = join(this.opts.runDir, 'proxy.log')
+    const child = new ForkedChild<ToProxy, FromProxy>({module: 'proxy/main', output: {file: log}})
     this.child = child
-    child.on('error', () => {}) // IPC errors once it is gone; its exit is what counts
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        const wasRunning = this.running
-        this.running = false
-        for (const p of this.pending.values()) p.reject(new RunError('the built-in proxy exited'))
-        this.pending.clear()
-        if (wasRunning && !this.stopping) this.emit('exit', signal ? `the built-in proxy was killed by ${signal}` : `the built-in proxy exited with code ${code}`)
-        resolve()
-      })
+    child.onExit((exit, expected) => {
+      const wasRunning = this.running
+      this.running = false
+      if (wasRunning && !expected) this.emit('exit', `the built-in proxy ${exit.signal ? 'was ' : ''}${describeExit(exit)}`)
     })
-    child.on('message', (m: FromProxy) => this.onMessage(m))
+    child.onMessage((m) => this.onMessage(m))
 
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => fail(`the built-in proxy did not start within ${startTimeoutMs / 1000} s (see ${join(this.opts.runDir, 'proxy.log')})`), startTimeoutMs)
-      const fail = (message: string): void => {
-        cleanup()
-        reject(new RunError(message))
-      }
-      const onMessage = (m: FromProxy): void => {
-        if (m.type === 'ready') {
-          cleanup()
-          this.allPids = m.pids
-          resolve(m.port)
-        } else if (m.type === 'error') fail(`the built-in proxy could not start: ${m.message}`)
-      }
-      const onExit = (): void => fail(`the built-in proxy exited while starting (see ${join(this.opts.runDir, 'proxy.log')})`)
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        child.off('message', onMessage)
-        child.off('exit', onExit)
-      }
-      child.on('message', onMessage)
-      child.once('exit', onExit)
-      this.send({type: 'start', config})
-    }).catch(async (err: unknown) => {
+    const ready = child.expect('ready', startTimeoutMs, {
+      timeout: () => new RunError(`the built-in proxy did not start within ${startTimeoutMs / 1000} s (see ${log})`),
+      gone: () => new RunError(`the built-in proxy exited while starting (see ${log})`),
+      failure: (m) => (m.type === 'error' ? new RunError(`the built-in proxy could not start: ${m.message}`) : undefined),
+    })
+    child.send({type: 'start', config})
+    const {port, pids} = await ready.catch(async (err: unknown) => {
       await this.stop()
       throw err
     })
+    this.allPids = pids
     this.running = true
     return [`http://127.0.0.1:${port}`]
   }
 
   async updateBackend(backend: ReplicaAddress): Promise<void> {
-    this.send({type: 'set-backend', backend: {id: backend.id, host: backend.host, port: backend.port}})
+    this.child?.send({type: 'set-backend', backend: {id: backend.id, host: backend.host, port: backend.port}})
   }
 
   async stats(): Promise<BalancerStats> {
-    if (!this.running) return this.lastStats ?? emptyStats()
-    const reqId = this.nextReqId++
-    const stats = await new Promise<ProxyStats>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(reqId)
-        reject(new RunError(`the built-in proxy did not answer for its counters within ${statsTimeoutMs / 1000} s`))
-      }, statsTimeoutMs)
-      this.pending.set(reqId, {
-        resolve: (s) => {
-          clearTimeout(timer)
-          resolve(s)
-        },
-        reject: (e) => {
-          clearTimeout(timer)
-          reject(e)
-        },
+    if (!this.running || !this.child) return this.lastStats ?? emptyStats()
+    const stats = await this.child
+      .ask({type: 'stats?'}, 'stats', statsTimeoutMs, {
+        timeout: () => new RunError(`the built-in proxy did not answer for its counters within ${statsTimeoutMs / 1000} s`),
+        gone: () => new RunError('the built-in proxy exited'),
       })
-      this.send({type: 'stats?', reqId})
-    }).catch((err: unknown) => {
-      if (this.lastStats) return this.lastStats
-      throw err
-    })
+      .then(
+        (m) => m.stats,
+        (err: unknown) => {
+          if (this.lastStats) return this.lastStats
+          throw err
+        },
+      )
     this.lastStats = stats
     return stats
   }
@@ -154,14 +112,11 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   async stop(): Promise<void> {
-    this.stopping = true
     const child = this.child
-    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    if (!child) return
+    child.expectExit()
     // Closing the channel is the proxy's signal to exit (as when the orchestrator dies).
-    if (child.connected) child.disconnect()
-    const hard = setTimeout(() => child.kill('SIGKILL'), stopGraceMs)
-    await this.exited
-    clearTimeout(hard)
+    await child.end('disconnect', stopGraceMs)
   }
 
   private onMessage(m: FromProxy): void {
@@ -169,15 +124,7 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
       this.emit('backend-state', {id: m.id, state: m.state, reason: m.reason, epochMs: m.epochMs})
     } else if (m.type === 'usage') {
       this.latestUsage = {cpuPct: m.cpuPct, elu: m.elu}
-    } else if (m.type === 'stats') {
-      const p = this.pending.get(m.reqId)
-      this.pending.delete(m.reqId)
-      p?.resolve(m.stats)
     }
-  }
-
-  private send(msg: ToProxy): void {
-    if (this.child?.connected) this.child.send(msg)
   }
 }
 

@@ -5,7 +5,7 @@ import {execFile} from 'node:child_process'
 import {promisify} from 'node:util'
 import {readFileSync} from 'node:fs'
 import {RunError} from '../model/errors.js'
-import {findFreePort} from '../process/free-port.js'
+import {freePort, releasePort} from '../process/free-port.js'
 import {spawnGuarded, type GuardedProcess} from '../process/guarded-spawn.js'
 import {waitForHttp} from '../process/wait-http.js'
 
@@ -36,12 +36,14 @@ export interface StartOptions {
 export async function startOnFreePort(o: StartOptions): Promise<{process: GuardedProcess; port: number}> {
   const tries = 5
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort()
+    // The port stays handed out while the program runs (for the rest of this process: at most one a run).
+    const port = await freePort()
     const args = await o.prepare(port)
     const p = await spawnGuarded(o.file, args, {output: o.output})
     const ready = await waitForHttp(`http://127.0.0.1:${port}/`, o.readyTimeoutMs ?? 10_000, () => p.hasExited)
     if (ready) return {process: p, port}
     await p.stop()
+    releasePort(port)
     const said = tail(o.output)
     if (/address already in use/i.test(said) && attempt < tries) continue
     throw new RunError(`${o.name} did not start answering on 127.0.0.1:${port}.${said ? ` It said:\n${said}` : ''}`)

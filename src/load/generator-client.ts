@@ -2,8 +2,7 @@
 // typed callbacks, and stops them. A generator that dies before it said `done` is a run that could not be
 // carried out (RunError, exit 3), never a quiet gap in the numbers.
 
-import {fork, type ChildProcess} from 'node:child_process'
-import {childEntry} from '../process/child-entry.js'
+import {ForkedChild} from '../process/child.js'
 import {RunError} from '../model/errors.js'
 import {deriveSeed} from '../model/random.js'
 import {SampleMerger} from '../metrics/merge-samples.js'
@@ -144,59 +143,48 @@ function spawnOne(
   index: number,
   on: {onMessage(m: FromGenerator): void; onUnexpectedExit(e: RunError): void},
 ): OneGenerator {
-  const {file, execArgv} = childEntry('load/generator/main')
   // Its stdout goes to our stderr: stdout belongs to `--json`.
-  const child: ChildProcess = fork(file, [], {execArgv, stdio: ['ignore', 2, 'inherit', 'ipc']})
-  let said: 'nothing' | 'done' = 'nothing'
-  let expectingExit = false
-  let killTimer: NodeJS.Timeout | undefined
+  const child = new ForkedChild<ToGenerator, FromGenerator>({module: 'load/generator/main', output: 'stderr'})
   let markReady!: () => void
   const ready = new Promise<void>((resolve) => (markReady = resolve))
   const one: OneGenerator = {
     pid: child.pid ?? -1,
     ready,
-    exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+    exited: child.exited.then(() => undefined),
     error: undefined,
     stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      sendTo(child, {type: 'stop'})
-      killTimer ??= setTimeout(() => child.kill('SIGKILL'), stopGraceMs)
-      killTimer.unref()
+      void child.end({type: 'stop'}, stopGraceMs)
     },
     kill() {
-      expectingExit = true
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      child.expectExit()
+      child.kill()
     },
   }
-  child.on('message', (m: FromGenerator) => {
+  child.onMessage((m) => {
     if (m.type === 'ready') markReady()
-    if (m.type === 'done') said = 'done'
+    // Once it said `done` (or why it failed), its exit is the end it announced.
+    if (m.type === 'done') child.expectExit()
     if (m.type === 'error') {
-      expectingExit = true
+      child.expectExit()
       one.error = new RunError(`the load generator failed: ${m.message}`)
     }
     on.onMessage(m)
   })
-  child.on('error', (e) => {
+  child.process.on('error', (e) => {
     if (one.error) return
     one.error = new RunError(`the load generator could not be started: ${e.message}`)
     on.onUnexpectedExit(one.error)
   })
-  child.once('exit', (code, signal) => {
-    if (killTimer) clearTimeout(killTimer)
+  child.onExit((exit, expected) => {
     markReady()
-    if (said === 'done' || expectingExit) return
-    const how = signal ? `signal ${signal}` : `exit code ${code}`
+    if (expected) return
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`
     one.error = new RunError(`the load generator ${index > 0 ? `#${index + 1} ` : ''}exited unexpectedly (${how})`)
     on.onUnexpectedExit(one.error)
   })
   // No config ever (the balancer did not start): the run tears down and kills this process.
-  config.then((c) => sendTo(child, {type: 'start', config: c})).catch(() => {})
+  config.then((c) => child.send({type: 'start', config: c})).catch(() => {})
   return one
-}
-
-function sendTo(child: ChildProcess, message: ToGenerator): void {
-  if (child.connected) child.send(message)
 }
 
 /** How many generators share the load: as asked, but never more than the fewest connections of a phase. */

@@ -7,21 +7,18 @@
 //   await p.stop() // SIGTERM to the group, SIGKILL after a grace time; resolves when it is gone
 //
 // If the orchestrator dies, the guard sees its IPC channel close and kills the program's group within 1 s.
-import {fork, type ChildProcess} from 'node:child_process'
-import {closeSync, openSync} from 'node:fs'
-import {childEntry} from './child-entry.js'
+import type {ChildProcess} from 'node:child_process'
+import {deferred} from '../model/deferred.js'
+import {endChild} from './end-child.js'
+import {forkModule} from './fork-module.js'
 import {groupMembers} from './process-group.js'
+import type {ProgramExit} from './program-exit.js'
 
 export interface GuardedSpawnOptions {
   cwd?: string
   env?: Record<string, string>
   /** File that receives the program's stdout and stderr (appended); absent = discarded. */
   output?: string
-}
-
-export interface ProgramExit {
-  code: number | null
-  signal: NodeJS.Signals | null
 }
 
 export interface GuardedProcess {
@@ -40,30 +37,49 @@ export interface GuardedProcess {
   stop(opts?: {signal?: NodeJS.Signals; graceMs?: number}): Promise<ProgramExit>
 }
 
+/** The program's exit, settled once: by the guard's `exit` message, or by the guard's own end. */
+interface ExitWatch {
+  readonly exited: Promise<ProgramExit>
+  readonly done: boolean
+  finish(exit: ProgramExit): void
+}
+
+function watchExit(): ExitWatch {
+  const exit = deferred<ProgramExit>()
+  let done = false
+  return {
+    exited: exit.promise,
+    get done() {
+      return done
+    },
+    finish(e) {
+      if (done) return
+      done = true
+      exit.resolve(e)
+    },
+  }
+}
+
 export async function spawnGuarded(command: string, args: string[], opts: GuardedSpawnOptions = {}): Promise<GuardedProcess> {
-  const entry = childEntry('process/orphan-guard')
-  const outFd = opts.output ? openSync(opts.output, 'a', 0o600) : 'ignore'
-  let guard: ChildProcess
-  try {
-    guard = fork(entry.file, [], {
-      execArgv: entry.execArgv,
-      stdio: ['ignore', outFd, outFd, 'ipc'],
-      cwd: opts.cwd,
-    })
-  } finally {
-    if (typeof outFd === 'number') closeSync(outFd)
-  }
+  const guard = forkModule({module: 'process/orphan-guard', output: opts.output ? {file: opts.output} : 'ignore', cwd: opts.cwd})
+  const exit = watchExit()
+  const pid = await startThroughGuard(guard, command, args, opts, exit)
+  // The guard exits right after the program; if the guard itself is killed, the program is orphaned in
+  // its own group: report that as an exit too, after making sure the group is gone.
+  guard.once('exit', () => {
+    if (exit.done) return
+    signalGroup(pid, 'SIGKILL')
+    exit.finish({code: null, signal: 'SIGKILL'})
+  })
+  // Neither the guard nor its channel may keep the orchestrator's event loop alive.
+  guard.unref()
+  guard.channel?.unref()
+  return guarded(guard, pid, exit)
+}
 
-  let resolveExit!: (e: ProgramExit) => void
-  const exited = new Promise<ProgramExit>((r) => (resolveExit = r))
-  let hasExited = false
-  const finish = (e: ProgramExit): void => {
-    if (hasExited) return
-    hasExited = true
-    resolveExit(e)
-  }
-
-  const pid = await new Promise<number>((resolve, reject) => {
+/** Has the guard start the program; resolves with the program's pid. Its later `exit` message settles `exit`. */
+function startThroughGuard(guard: ChildProcess, command: string, args: string[], opts: GuardedSpawnOptions, exit: ExitWatch): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       reject(new Error(`the process guard for ${command} exited before starting it (code ${code}, signal ${signal})`))
     }
@@ -78,66 +94,42 @@ export async function spawnGuarded(command: string, args: string[], opts: Guarde
         guard.off('exit', onExit)
         reject(new Error(`${command}: ${m.message}`))
       } else if (m.type === 'exit') {
-        finish({code: m.code ?? null, signal: m.signal ?? null})
+        exit.finish({code: m.code ?? null, signal: m.signal ?? null})
       }
     })
     guard.send({type: 'spawn', command, args, cwd: opts.cwd, env: opts.env})
   })
-  // The guard exits right after the program; if the guard itself is killed, the program is orphaned in
-  // its own group: report that as an exit too, after making sure the group is gone.
-  guard.once('exit', () => {
-    if (!hasExited) {
-      try {
-        process.kill(-pid, 'SIGKILL')
-      } catch {
-        // gone already
-      }
-      finish({code: null, signal: 'SIGKILL'})
-    }
-  })
-  // Neither the guard nor its channel may keep the orchestrator's event loop alive.
-  guard.unref()
-  guard.channel?.unref()
+}
 
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, signal)
-    } catch {
-      // ESRCH: gone already
-    }
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal)
+  } catch {
+    // ESRCH: gone already
   }
+}
 
+function guarded(guard: ChildProcess, pid: number, exit: ExitWatch): GuardedProcess {
   return {
     pid,
     guardPid: guard.pid!,
-    exited,
+    exited: exit.exited,
     get hasExited() {
-      return hasExited
+      return exit.done
     },
-    pids: () => [guard.pid!, ...(hasExited ? [] : groupMembers(pid))],
-    signal: signalGroup,
+    pids: () => [guard.pid!, ...(exit.done ? [] : groupMembers(pid))],
+    signal: (signal) => signalGroup(pid, signal),
     async stop({signal = 'SIGTERM', graceMs = 1500} = {}) {
-      if (!hasExited) {
-        signalGroup(signal)
-        const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs)
-        await exited
+      if (!exit.done) {
+        signalGroup(pid, signal)
+        const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs)
+        await exit.exited
         clearTimeout(timer)
       }
       // Workers can outlive a master that was killed hard.
-      signalGroup('SIGKILL')
-      if (guard.exitCode === null && guard.signalCode === null) {
-        await new Promise<void>((r) => {
-          const t = setTimeout(() => {
-            guard.kill('SIGKILL')
-            r()
-          }, 1000)
-          guard.once('exit', () => {
-            clearTimeout(t)
-            r()
-          })
-        })
-      }
-      return exited
+      signalGroup(pid, 'SIGKILL')
+      await endChild(guard, () => {}, 1000)
+      return exit.exited
     },
   }
 }

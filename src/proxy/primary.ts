@@ -20,6 +20,9 @@
 
 import cluster, {type Worker} from 'node:cluster'
 import {childEntry} from '../process/child-entry.js'
+import {endChild} from '../process/end-child.js'
+import {describeExit} from '../process/program-exit.js'
+import {Replies} from '../process/replies.js'
 import {deriveSeed} from '../model/random.js'
 import {HealthChecker, type CheckTarget} from './health-checker.js'
 import {mergeProxyStats} from './merge-stats.js'
@@ -35,6 +38,8 @@ const workerStatsTimeoutMs = 4000
 
 export class ProxyPrimary {
   private readonly workers: Worker[] = []
+  /** Questions to each worker (its counters), in worker order. */
+  private readonly replies: Array<Replies<FromProxy>> = []
   private readonly usage: Array<{cpuPct: number; elu: number} | undefined> = []
   private readonly states: BackendStates
   private readonly shared: boolean
@@ -42,8 +47,6 @@ export class ProxyPrimary {
   private readonly checker: HealthChecker | undefined
   /** The addresses the checker probes, replaced in place when a replica moves. */
   private readonly checkTargets: CheckTarget[]
-  private readonly pending = new Map<number, {got: Array<ProxyStats | undefined>; count: number; finish: () => void}>()
-  private nextReqId = 1
   private running = false
 
   constructor(
@@ -55,7 +58,8 @@ export class ProxyPrimary {
     this.checkTargets = config.backends.map((b) => ({host: b.host, port: b.port}))
     const active = config.balancer.health.active
     // Shared checks run here rather than in one of the workers: this process forwards no requests, so a
-    // check never waits behind client traffic on a busy event loop (lb-algorithms.md §9), no worker does
+    // check never waits behind client traffic on a busy event loop (checks that share the request path
+    // stall with it, and a hung backend would then stall the checks that should find it), no worker does
     // more than the others, and every worker gets each result from the same sender, in the same order.
     if (this.shared && active) {
       this.checker = new HealthChecker(this.checkTargets, active, (backend, ok, cause) => this.relay(undefined, {kind: 'check', backend, at: Date.now(), ok, cause}))
@@ -86,19 +90,7 @@ export class ProxyPrimary {
     this.running = false
     this.checker?.stop()
     const live = this.workers.filter((w) => !w.isDead())
-    await Promise.all(
-      live.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            const hard = setTimeout(() => w.process.kill('SIGKILL'), 1000)
-            w.process.once('exit', () => {
-              clearTimeout(hard)
-              resolve()
-            })
-            w.process.kill('SIGTERM')
-          }),
-      ),
-    )
+    await Promise.all(live.map((w) => endChild(w.process, () => w.process.kill('SIGTERM'), 1000)))
   }
 
   private fork(k: number): Promise<number> {
@@ -107,9 +99,16 @@ export class ProxyPrimary {
     // The config goes in the environment, not as a `start` message: a cluster worker reads its channel
     // from the start (for cluster's own messages), so a message sent before the module has loaded is lost.
     const w = cluster.fork({[workerConfigEnv]: JSON.stringify(config)})
+    const replies = new Replies<FromProxy>((question) => {
+      if (!w.isConnected()) return false
+      w.send(question)
+      return true
+    })
     this.workers[k - 1] = w
+    this.replies[k - 1] = replies
     return new Promise<number>((resolve, reject) => {
       w.on('message', (m: FromProxy) => {
+        replies.take(m)
         if (m.type === 'ready') resolve(m.port)
         else if (m.type === 'error') reject(new Error(`proxy worker ${k}: ${m.message}`))
         else this.onWorkerMessage(k, m)
@@ -117,7 +116,7 @@ export class ProxyPrimary {
       w.on('exit', (code, signal) => {
         reject(new Error(`proxy worker ${k} exited while starting`))
         if (!this.running) return
-        console.error(`proxy worker ${k} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: the proxy stops`)
+        console.error(`proxy worker ${k} ${signal ? 'was ' : ''}${describeExit({code, signal})}: the proxy stops`)
         process.exit(1)
       })
     })
@@ -131,12 +130,6 @@ export class ProxyPrimary {
       if (this.shared) this.relay(k, m.event)
     } else if (m.type === 'usage') {
       this.usage[k - 1] = {cpuPct: m.cpuPct, elu: m.elu}
-    } else if (m.type === 'stats') {
-      const p = this.pending.get(m.reqId)
-      if (!p) return
-      if (p.got[k - 1] === undefined) p.count += 1
-      p.got[k - 1] = m.stats
-      if (p.count === this.workers.length) p.finish()
     }
   }
 
@@ -154,20 +147,18 @@ export class ProxyPrimary {
     }
   }
 
-  /** Every worker's counters, merged. */
-  stats(): Promise<ProxyStats> {
-    const reqId = this.nextReqId++
-    return new Promise((resolve) => {
-      const got: Array<ProxyStats | undefined> = this.workers.map(() => undefined)
-      const finish = (): void => {
-        clearTimeout(timer)
-        this.pending.delete(reqId)
-        resolve(mergeProxyStats(got.filter((s) => s !== undefined)))
-      }
-      const timer = setTimeout(finish, workerStatsTimeoutMs)
-      this.pending.set(reqId, {got, count: 0, finish})
-      for (const w of this.workers) if (w.isConnected()) w.send({type: 'stats?', reqId} satisfies ToProxy)
-    })
+  /** Every worker's counters, merged; a worker that has not answered in time is left out. */
+  async stats(): Promise<ProxyStats> {
+    const timeout = () => new Error(`no counters within ${workerStatsTimeoutMs} ms`)
+    const got = await Promise.all(
+      this.replies.map((r) =>
+        r.ask({type: 'stats?'}, 'stats', workerStatsTimeoutMs, {timeout}).then(
+          (m) => m.stats,
+          () => undefined,
+        ),
+      ),
+    )
+    return mergeProxyStats(got.filter((s) => s !== undefined))
   }
 
   /** This process's CPU use plus every worker's; the busiest worker's event-loop utilisation. */

@@ -8,8 +8,9 @@
 // the orchestrator closes (the orchestrator died) or on `stop`/SIGTERM (workers drain first, bounded).
 
 import cluster, {type Worker} from 'node:cluster'
-import {createServer} from 'node:net'
 import {childEntry} from '../process/child-entry.js'
+import {freePort} from '../process/free-port.js'
+import {Replies} from '../process/replies.js'
 import type {AppBehaviour} from '../model/scenario.js'
 import type {BehaviourChange} from './replica-set.js'
 
@@ -54,6 +55,8 @@ type FromWorker =
 interface Slot {
   spec: PrimaryReplica
   worker?: Worker
+  /** Questions to the current worker (counts, acknowledged changes). */
+  replies?: Replies<FromWorker>
   port?: number
   generation: number
   /** Counts of earlier generations of this replica (workers that exited). */
@@ -76,20 +79,6 @@ cluster.setupPrimary({exec: entry.file, execArgv: entry.execArgv, silent: false}
 const slots = new Map<string, Slot>(config.replicas.map((spec) => [spec.id, {spec, generation: 0, base: {connections: 0, requests: 0}, last: {connections: 0, requests: 0}}]))
 let sharedPort = 0
 let stopping = false
-let nextAsk = 1
-const pendingAcks = new Map<number, () => void>()
-
-/** A free port for the shared socket, chosen once so that a restart rebinds the same port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen({port: 0, host: '127.0.0.1'}, () => {
-      const {port} = s.address() as {port: number}
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 function fork(slot: Slot): void {
   slot.generation++
@@ -107,7 +96,13 @@ function fork(slot: Slot): void {
     env.LBBENCH_STAMP_BACKEND = '1'
   } else if (slot.port) env.LBBENCH_PORT = String(slot.port) // come back on the same port when it is free
   const worker = cluster.fork(env)
+  const replies = new Replies<FromWorker>((question) => {
+    if (!worker.isConnected()) return false
+    worker.send(question)
+    return true
+  })
   slot.worker = worker
+  slot.replies = replies
   const pid = worker.process.pid!
   worker.on('message', (msg: FromWorker) => {
     if (slot.worker !== worker) return
@@ -115,10 +110,8 @@ function fork(slot: Slot): void {
       slot.port = msg.port
       send({type: 'listening', id, port: msg.port, pid})
     } else if (msg.type === 'error') send({type: 'error', id, message: msg.message})
-    else if (msg.type === 'counts') {
-      slot.last = {connections: msg.connections, requests: msg.requests}
-      if (msg.reqId !== undefined) pendingAcks.get(msg.reqId)?.()
-    } else if (msg.type === 'ack' && msg.reqId !== undefined) pendingAcks.get(msg.reqId)?.()
+    else if (msg.type === 'counts') slot.last = {connections: msg.connections, requests: msg.requests}
+    replies.take(msg)
   })
   // 'error' on a worker is an IPC failure (e.g. sending to a worker that just died): its exit follows.
   worker.on('error', () => {})
@@ -128,23 +121,13 @@ function fork(slot: Slot): void {
   })
 }
 
-/** Sends to one worker and waits for its reply (ack or counts), up to `ms`. */
-function ask(worker: Worker, msg: object, ms: number): Promise<boolean> {
-  const reqId = nextAsk++
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => done(false), ms)
-    const done = (ok: boolean) => {
-      clearTimeout(timer)
-      pendingAcks.delete(reqId)
-      resolve(ok)
-    }
-    pendingAcks.set(reqId, () => done(true))
-    try {
-      worker.send({...msg, reqId})
-    } catch {
-      done(false)
-    }
-  })
+/** Asks a slot's worker and waits for its answer (ack or counts) up to `ms`: true when it came. */
+function ask(slot: Slot, question: {type: string; change?: BehaviourChange}, answer: 'ack' | 'counts', ms: number): Promise<boolean> {
+  const timeout = () => new Error(`no ${answer} within ${ms} ms`)
+  return slot.replies!.ask(question, answer, ms, {timeout}).then(
+    () => true,
+    () => false,
+  )
 }
 
 function countsNow(): Record<string, ReplicaCounts> {
@@ -156,10 +139,12 @@ function alive(slot: Slot): Worker | undefined {
   return w && !w.isDead() ? w : undefined
 }
 
+const liveSlots = () => [...slots.values()].filter((s) => alive(s))
+
 async function onMessage(msg: ToPrimary): Promise<void> {
   if (msg.type === 'stop') return stop(0)
   if (msg.type === 'counts') {
-    await Promise.all([...slots.values()].map((s) => alive(s)).filter((w): w is Worker => !!w).map((w) => ask(w, {type: 'counts'}, 300)))
+    await Promise.all(liveSlots().map((s) => ask(s, {type: 'counts'}, 'counts', 300)))
     return send({type: 'reply', reqId: msg.reqId, ok: true, counts: countsNow()})
   }
   const slot = slots.get(msg.id)
@@ -171,7 +156,7 @@ async function onMessage(msg: ToPrimary): Promise<void> {
       w.send({type: 'control', change: msg.change})
       return send({type: 'reply', reqId: msg.reqId, ok: true})
     }
-    const ok = await ask(w, {type: 'control', change: msg.change}, 5000)
+    const ok = await ask(slot, {type: 'control', change: msg.change}, 'ack', 5000)
     return send({type: 'reply', reqId: msg.reqId, ok, error: ok ? undefined : `replica ${msg.id} did not acknowledge the change within 5s`})
   }
   if (msg.type === 'restart') {
@@ -221,6 +206,7 @@ process.on('SIGINT', () => void stop(0))
 process.on('message', (msg: ToPrimary) => void onMessage(msg))
 
 if (config.sharedPort) {
+  // Chosen once, so that a restarted worker binds the same port again.
   sharedPort = await freePort()
   send({type: 'shared', port: sharedPort})
 }

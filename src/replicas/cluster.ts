@@ -3,12 +3,12 @@
 // changes and restarts go through the primary. Each worker listens on its own port (`exclusive`), or, for
 // the `cluster` balancer (`sharedPort`), all share one port owned by the primary.
 
-import {fork, type ChildProcess} from 'node:child_process'
 import {EventEmitter} from 'node:events'
-import {closeSync, mkdirSync, openSync} from 'node:fs'
-import {request} from 'node:http'
 import {join} from 'node:path'
-import {childEntry} from '../process/child-entry.js'
+import {ForkedChild, type Question} from '../process/child.js'
+import {describeExit} from '../process/program-exit.js'
+import {answeredOk, probeHttp} from '../process/wait-http.js'
+import {deferred, type Deferred} from '../model/deferred.js'
 import {RunError} from '../model/errors.js'
 import {deriveSeed} from '../model/random.js'
 import {behaviourOf} from './behaviour-of.js'
@@ -25,25 +25,7 @@ const countsEveryMs = 200
 const requestTimeoutMs = 10_000
 
 type Signal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'
-/** A request to the primary before it gets its reply id. */
-type Ask<T = ToPrimary> = T extends {reqId: number} ? Omit<T, 'reqId'> : never
-
-interface Deferred<T> {
-  promise: Promise<T>
-  resolve: (v: T) => void
-  reject: (e: Error) => void
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void
-  let reject!: (e: Error) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  promise.catch(() => {}) // a replica may die before anybody waits for it
-  return {promise, resolve, reject}
-}
+type PrimaryReply = Extract<FromPrimary, {type: 'reply'}>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -64,22 +46,26 @@ function beforeDeadline<T>(p: Promise<T>, deadline: number, why: () => string): 
   })
 }
 
-export function exitDetail(code: number | null, signal: string | null): string {
-  return signal ? `killed by ${signal}` : `exited with code ${code}`
+/** One GET of the readiness path: undefined when it answered 2xx/3xx, else why not. */
+async function probe(port: number, path: string, timeoutMs: number): Promise<string | undefined> {
+  const answer = await probeHttp({host, port, path}, timeoutMs, {[probeHeader]: '1'})
+  if (answeredOk(answer)) return undefined
+  if ('status' in answer) return `GET ${path} answered ${answer.status}`
+  if ('timedOut' in answer) return `GET ${path} got no answer within ${timeoutMs}ms`
+  return answer.error.code === 'ECONNREFUSED' ? `connection refused on port ${port}` : answer.error.message
 }
 
-/** One GET of the readiness path: undefined when it answered 2xx/3xx, else why not. */
-function probe(port: number, path: string, timeoutMs: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const req = request({host, port, path, agent: false, headers: {[probeHeader]: '1'}, timeout: timeoutMs}, (res) => {
-      res.resume()
-      const s = res.statusCode ?? 0
-      resolve(s >= 200 && s < 400 ? undefined : `GET ${path} answered ${s}`)
-    })
-    req.on('timeout', () => req.destroy(new Error(`GET ${path} got no answer within ${timeoutMs}ms`)))
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? `connection refused on port ${port}` : err.message))
-    req.end()
-  })
+/** Probes until the readiness path answers (undefined) or `deadline` passes (the last reason); `gone()` ends it early with its reason. */
+async function probeUntil(port: number, path: string, deadline: number, gone: () => string | undefined = () => undefined): Promise<string | undefined> {
+  let why: string | undefined = 'no probe ran'
+  while (Date.now() < deadline) {
+    const goneWhy = gone()
+    if (goneWhy !== undefined) return goneWhy
+    why = await probe(port, path, Math.min(1000, Math.max(1, deadline - Date.now())))
+    if (why === undefined) return undefined
+    await sleep(50)
+  }
+  return why
 }
 
 export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements ReplicaSet {
@@ -89,13 +75,12 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
   private readonly listening = new Map<string, Deferred<number>>()
   private readonly exited = new Map<string, Deferred<void>>()
   private readonly lastError = new Map<string, string>()
-  private readonly replies = new Map<number, (m: Extract<FromPrimary, {type: 'reply'}>) => void>()
   private readonly primaryExitListeners: Array<(detail: string) => void> = []
-  private primary?: ChildProcess
-  private primaryGone?: Promise<void>
+  private primary?: ForkedChild<ToPrimary, FromPrimary>
+  /** How the primary ended, once it has. */
+  private primaryEnded?: string
   private shared?: number
   private sharedReady = deferred<number>()
-  private nextReq = 1
   private stopping?: Promise<void>
 
   constructor(private readonly opts: ReplicaSetOptions) {
@@ -112,25 +97,14 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
       this.exited.set(id, deferred())
     }
     const config: PrimaryConfig = {replicas, sharedPort: !!this.opts.sharedPort, schedulingPolicy: s.balancer.schedulingPolicy ?? 'rr', countsMs: this.opts.sharedPort ? countsEveryMs : 0}
-    mkdirSync(this.opts.runDir, {recursive: true})
-    const log = openSync(join(this.opts.runDir, 'cluster.log'), 'a')
-    const entry = childEntry('replicas/cluster-primary')
-    try {
-      this.primary = fork(entry.file, [], {
-        execArgv: entry.execArgv,
-        env: {...process.env, LBBENCH_CLUSTER: JSON.stringify(config), NODE_CLUSTER_SCHED_POLICY: config.schedulingPolicy},
-        stdio: ['ignore', log, log, 'ipc'],
-      })
-    } finally {
-      closeSync(log)
-    }
-    const primary = this.primary
-    this.primaryGone = new Promise((resolve) => primary.once('exit', (code, signal) => {
-      this.onPrimaryExit(exitDetail(code, signal))
-      resolve()
-    }))
-    primary.on('message', (m: FromPrimary) => this.onMessage(m))
-    primary.on('error', () => {}) // IPC errors after the primary died; its exit is handled above
+    const primary = new ForkedChild<ToPrimary, FromPrimary>({
+      module: 'replicas/cluster-primary',
+      output: {file: join(this.opts.runDir, 'cluster.log')},
+      env: {...process.env, LBBENCH_CLUSTER: JSON.stringify(config), NODE_CLUSTER_SCHED_POLICY: config.schedulingPolicy},
+    })
+    this.primary = primary
+    primary.onExit((exit) => this.onPrimaryExit(describeExit(exit)))
+    primary.onMessage((m) => this.onMessage(m))
 
     const deadline = Date.now() + s.replicas.ready.timeout
     try {
@@ -156,7 +130,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
 
   pids(): number[] {
     const workers = [...this.infos.values()].filter((i) => i.state !== 'exited' && i.pid).map((i) => i.pid!)
-    return this.primary?.pid && this.primary.exitCode === null && this.primary.signalCode === null ? [this.primary.pid, ...workers] : workers
+    return this.primary?.pid && this.primary.running ? [this.primary.pid, ...workers] : workers
   }
 
   /** The cluster primary's pid (the balancer's process in shared-port mode). */
@@ -230,18 +204,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
   private async stopAll(): Promise<void> {
     const workers = [...this.infos.values()].map((i) => i.pid).filter((p): p is number => !!p)
     const primary = this.primary
-    if (primary && this.primaryRunning()) {
-      try {
-        primary.send({type: 'stop'} satisfies ToPrimary)
-      } catch {
-        primary.kill('SIGTERM')
-      }
-      await Promise.race([this.primaryGone, sleep(stopBoundMs)])
-      if (this.primaryRunning()) {
-        primary.kill('SIGKILL')
-        await this.primaryGone
-      }
-    }
+    if (primary && this.primaryRunning()) await primary.end({type: 'stop'}, stopBoundMs)
     for (const pid of workers) {
       if (!processAlive(pid)) continue
       try {
@@ -256,7 +219,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
   }
 
   private primaryRunning(): boolean {
-    return !!this.primary && this.primary.exitCode === null && this.primary.signalCode === null && this.primary.connected
+    return !!this.primary && this.primary.running && this.primary.connected
   }
 
   private running(id: string): ReplicaInfo {
@@ -289,25 +252,15 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
     }
   }
 
-  private ask(msg: Ask): Promise<Extract<FromPrimary, {type: 'reply'}>> {
-    const reqId = this.nextReq++
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.replies.delete(reqId)
-        reject(new Error(`the cluster primary did not answer ${msg.type} within ${requestTimeoutMs / 1000}s`))
-      }, requestTimeoutMs)
-      this.replies.set(reqId, (m) => {
-        clearTimeout(timer)
-        this.replies.delete(reqId)
-        resolve(m)
-      })
-      try {
-        this.primary!.send({...msg, reqId})
-      } catch (err) {
-        clearTimeout(timer)
-        this.replies.delete(reqId)
-        reject(err as Error)
-      }
+  private ask(question: Question<ToPrimary>): Promise<PrimaryReply> {
+    const gone = new Error('the cluster primary is gone')
+    return this.primary!.ask(question, 'reply', requestTimeoutMs, {
+      timeout: () => new Error(`the cluster primary did not answer ${question.type} within ${requestTimeoutMs / 1000}s`),
+      gone: () => gone,
+    }).catch((err: Error) => {
+      if (err !== gone) throw err
+      // No answer because the primary ended: a refusal that says how it ended.
+      return {type: 'reply', reqId: -1, ok: false, error: `the cluster primary ${this.primaryEnded ?? 'is not running'}`}
     })
   }
 
@@ -332,7 +285,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
         const info = this.infos.get(m.id)
         if (!info) return
         const why = this.lastError.get(m.id)
-        const detail = exitDetail(m.code, m.signal) + (why ? `: ${why}` : '')
+        const detail = describeExit(m) + (why ? `: ${why}` : '')
         info.state = 'exited'
         info.pid = undefined
         this.listening.get(m.id)?.reject(new Error(detail))
@@ -340,16 +293,13 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
         if (!this.stopping) this.emit('exit', m.id, detail)
         break
       }
-      case 'reply':
-        this.replies.get(m.reqId)?.(m)
-        break
     }
   }
 
   private onPrimaryExit(detail: string): void {
+    this.primaryEnded = detail
     const err = new Error(`the cluster primary ${detail}`)
     this.sharedReady.reject(err)
-    for (const reply of this.replies.values()) reply({type: 'reply', reqId: -1, ok: false, error: err.message})
     for (const [id, info] of this.infos) {
       this.listening.get(id)?.reject(err)
       this.exited.get(id)?.resolve()
@@ -365,7 +315,6 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
   private async waitReady(id: string, deadline: number): Promise<void> {
     const {path, timeout} = this.scenario.replicas.ready
     const notReady = (why: string) => new RunError(`replica ${id} was not ready within ${timeout / 1000}s: ${why}`)
-    const left = () => deadline - Date.now()
     let port: number
     try {
       port = await beforeDeadline(this.listening.get(id)!.promise, deadline, () => this.lastError.get(id) ?? 'it never started listening')
@@ -374,13 +323,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
     }
     const info = this.infos.get(id)!
     if (path !== undefined) {
-      let why: string | undefined = 'no probe ran'
-      while (left() > 0) {
-        if (info.state === 'exited') throw notReady(`it ${this.lastError.get(id) ?? 'exited'}`)
-        why = await probe(port, path, Math.min(1000, Math.max(1, left())))
-        if (why === undefined) break
-        await sleep(50)
-      }
+      const why = await probeUntil(port, path, deadline, () => (info.state === 'exited' ? `it ${this.lastError.get(id) ?? 'exited'}` : undefined))
       if (why !== undefined) throw notReady(why)
     }
     if (info.state === 'starting') info.state = 'up'
@@ -400,15 +343,8 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
       await beforeDeadline(Promise.all(ids.map((id) => this.listening.get(id)!.promise)), deadline, late)
       for (const id of ids) this.infos.get(id)!.port = port
       const path = this.scenario.replicas.ready.path
-      if (path !== undefined) {
-        let why: string | undefined = 'no probe ran'
-        while (Date.now() < deadline) {
-          why = await probe(port, path, Math.min(1000, Math.max(1, deadline - Date.now())))
-          if (why === undefined) break
-          await sleep(50)
-        }
-        if (why !== undefined) throw new Error(why)
-      }
+      const why = path === undefined ? undefined : await probeUntil(port, path, deadline)
+      if (why !== undefined) throw new Error(why)
     } catch (err) {
       throw err instanceof RunError ? err : notReady((err as Error).message)
     }

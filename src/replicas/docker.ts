@@ -20,7 +20,7 @@ import {replicaIds, type ReplicasSpec} from '../model/scenario.js'
 import {appImage, ensureAppImage, isAppImage} from './docker/app-image.js'
 import {ensureFolderImage} from './docker/build-folder.js'
 import {connectDocker, followProgress, imageExists, type Docker} from './docker/engine.js'
-import {freePort, releasePort} from './free-port.js'
+import {freePort, releasePort} from '../process/free-port.js'
 import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
 import type {BehaviourChange, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 

@@ -8,9 +8,10 @@ import {mkdir} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 import {RunError} from '../model/errors.js'
 import {groupMembers} from '../process/process-group.js'
-import {spawnGuarded, type GuardedProcess, type ProgramExit} from '../process/guarded-spawn.js'
+import {spawnGuarded, type GuardedProcess} from '../process/guarded-spawn.js'
+import {describeExit} from '../process/program-exit.js'
 import {replicaIds, type ReplicasSpec} from '../model/scenario.js'
-import {freePort, releasePort} from './free-port.js'
+import {freePort, releasePort} from '../process/free-port.js'
 import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
 import type {BehaviourChange, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 
@@ -37,10 +38,6 @@ export function substituteCommand(command: string, vars: {PORT: string; REPLICA:
 async function groupGone(pgid: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms
   while (groupMembers(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-}
-
-export function describeExit(e: ProgramExit): string {
-  return e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`
 }
 
 export class ProcessReplicaSet extends EventEmitter<ReplicaSetEvents> implements ReplicaSet {

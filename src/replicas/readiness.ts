@@ -1,9 +1,8 @@
-import {request} from 'node:http'
-import {connect} from 'node:net'
-import {open} from 'node:fs/promises'
-
 // "Ready" for a replica the harness did not write: its probe path answers 2xx/3xx, or, with no path,
 // its port accepts TCP connections. Probed every 100 ms on 127.0.0.1 until the deadline.
+import {connect} from 'node:net'
+import {open} from 'node:fs/promises'
+import {answeredOk, probeHttp} from '../process/wait-http.js'
 
 export interface ReadinessProbe {
   port: number
@@ -51,17 +50,11 @@ function tcpProbe(port: number, timeoutMs: number): Promise<true | string> {
   })
 }
 
-function httpProbe(port: number, path: string, timeoutMs: number): Promise<true | string> {
-  return new Promise((resolve) => {
-    const req = request({host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: timeoutMs}, (res) => {
-      res.resume()
-      const status = res.statusCode ?? 0
-      resolve(status >= 200 && status < 400 ? true : `status ${status}`)
-    })
-    req.once('timeout', () => req.destroy(new Error('timed out')))
-    req.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
-    req.end()
-  })
+async function httpProbe(port: number, path: string, timeoutMs: number): Promise<true | string> {
+  const answer = await probeHttp({port, path}, timeoutMs)
+  if (answeredOk(answer)) return true
+  if ('status' in answer) return `status ${answer.status}`
+  return 'timedOut' in answer ? 'timed out' : (answer.error.code ?? answer.error.message)
 }
 
 /** The last `lines` lines of a log file (from its last 16 KiB), for "it failed, here is why" messages. */

@@ -4,6 +4,7 @@
 
 import type {Balancer, BalancerStats} from '../balancers/balancer.js'
 import {balancerKinds} from '../balancers/registry.js'
+import {deferred} from '../model/deferred.js'
 import {LbbenchError, RunError} from '../model/errors.js'
 import {EarlyFail} from '../metrics/early-fail.js'
 import {startGenerators, type GeneratorHandle} from '../load/generator-client.js'
@@ -244,10 +245,4 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     }
     await removeRunState(runId).catch(() => {})
   }
-}
-
-function deferred<T>(): {promise: Promise<T>; resolve: (v: T) => void} {
-  let resolve!: (v: T) => void
-  const promise = new Promise<T>((r) => (resolve = r))
-  return {promise, resolve}
 }
