@@ -153,7 +153,7 @@ export function nginxConfig(input: NginxConfigInput): string {
     ...backends.map((r) => `    server ${r.host}:${r.port} weight=${weight(r.id)} max_fails=${maxFails} fail_timeout=${failTimeout};`),
     '    keepalive 64;',
   ]
-  if (versionAtLeast(version, since['upstream keepalive_requests']!)) {
+  if (versionAtLeast(version, since['upstream keepalive_requests'])) {
     // Node closes idle keep-alive sockets after 5 s: close ours first, or a reused socket can be reset.
     lines.push('    keepalive_requests 1000000;', '    keepalive_timeout 4s;')
   }

@@ -35,8 +35,9 @@ interface AcClient extends EventEmitter {
   parser: {type: string; reinitialize(type: string): void}
   requestIterator: AcRequestIterator
   timeoutTicker: {reschedule(ms: number): void}
-  _connect(): void
-  _doRequest(): void
+  // Properties, not methods: their values are kept apart from the client and called on it later.
+  _connect: (this: AcClient) => void
+  _doRequest: (this: AcClient) => void
   destroy(): void
   // Ours:
   lbBackend: string | undefined

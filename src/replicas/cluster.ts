@@ -306,7 +306,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
       } catch (err) {
         clearTimeout(timer)
         this.replies.delete(reqId)
-        reject(err as Error)
+        reject(err)
       }
     })
   }

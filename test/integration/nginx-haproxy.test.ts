@@ -53,7 +53,7 @@ async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (ru
   const runDir = mkdtempSync(join(tmpdir(), folderPrefix))
   const backends = await StampBackends.start(4)
   const scenario = balancerScenario({kind, ...spec})
-  const balancer = await balancerKinds[kind]!({loaded: {scenario, file: 'test', hash: 'test'}, runDir, log: () => {}})
+  const balancer = await balancerKinds[kind]({loaded: {scenario, file: 'test', hash: 'test'}, runDir, log: () => {}})
   const events: BackendStateChange[] = []
   balancer.on('backend-state', (c) => events.push(c))
   let pids: number[] = []
@@ -61,7 +61,7 @@ async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (ru
     const [url] = await balancer.start(backends.addresses())
     pids = balancer.pids()
     assert.ok(pids.length >= 2, 'the guard and the program')
-    await body({balancer, backends, url: url!, events})
+    await body({balancer, backends, url, events})
   } finally {
     await balancer.stop()
     await backends.close()
@@ -101,7 +101,7 @@ async function orphanCheck(kind: string): Promise<void> {
   })
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({input: child.stdout!}).once('line', resolve)
+      createInterface({input: child.stdout}).once('line', resolve)
       child.once('exit', (code) => reject(new Error(`balancer child exited with ${code}`)))
     })
     const {url, pids} = JSON.parse(line) as {url: string; pids: number[]}
