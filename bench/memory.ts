@@ -52,8 +52,8 @@ load:
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d))
-  child.stderr.on('data', (d: Buffer) => (stderr += d))
+  child.stdout.on('data', (d: Buffer) => (stdout += String(d)))
+  child.stderr.on('data', (d: Buffer) => (stderr += String(d)))
   const onAbort = () => child.kill('SIGINT')
   ctx.signal.addEventListener('abort', onAbort, {once: true})
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
@@ -72,7 +72,7 @@ load:
   ctx.signal.removeEventListener('abort', onAbort)
 
   const notes: string[] = []
-  let figures: Figure[] = []
+  let figures: Figure[]
   try {
     if (code !== 0) throw new Error(`lbbench run exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)
     const report = JSON.parse(stdout) as Report

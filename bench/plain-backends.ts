@@ -23,7 +23,7 @@ export async function startBackends(bodyBytes = 1024): Promise<{child: ChildProc
   // Its stdin is a pipe from here: when the bench ends, however, the backends do too.
   const child = spawn(process.execPath, ['-e', backendCode, String(bodyBytes)], {stdio: ['pipe', 'pipe', 'inherit']})
   const ports = await new Promise<number[]>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(String(d).trim().split(' ').map(Number)))
+    child.stdout.once('data', (d: Buffer) => resolve(String(d).trim().split(' ').map(Number)))
     child.once('exit', () => reject(new Error('the backends exited')))
   })
   return {child, ports}

@@ -62,11 +62,11 @@ async function main(): Promise<void> {
         const balancer = new BuiltinBalancer({loaded: loadedFor(engine), runDir, log: () => {}})
         try {
           const [url] = await balancer.start(ports.map((port, i) => ({id: `r${i + 1}`, host: '127.0.0.1', port})))
-          const proxyPort = Number(new URL(url!).port)
+          const proxyPort = Number(new URL(url).port)
           // The JIT needs a few thousand requests through a fresh proxy before its cost settles.
           await sequentialP50(proxyPort, 3000, 0)
           for (const pause of pauses) {
-            const direct = await sequentialP50(ports[0]!, requests, pause)
+            const direct = await sequentialP50(ports[0], requests, pause)
             const proxied = await sequentialP50(proxyPort, requests, pause)
             ;(added[`${engine}, pause ${pause} ms`] ??= []).push(proxied - direct)
             console.log(`  round ${round + 1}/${rounds} ${engine}, pause ${pause} ms: direct p50 ${direct.toFixed(0)} µs, proxied ${proxied.toFixed(0)} µs, added ${(proxied - direct).toFixed(0)} µs`)

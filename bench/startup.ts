@@ -115,8 +115,8 @@ function timed(cmd: string, args: string[], cwd: string): Promise<Timed> {
     const child = spawn(cmd, args, {cwd, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    child.stdout.on('data', (d: Buffer) => (stdout += String(d)))
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)))
     let ms = Number.NaN
     child.on('error', reject)
     // Timed to the process's exit, not to the end of its output pipes.

@@ -145,11 +145,9 @@ const startedAt = Date.now()
 console.error(`soak: ${keepMs / 60_000} min measured, ${(doc.faults ?? []).length} faults (scenario ${runFile})`)
 const child = spawn(process.execPath, [bin, 'run', runFile, '--json', '--out', join(outDir, 'runs')], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']})
 let stdout = ''
-let stderr = ''
 let phase = 'start-up'
 child.stdout.on('data', (d) => (stdout += d))
 child.stderr.on('data', (d) => {
-  stderr += d
   const m = /phase (\S+) started/.exec(String(d))
   if (m) phase = m[1]
   process.stderr.write(d)

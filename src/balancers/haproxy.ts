@@ -110,7 +110,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   private async fetchRows(): Promise<StatRow[]> {
     if (!this.proc || this.proc.hasExited) return this.lastRows
     const rows = parseShowStat(await haproxyCommand(this.socket, 'show stat')).filter(
-      (r) => r.pxname === haproxyBackendName && this.ids.has(r.svname!),
+      (r) => r.pxname === haproxyBackendName && this.ids.has(r.svname),
     )
     if (rows.length) this.lastRows = rows
     return rows
@@ -122,9 +122,9 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     try {
       const rows = await this.fetchRows()
       const now = Date.now()
-      this.buckets.add(now, Object.fromEntries(rows.map((r) => [r.svname!, {attempts: attemptsOf(r), failed: failedOf(r)}])))
+      this.buckets.add(now, Object.fromEntries(rows.map((r) => [r.svname, {attempts: attemptsOf(r), failed: failedOf(r)}])))
       for (const row of rows) {
-        const id = row.svname!
+        const id = row.svname
         const state = serverState(row.status ?? '')
         const before = this.states.get(id) ?? 'up'
         this.states.set(id, state)
@@ -149,7 +149,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
 
   async stats(): Promise<BalancerStats> {
     const rows = await this.fetchRows().catch(() => this.lastRows)
-    const per = (f: (r: StatRow) => number): Record<string, number> => Object.fromEntries(rows.map((r) => [r.svname!, f(r)]))
+    const per = (f: (r: StatRow) => number): Record<string, number> => Object.fromEntries(rows.map((r) => [r.svname, f(r)]))
     const responses = (r: StatRow): number => ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].reduce((n, f) => n + num(r, f), 0)
     return {
       attempts: per(attemptsOf),

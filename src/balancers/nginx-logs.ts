@@ -69,7 +69,7 @@ export class NginxLogAnalysis {
     const changes: BackendStateChange[] = []
     for (const line of errorLines) {
       const m = disabledLine.exec(line)
-      if (m) this.pending.push({addr: m[7]!, secondMs: localSecond(m), reason: 'upstream server temporarily disabled (max_fails reached)', polls: 0})
+      if (m) this.pending.push({addr: m[7], secondMs: localSecond(m), reason: 'upstream server temporarily disabled (max_fails reached)', polls: 0})
     }
     for (const line of accessLines) this.access(line, changes)
     this.resolvePending(changes)
@@ -81,12 +81,12 @@ export class NginxLogAnalysis {
     if (headerTimes === undefined) return
     this.requestsSeen++
     const msec = Math.round(Number(msecText) * 1000)
-    const addrList = addrs!.split(/, | : /)
-    const statusList = statuses!.split(/, | : /)
+    const addrList = addrs.split(/, | : /)
+    const statusList = statuses.split(/, | : /)
     const headerList = headerTimes.split(/, | : /)
     const responseList = (responseTimes ?? '').split(/, | : /).map(seconds)
     let attemptStart = msec - seconds(requestTime)
-    if (addrList.length === 1 && !addrList[0]!.includes(':')) {
+    if (addrList.length === 1 && !addrList[0].includes(':')) {
       // No live upstreams: the upstream's name instead of an address.
       if (status === '502') this.noBackend++
       return
@@ -121,7 +121,7 @@ export class NginxLogAnalysis {
 
   private resolvePending(changes: BackendStateChange[]): void {
     for (let i = 0; i < this.pending.length; i++) {
-      const p = this.pending[i]!
+      const p = this.pending[i]
       const inSecond = (this.recentFailures.get(p.addr) ?? []).filter((t) => t >= p.secondMs && t < p.secondMs + 1000)
       p.polls++
       // The request whose attempt failed is logged once nginx's retry finished: give it one more poll.

@@ -128,7 +128,7 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
     if (i < 0) throw new RunError(`nginx: no backend ${backend.id} to update`)
     // Back on the same address (replicas restart on their old port): nothing to change. A reload would
     // only cost something: idle client keep-alive connections reset, and peer state starts over.
-    const before = this.backends[i]!
+    const before = this.backends[i]
     if (before.host === backend.host && before.port === backend.port) return
     this.backends[i] = {...backend}
     this.analysis?.setAddress(`${backend.host}:${backend.port}`, backend.id)

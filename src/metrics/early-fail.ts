@@ -12,18 +12,27 @@
 // Percentiles other than max, throughput, fairness and ttd/ttr can recover, so they are never decided early.
 // The failure count so far leaves out `lost` requests (the generator's per-second count of them may
 // include timeouts already counted), so it never exceeds the final count.
-// Pure: samples and the faults applied so far in, a reason or nothing out.
+// Pure: samples and the faults applied so far in, the threshold that broke (with the figure that broke it)
+// or nothing out; the caller words the reason (report/format.ts: earlyFailReason).
 
 import type {Sample} from '../model/generator-messages.js'
 import type {TimelineEvent} from '../model/report.js'
 import type {PhaseSpec, Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
-import {metricValue as formatMetric} from '../report/format.js'
 import {backendMetricOf} from './catalogue.js'
 import {faultWindows, type AppliedFault} from './failover.js'
 import {decodeHistogram} from './histogram.js'
 
 /** Slack on the most requests a rate-paced run can still send. */
 const RATE_SLACK = 1.1
+
+/** A threshold the run can no longer meet. */
+export interface BrokenThreshold {
+  threshold: ThresholdSpec
+  /** The lower bound of the final figure that already breaks it. */
+  actual: number
+  /** When it was decided: the end of the measured second, on the load clock (ms). */
+  atMs: number
+}
 
 export interface EarlyFailContext {
   /** The faults applied so far and the timeline so far (for failover.failed). */
@@ -80,16 +89,14 @@ export class EarlyFail {
     })
   }
 
-  /** Adds one sample; returns the reason to stop (`abortOnFail: errors.count < 10 can no longer hold (12 at t=3.0s)`), or undefined. */
-  add(sample: Sample, ctx: EarlyFailContext = {}): string | undefined {
+  /** Adds one sample; returns the first threshold that can no longer hold, or undefined. */
+  add(sample: Sample, ctx: EarlyFailContext = {}): BrokenThreshold | undefined {
     if (!sample.measure) return undefined
     this.samples.push(sample)
     const nowMs = (sample.second + 1) * 1000
     for (const t of this.scenario.thresholds) {
       const actual = this.brokenValue(t, nowMs, ctx)
-      if (actual !== undefined) {
-        return `abortOnFail: ${t.expr} can no longer hold (${formatMetric(t.metric, actual)} at t=${(nowMs / 1000).toFixed(1)}s)`
-      }
+      if (actual !== undefined) return {threshold: t, actual, atMs: nowMs}
     }
     return undefined
   }

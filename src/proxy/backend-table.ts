@@ -68,7 +68,7 @@ export class BackendTable {
     // The request path: the shared-state bookkeeping only when there is state to share.
     const had = this.share !== undefined && this.passive.hasFailures(i)
     this.apply(i, this.passive.succeeded(i))
-    if (had && !this.passive.hasFailures(i)) this.share!({kind: 'recovery', backend: i, at: Date.now()})
+    if (had && !this.passive.hasFailures(i)) this.share({kind: 'recovery', backend: i, at: Date.now()})
   }
 
   checkResult(i: number, ok: boolean, cause?: string, at = Date.now()): void {

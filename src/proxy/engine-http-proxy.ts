@@ -55,7 +55,7 @@ class Attempt {
     readonly handler: AttemptHandler,
     readonly timeoutMs: number,
   ) {
-    this.onError = (err) => this.errored(err as NodeJS.ErrnoException)
+    this.onError = (err) => this.errored(err)
   }
 
   errored(err: NodeJS.ErrnoException): void {

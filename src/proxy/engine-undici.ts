@@ -185,7 +185,7 @@ export class UndiciEngine implements ProxyEngine {
     res[kAttempt] = a
     if (opts.timeoutMs > 0) a.timer = setTimeout(onAttemptTimeout, opts.timeoutMs, a)
     try {
-      this.pool(target).dispatch({path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: requestHeaders(req.rawHeaders), body}, a)
+      this.pool(target).dispatch({path: req.url ?? '/', method: req.method ?? 'GET', headers: requestHeaders(req.rawHeaders), body}, a)
     } catch (err) {
       // Headers undici will not send are thrown synchronously.
       a.onError(err as Error)

@@ -32,7 +32,7 @@ let primary: ProxyPrimary | undefined
 /** Exits; a primary first waits for its workers to have exited (at most about 1 s). */
 function exit(code: number): void {
   if (!primary) process.exit(code)
-  primary.shutdown().then(() => process.exit(code))
+  void primary.shutdown().then(() => process.exit(code))
 }
 
 function send(msg: FromProxy): void {
@@ -100,6 +100,6 @@ process.on('message', (raw) => {
     server?.table.applyShared(msg.event)
   } else if (msg.type === 'stats?') {
     if (server) send({type: 'stats', reqId: msg.reqId, stats: server.stats()})
-    else primary?.stats().then((stats) => send({type: 'stats', reqId: msg.reqId, stats}))
+    else void primary?.stats().then((stats) => send({type: 'stats', reqId: msg.reqId, stats}))
   }
 })

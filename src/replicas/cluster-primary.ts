@@ -70,7 +70,7 @@ const send = (msg: FromPrimary) => {
   if (process.connected) process.send!(msg)
 }
 
-const config: PrimaryConfig = JSON.parse(process.env.LBBENCH_CLUSTER ?? '{}')
+const config = JSON.parse(process.env.LBBENCH_CLUSTER ?? '{}') as PrimaryConfig
 // Must be set before the first fork: the shared listening handle is created by policy at that moment.
 cluster.schedulingPolicy = config.schedulingPolicy === 'none' ? cluster.SCHED_NONE : cluster.SCHED_RR
 const entry = childEntry('replicas/app/worker')

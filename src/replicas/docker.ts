@@ -54,7 +54,7 @@ interface Slot {
   log?: WriteStream
 }
 
-const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n as number, name]))
+const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]))
 
 /** Docker reports a signal death as 128 + the signal's number. */
 export function describeContainerExit(code: number): string {
@@ -232,7 +232,7 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
     this.stopping ??= (async () => {
       // A container being created now is listed below only once its creation has finished.
       await this.creating?.catch(() => {})
-      await Promise.allSettled([...this.slots.values()].map((s) => s.starting))
+      await Promise.allSettled([...this.slots.values()].flatMap((s) => (s.starting ? [s.starting] : [])))
       const docker = this.docker
       if (docker) {
         // Every container of the run, also one created just before a failure took its slot with it.

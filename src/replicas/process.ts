@@ -115,7 +115,7 @@ export class ProcessReplicaSet extends EventEmitter<ReplicaSetEvents> implements
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       // Starts in progress first: a replica that comes up during stop() must be stopped too.
-      await Promise.allSettled([...this.slots.values()].map((s) => s.starting))
+      await Promise.allSettled([...this.slots.values()].flatMap((s) => (s.starting ? [s.starting] : [])))
       await Promise.all(
         [...this.slots.values()].map(async (s) => {
           if (s.proc && !s.proc.hasExited) {

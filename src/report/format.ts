@@ -2,6 +2,7 @@
 // to the digit. A fixed locale keeps golden files stable on any machine.
 
 import {lookupMetric} from '../metrics/catalogue.js'
+import type {BrokenThreshold} from '../metrics/early-fail.js'
 
 const LOCALE = 'en-US'
 
@@ -80,4 +81,9 @@ export function metricValue(metric: string, actual: number | null | undefined): 
     case 'fraction': return percent(actual, Math.abs(actual) < 0.01 ? 3 : 2)
     default: return Number.isInteger(actual) ? count(actual) : num(actual, 3)
   }
+}
+
+/** Why abortOnFail stops a run: `abortOnFail: errors.count < 10 can no longer hold (12 at t=3.0s)`. */
+export function earlyFailReason(b: BrokenThreshold): string {
+  return `abortOnFail: ${b.threshold.expr} can no longer hold (${metricValue(b.threshold.metric, b.actual)} at t=${(b.atMs / 1000).toFixed(1)}s)`
 }

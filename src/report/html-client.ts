@@ -1,16 +1,43 @@
 // The script of the HTML report, run in the browser: it turns the chart specs (html-charts.ts) embedded in
 // the page into Chart.js charts, and draws fault and health markers as vertical lines with a small plugin
-// of its own. html.ts inlines it with Function.prototype.toString, so it must stay self-contained: no
-// imports, no references to anything outside its body. Tests read window.__lbbenchCharts/__lbbenchMarkers.
+// of its own. clientScript() inlines the functions below with Function.prototype.toString, so each must
+// stay self-contained: no imports, no references to anything outside its body but the other functions of
+// this list, which the page script declares side by side. Tests read window.__lbbenchCharts/__lbbenchMarkers.
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export function lbbenchClient(win: any): void {
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access --
+   This code runs in the browser on the page's window and Chart.js, whose types the project does not
+   compile against (no DOM library, Chart.js only as a file to inline), so they are `any` here. */
+
+/** The page's script: the functions of the client as the compiler left them, and a call of the first. */
+export function clientScript(): string {
+  return [
+    '(function () {',
+    // Some compilers (esbuild, under tsx) name functions through a __name helper.
+    'var __name = function (f) { return f };',
+    ...[lbbenchClient, lbbenchMarkerPlugin, lbbenchChartConfig, lbbenchScales].map((f) => f.toString()),
+    'lbbenchClient(window);',
+    '})();',
+  ].join('\n')
+}
+
+/** Draws every chart the page has a spec and a canvas for. */
+function lbbenchClient(win: any): void {
   const doc = win.document
-  const Chart = win.Chart
   const specs: any[] = JSON.parse(doc.getElementById('lbbench-charts').textContent)
-  const drawnByChart = new Map<string, number>()
+  const markerPlugin = lbbenchMarkerPlugin(win)
+  const charts: any[] = []
+  for (const spec of specs) {
+    const canvas = doc.getElementById('chart-' + spec.id)
+    if (!canvas) continue
+    charts.push(new win.Chart(canvas, lbbenchChartConfig(spec, markerPlugin)))
+  }
+  win.__lbbenchCharts = charts
+}
 
-  const markerPlugin = {
+/** The Chart.js plugin that draws a chart's markers; it counts what it drew, over all charts, on window. */
+function lbbenchMarkerPlugin(win: any): any {
+  const drawnByChart = new Map<string, number>()
+  return {
     id: 'lbbenchMarkers',
     afterDatasetsDraw(chart: any, _args: unknown, opts: any) {
       const markers: any[] = (opts && opts.markers) || []
@@ -48,51 +75,53 @@ export function lbbenchClient(win: any): void {
       win.__lbbenchMarkers = total
     },
   }
+}
 
-  const charts: any[] = []
-  for (const spec of specs) {
-    const canvas = doc.getElementById('chart-' + spec.id)
-    if (!canvas) continue
-    const datasets = spec.datasets.map((d: any, i: number) => ({
-      label: d.label,
-      data: d.data,
-      borderColor: d.color,
-      backgroundColor: d.fill || spec.type === 'bar' ? d.color + (d.fill ? 'b3' : 'cc') : d.color,
-      fill: d.fill ? (i === 0 ? 'origin' : '-1') : false,
-      yAxisID: d.axis || 'y',
-      pointRadius: spec.x === 'time' && d.data.length > 60 ? 0 : 2,
-      borderWidth: d.fill ? 1 : 2,
-      tension: 0,
-    }))
-    const scales: any = {
-      x: spec.x === 'time'
-        ? {type: 'linear', title: {display: true, text: 't (s)'}, ticks: {precision: 0}}
-        : {type: 'category', labels: spec.labels},
-      y: {
-        type: spec.yLog ? 'logarithmic' : 'linear',
-        beginAtZero: !spec.yLog,
-        stacked: !!spec.stacked,
-        max: spec.yMax,
-        min: spec.yMin,
-        title: {display: true, text: spec.yTitle},
-      },
-    }
-    if (spec.y1Title) {
-      scales.y1 = {type: 'linear', position: 'right', beginAtZero: true, grid: {drawOnChartArea: false}, title: {display: true, text: spec.y1Title}, ticks: {precision: 0}}
-    }
-    charts.push(new Chart(canvas, {
-      type: spec.type,
-      data: {labels: spec.x === 'category' ? spec.labels : undefined, datasets},
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        interaction: {mode: spec.x === 'time' ? 'nearest' : 'index', axis: 'x', intersect: false},
-        plugins: {legend: {position: 'bottom'}, lbbenchMarkers: {markers: spec.markers}},
-        scales,
-      },
-      plugins: [markerPlugin],
-    }))
+/** What `new Chart` takes for one chart spec. */
+function lbbenchChartConfig(spec: any, markerPlugin: any): any {
+  const datasets = spec.datasets.map((d: any, i: number) => ({
+    label: d.label,
+    data: d.data,
+    borderColor: d.color,
+    backgroundColor: d.fill || spec.type === 'bar' ? d.color + (d.fill ? 'b3' : 'cc') : d.color,
+    fill: d.fill ? (i === 0 ? 'origin' : '-1') : false,
+    yAxisID: d.axis || 'y',
+    pointRadius: spec.x === 'time' && d.data.length > 60 ? 0 : 2,
+    borderWidth: d.fill ? 1 : 2,
+    tension: 0,
+  }))
+  return {
+    type: spec.type,
+    data: {labels: spec.x === 'category' ? spec.labels : undefined, datasets},
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: {mode: spec.x === 'time' ? 'nearest' : 'index', axis: 'x', intersect: false},
+      plugins: {legend: {position: 'bottom'}, lbbenchMarkers: {markers: spec.markers}},
+      scales: lbbenchScales(spec),
+    },
+    plugins: [markerPlugin],
   }
-  win.__lbbenchCharts = charts
+}
+
+/** A chart's axes: time or categories across, linear or logarithmic up, and a second axis on the right if it has one. */
+function lbbenchScales(spec: any): any {
+  const scales: any = {
+    x: spec.x === 'time'
+      ? {type: 'linear', title: {display: true, text: 't (s)'}, ticks: {precision: 0}}
+      : {type: 'category', labels: spec.labels},
+    y: {
+      type: spec.yLog ? 'logarithmic' : 'linear',
+      beginAtZero: !spec.yLog,
+      stacked: !!spec.stacked,
+      max: spec.yMax,
+      min: spec.yMin,
+      title: {display: true, text: spec.yTitle},
+    },
+  }
+  if (spec.y1Title) {
+    scales.y1 = {type: 'linear', position: 'right', beginAtZero: true, grid: {drawOnChartArea: false}, title: {display: true, text: spec.y1Title}, ticks: {precision: 0}}
+  }
+  return scales
 }

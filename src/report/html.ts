@@ -10,7 +10,7 @@ import type {Report} from '../model/report.js'
 import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading, verdictOfRow, type Comparison} from './comparison.js'
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
-import {lbbenchClient} from './html-client.js'
+import {clientScript} from './html-client.js'
 import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
@@ -293,9 +293,7 @@ ${comparison ? comparisonBody(doc) : reportBody(doc)}
 <script type="application/json" id="lbbench-charts">${scriptJson(specs)}</script>
 <script>${chartJs()}</script>
 <script>
-// The page script is compiled TypeScript; some compilers name functions through a __name helper.
-var __name = function (f) { return f };
-(${lbbenchClient.toString()})(window);
+${clientScript()}
 </script>
 </body>
 </html>

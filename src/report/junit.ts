@@ -10,7 +10,7 @@ import {baselineValue, signedDelta, signedPct} from './baseline-view.js'
 /** Escapes text for XML attributes and content; drops characters XML 1.0 does not allow. */
 export function xmlEscape(s: string): string {
   return s
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- these are the control characters XML 1.0 does not allow
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -29,6 +29,22 @@ function mdTable(head: string[], rows: string[][], aligns?: Array<'l' | 'r'>): s
 }
 
 export function renderMarkdown(r: Report): string {
+  const out = [
+    ...headingLines(r),
+    ...summaryLines(r),
+    ...latencyLines(r),
+    ...backendLines(r),
+    ...failoverLines(r),
+    ...thresholdLines(r),
+    ...baselineLines(r),
+    ...perSecondLines(r),
+    `<sub>lbbench ${mdCell(r.meta.lbbench)} · ${mdCell(r.meta.environment.cpu)} × ${r.meta.environment.cores} · Node ${mdCell(r.meta.environment.node)} · scenario ${mdCell(r.meta.scenarioHash.slice(0, 19))}</sub>`,
+  ]
+  return out.join('\n') + '\n'
+}
+
+/** The verdict, what ran, and the warnings a reader must see before any figure. */
+function headingLines(r: Report): string[] {
   const s = r.scenario
   const out: string[] = []
   const verdict = r.pass ? '✅ PASS' : '❌ FAIL'
@@ -36,10 +52,13 @@ export function renderMarkdown(r: Report): string {
   out.push(`${mdCell(balancerLabel(r))} · ${s.replicas.count} replicas (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
   if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
+  return out
+}
 
+function summaryLines(r: Report): string[] {
   const q = r.summary.requests
   const e = r.summary.errors
-  out.push('### Summary', '')
+  const out: string[] = ['### Summary', '']
   out.push(...mdTable(
     ['sent', 'completed', 'failed', 'error rate', 'throughput', 'bytes/s', 'duration'],
     [[count(q.sent), count(q.completed), count(q.failed), percent(r.summary.errorRate, 3), `${num(r.summary.throughput.rps, 1)} req/s`, bytesPerSec(r.summary.throughput.bytesPerSec), duration(r.summary.durationMs)]],
@@ -48,82 +67,86 @@ export function renderMarkdown(r: Report): string {
   out.push(`Failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`, '')
   const chart = overTimeChart(r, paint(false), 100)
   if (chart.length > 0) out.push('```text', ...chart.slice(1).map((l) => l.replace(/^ {2}/, '')), chart[0].replace(/^Over time \((.*)\)$/, '$1'), '```', '')
+  return out
+}
 
+function latencyLines(r: Report): string[] {
   const l = r.summary.latencyUs
-  out.push('### Latency', '')
-  out.push(...mdTable(['p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'n'], [[ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), ms(l.max), ms(l.mean), count(l.count)]], ['r', 'r', 'r', 'r', 'r', 'r', 'r']), '')
+  return ['### Latency', '', ...mdTable(['p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'n'], [[ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), ms(l.max), ms(l.mean), count(l.count)]], ['r', 'r', 'r', 'r', 'r', 'r', 'r']), '']
+}
 
-  if (r.backends.length > 0) {
-    const hasAttempts = r.backends.some((b) => b.attempts !== undefined)
-    out.push('### Backends', '')
-    out.push(...mdTable(
-      ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), 'p50', 'p99', 'events'],
-      r.backends.map((b) => [
-        mdCell(b.id), count(b.requests), percent(b.share), count(b.errors),
-        ...(hasAttempts ? [b.attempts === undefined ? '–' : count(b.attempts)] : []),
-        ms(b.latencyUs.p50), ms(b.latencyUs.p99),
-        mdCell(b.events.map((ev) => `${ev.state} ${at(ev.atMs)}`).join(', ')),
-      ]),
-      ['l', 'r', 'r', 'r', ...(hasAttempts ? ['r' as const] : []), 'r', 'r', 'l'],
-    ), '')
-    if (r.fairness.over.length > 0) {
-      const f = r.fairness
-      out.push(`Fairness over ${f.over.map(mdCell).join(', ')}: Jain ${num(f.jain, 4)} · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)}`, '')
-    }
+function backendLines(r: Report): string[] {
+  if (r.backends.length === 0) return []
+  const out: string[] = []
+  const hasAttempts = r.backends.some((b) => b.attempts !== undefined)
+  out.push('### Backends', '')
+  out.push(...mdTable(
+    ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), 'p50', 'p99', 'events'],
+    r.backends.map((b) => [
+      mdCell(b.id), count(b.requests), percent(b.share), count(b.errors),
+      ...(hasAttempts ? [b.attempts === undefined ? '–' : count(b.attempts)] : []),
+      ms(b.latencyUs.p50), ms(b.latencyUs.p99),
+      mdCell(b.events.map((ev) => `${ev.state} ${at(ev.atMs)}`).join(', ')),
+    ]),
+    ['l', 'r', 'r', 'r', ...(hasAttempts ? ['r' as const] : []), 'r', 'r', 'l'],
+  ), '')
+  if (r.fairness.over.length > 0) {
+    const f = r.fairness
+    out.push(`Fairness over ${f.over.map(mdCell).join(', ')}: Jain ${num(f.jain, 4)} · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)}`, '')
   }
+  return out
+}
 
-  if (r.failover.length > 0) {
-    out.push('### Failover', '')
-    out.push(...mdTable(
-      ['fault', 'target', 'at', 'ttd', 'failed', 'hidden', 'ttr'],
-      r.failover.map((f) => [mdCell(f.fault), mdCell(f.target), at(f.atMs), duration(f.ttdMs), count(f.failed), count(f.hidden), duration(f.ttrMs)]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
-    ), '')
-  }
+function failoverLines(r: Report): string[] {
+  if (r.failover.length === 0) return []
+  return ['### Failover', '', ...mdTable(
+    ['fault', 'target', 'at', 'ttd', 'failed', 'hidden', 'ttr'],
+    r.failover.map((f) => [mdCell(f.fault), mdCell(f.target), at(f.atMs), duration(f.ttdMs), count(f.failed), count(f.hidden), duration(f.ttrMs)]),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+  ), '']
+}
 
-  if (r.thresholds.length > 0) {
-    out.push('### Thresholds', '')
-    out.push(...mdTable(
-      ['', 'threshold', 'actual'],
-      r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual)]),
-      ['l', 'l', 'r'],
-    ), '')
-  }
+function thresholdLines(r: Report): string[] {
+  if (r.thresholds.length === 0) return []
+  return ['### Thresholds', '', ...mdTable(
+    ['', 'threshold', 'actual'],
+    r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual)]),
+    ['l', 'l', 'r'],
+  ), '']
+}
 
-  if (r.baseline) {
-    const b = r.baseline
-    out.push('### Baseline', '', mdCell(baselineHeading(b)), '')
-    for (const w of b.warnings) out.push('> [!WARNING]', `> ${mdCell(w)}`, '')
-    out.push(...mdTable(
-      ['', 'metric', 'baseline', 'current', 'change', '%', 'verdict'],
-      b.rows.map((row) => {
-        const verdict = rowVerdict(row)
-        const mark = verdict === 'regression' ? '❌' : verdict === 'within noise' ? '〰️' : '✅'
-        return [mark, mdCode(row.metric), baselineValue(row.metric, row.baseline), baselineValue(row.metric, row.current), signedDelta(row.metric, row.delta), signedPct(row), verdict === 'regression' ? '**regression**' : verdict]
-      }),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
-    ), '')
-    out.push('<sub>A regression is a change in the bad direction beyond the tolerance and beyond the per-second noise of both runs.</sub>', '')
-  }
+function baselineLines(r: Report): string[] {
+  if (!r.baseline) return []
+  const b = r.baseline
+  const out: string[] = ['### Baseline', '', mdCell(baselineHeading(b)), '']
+  for (const w of b.warnings) out.push('> [!WARNING]', `> ${mdCell(w)}`, '')
+  out.push(...mdTable(
+    ['', 'metric', 'baseline', 'current', 'change', '%', 'verdict'],
+    b.rows.map((row) => {
+      const verdict = rowVerdict(row)
+      const mark = verdict === 'regression' ? '❌' : verdict === 'within noise' ? '〰️' : '✅'
+      return [mark, mdCode(row.metric), baselineValue(row.metric, row.baseline), baselineValue(row.metric, row.current), signedDelta(row.metric, row.delta), signedPct(row), verdict === 'regression' ? '**regression**' : verdict]
+    }),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+  ), '')
+  out.push('<sub>A regression is a change in the bad direction beyond the tolerance and beyond the per-second noise of both runs.</sub>', '')
+  return out
+}
 
-  if (r.series.length > 0) {
-    const all = markers(r)
-    const ids = r.backends.map((b) => b.id)
-    out.push('<details><summary>Per second</summary>', '')
-    out.push(...mdTable(
-      ['t', 'sent', 'completed', 'failed', 'p99', ...ids.map(mdCell), 'events'],
-      r.series.map((p) => [
-        `${(p.tMs / 1000).toFixed(0)}s`, count(p.sent), count(p.completed), count(p.failed), ms(p.latencyUs.p99),
-        ...ids.map((id) => count(p.perBackend[id] ?? 0)),
-        mdCell(markersIn(all, p.tMs).map((m) => (m.kind === 'fault' ? `⚡ ${m.label}` : m.label)).join(', ')),
-      ]),
-      ['r', 'r', 'r', 'r', 'r', ...ids.map(() => 'r' as const), 'l'],
-    ), '')
-    out.push('</details>', '')
-  }
-
-  out.push(`<sub>lbbench ${mdCell(r.meta.lbbench)} · ${mdCell(r.meta.environment.cpu)} × ${r.meta.environment.cores} · Node ${mdCell(r.meta.environment.node)} · scenario ${mdCell(r.meta.scenarioHash.slice(0, 19))}</sub>`)
-  return out.join('\n') + '\n'
+/** The per-second table, folded away: long, and read only when a figure above needs explaining. */
+function perSecondLines(r: Report): string[] {
+  if (r.series.length === 0) return []
+  const all = markers(r)
+  const ids = r.backends.map((b) => b.id)
+  return ['<details><summary>Per second</summary>', '', ...mdTable(
+    ['t', 'sent', 'completed', 'failed', 'p99', ...ids.map(mdCell), 'events'],
+    r.series.map((p) => [
+      `${(p.tMs / 1000).toFixed(0)}s`, count(p.sent), count(p.completed), count(p.failed), ms(p.latencyUs.p99),
+      ...ids.map((id) => count(p.perBackend[id] ?? 0)),
+      mdCell(markersIn(all, p.tMs).map((m) => (m.kind === 'fault' ? `⚡ ${m.label}` : m.label)).join(', ')),
+    ]),
+    ['r', 'r', 'r', 'r', 'r', ...ids.map(() => 'r' as const), 'l'],
+  ), '', '</details>', '']
 }
 
 /** Appends to GitHub Actions' job summary when the variable is set; returns whether it did. */

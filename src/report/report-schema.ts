@@ -171,12 +171,12 @@ export const COMPARISON_SCHEMA_ID = 'urn:lbbench:comparison:v1'
 
 /** schema/report.schema.json: the JSON Schema (draft 2020-12) of a report, shipped in the package. */
 export function reportJsonSchema(): Record<string, unknown> {
-  return withId(z.toJSONSchema(reportSchema, {target: 'draft-2020-12'}) as Record<string, unknown>, REPORT_SCHEMA_ID, 'lbbench report (v1)')
+  return withId(z.toJSONSchema(reportSchema, {target: 'draft-2020-12'}), REPORT_SCHEMA_ID, 'lbbench report (v1)')
 }
 
 /** schema/comparison.schema.json: the same for a saved comparison (`lbbench compare`). */
 export function comparisonJsonSchema(): Record<string, unknown> {
-  return withId(z.toJSONSchema(comparisonSchema, {target: 'draft-2020-12'}) as Record<string, unknown>, COMPARISON_SCHEMA_ID, 'lbbench comparison (v1)')
+  return withId(z.toJSONSchema(comparisonSchema, {target: 'draft-2020-12'}), COMPARISON_SCHEMA_ID, 'lbbench comparison (v1)')
 }
 
 function withId(schema: Record<string, unknown>, id: string, title: string): Record<string, unknown> {

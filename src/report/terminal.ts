@@ -41,7 +41,7 @@ function truncate(s: string, width: number): string {
   return [...s].length <= width ? s : [...s].slice(0, width - 1).join('') + '…'
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a colour code starts with the escape character
 const ANSI = /\u001b\[[0-9;]*m/g
 const visible = (s: string): number => [...s.replace(ANSI, '')].length
 

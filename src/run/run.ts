@@ -7,6 +7,7 @@ import {balancerKinds} from '../balancers/registry.js'
 import {deferred} from '../model/deferred.js'
 import {LbbenchError, RunError} from '../model/errors.js'
 import {EarlyFail} from '../metrics/early-fail.js'
+import {earlyFailReason} from '../report/format.js'
 import {startGenerators, type GeneratorHandle} from '../load/generator-client.js'
 import type {GeneratorUsage} from './build-report.js'
 import type {GeneratorConfig, Sample, Timing} from '../model/generator-messages.js'
@@ -141,8 +142,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       onPhaseEnd: (p) => timeline.add('phase-end', p.phase, undefined, p.epochMs),
       onSample: (sample) => {
         samples.push(sample)
-        const reason = earlyFail?.add(sample, {applied: faults?.applied ?? [], timeline: timeline.list()})
-        if (reason) stops.failEarly(reason)
+        const broken = earlyFail?.add(sample, {applied: faults?.applied ?? [], timeline: timeline.list()})
+        if (broken) stops.failEarly(earlyFailReason(broken))
         opts.hooks.onSample?.(sample, {
           phase,
           elapsedMs: Date.now() - (loadStarted ?? Date.now()),

@@ -14,7 +14,7 @@ export type SubjectScenario = {loaded: LoadedScenario} | {problems: string[]}
 /** `text` is the scenario file's text (already known to be valid as it is), `file` its name. */
 export function subjectScenario(text: string, file: string, subject: CompareSubject): SubjectScenario {
   const doc = parseDocument(text)
-  const strategyOf = () => String(doc.getIn(['balancer', 'strategy']) ?? 'round-robin')
+  const strategyOf = () => (doc.getIn(['balancer', 'strategy']) as string | undefined) ?? 'round-robin'
   if (subject.balancer !== undefined) {
     doc.setIn(['balancer', 'kind'], subject.balancer)
     // These balancers take no strategy; the file's one (for the built-in proxy) does not apply to them.

@@ -46,7 +46,8 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'boolean') return String(v)
   if (Array.isArray(v)) return 'a list'
   if (typeof v === 'object') return 'a mapping'
-  return String(v)
+  if (typeof v === 'bigint' || typeof v === 'symbol') return String(v)
+  return 'a function' // what is left, and YAML does not produce one
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

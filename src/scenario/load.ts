@@ -156,7 +156,7 @@ function structureProblems(doc: Document, lc: LineCounter, file: string): Scenar
     Alias(_, alias, ancestors) {
       const target = alias.resolve(doc)
       if (!target) add(alias, [...ancestors, alias], `alias *${alias.source} refers to no anchor &${alias.source} before it`)
-      else if (ancestors.includes(target as never)) add(alias, [...ancestors, alias], `alias *${alias.source} refers to a collection that contains it`)
+      else if (ancestors.includes(target)) add(alias, [...ancestors, alias], `alias *${alias.source} refers to a collection that contains it`)
     },
   })
   return problems
@@ -170,7 +170,7 @@ function pathTo(chain: readonly unknown[]): PathKey[] {
     const node = chain[i]
     if (isPair(node)) {
       if (isScalar(node.key)) path.push(String(node.key.value))
-    } else if (isSeq(parent)) path.push(parent.items.indexOf(node as never))
+    } else if (isSeq(parent)) path.push(parent.items.indexOf(node))
   }
   return path
 }

@@ -24,7 +24,7 @@ export function nodeAt(doc: Document, path: PathKey[], atKey = false): Node | un
       const pair = cur.items.find((p) => keyText(p.key) === String(path[i]))
       if (!pair) break
       // A key with nothing after it (`timeout:`) has no value node: point at the key.
-      if ((last && atKey) || !isNodeLike(pair.value)) return isNodeLike(pair.key) ? pair.key : (cur as Node)
+      if ((last && atKey) || !isNodeLike(pair.value)) return isNodeLike(pair.key) ? pair.key : cur
       cur = pair.value
     } else if (isSeq(cur) && typeof path[i] === 'number') {
       const item = cur.items[path[i] as number]

@@ -123,14 +123,14 @@ describe('nginx through lbbench run', {skip: skipWithout('nginx')}, () => {
     const r = run.report
     assert.equal(r.summary.requests.failed, 0, JSON.stringify(r.summary))
     assert.equal(r.failover.length, 1)
-    assert.equal(r.failover[0]!.failed, 0)
+    assert.equal(r.failover[0].failed, 0)
     // The error log's "upstream server temporarily disabled" is r2's backend-down event, soon after the kill.
     const down = r.timeline.find((e) => e.kind === 'backend-down' && e.target === 'r2')
     assert.ok(down, `a backend-down event for r2: ${JSON.stringify(r.timeline)}`)
-    assert.ok(down.atMs >= r.failover[0]!.atMs - 5 && down.atMs < r.failover[0]!.atMs + 1500, `down at ${down.atMs} ms`)
+    assert.ok(down.atMs >= r.failover[0].atMs - 5 && down.atMs < r.failover[0].atMs + 1500, `down at ${down.atMs} ms`)
     assert.ok(r.backends.find((b) => b.id === 'r2')!.events.some((e) => e.state === 'marked down'))
     // The access log's attempts (100 ms buckets) say when nginx stopped sending to r2.
-    assert.ok(r.failover[0]!.ttdMs !== null && r.failover[0]!.ttdMs < 1000, `ttd ${r.failover[0]!.ttdMs}`)
+    assert.ok(r.failover[0].ttdMs !== null && r.failover[0].ttdMs < 1000, `ttd ${r.failover[0].ttdMs}`)
     assert.equal(run.code, 0, run.stderr)
   })
 })
@@ -161,7 +161,7 @@ describe('HAProxy through lbbench run', {skip: skipWithout('haproxy')}, () => {
     const file = scenario('haproxy-noretry', {kind: 'haproxy', balancer: 'retries: 0\nhealth: {active: {}}', steady: '6s', faults: killR2})
     const run = await finish(cli(['run', file, '--out', join(dir, 'out')]))
     const r = run.report
-    const kill = r.failover[0]!
+    const kill = r.failover[0]
     const down = r.timeline.find((e) => e.kind === 'backend-down' && e.target === 'r2')
     assert.ok(down, `show stat marked r2 DOWN: ${JSON.stringify(r.timeline)}`)
     assert.match(down.detail, /^DOWN/)
@@ -238,10 +238,10 @@ test('compare --balancers builtin,nginx,haproxy,none: one table with a balancer 
   assert.equal(cpu.match(/\d+%/g)?.length, 4, cpu)
   const m = /comparison: (\S+comparison\.json)/.exec(stderr)
   assert.ok(m, stderr)
-  const c = JSON.parse(readFileSync(join(root, m[1]!), 'utf8')) as {subjects: Array<{label: string; balancer: string; reports: Report[]}>}
+  const c = JSON.parse(readFileSync(join(root, m[1]), 'utf8')) as {subjects: Array<{label: string; balancer: string; reports: Report[]}>}
   assert.deepEqual(c.subjects.map((s) => s.balancer), ['builtin', 'nginx', 'haproxy', 'none'])
   for (const s of c.subjects) {
-    const r = s.reports[0]!
+    const r = s.reports[0]
     assert.ok(r.summary.requests.completed > 50, `${s.label}: load went through`)
     assert.equal(r.summary.requests.failed, 0, s.label)
     // Every kind with a process of its own has its CPU measured from /proc; none has nothing to measure.
@@ -249,10 +249,10 @@ test('compare --balancers builtin,nginx,haproxy,none: one table with a balancer 
     if (s.balancer !== 'none') assert.ok(r.meta.proxy!.cpuPct > 0, `${s.label}: ${r.meta.proxy!.cpuPct}%`)
   }
   // Each run has its own folder beside comparison.json; nginx's and HAProxy's keep their configs.
-  const runs = readdirSync(dirname(join(root, m[1]!))).filter((f) => f.startsWith('kinds-'))
+  const runs = readdirSync(dirname(join(root, m[1]))).filter((f) => f.startsWith('kinds-'))
   assert.equal(runs.length, 4)
-  assert.equal(runs.filter((f) => existsSync(join(dirname(join(root, m[1]!)), f, 'nginx.conf'))).length, 1)
-  assert.equal(runs.filter((f) => existsSync(join(dirname(join(root, m[1]!)), f, 'haproxy.cfg'))).length, 1)
+  assert.equal(runs.filter((f) => existsSync(join(dirname(join(root, m[1])), f, 'nginx.conf'))).length, 1)
+  assert.equal(runs.filter((f) => existsSync(join(dirname(join(root, m[1])), f, 'haproxy.cfg'))).length, 1)
   assert.deepEqual(await leftAfter(run.mark, 3000), [])
   assert.deepEqual(await leftInFolder(out, 1000), [])
 })

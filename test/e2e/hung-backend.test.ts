@@ -60,7 +60,7 @@ test('a hung backend: passive health detects it after the per-try timeout, activ
 
   // The difference the scenarios are about: several times faster with active checks.
   assert.ok((p.ttdBalancerMs ?? Infinity) >= 3 * a.ttdBalancerMs, `passive ${p.ttdBalancerMs} ms vs active ${a.ttdBalancerMs} ms`)
-  assert.ok((p.ttdMs ?? Infinity) >= 2 * a.ttdMs!, `passive ${p.ttdMs} ms vs active ${a.ttdMs} ms`)
+  assert.ok((p.ttdMs ?? Infinity) >= 2 * a.ttdMs, `passive ${p.ttdMs} ms vs active ${a.ttdMs} ms`)
   // Fewer requests got stuck on r2 with active checks; retries hid them from the clients in both.
   assert.ok(a.hidden < p.hidden, `hidden: active ${a.hidden}, passive ${p.hidden}`)
   assert.equal(p.failed, 0)

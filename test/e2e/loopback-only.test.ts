@@ -22,7 +22,7 @@ const LOOPBACK = new Set(['0100007F', '00000000000000000000000001000000'])
 function listeningSockets(): Map<string, {address: string; port: number}> {
   const out = new Map<string, {address: string; port: number}>()
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = ''
+    let text: string
     try {
       text = readFileSync(file, 'utf8')
     } catch {

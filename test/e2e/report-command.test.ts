@@ -10,7 +10,7 @@ import {cli} from '../helpers/cli.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 import {sampleComparison} from '../fixtures/sample-comparison.js'
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a colour code starts with the escape character
 const ANSI = /\u001b\[/
 const NO_STACK = /^\s+at /m
 

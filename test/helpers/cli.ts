@@ -32,8 +32,8 @@ export function cli(args: string[], env: Record<string, string> = {}, wrap: stri
   })
   let out = ''
   let err = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (err += d))
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (err += d))
   const done = new Promise<{code: number; stdout: string; stderr: string; ms: number}>((resolve) => {
     child.on('close', (code, signal) =>
       resolve({code: code ?? 128 + (SIGNALS[signal ?? ''] ?? 0), stdout: out, stderr: err, ms: Date.now() - started}),

@@ -50,7 +50,7 @@ export class StampBackends {
   async revive(id: string): Promise<ReplicaAddress> {
     const i = this.list.findIndex((x) => x.id === id)
     this.list[i] = await listen(id)
-    return {id, host: '127.0.0.1', port: this.list[i]!.port}
+    return {id, host: '127.0.0.1', port: this.list[i].port}
   }
 
   async close(): Promise<void> {

@@ -33,8 +33,8 @@ function startApp(env: Record<string, string>): Promise<{child: ChildProcess; po
   return new Promise((resolve, reject) => {
     let out = ''
     let err = ''
-    child.stderr!.on('data', (c) => (err += c))
-    child.stdout!.on('data', (c) => {
+    child.stderr.on('data', (c) => (err += c))
+    child.stdout.on('data', (c) => {
       out += c
       const line = out.split('\n')[0]
       if (out.includes('\n')) {
@@ -55,17 +55,17 @@ test('standalone app: answers, control channel with token, drains on SIGTERM', a
     const a = await call(port)
     assert.deepEqual([a.status, a.headers['x-lbbench-replica'], a.body], [200, 'r7', 'Hello World!'])
     assert.ok(controlPort)
-    assert.equal((await call(controlPort!, {method: 'POST', path: '/control', body: '{"addLatency": 300}'})).status, 401)
-    assert.equal((await call(controlPort!, {method: 'POST', path: '/control', headers: {'x-lbbench-token': 'wrong-token!'}, body: '{}'})).status, 401)
+    assert.equal((await call(controlPort, {method: 'POST', path: '/control', body: '{"addLatency": 300}'})).status, 401)
+    assert.equal((await call(controlPort, {method: 'POST', path: '/control', headers: {'x-lbbench-token': 'wrong-token!'}, body: '{}'})).status, 401)
     const auth = {'x-lbbench-token': token}
-    assert.equal((await call(controlPort!, {method: 'POST', path: '/control', headers: auth, body: 'not json'})).status, 400)
-    assert.equal((await call(controlPort!, {method: 'POST', path: '/control', headers: auth, body: '{"addLatency": 300, "body": 5}'})).status, 204)
+    assert.equal((await call(controlPort, {method: 'POST', path: '/control', headers: auth, body: 'not json'})).status, 400)
+    assert.equal((await call(controlPort, {method: 'POST', path: '/control', headers: auth, body: '{"addLatency": 300, "body": 5}'})).status, 204)
     const slow = await call(port)
     assert.equal(slow.body, 'Hello')
     assert.ok(slow.ms >= 300, `${slow.ms}`)
-    const state = JSON.parse((await call(controlPort!, {path: '/control', headers: auth})).body)
+    const state = JSON.parse((await call(controlPort, {path: '/control', headers: auth})).body)
     assert.equal(state.addLatency, 300)
-    const counts = JSON.parse((await call(controlPort!, {path: '/counts', headers: auth})).body)
+    const counts = JSON.parse((await call(controlPort, {path: '/counts', headers: auth})).body)
     assert.deepEqual(counts, {connections: 2, requests: 2})
 
     const inflight = call(port)

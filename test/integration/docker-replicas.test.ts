@@ -10,7 +10,7 @@ import {folderTag} from '../../src/replicas/docker/build-folder.js'
 import {cleanLeftovers} from '../../src/run/leftovers.js'
 import {processStartTime} from '../../src/process/processes-of-run.js'
 import {readRunStates} from '../../src/run/run-state.js'
-import {NOT_LISTENING, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
+import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 import {startHolder} from './holder.js'
 
 // Needs a Docker engine; the base and app images are built here if missing (the same code as
@@ -49,7 +49,7 @@ describe('docker replicas', {skip}, () => {
       assert.equal((await containersOf(runId)).length, 3)
       for (const info of infos) {
         const res = await get(info.port)
-        assert.ok(typeof res !== 'string', String(res))
+        assert.ok(typeof res !== 'string', answered(res))
         assert.equal(res.headers['x-lbbench-replica'], info.id)
         assert.equal(res.body.length, info.id === 'r3' ? 5 : 12)
       }
@@ -60,19 +60,19 @@ describe('docker replicas', {skip}, () => {
       const [id, detail] = await exited
       assert.equal(id, 'r2')
       assert.match(detail, /SIGKILL|137/)
-      assert.match(String(await get(infos[1]!.port, 1000)), NOT_LISTENING)
+      assert.match(answered(await get(infos[1].port, 1000)), NOT_LISTENING)
       const again = await set.restart('r2')
-      assert.equal(again.port, infos[1]!.port)
+      assert.equal(again.port, infos[1].port)
       const res = await get(again.port)
       assert.ok(typeof res !== 'string' && res.headers['x-lbbench-replica'] === 'r2')
 
       await set.signal('r1', 'SIGSTOP')
-      assert.equal(await get(infos[0]!.port, 500), 'TIMEOUT')
+      assert.equal(await get(infos[0].port, 500), 'TIMEOUT')
       await set.signal('r1', 'SIGCONT')
-      assert.ok(typeof (await get(infos[0]!.port)) !== 'string')
+      assert.ok(typeof (await get(infos[0].port)) !== 'string')
 
       await set.control('r3', {errorRate: 1, errorStatus: 503})
-      const failing = await get(infos[2]!.port)
+      const failing = await get(infos[2].port)
       assert.ok(typeof failing !== 'string' && failing.status === 503)
 
       // A paused replica restarted: stopped (exit event) and started again.
@@ -80,7 +80,7 @@ describe('docker replicas', {skip}, () => {
       const r1exit = new Promise<string>((resolve) => set.once('exit', (exitId) => resolve(exitId)))
       await set.restart('r1')
       assert.equal(await r1exit, 'r1')
-      assert.ok(typeof (await get(infos[0]!.port)) !== 'string')
+      assert.ok(typeof (await get(infos[0].port)) !== 'string')
 
       assert.match(readFileSync(join(dir, 'replicas', 'r2.log'), 'utf8'), /"type":"listening","replica":"r2"[\s\S]*"type":"listening","replica":"r2"/)
     } finally {

@@ -14,7 +14,7 @@ export async function startHolder(
   const holder = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit']})
   const line = await new Promise<string>((resolve, reject) => {
     let out = ''
-    holder.stdout!.on('data', (c) => {
+    holder.stdout.on('data', (c) => {
       out += c
       if (out.includes('\n')) resolve(out)
     })

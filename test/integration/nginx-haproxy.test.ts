@@ -61,7 +61,7 @@ async function withBalancer(kind: string, spec: Partial<BalancerSpec>, body: (ru
     const [url] = await balancer.start(backends.addresses())
     pids = balancer.pids()
     assert.ok(pids.length >= 2, 'the guard and the program')
-    await body({balancer, backends, url: url!, events})
+    await body({balancer, backends, url, events})
   } finally {
     await balancer.stop()
     await backends.close()
@@ -101,7 +101,7 @@ async function orphanCheck(kind: string): Promise<void> {
   })
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({input: child.stdout!}).once('line', resolve)
+      createInterface({input: child.stdout}).once('line', resolve)
       child.once('exit', (code) => reject(new Error(`balancer child exited with ${code}`)))
     })
     const {url, pids} = JSON.parse(line) as {url: string; pids: number[]}

@@ -7,7 +7,7 @@ import {RunError} from '../../src/model/errors.js'
 import {groupMembers} from '../../src/process/process-group.js'
 import {processesOfRun} from '../../src/process/processes-of-run.js'
 import type {ReplicasSpec} from '../../src/model/scenario.js'
-import {NOT_LISTENING, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
+import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 import {startHolder} from './holder.js'
 
 // A tiny server: answers "<REPLICA> <HOST> <GREETING>" on PORT; /health says 503 for its first 300 ms.
@@ -40,7 +40,7 @@ describe('process replicas', () => {
     const {set, dir, runId} = replicaSet({command: server, count: 2, env: {GREETING: 'hi'}})
     const infos = await set.start()
     assert.deepEqual(infos.map((i) => [i.id, i.state, i.host]), [['r1', 'up', '127.0.0.1'], ['r2', 'up', '127.0.0.1']])
-    assert.notEqual(infos[0]!.port, infos[1]!.port)
+    assert.notEqual(infos[0].port, infos[1].port)
     for (const info of infos) {
       assert.ok(info.port < 32768, `port ${info.port} is below the ephemeral range`)
       const res = await get(info.port)
@@ -57,7 +57,7 @@ describe('process replicas', () => {
   test('ready by path waits for a 2xx answer', async () => {
     const {set} = replicaSet({command: server, count: 1, ready: {path: '/health', timeout: 10_000}})
     const [info] = await set.start()
-    const res = await get(info!.port, 2000, '/health')
+    const res = await get(info.port, 2000, '/health')
     assert.equal(typeof res === 'string' ? res : res.status, 200)
     await set.stop()
   })
@@ -84,11 +84,11 @@ describe('process replicas', () => {
     const {set} = replicaSet({command: server, count: 1})
     const [info] = await set.start()
     await set.signal('r1', 'SIGSTOP')
-    assert.equal(set.list()[0]!.state, 'paused')
-    assert.equal(await get(info!.port, 500), 'TIMEOUT')
+    assert.equal(set.list()[0].state, 'paused')
+    assert.equal(await get(info.port, 500), 'TIMEOUT')
     await set.signal('r1', 'SIGCONT')
-    assert.equal(set.list()[0]!.state, 'up')
-    const res = await get(info!.port)
+    assert.equal(set.list()[0].state, 'up')
+    const res = await get(info.port)
     assert.equal(typeof res === 'string' ? res : res.status, 200)
     await set.stop()
   })
@@ -101,36 +101,36 @@ describe('process replicas', () => {
     const [id, detail] = await exited
     assert.equal(id, 'r1')
     assert.match(detail, /killed by SIGKILL|exited with code 137/)
-    assert.equal(set.list()[0]!.state, 'exited')
-    assert.match(String(await get(r1!.port, 500)), NOT_LISTENING)
+    assert.equal(set.list()[0].state, 'exited')
+    assert.match(answered(await get(r1.port, 500)), NOT_LISTENING)
     const ready = new Promise((resolve) => set.once('ready', resolve))
     const again = await set.restart('r1')
     await ready
-    assert.equal(again.port, r1!.port)
-    const res = await get(r1!.port)
+    assert.equal(again.port, r1.port)
+    const res = await get(r1.port)
     assert.equal(typeof res === 'string' ? res : res.body, 'r1 127.0.0.1 undefined')
     // A paused replica restarted: stopped (exit event) and started again on its port.
     await set.signal('r2', 'SIGSTOP')
     const r2exit = new Promise<string>((resolve) => set.once('exit', (exitId) => resolve(exitId)))
     await set.restart('r2')
     assert.equal(await r2exit, 'r2')
-    assert.equal(set.list()[1]!.state, 'up')
-    assert.ok(typeof (await get(set.list()[1]!.port)) !== 'string')
+    assert.equal(set.list()[1].state, 'up')
+    assert.ok(typeof (await get(set.list()[1].port)) !== 'string')
     await set.stop()
   })
 
   test('signals reach the whole process group: a shell and its background child', async () => {
     const {set, runId} = replicaSet({command: `${server} & wait`, count: 1})
     const [info] = await set.start()
-    const members = groupMembers(info!.pid!)
+    const members = groupMembers(info.pid!)
     assert.ok(members.length >= 2, `shell and node in the group: ${members}`)
     const exited = new Promise((resolve) => set.once('exit', resolve))
     await set.signal('r1', 'SIGKILL')
     await exited
-    await waitFor(() => groupMembers(info!.pid!).length === 0, 2000)
+    await waitFor(() => groupMembers(info.pid!).length === 0, 2000)
     assert.deepEqual(processesOfRun(runId), [])
     await set.restart('r1')
-    assert.ok(groupMembers(set.list()[0]!.pid!).length >= 2)
+    assert.ok(groupMembers(set.list()[0].pid!).length >= 2)
     await set.stop()
     assert.deepEqual(processesOfRun(runId), [])
   })

@@ -39,8 +39,8 @@ describe('built-in proxy with 2 workers', () => {
     assert.deepEqual(stats.attempts, by, 'attempts summed over the workers')
     assert.deepEqual(stats.requests, by)
     assert.equal(stats.workerAttempts?.length, 2)
-    assert.ok(stats.workerAttempts!.every((n) => n > 0), `both workers served: ${stats.workerAttempts}`)
-    assert.equal(stats.workerAttempts!.reduce((a, b) => a + b, 0), 2000)
+    assert.ok(stats.workerAttempts.every((n) => n > 0), `both workers served: ${stats.workerAttempts}`)
+    assert.equal(stats.workerAttempts.reduce((a, b) => a + b, 0), 2000)
     const bucketed: Record<string, number> = {}
     for (const b of stats.attemptBuckets ?? []) for (const id in b.attempts) bucketed[id] = (bucketed[id] ?? 0) + b.attempts[id]
     assert.deepEqual(bucketed, by, 'the merged 100 ms buckets add up to the totals')

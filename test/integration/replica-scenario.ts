@@ -60,3 +60,8 @@ export function get(port: number, timeoutMs = 2000, path = '/'): Promise<{status
     req.end()
   })
 }
+
+/** What get() answered, as an assertion shows it: the error's code, or `HTTP <status>`. */
+export function answered(r: Awaited<ReturnType<typeof get>>): string {
+  return typeof r === 'string' ? r : `HTTP ${r.status}`
+}

@@ -19,6 +19,9 @@ const CHROMIUM = '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
 const skip = !haveChromium && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium); skipped because CI is unset` : false
 
+/** What the report's script (html-client.ts) leaves on window for these tests. */
+type ReportWindow = {__lbbenchCharts: Array<{data: {datasets: Array<{label: string}>}}>; __lbbenchMarkers?: number}
+
 /** Chromium processes started by this test process (its direct children), from /proc. */
 function chromiumChildren(): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
@@ -86,10 +89,10 @@ describe('html report in chromium', {skip}, () => {
       return route.abort()
     })
     await page.goto(pathToFileURL(file).href)
-    await page.waitForFunction(() => Array.isArray((window as any).__lbbenchCharts), undefined, {timeout: 10_000})
+    await page.waitForFunction(() => Array.isArray((window as unknown as ReportWindow).__lbbenchCharts), undefined, {timeout: 10_000})
     const state = await page.evaluate(() => ({
-      charts: (window as any).__lbbenchCharts.length as number,
-      markers: (window as any).__lbbenchMarkers as number | undefined,
+      charts: (window as unknown as ReportWindow).__lbbenchCharts.length,
+      markers: (window as unknown as ReportWindow).__lbbenchMarkers,
       canvases: [...document.querySelectorAll('canvas')].map((c) => ({id: c.id, w: c.width, h: c.height})),
       text: document.body.innerText,
     }))
@@ -119,7 +122,7 @@ describe('html report in chromium', {skip}, () => {
     try {
       assert.deepEqual(problems, [])
       assert.equal(state.charts, 4)
-      const series = await page.evaluate(() => (window as any).__lbbenchCharts.map((c: any) => c.data.datasets.map((d: any) => d.label)))
+      const series = await page.evaluate(() => (window as unknown as ReportWindow).__lbbenchCharts.map((c) => c.data.datasets.map((d) => d.label)))
       assert.deepEqual(series[0], ['round-robin', 'least-connections'])
       assert.ok(state.markers && state.markers > 0)
       assert.ok(state.text.includes('beyond spread'))

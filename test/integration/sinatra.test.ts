@@ -4,7 +4,7 @@ import {spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 import {ProcessReplicaSet} from '../../src/replicas/process.js'
 import {processesOfRun} from '../../src/process/processes-of-run.js'
-import {NOT_LISTENING, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
+import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 
 // The seed's app, started the way scenarios/seed-sinatra.yaml starts it.
 const hasRackup = spawnSync('sh', ['-c', 'command -v rackup && ruby -e "require %q(sinatra/base); require %q(puma)"']).status === 0
@@ -31,7 +31,7 @@ describe('the Sinatra seed app as process replicas', {skip}, () => {
       const infos = await set.start()
       for (const info of infos) {
         const res = await get(info.port)
-        assert.ok(typeof res !== 'string', String(res))
+        assert.ok(typeof res !== 'string', answered(res))
         assert.equal(res.status, 200)
         assert.equal(res.body, 'Hello World!')
         assert.equal(res.headers['x-lbbench-replica'], info.id)
@@ -39,9 +39,9 @@ describe('the Sinatra seed app as process replicas', {skip}, () => {
       const exited = new Promise<string>((resolve) => set.once('exit', (id) => resolve(id)))
       await set.signal('r2', 'SIGKILL')
       assert.equal(await exited, 'r2')
-      assert.match(String(await get(infos[1]!.port, 1000)), NOT_LISTENING)
+      assert.match(answered(await get(infos[1].port, 1000)), NOT_LISTENING)
       for (let i = 0; i < 5; i++) {
-        const res = await get(infos[0]!.port)
+        const res = await get(infos[0].port)
         assert.ok(typeof res !== 'string' && res.body === 'Hello World!')
       }
     } finally {

@@ -68,7 +68,7 @@ describe('strategies through the built-in proxy (real replicas)', () => {
     )
   })
 
-  test('weights 5:1:1 under weighted-round-robin: shares within 1% of 5/7, 1/7, 1/7', async (t) => {
+  test('weights 5:1:1 under weighted-round-robin: shares within 1% of 5/7, 1/7, 1/7', async () => {
     const r = await run(`
 name: weighted
 replicas:

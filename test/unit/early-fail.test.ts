@@ -1,7 +1,8 @@
 // abortOnFail's decision: which thresholds can be decided before the end, and from which running totals.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {EarlyFail} from '../../src/metrics/early-fail.js'
+import {EarlyFail, type EarlyFailContext} from '../../src/metrics/early-fail.js'
+import {earlyFailReason} from '../../src/report/format.js'
 import {encodeHistogram, newLatencyHistogram} from '../../src/metrics/histogram.js'
 import {parseThreshold} from '../../src/scenario/threshold.js'
 import type {Sample} from '../../src/model/generator-messages.js'
@@ -18,8 +19,19 @@ const phases = (rate?: number): PhaseSpec[] => [
   {name: 'steady', duration: 10_000, measure: true, connections: 10, ...(rate ? {rate} : {})},
 ]
 
-function watch(exprs: string[], rate?: number, ps = phases(rate)): EarlyFail {
+function early(exprs: string[], rate?: number, ps = phases(rate)): EarlyFail {
   return new EarlyFail({thresholds: exprs.map(spec), load: {connections: 10, timeout: 2000, phases: ps, requests: [], generators: 1, ...(rate ? {rate} : {})}})
+}
+
+/** EarlyFail with its decision worded as the run reports it. */
+function watch(exprs: string[], rate?: number, ps = phases(rate)): {add(s: Sample, ctx?: EarlyFailContext): string | undefined} {
+  const w = early(exprs, rate, ps)
+  return {
+    add(s, ctx) {
+      const broken = w.add(s, ctx)
+      return broken && earlyFailReason(broken)
+    },
+  }
 }
 
 function sample(second: number, o: {sent?: number; ok?: number; s500?: number; reset?: number; phase?: string; measure?: boolean; maxUs?: number} = {}): Sample {
@@ -48,6 +60,12 @@ describe('abortOnFail decisions', () => {
     assert.equal(w.add(sample(0, {s500: 4})), undefined)
     assert.equal(w.add(sample(1, {s500: 5})), undefined)
     assert.equal(w.add(sample(2, {s500: 2, reset: 1})), 'abortOnFail: errors.count < 10 can no longer hold (12 at t=3.0s)')
+  })
+
+  test('the decision is data: the threshold, the figure that breaks it, and when', () => {
+    const w = early(['errors.count < 10'])
+    const broken = w.add(sample(0, {s500: 12}))
+    assert.deepEqual(broken, {threshold: spec('errors.count < 10'), actual: 12, atMs: 1000})
   })
 
   test('<=, == and backend counts; > and >= are never decided early', () => {

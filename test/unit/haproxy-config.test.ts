@@ -94,7 +94,7 @@ describe('haproxy -c accepts every mapping', {skip: skipWithout('haproxy')}, () 
           try {
             execFileSync(haproxy, ['-c', '-q', '-f', join(d, 'haproxy.cfg')], {stdio: 'pipe'})
           } catch (err) {
-            assert.fail(`haproxy -c rejected ${spec.strategy} ${JSON.stringify(health)}: ${(err as {stdout: Buffer; stderr: Buffer}).stdout}${(err as {stderr: Buffer}).stderr}`)
+            assert.fail(`haproxy -c rejected ${spec.strategy} ${JSON.stringify(health)}: ${String((err as {stdout: Buffer}).stdout)}${String((err as {stderr: Buffer}).stderr)}`)
           }
         }
       }
@@ -112,8 +112,8 @@ describe('show stat', () => {
   })
   test('a quoted field with a comma stays one field', () => {
     const rows = parseShowStat('# svname,check_status,last_chk,wretr,\nr2,HANA,"Detected 1 consecutive errors, last one was: L4 unsuccessful connection",3,\n')
-    assert.equal(rows[0]!.last_chk, 'Detected 1 consecutive errors, last one was: L4 unsuccessful connection')
-    assert.equal(rows[0]!.wretr, '3')
+    assert.equal(rows[0].last_chk, 'Detected 1 consecutive errors, last one was: L4 unsuccessful connection')
+    assert.equal(rows[0].wretr, '3')
   })
   test('serverState', () => {
     assert.deepEqual(
@@ -132,9 +132,9 @@ describe('haproxy.check', () => {
   })
   test('peak-ewma and maglev name what HAProxy can do instead', () => {
     const [p] = problems({strategy: 'peak-ewma'})
-    assert.equal(p!.path, 'balancer.strategy')
-    assert.match(p!.message, /HAProxy has no peak-ewma strategy; the closest it has is p2c or least-connections\. HAProxy can do: round-robin, /)
-    assert.match(problems({strategy: 'maglev'})[0]!.message, /closest it has is consistent-hash/)
+    assert.equal(p.path, 'balancer.strategy')
+    assert.match(p.message, /HAProxy has no peak-ewma strategy; the closest it has is p2c or least-connections\. HAProxy can do: round-robin, /)
+    assert.match(problems({strategy: 'maglev'})[0].message, /closest it has is consistent-hash/)
   })
   test('odd statuses, weights, retry budget are refused', () => {
     assert.deepEqual(problems({health: {passive: {maxFails: 1, failTimeout: 1000, statuses: [429]}}}).map((p) => p.path), ['balancer.health.passive.statuses'])

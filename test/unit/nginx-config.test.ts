@@ -110,7 +110,7 @@ describe('nginx -t accepts every mapping', {skip: skipWithout('nginx')}, () => {
   test('all strategies, with weights, passive health and statuses', () => {
     const nginx = findProgram('nginx')!
     // nginx -v prints to stderr.
-    const version = /nginx\/([\d.]+)/.exec(String(execFileSync('sh', ['-c', `"${nginx}" -v 2>&1`])))![1]!
+    const version = /nginx\/([\d.]+)/.exec(String(execFileSync('sh', ['-c', `"${nginx}" -v 2>&1`])))![1]
     const root = mkdtempSync(join(tmpdir(), 'lbbench-nginx-t-'))
     try {
       for (const [i, [spec]] of mappings.entries()) {
@@ -128,7 +128,7 @@ describe('nginx -t accepts every mapping', {skip: skipWithout('nginx')}, () => {
         try {
           execFileSync(nginx, ['-t', '-q', '-c', join(d, 'nginx.conf'), '-p', `${d}/`, '-e', join(d, 'error.log')], {stdio: 'pipe'})
         } catch (err) {
-          assert.fail(`nginx -t rejected ${spec.strategy}: ${(err as {stderr: Buffer}).stderr}`)
+          assert.fail(`nginx -t rejected ${spec.strategy}: ${String((err as {stderr: Buffer}).stderr)}`)
         }
       }
     } finally {
@@ -208,16 +208,16 @@ describe('nginx.check', () => {
   })
   test('peak-ewma and maglev name what nginx can do instead', () => {
     const [p] = problems({strategy: 'peak-ewma'})
-    assert.equal(p!.path, 'balancer.strategy')
-    assert.match(p!.message, /nginx has no peak-ewma strategy; the closest it has is p2c or least-connections\. nginx can do: round-robin, .*consistent-hash/)
-    assert.match(problems({strategy: 'maglev'})[0]!.message, /closest it has is consistent-hash/)
+    assert.equal(p.path, 'balancer.strategy')
+    assert.match(p.message, /nginx has no peak-ewma strategy; the closest it has is p2c or least-connections\. nginx can do: round-robin, .*consistent-hash/)
+    assert.match(problems({strategy: 'maglev'})[0].message, /closest it has is consistent-hash/)
   })
   test('active health checks, odd statuses, weights, retry budget and bad hash keys are refused', () => {
     assert.deepEqual(
       problems({health: {active: {path: '/', interval: 1000, timeout: 500, rise: 2, fall: 3}}}).map((p) => p.path),
       ['balancer.health.active'],
     )
-    assert.match(problems({health: {active: {path: '/', interval: 1000, timeout: 500, rise: 2, fall: 3}}})[0]!.message, /use health\.passive/)
+    assert.match(problems({health: {active: {path: '/', interval: 1000, timeout: 500, rise: 2, fall: 3}}})[0].message, /use health\.passive/)
     assert.deepEqual(problems({health: {passive: {maxFails: 1, failTimeout: 1000, statuses: [418]}}}).map((p) => p.path), ['balancer.health.passive.statuses'])
     assert.deepEqual(problems({}, {r2: 0}).map((p) => p.path), ['replicas.overrides.r2.weight'])
     assert.deepEqual(problems({retryBudget: 0.2}).map((p) => p.path), ['balancer.retryBudget'])

@@ -26,7 +26,7 @@ function golden(name: string, actual: string): void {
   assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file (UPDATE_GOLDEN=1 to accept)`)
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a colour code starts with the escape character
 const ANSI = /\u001b\[/
 
 describe('markdown', () => {

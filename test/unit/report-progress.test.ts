@@ -57,6 +57,7 @@ describe('progress', () => {
     }
     p.done()
     p.update(state(99_000))
+    // eslint-disable-next-line no-control-regex -- off a terminal, neither \r nor an escape code (\u001b) may be written
     assert.doesNotMatch(out.text, /\r|\u001b/)
     assert.deepEqual(out.text.trimEnd().split('\n').map((l) => l.split(' · ')[0]), [
       'steady 0.0s/10.0s',

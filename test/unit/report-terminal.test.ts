@@ -5,7 +5,7 @@ import {renderComparisonTerminal} from '../../src/report/comparison.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 import {sampleComparison} from '../fixtures/sample-comparison.js'
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a colour code starts with the escape character
 const ANSI = /\u001b\[/
 
 describe('terminal report', () => {

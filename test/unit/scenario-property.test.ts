@@ -35,7 +35,7 @@ function check(text: string): void {
   try {
     parseScenarioText(text, 'p.yaml')
   } catch (e) {
-    if (!(e instanceof ScenarioError)) throw new Error(`not a ScenarioError for ${JSON.stringify(text)}: ${(e as Error)?.stack ?? String(e)}`)
+    if (!(e instanceof ScenarioError)) throw new Error(`not a ScenarioError for ${JSON.stringify(text)}: ${(e as Error)?.stack ?? String(e)}`, {cause: e})
     for (const line of e.message.split('\n')) assert.match(line, /^p\.yaml:\d+:\d+ \S/, `for ${JSON.stringify(text)}`)
     assert.ok(e.problems.length > 0)
   }
@@ -57,7 +57,7 @@ function paths(v: Json, at: Path = []): Path[] {
 function mutate(doc: Json, path: Path, op: 'drop' | 'set' | 'add', value: Json, key: string): Json {
   const copy = structuredClone(doc) as Record<string | number, Json>
   if (path.length === 0) return op === 'set' ? value : copy
-  let parent = copy as Record<string | number, Json>
+  let parent = copy
   for (const k of path.slice(0, -1)) {
     parent = parent[k] as Record<string | number, Json>
     // An earlier mutation removed or replaced what this path goes through.
@@ -89,7 +89,7 @@ test('mutated documents never throw anything but ScenarioError', () => {
       fc.array(fc.record({path: fc.constantFrom(...allPaths), op: fc.constantFrom('drop', 'set', 'add'), value: nasty, key: fc.string({maxLength: 8})}), {minLength: 1, maxLength: 4}),
       (mutations) => {
         let doc: Json = valid
-        for (const m of mutations) doc = mutate(doc, m.path, m.op as 'drop' | 'set' | 'add', m.value, m.key)
+        for (const m of mutations) doc = mutate(doc, m.path, m.op, m.value, m.key)
         check(stringify(doc))
       },
     ),

@@ -74,7 +74,6 @@ function parseIPv6(s: string, out: Uint8Array): boolean {
       if (count > 6 || !parseIPv4(s, start, end, out, 0)) return false
       groups[count++] = (out[0] << 8) | out[1]
       groups[count++] = (out[2] << 8) | out[3]
-      i = end
       break
     }
     if (digits === 0 || digits > 4 || count === 8) return false

@@ -56,148 +56,159 @@ const toleranceMs = 0.002
 const maxLeadMs = 0.5
 
 export function createPreciseDelay(): PreciseDelay {
+  return new SleeperDelay()
+}
+
+/** The sleeper thread and what the two threads share: its wake-up generation and target, and the offset
+ * between process.hrtime's clock (the thread's) and performance.now()'s (the loop's). */
+interface Sleeper {
+  generation: Int32Array
+  target: Float64Array
+  hrOffset: number
+  worker: Worker
+}
+
+class SleeperDelay implements PreciseDelay {
   /** Waiting requests, earliest first (a binary min-heap on `at`, performance.now() ms). */
-  const heap: Entry[] = []
-  let shared: {generation: Int32Array; target: Float64Array; hrOffset: number; worker: Worker} | undefined
-  let unavailable = false
+  private readonly heap: Entry[] = []
+  private shared: Sleeper | undefined
+  private unavailable = false
   /** The deadline the sleeper was last given (0 = none), and when it was told to wake for it. */
-  let armedAt = 0
-  let wakeAt = 0
+  private armedAt = 0
+  private wakeAt = 0
   /** How long a wake-up takes to reach the event loop (ms, a moving average), and how early to wake. */
-  let wakeLatency = 0.1
-  let lead = 0.1
+  private wakeLatency = 0.1
+  private lead = 0.1
   /** Polling the last stretch before a deadline. */
-  let polling = false
+  private polling = false
 
-  function push(e: Entry): void {
-    let i = heap.push(e) - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (heap[parent].at <= e.at) break
-      heap[i] = heap[parent]
-      i = parent
+  after(ms: number, fn: () => void): void {
+    const s = this.sleeper()
+    if (!s) {
+      setTimeout(fn, ms)
+      return
     }
-    heap[i] = e
-  }
-
-  function pop(): Entry {
-    const top = heap[0]
-    const last = heap.pop() as Entry
-    if (heap.length > 0) {
-      let i = 0
-      for (;;) {
-        const l = 2 * i + 1
-        if (l >= heap.length) break
-        const r = l + 1
-        const c = r < heap.length && heap[r].at < heap[l].at ? r : l
-        if (heap[c].at >= last.at) break
-        heap[i] = heap[c]
-        i = c
-      }
-      heap[i] = last
-    }
-    return top
+    const at = performance.now() + ms
+    heapPush(this.heap, {at, fn})
+    // Later than what the sleeper waits for already (the usual case): it will get there. While the
+    // loop polls, it arms the sleeper when it stops.
+    if (!this.polling && (this.armedAt === 0 || at < this.armedAt)) this.arm(s, at)
   }
 
   /** Started on first use: an app without latency never pays for the thread. */
-  function sleeper(): typeof shared {
-    if (shared || unavailable) return shared
+  private sleeper(): Sleeper | undefined {
+    if (this.shared || this.unavailable) return this.shared
     try {
       const buffer = new SharedArrayBuffer(16)
       const worker = new Worker(sleeperSource, {eval: true, workerData: buffer})
-      worker.on('message', onWake)
-      worker.on('error', fallBack)
-      worker.on('exit', fallBack)
+      worker.on('message', this.onWake)
+      worker.on('error', this.fallBack)
+      worker.on('exit', this.fallBack)
       // Like a timer, the thread keeps the process alive only while a request waits (see arm()); the
       // listeners come first because adding a 'message' one refs it again.
       worker.unref()
       // performance.now() read first: any error in the offset makes a deadline later, never earlier.
       const perfNow = performance.now()
       const hrOffset = Number(process.hrtime.bigint()) / 1e6 - perfNow
-      shared = {generation: new Int32Array(buffer, 0, 1), target: new Float64Array(buffer, 8, 1), hrOffset, worker}
+      this.shared = {generation: new Int32Array(buffer, 0, 1), target: new Float64Array(buffer, 8, 1), hrOffset, worker}
     } catch {
-      unavailable = true
+      this.unavailable = true
     }
-    return shared
+    return this.shared
   }
 
   /** Without the thread, timers (ms precision) take over for whatever is waiting. */
-  function fallBack(): void {
-    if (unavailable) return
-    unavailable = true
-    shared = undefined
-    armedAt = 0
-    while (heap.length > 0) {
-      const e = pop()
+  private readonly fallBack = (): void => {
+    if (this.unavailable) return
+    this.unavailable = true
+    this.shared = undefined
+    this.armedAt = 0
+    while (this.heap.length > 0) {
+      const e = heapPop(this.heap)
       setTimeout(e.fn, Math.max(0, e.at - performance.now()))
     }
   }
 
-  function arm(at: number): void {
-    const s = shared as NonNullable<typeof shared>
-    if ((at === 0) !== (armedAt === 0)) {
+  private arm(s: Sleeper, at: number): void {
+    if ((at === 0) !== (this.armedAt === 0)) {
       if (at === 0) s.worker.unref()
       else s.worker.ref()
     }
-    armedAt = at
-    wakeAt = at === 0 ? 0 : at - lead
-    s.target[0] = at === 0 ? 0 : wakeAt + s.hrOffset
+    this.armedAt = at
+    this.wakeAt = at === 0 ? 0 : at - this.lead
+    s.target[0] = at === 0 ? 0 : this.wakeAt + s.hrOffset
     Atomics.add(s.generation, 0, 1)
     Atomics.notify(s.generation, 0)
   }
 
   /** Answers what is due; returns the clock. */
-  function runDue(): number {
+  private runDue(): number {
     let now = performance.now()
-    while (heap.length > 0 && heap[0].at <= now + toleranceMs) {
-      pop().fn()
+    while (this.heap.length > 0 && this.heap[0].at <= now + toleranceMs) {
+      heapPop(this.heap).fn()
       now = performance.now()
     }
     return now
   }
 
   /** What comes next: poll the last stretch, or sleep until shortly before the next deadline. */
-  function next(now: number): void {
-    if (!shared) return
-    if (heap.length > 0 && heap[0].at - now <= lead + toleranceMs) {
-      polling = true
-      setImmediate(poll)
-    } else if (heap.length > 0) {
+  private next(now: number): void {
+    const s = this.shared
+    if (!s) return
+    if (this.heap.length > 0 && this.heap[0].at - now <= this.lead + toleranceMs) {
+      this.polling = true
+      setImmediate(this.poll)
+    } else if (this.heap.length > 0) {
       // Always a new generation: the sleeper posted for the last one and waits for the next.
-      arm(heap[0].at)
-    } else if (armedAt !== 0) {
-      arm(0)
+      this.arm(s, this.heap[0].at)
+    } else if (this.armedAt !== 0) {
+      this.arm(s, 0)
     }
   }
 
-  function poll(): void {
-    polling = false
-    next(runDue())
+  private readonly poll = (): void => {
+    this.polling = false
+    this.next(this.runDue())
   }
 
   /** The sleeper's message: the wake-up for `wakeAt` has reached the event loop. */
-  function onWake(): void {
-    if (polling) return
+  private readonly onWake = (): void => {
+    if (this.polling) return
     const arrived = performance.now()
-    if (wakeAt !== 0 && arrived >= wakeAt) {
-      wakeLatency += 0.1 * (arrived - wakeAt - wakeLatency)
-      lead = Math.min(maxLeadMs, wakeLatency)
+    if (this.wakeAt !== 0 && arrived >= this.wakeAt) {
+      this.wakeLatency += 0.1 * (arrived - this.wakeAt - this.wakeLatency)
+      this.lead = Math.min(maxLeadMs, this.wakeLatency)
     }
-    next(runDue())
+    this.next(this.runDue())
   }
+}
 
-  return {
-    after(ms, fn) {
-      const s = sleeper()
-      if (!s) {
-        setTimeout(fn, ms)
-        return
-      }
-      const at = performance.now() + ms
-      push({at, fn})
-      // Later than what the sleeper waits for already (the usual case): it will get there. While the
-      // loop polls, it arms the sleeper when it stops.
-      if (!polling && (armedAt === 0 || at < armedAt)) arm(at)
-    },
+function heapPush(heap: Entry[], e: Entry): void {
+  let i = heap.push(e) - 1
+  while (i > 0) {
+    const parent = (i - 1) >> 1
+    if (heap[parent].at <= e.at) break
+    heap[i] = heap[parent]
+    i = parent
   }
+  heap[i] = e
+}
+
+function heapPop(heap: Entry[]): Entry {
+  const top = heap[0]
+  const last = heap.pop() as Entry
+  if (heap.length > 0) {
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= heap.length) break
+      const r = l + 1
+      const c = r < heap.length && heap[r].at < heap[l].at ? r : l
+      if (heap[c].at >= last.at) break
+      heap[i] = heap[c]
+      i = c
+    }
+    heap[i] = last
+  }
+  return top
 }

@@ -58,18 +58,8 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
   const counts: AppCounts = {connections: 0, requests: 0}
   const held = new Set<() => void>()
   const counted = new WeakSet<Socket>()
-  const bodies = new Map<number, Buffer>()
+  const bodyOf = bodyCache()
   const delay = createPreciseDelay()
-
-  const bodyOf = (bytes: number): Buffer => {
-    let b = bodies.get(bytes)
-    if (!b) {
-      if (bodies.size > 16) bodies.clear()
-      b = responseBody(bytes)
-      bodies.set(bytes, b)
-    }
-    return b
-  }
 
   // A readiness probe asks whether the app is up; injected failures are how it behaves under load, so
   // a replica that fails every request (errorRate: 1, the fast-failure scenario) can still start.
@@ -122,15 +112,34 @@ export function createAppServer(id: string, behaviour: AppBehaviour, random: Ran
     counts: () => ({...counts}),
     drain(timeoutMs) {
       draining = true
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs)
-        timer.unref()
-        server.close(() => {
-          clearTimeout(timer)
-          resolve()
-        })
-        server.closeIdleConnections()
-      })
+      return closeWithin(server, timeoutMs)
     },
   }
+}
+
+/** Response bodies by size, each made once (a behaviour change may bring a new size; a few are kept). */
+function bodyCache(): (bytes: number) => Buffer {
+  const bodies = new Map<number, Buffer>()
+  return (bytes) => {
+    let b = bodies.get(bytes)
+    if (!b) {
+      if (bodies.size > 16) bodies.clear()
+      b = responseBody(bytes)
+      bodies.set(bytes, b)
+    }
+    return b
+  }
+}
+
+/** Stops accepting and closes idle connections; resolves once every connection is gone, or after `timeoutMs`. */
+function closeWithin(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs)
+    timer.unref()
+    server.close(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+    server.closeIdleConnections()
+  })
 }

@@ -55,7 +55,7 @@ const id = env.REPLICA || 'r1'
 let behaviour = defaultBehaviour
 if (env.LBBENCH_APP) {
   try {
-    behaviour = {...defaultBehaviour, ...JSON.parse(env.LBBENCH_APP)}
+    behaviour = {...defaultBehaviour, ...(JSON.parse(env.LBBENCH_APP) as Partial<AppBehaviour>)}
   } catch {
     die('LBBENCH_APP is not valid JSON')
   }
@@ -88,7 +88,7 @@ function controlServer(): Server {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       if (req.url === '/control' && req.method === 'POST') {
-        let change
+        let change: unknown
         try {
           change = JSON.parse(Buffer.concat(chunks).toString() || '{}')
         } catch {

@@ -40,7 +40,7 @@ process.on('disconnect', () => process.exit(0))
 const id = process.env.LBBENCH_REPLICA ?? fail('LBBENCH_REPLICA is not set')
 let behaviour: AppBehaviour
 try {
-  behaviour = JSON.parse(process.env.LBBENCH_APP ?? '')
+  behaviour = JSON.parse(process.env.LBBENCH_APP ?? '') as AppBehaviour
 } catch {
   fail('LBBENCH_APP is not valid JSON')
 }

@@ -44,7 +44,7 @@ export async function appModules(): Promise<Map<string, string>> {
     modules.set(rel, js)
     // Type-only imports are gone after transpiling; what is left is what runs.
     for (const m of js.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)) {
-      const spec = m[1]!
+      const spec = m[1]
       if (spec.startsWith('node:')) continue
       if (!spec.startsWith('.')) throw new RunError(`the built-in app imports ${spec}, which the ${appImage} image does not carry`)
       queue.push(posix.normalize(posix.join(posix.dirname(rel), spec)).replace(/\.js$/, ''))

@@ -21,7 +21,7 @@ export function sharedLibraries(binary: string): string[] {
   const libs = new Set<string>()
   for (const line of out.split('\n')) {
     const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line)
-    if (m) libs.add(m[1]!)
+    if (m) libs.add(m[1])
   }
   return [...libs]
 }
