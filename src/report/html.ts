@@ -16,6 +16,7 @@ import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, th
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {plural} from '../model/plural.js'
 
 export function htmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -153,13 +154,13 @@ function reportBody(r: Report): string {
     card('Latency p99', ms(s.latencyUs.p99), `p99.9 ${ms(s.latencyUs.p999)} · max ${ms(s.latencyUs.max)}`),
     card('Failed', count(s.requests.failed), `${percent(s.errorRate, 3)} of ${count(s.requests.sent)} sent`, s.requests.failed > 0 ? 'bad' : ''),
     card('Fairness (Jain)', r.fairness.over.length > 0 ? num(r.fairness.jain, 4) : '–', `CV ${num(r.fairness.cv, 4)}`),
-    ...(worstTtd.length > 0 ? [card('Time to detect', duration(Math.max(...worstTtd)), `${r.failover.length} fault${r.failover.length > 1 ? 's' : ''} · ${count(r.failover.reduce((a, f) => a + f.failed, 0))} failed`)] : []),
+    ...(worstTtd.length > 0 ? [card('Time to detect', duration(Math.max(...worstTtd)), `${plural(r.failover.length, 'fault')} · ${count(r.failover.reduce((a, f) => a + f.failed, 0))} failed`)] : []),
     card('Thresholds', r.thresholds.length > 0 ? `${held} / ${r.thresholds.length}` : 'none', r.thresholds.length > 0 ? 'held' : '', held < r.thresholds.length ? 'bad' : ''),
   ]
   const e = s.errors
   return [
     `<header><h1>lbbench · ${htmlEscape(r.scenario.name)} <span class="badge ${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span></h1>`,
-    `<p class="meta">${htmlEscape([balancerLabel(r), `${r.scenario.replicas.count} replicas (${r.scenario.replicas.kind})`, `${duration(s.durationMs)} measured`, `seed ${r.scenario.seed}`, r.meta.startedAt].join(' · '))}</p>`,
+    `<p class="meta">${htmlEscape([balancerLabel(r), `${plural(r.scenario.replicas.count, 'replica')} (${r.scenario.replicas.kind})`, `${duration(s.durationMs)} measured`, `seed ${r.scenario.seed}`, r.meta.startedAt].join(' · '))}</p>`,
     r.scenario.description ? `<p class="muted">${htmlEscape(r.scenario.description)}</p>` : '',
     '</header>',
     alerts(r),

@@ -9,6 +9,7 @@ import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {plural} from '../model/plural.js'
 
 /** Escapes what would break a table cell or start Markdown/HTML markup inside one. */
 export function mdCell(s: string): string {
@@ -34,7 +35,7 @@ export function renderMarkdown(r: Report): string {
   const out: string[] = []
   const verdict = r.pass ? '✅ PASS' : '❌ FAIL'
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
-  out.push(`${mdCell(balancerLabel(r))} · ${s.replicas.count} replicas (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
   if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
 

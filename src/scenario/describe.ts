@@ -3,9 +3,10 @@
 
 import {formatDuration} from './duration.js'
 import type {Scenario} from '../model/scenario.js'
+import {plural} from '../model/plural.js'
 
 export function describeScenario(s: Scenario): string {
-  const replicas = `${s.replicas.count} ${s.replicas.kind} replica${s.replicas.count === 1 ? '' : 's'}`
+  const replicas = plural(s.replicas.count, `${s.replicas.kind} replica`)
   const b = s.balancer
   const balancer =
     b.kind === 'none'
