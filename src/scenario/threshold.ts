@@ -14,7 +14,9 @@ export interface ThresholdParseError {
   offset: number
 }
 
-const shape = /^(\s*)([A-Za-z0-9_.]+)(?:\[([^\]]*)\])?(\s*)(<=|>=|==|!=|<|>|=)(\s*)(.*?)\s*$/
+// `=>`, `=<` and `<>` are matched only to name the operator they stand for.
+const shape = /^(\s*)([A-Za-z0-9_.]+)(?:\[([^\]]*)\])?(\s*)(<=|>=|==|!=|=>|=<|<>|<|>|=)(\s*)(.*?)\s*$/
+const meant: Record<string, string> = {'=>': '>=', '=<': '<=', '<>': '!='}
 const example = 'like "latency.p99 < 50ms" or "errors.rate[steady] < 1%"'
 
 /** The parsed threshold, or what is wrong and where. Phase names are checked by the caller. */
@@ -26,6 +28,7 @@ export function parseThreshold(expr: string): {spec: ThresholdSpec} | ThresholdP
   const opAt = metricAt + metric.length + (phase === undefined ? 0 : phase.length + 2) + gap1.length
   const valueAt = opAt + op.length + gap2.length
   if (op === '=') return {error: 'use == to compare for equality', offset: opAt}
+  if (meant[op]) return {error: `"${op}" is not an operator: did you mean ${meant[op]}?`, offset: opAt}
   const info = lookupMetric(metric)
   if (!info) return {error: `unknown metric ${quote(metric)}; known metrics: ${knownMetricsHelp}`, offset: metricAt}
   if (phase !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(phase)) {

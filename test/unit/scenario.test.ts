@@ -70,6 +70,7 @@ describe('bad scenarios give exact messages', () => {
       's.yaml:3:17 thresholds.0: no phase is named "stedy" (did you mean steady?); the phases are warmup, steady',
     ],
     ['name: a\nthresholds:\n  - failover.failed = 0\n', 's.yaml:3:21 thresholds.0: use == to compare for equality'],
+    ['name: a\nthresholds:\n  - latency.p99 => 3ms\n', 's.yaml:3:17 thresholds.0: "=>" is not an operator: did you mean >=?'],
     ['name: a\nthresholds:\n  - backend.r5.share > 10%\n', 's.yaml:3:5 thresholds.0: replica r5 does not exist: replicas.count is 2 (r1, r2)'],
     [
       'name: a\nreplicas:\n  app: {latency: {dist: normal, mean: 5ms}}\n',
@@ -261,6 +262,12 @@ describe('thresholds', () => {
     })
     assert.equal((parseThreshold('throughput.rps > 1k') as {error: string}).error, 'throughput.rps is a plain number; got "1k"')
     assert.equal((parseThreshold('errors.rate <') as {error: string}).error, 'a value is missing after "<", like "latency.p99 < 50ms" or "errors.rate[steady] < 1%"')
+  })
+  test('a reversed or single operator gets the operator it stands for, at its column', () => {
+    assert.deepEqual(parseThreshold('latency.p99 => 3ms'), {error: '"=>" is not an operator: did you mean >=?', offset: 12})
+    assert.deepEqual(parseThreshold('errors.rate[steady] =< 1%'), {error: '"=<" is not an operator: did you mean <=?', offset: 20})
+    assert.deepEqual(parseThreshold('errors.count <> 0'), {error: '"<>" is not an operator: did you mean !=?', offset: 13})
+    assert.deepEqual(parseThreshold('failover.failed = 0'), {error: 'use == to compare for equality', offset: 16})
   })
 })
 
