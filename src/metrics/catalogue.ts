@@ -2,11 +2,21 @@
 // reject unknown metrics and convert values (`50ms` → 50000 µs); evaluation reads the same names from
 // a report (metrics/thresholds.ts).
 
-/** us: a latency, compared in µs; ms: a failover time, in ms; fraction: 0..1, `%` allowed; number: plain. */
-export type MetricUnit = 'us' | 'ms' | 'fraction' | 'number'
+/**
+ * How a metric's values are written, compared and shown:
+ * - us: a latency, compared in µs; ms: a failover time, in ms (both written with a unit: 50ms, 2s);
+ * - fraction: a rate, a share of the requests from 0 to 1, shown as a percentage. Written `1%` or as a
+ *   fraction below 1 (`0.01`): a bare 1 would read as "1%" to many but mean 100%, a gate that never fails;
+ * - ratio: a dimensionless ratio shown as a plain number (fairness figures), written as a number (`0.9`)
+ *   or a percentage of 1 (`90%`); `max` bounds it when it has a top (Jain's index: 1);
+ * - number: a count or a throughput, plain.
+ */
+export type MetricUnit = 'us' | 'ms' | 'fraction' | 'ratio' | 'number'
 
 export interface MetricInfo {
   unit: MetricUnit
+  /** The highest value the metric can take, when it has one. */
+  max?: number
   /** Whether larger is better, for baselines (a regression is a move the wrong way). */
   higherIsBetter: boolean
   description: string
@@ -26,9 +36,9 @@ const fixed: Record<string, MetricInfo> = {
   'requests.failed': {unit: 'number', higherIsBetter: false, description: 'failed requests'},
   'throughput.rps': {unit: 'number', higherIsBetter: true, description: 'responses per second'},
   'throughput.bytesPerSec': {unit: 'number', higherIsBetter: true, description: 'bytes per second'},
-  'fairness.jain': {unit: 'number', higherIsBetter: true, description: "Jain's index over backends that were up"},
-  'fairness.cv': {unit: 'number', higherIsBetter: false, description: 'coefficient of variation of backend requests'},
-  'fairness.maxMean': {unit: 'number', higherIsBetter: false, description: 'busiest backend / mean'},
+  'fairness.jain': {unit: 'ratio', max: 1, higherIsBetter: true, description: "Jain's index over backends that were up (0 to 1)"},
+  'fairness.cv': {unit: 'ratio', higherIsBetter: false, description: 'coefficient of variation of backend requests'},
+  'fairness.maxMean': {unit: 'ratio', higherIsBetter: false, description: 'busiest backend / mean'},
   'failover.failed': {unit: 'number', higherIsBetter: false, description: 'client-visible failures in fault windows (sum)'},
   'failover.hidden': {unit: 'number', higherIsBetter: false, description: 'retried attempts in fault windows (sum)'},
   'failover.ttd': {unit: 'ms', higherIsBetter: false, description: 'time to detect (worst fault)'},

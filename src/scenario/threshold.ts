@@ -2,10 +2,9 @@
 // Parsed when the scenario loads so that a typo is exit 2 before anything starts; values are converted to
 // the metric's base unit (µs for latencies, ms for failover times, a fraction for rates).
 
-import {knownMetricsHelp, lookupMetric, type MetricUnit} from '../metrics/catalogue.js'
+import {knownMetricsHelp, lookupMetric, type MetricInfo} from '../metrics/catalogue.js'
 import {tryParseDuration} from './duration.js'
 import {quote} from './issues.js'
-import {tryParsePercentOrFraction} from './quantities.js'
 import type {ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 
 export interface ThresholdParseError {
@@ -35,30 +34,59 @@ export function parseThreshold(expr: string): {spec: ThresholdSpec} | ThresholdP
     return {error: `expected a phase name in [brackets], like latency.p99[steady]; got "[${phase}]"`, offset: metricAt + metric.length}
   }
   if (valueText === '') return {error: `a value is missing after "${op}", ${example}`, offset: valueAt}
-  const value = parseValue(valueText, info.unit, metric)
+  const value = parseValue(valueText, info, metric)
   if (typeof value === 'string') return {error: value, offset: valueAt}
   const spec: ThresholdSpec = {expr: expr.trim(), metric, op: op as ThresholdOp, value}
   if (phase !== undefined) spec.phase = phase
   return {spec}
 }
 
-function parseValue(text: string, unit: MetricUnit, metric: string): number | string {
-  switch (unit) {
+function parseValue(text: string, info: MetricInfo, metric: string): number | string {
+  switch (info.unit) {
     case 'us':
     case 'ms': {
       const d = tryParseDuration(text)
       if ('error' in d) return `${metric} is a time: its value carries a unit, like 50ms, 500us or 2s; got ${quote(text)}`
-      return unit === 'us' ? Number((d.ms * 1000).toPrecision(12)) : d.ms
+      return info.unit === 'us' ? Number((d.ms * 1000).toPrecision(12)) : d.ms
     }
-    case 'fraction': {
-      const f = tryParsePercentOrFraction(text)
-      if ('error' in f) return `${metric} is a fraction: expected a percentage like 1% or a fraction from 0 to 1 like 0.01; got ${quote(text)}`
-      return f.value
-    }
+    case 'fraction': return parseRate(text, metric)
+    case 'ratio': return parseRatio(text, metric, info.max)
     case 'number': {
       const n = Number(text)
       if (!/^-?(\d+(\.\d+)?|\.\d+)(e[+-]?\d+)?$/i.test(text) || !Number.isFinite(n)) return `${metric} is a plain number; got ${quote(text)}`
       return n
     }
   }
+}
+
+/** `12`, `0.5`, `90%` → the number and whether it had a `%`. */
+function numberOrPercent(text: string): {n: number; percent: boolean} | undefined {
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*(%?)$/.exec(text)
+  return m ? {n: Number(m[1]), percent: m[2] === '%'} : undefined
+}
+
+const ofPercent = (n: number) => Number((n / 100).toPrecision(12))
+
+/** A rate: `1%`, or a fraction below 1; a bare number from 1 up is refused, naming what to write. */
+function parseRate(text: string, metric: string): number | string {
+  const v = numberOrPercent(text)
+  const expected = `${metric} is a fraction: expected a percentage like 1% or a fraction below 1 like 0.01; got ${quote(text)}`
+  if (!v || v.n > 100) return expected
+  if (v.percent) return ofPercent(v.n)
+  if (v.n < 1) return v.n
+  const write = v.n < 100 ? `${text}% or ${ofPercent(v.n)}` : `${text}%`
+  return `${metric} is a fraction: write ${write} (a bare number must be below 1: ${text} would mean ${v.n * 100}%)`
+}
+
+/** A ratio: a number, or a percentage of 1 (`90%` = 0.9), within `max` when the metric has one. */
+function parseRatio(text: string, metric: string, max: number | undefined): number | string {
+  const v = numberOrPercent(text)
+  const what = max === 1 ? 'an index from 0 to 1' : 'a ratio'
+  const like = max === 1 ? 'a fraction like 0.9 or a percentage like 90%' : 'a number like 0.1 or a percentage like 10%'
+  const expected = `${metric} is ${what}: write ${like}; got ${quote(text)}`
+  if (!v) return expected
+  const value = v.percent ? ofPercent(v.n) : v.n
+  if (max === undefined || value <= max) return value
+  if (!v.percent && v.n <= 100 * max) return `${metric} is ${what}: write ${ofPercent(v.n)} or ${text}%; got ${quote(text)}`
+  return expected
 }

@@ -247,6 +247,15 @@ describe('thresholds', () => {
     ['fairness.jain > 0.9', {metric: 'fairness.jain', op: '>', value: 0.9}],
     ['backend.r2.share != 0', {metric: 'backend.r2.share', op: '!=', value: 0}],
     ['latency.p99[steady]<20ms', {metric: 'latency.p99', op: '<', value: 20_000, phase: 'steady'}],
+    ['errors.rate <= 0', {metric: 'errors.rate', op: '<=', value: 0}],
+    ['backend.r1.share > 0.2', {metric: 'backend.r1.share', op: '>', value: 0.2}],
+    ['backend.r1.share <= 100%', {metric: 'backend.r1.share', op: '<=', value: 1}],
+    ['fairness.jain > 90%', {metric: 'fairness.jain', op: '>', value: 0.9}],
+    ['fairness.jain == 1', {metric: 'fairness.jain', op: '==', value: 1}],
+    ['fairness.cv < 10%', {metric: 'fairness.cv', op: '<', value: 0.1}],
+    ['fairness.cv < 0.1', {metric: 'fairness.cv', op: '<', value: 0.1}],
+    ['fairness.maxMean < 150%', {metric: 'fairness.maxMean', op: '<', value: 1.5}],
+    ['fairness.maxMean < 1.5', {metric: 'fairness.maxMean', op: '<', value: 1.5}],
   ]
   for (const [expr, want] of cases) {
     test(expr, () => {
@@ -262,6 +271,21 @@ describe('thresholds', () => {
     })
     assert.equal((parseThreshold('throughput.rps > 1k') as {error: string}).error, 'throughput.rps is a plain number; got "1k"')
     assert.equal((parseThreshold('errors.rate <') as {error: string}).error, 'a value is missing after "<", like "latency.p99 < 50ms" or "errors.rate[steady] < 1%"')
+  })
+  test('a rate is a percentage or a fraction below 1: a bare 1 (100%, a gate that never fails) is refused', () => {
+    const error = (expr: string) => (parseThreshold(expr) as {error: string; offset: number})
+    assert.deepEqual(error('errors.rate < 1'), {error: 'errors.rate is a fraction: write 1% or 0.01 (a bare number must be below 1: 1 would mean 100%)', offset: 14})
+    assert.equal(error('errors.rate < 5').error, 'errors.rate is a fraction: write 5% or 0.05 (a bare number must be below 1: 5 would mean 500%)')
+    assert.equal(error('backend.r2.share > 25').error, 'backend.r2.share is a fraction: write 25% or 0.25 (a bare number must be below 1: 25 would mean 2500%)')
+    assert.equal(error('backend.r2.share <= 100').error, 'backend.r2.share is a fraction: write 100% (a bare number must be below 1: 100 would mean 10000%)')
+    assert.equal(error('errors.rate < 150').error, 'errors.rate is a fraction: expected a percentage like 1% or a fraction below 1 like 0.01; got "150"')
+    assert.equal(error('errors.rate < 150%').error, 'errors.rate is a fraction: expected a percentage like 1% or a fraction below 1 like 0.01; got "150%"')
+  })
+  test("Jain's index runs from 0 to 1, written as a fraction or a percentage; the other fairness ratios take either", () => {
+    const error = (expr: string) => (parseThreshold(expr) as {error: string; offset: number})
+    assert.deepEqual(error('fairness.jain > 90'), {error: 'fairness.jain is an index from 0 to 1: write 0.9 or 90%; got "90"', offset: 16})
+    assert.equal(error('fairness.jain > 120%').error, 'fairness.jain is an index from 0 to 1: write a fraction like 0.9 or a percentage like 90%; got "120%"')
+    assert.equal(error('fairness.cv < 1k').error, 'fairness.cv is a ratio: write a number like 0.1 or a percentage like 10%; got "1k"')
   })
   test('a reversed or single operator gets the operator it stands for, at its column', () => {
     assert.deepEqual(parseThreshold('latency.p99 => 3ms'), {error: '"=>" is not an operator: did you mean >=?', offset: 12})
