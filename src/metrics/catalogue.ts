@@ -19,13 +19,15 @@ export interface MetricInfo {
   max?: number
   /** Whether larger is better, for baselines (a regression is a move the wrong way). */
   higherIsBetter: boolean
+  /** The metric has a value in any window of seconds (`errors.rate[window=10s]`); see metrics/threshold-windows.ts. */
+  windowable?: true
   description: string
 }
 
 const fixed: Record<string, MetricInfo> = {
   'latency.max': {unit: 'us', higherIsBetter: false, description: 'slowest response'},
-  'latency.mean': {unit: 'us', higherIsBetter: false, description: 'mean response time'},
-  'errors.rate': {unit: 'fraction', higherIsBetter: false, description: 'failed / sent'},
+  'latency.mean': {unit: 'us', higherIsBetter: false, windowable: true, description: 'mean response time'},
+  'errors.rate': {unit: 'fraction', higherIsBetter: false, windowable: true, description: 'failed / sent'},
   'errors.count': {unit: 'number', higherIsBetter: false, description: 'failed requests'},
   'errors.connect': {unit: 'number', higherIsBetter: false, description: 'connect errors'},
   'errors.reset': {unit: 'number', higherIsBetter: false, description: 'connections reset'},
@@ -34,8 +36,8 @@ const fixed: Record<string, MetricInfo> = {
   'requests.sent': {unit: 'number', higherIsBetter: true, description: 'requests sent'},
   'requests.completed': {unit: 'number', higherIsBetter: true, description: 'responses received'},
   'requests.failed': {unit: 'number', higherIsBetter: false, description: 'failed requests'},
-  'throughput.rps': {unit: 'number', higherIsBetter: true, description: 'responses per second'},
-  'throughput.bytesPerSec': {unit: 'number', higherIsBetter: true, description: 'bytes per second'},
+  'throughput.rps': {unit: 'number', higherIsBetter: true, windowable: true, description: 'responses per second'},
+  'throughput.bytesPerSec': {unit: 'number', higherIsBetter: true, windowable: true, description: 'bytes per second'},
   'fairness.jain': {unit: 'ratio', max: 1, higherIsBetter: true, description: "Jain's index over backends that were up (0 to 1)"},
   'fairness.cv': {unit: 'ratio', higherIsBetter: false, description: 'coefficient of variation of backend requests'},
   'fairness.maxMean': {unit: 'ratio', higherIsBetter: false, description: 'busiest backend / mean'},
@@ -60,7 +62,7 @@ const backendMetric = /^backend\.(r[1-9]\d*)\.(\w+)$/
 export function lookupMetric(name: string): MetricInfo | undefined {
   if (fixed[name]) return fixed[name]
   const p = percentile.exec(name)
-  if (p) return {unit: 'us', higherIsBetter: false, description: `${p[1]}th percentile latency`}
+  if (p) return {unit: 'us', higherIsBetter: false, windowable: true, description: `${p[1]}th percentile latency`}
   const b = backendMetric.exec(name)
   if (b) return backendFields[b[2]]
   return undefined
@@ -85,3 +87,6 @@ export const knownMetricsHelp = [
   ...Object.keys(fixed),
   ...Object.keys(backendFields).map((f) => `backend.<id>.${f}`),
 ].join(', ')
+
+/** The metrics a window threshold takes, for messages. */
+export const windowableMetricsHelp = ['latency.pNN', ...Object.keys(fixed).filter((m) => fixed[m].windowable)].join(', ')
