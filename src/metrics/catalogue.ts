@@ -26,7 +26,7 @@ export interface MetricInfo {
 
 const fixed: Record<string, MetricInfo> = {
   'latency.max': {unit: 'us', higherIsBetter: false, description: 'slowest response'},
-  'latency.mean': {unit: 'us', higherIsBetter: false, windowable: true, description: 'mean response time'},
+  'latency.mean': {unit: 'us', higherIsBetter: false, description: 'mean response time'},
   'errors.rate': {unit: 'fraction', higherIsBetter: false, windowable: true, description: 'failed / sent'},
   'errors.count': {unit: 'number', higherIsBetter: false, description: 'failed requests'},
   'errors.connect': {unit: 'number', higherIsBetter: false, description: 'connect errors'},

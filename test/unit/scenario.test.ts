@@ -269,7 +269,7 @@ describe('thresholds', () => {
     ['errors.rate[window=10s] < 1%', {metric: 'errors.rate', op: '<', value: 0.01, window: 10_000}],
     ['latency.p99[steady, window=5s] < 50ms', {metric: 'latency.p99', op: '<', value: 50_000, phase: 'steady', window: 5000}],
     ['throughput.rps[ window = 1m , surge ] >= 100', {metric: 'throughput.rps', op: '>=', value: 100, phase: 'surge', window: 60_000}],
-    ['latency.mean[window=2s] <= 3ms', {metric: 'latency.mean', op: '<=', value: 3000, window: 2000}],
+    ['latency.p50[window=2s] <= 3ms', {metric: 'latency.p50', op: '<=', value: 3000, window: 2000}],
     ['throughput.bytesPerSec[window=3s] > 1000', {metric: 'throughput.bytesPerSec', op: '>', value: 1000, window: 3000}],
   ]
   for (const [expr, want] of cases) {
@@ -305,11 +305,12 @@ describe('thresholds', () => {
   test('windows: whole seconds, one per threshold, on rates, latencies and throughput, compared with < <= > >=', () => {
     const error = (expr: string) => parseThreshold(expr) as {error: string; offset: number}
     assert.deepEqual(error('errors.count[window=10s] < 5'), {
-      error: 'errors.count has no value per window: a window takes a rate, a latency or a throughput (latency.pNN, latency.mean, errors.rate, throughput.rps, throughput.bytesPerSec)',
+      error: 'errors.count has no value per window: a window takes a rate, a latency or a throughput (latency.pNN, errors.rate, throughput.rps, throughput.bytesPerSec)',
       offset: 13,
     })
     assert.match(error('fairness.jain[window=5s] > 0.9').error, /^fairness\.jain has no value per window/)
     assert.match(error('latency.max[window=5s] < 1s').error, /^latency\.max has no value per window/)
+    assert.match(error('latency.mean[window=5s] < 1s').error, /^latency\.mean has no value per window/)
     assert.deepEqual(error('errors.rate[steady, window=1500ms] < 1%'), {
       error: 'a window is a whole number of seconds (it slides by 1 s over per-second figures), like window=10s; got "1500ms"',
       offset: 20,
