@@ -2,6 +2,8 @@
 // to the digit. A fixed locale keeps golden files stable on any machine.
 
 import {lookupMetric} from '../metrics/catalogue.js'
+import type {WorstWindow} from '../model/report.js'
+import {plural} from '../model/plural.js'
 
 const LOCALE = 'en-US'
 
@@ -80,4 +82,14 @@ export function metricValue(metric: string, actual: number | null | undefined): 
     case 'fraction': return percent(actual, Math.abs(actual) < 0.01 ? 3 : 2)
     default: return Number.isInteger(actual) ? count(actual) : num(actual, 3)
   }
+}
+
+/** A window on the load clock, which starts and ends on whole seconds: `t=3–5s`. */
+export function windowSpan(w: {startMs: number; endMs: number}): string {
+  return `t=${w.startMs / 1000}–${w.endMs / 1000}s`
+}
+
+/** A window threshold's worst window and how many windows broke it: `t=3–5s (2 of 9 windows failed)`. */
+export function worstWindowText(w: WorstWindow): string {
+  return `${windowSpan(w)} (${w.failed} of ${plural(w.windows, 'window')} failed)`
 }

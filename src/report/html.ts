@@ -12,7 +12,7 @@ import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
 import {lbbenchClient} from './html-client.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -61,11 +61,14 @@ function chartFigures(specs: ChartSpec[]): string {
 
 function thresholdsTable(r: Report): string {
   if (r.thresholds.length === 0) return '<p class="muted">No thresholds.</p>'
-  return table(['', 'threshold', 'actual'], r.thresholds.map((t) => [
+  // The worst-window column only when a threshold has windows.
+  const windows = r.thresholds.some((t) => t.worstWindow)
+  return table(['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])], r.thresholds.map((t) => [
     {html: t.pass ? '<span class="ok">✔</span>' : '<span class="bad">✘</span>'},
     {html: `<code>${htmlEscape(t.expr)}</code>`},
     {html: t.pass ? htmlEscape(metricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(metricValue(thresholdMetric(t.expr), t.actual))}</span>`},
-  ]), 2, 'thresholds')
+    ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
+  ]), (i) => i === 2, 'thresholds')
 }
 
 function baselineTable(r: Report): string {
@@ -188,7 +191,7 @@ function subjectThresholds(s: Comparison['subjects'][number]): string {
     ...s.reports.map((r): Cell => {
       const t = r.thresholds.find((x) => x.expr === expr)
       if (!t) return '–'
-      const v = htmlEscape(metricValue(thresholdMetric(expr), t.actual))
+      const v = htmlEscape(metricValue(thresholdMetric(expr), t.actual) + (t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''))
       return {html: t.pass ? `<span class="ok">✔</span> ${v}` : `<span class="bad">✘ ${v}</span>`}
     }),
   ])

@@ -4,7 +4,7 @@
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
 import type {Renderer} from './renderer.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
@@ -84,11 +84,16 @@ export function renderMarkdown(r: Report): string {
   }
 
   if (r.thresholds.length > 0) {
+    // The worst-window column only when a threshold has windows, so other reports read as before.
+    const windows = r.thresholds.some((t) => t.worstWindow)
     out.push('### Thresholds', '')
     out.push(...mdTable(
-      ['', 'threshold', 'actual'],
-      r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual)]),
-      ['l', 'l', 'r'],
+      ['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])],
+      r.thresholds.map((t) => [
+        t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual),
+        ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
+      ]),
+      ['l', 'l', 'r', ...(windows ? ['l' as const] : [])],
     ), '')
   }
 
