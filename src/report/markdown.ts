@@ -83,19 +83,7 @@ export function renderMarkdown(r: Report): string {
     ), '')
   }
 
-  if (r.thresholds.length > 0) {
-    // The worst-window column only when a threshold has windows, so other reports read as before.
-    const windows = r.thresholds.some((t) => t.worstWindow)
-    out.push('### Thresholds', '')
-    out.push(...mdTable(
-      ['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])],
-      r.thresholds.map((t) => [
-        t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual),
-        ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
-      ]),
-      ['l', 'l', 'r', ...(windows ? ['l' as const] : [])],
-    ), '')
-  }
+  out.push(...thresholdsSection(r))
 
   if (r.baseline) {
     const b = r.baseline
@@ -131,6 +119,25 @@ export function renderMarkdown(r: Report): string {
 
   out.push(`<sub>lbbench ${mdCell(r.meta.lbbench)} · ${mdCell(r.meta.environment.cpu)} × ${r.meta.environment.cores} · Node ${mdCell(r.meta.environment.node)} · scenario ${mdCell(r.meta.scenarioHash.slice(0, 19))}</sub>`)
   return out.join('\n') + '\n'
+}
+
+/** The thresholds table; a worst-window column only when a threshold has windows, so other reports read as before. */
+function thresholdsSection(r: Report): string[] {
+  if (r.thresholds.length === 0) return []
+  const windows = r.thresholds.some((t) => t.worstWindow)
+  return [
+    '### Thresholds',
+    '',
+    ...mdTable(
+      ['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])],
+      r.thresholds.map((t) => [
+        t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual),
+        ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
+      ]),
+      ['l', 'l', 'r', ...(windows ? ['l' as const] : [])],
+    ),
+    '',
+  ]
 }
 
 /** Appends to GitHub Actions' job summary when the variable is set; returns whether it did. */
