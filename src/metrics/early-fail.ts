@@ -23,7 +23,7 @@ import {metricValue as formatMetric} from '../report/format.js'
 import {backendMetricOf} from './catalogue.js'
 import {faultWindows, type AppliedFault} from './failover.js'
 import {decodeHistogram} from './histogram.js'
-import {coveredMsOf, phaseSpans, type PhaseSpan} from './load-clock.js'
+import {coveredMsOf, measuredSpans, phaseSpans, type PhaseSpan} from './load-clock.js'
 import {windowSeconds, WindowSlider} from './threshold-windows.js'
 import {compare} from './thresholds.js'
 
@@ -126,7 +126,7 @@ export class EarlyFail {
     if (failed === 0) return undefined
     // Any failure at all breaks a rate that must stay at 0, whatever is sent later.
     if (t.value === 0 && (t.op === '==' || t.op === '<=')) return failed / Math.max(sent, 1)
-    const spans = this.phaseSpans.filter((s) => s.phase.measure && (t.phase === undefined || s.phase.name === t.phase))
+    const spans = measuredSpans(this.phaseSpans, t.phase)
     if (spans.length === 0 || spans.some((s) => s.phase.rate === undefined)) return undefined
     const planned = spans.reduce((n, s) => n + (s.phase.rate! * s.phase.duration) / 1000, 0)
     const left = spans.reduce((n, s) => n + (s.phase.rate! * Math.max(0, s.end - Math.max(s.start, nowMs))) / 1000, 0)
@@ -139,7 +139,7 @@ export class EarlyFail {
   private windowBroken(t: ThresholdSpec, samples: Sample[]): number | undefined {
     let w = this.windows.get(t)
     if (!w) this.windows.set(t, (w = {slider: new WindowSlider(t.metric, t.window! / 1000), next: -Infinity}))
-    const spans = this.phaseSpans.filter((s) => s.phase.measure && (t.phase === undefined || s.phase.name === t.phase))
+    const spans = measuredSpans(this.phaseSpans, t.phase)
     const fresh = windowSeconds(samples.filter((s) => s.second >= w.next), spans, w.next)
     // The latest second is complete once every phase that covers part of it has sent its sample for it.
     const last = fresh.at(-1)

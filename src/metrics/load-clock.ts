@@ -22,6 +22,11 @@ export function phaseSpans(phases: PhaseSpec[]): PhaseSpan[] {
   })
 }
 
+/** The spans of the measured phases, or of the one measured phase named. */
+export function measuredSpans(spans: PhaseSpan[], phase?: string): PhaseSpan[] {
+  return spans.filter((s) => s.phase.measure && (phase === undefined || s.phase.name === phase))
+}
+
 /** The ms of second `second` ([second × 1000, + 1000)) that the spans cover. */
 export function coveredMsOf(spans: Array<{start: number; end: number}>, second: number): number {
   const from = second * 1000

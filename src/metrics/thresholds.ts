@@ -9,7 +9,7 @@ import type {Report, Summary, ThresholdResult} from '../model/report.js'
 import type {ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {backendMetricOf, lookupMetric, percentileOf} from './catalogue.js'
 import {decodeHistogram, percentileUs} from './histogram.js'
-import {phaseSpans} from './load-clock.js'
+import {measuredSpans, phaseSpans} from './load-clock.js'
 import {windowSeconds, windowValues, worstWindow} from './threshold-windows.js'
 
 export interface MetricValue {
@@ -129,9 +129,8 @@ function evaluateWindows(report: Report, t: ThresholdSpec, samples: Sample[] | u
   const noValue = (detail: string): ThresholdResult => ({expr: t.expr, actual: null, pass: false, detail})
   if (!samples) return noValue("a window threshold is judged from the run's per-second samples, which the report does not keep")
   const size = t.window! / 1000
-  const inPhase = (name: string) => t.phase === undefined || name === t.phase
-  const spans = phaseSpans(report.scenario.load.phases).filter((s) => s.phase.measure && inPhase(s.phase.name))
-  const seconds = windowSeconds(samples.filter((s) => s.measure && inPhase(s.phase)), spans)
+  const spans = measuredSpans(phaseSpans(report.scenario.load.phases), t.phase)
+  const seconds = windowSeconds(samples.filter((s) => s.measure && (t.phase === undefined || s.phase === t.phase)), spans)
   if (seconds.length < size) return noValue(`only ${seconds.length} s ${t.phase === undefined ? 'were measured' : `of ${t.phase} ran`}, less than one ${size} s window`)
   const values = windowValues(seconds, t.metric, size)
   const worst = worstWindow(values, t.op)
