@@ -2,20 +2,32 @@
 // reject unknown metrics and convert values (`50ms` → 50000 µs); evaluation reads the same names from
 // a report (metrics/thresholds.ts).
 
-/** us: a latency, compared in µs; ms: a failover time, in ms; fraction: 0..1, `%` allowed; number: plain. */
-export type MetricUnit = 'us' | 'ms' | 'fraction' | 'number'
+/**
+ * How a metric's values are written, compared and shown:
+ * - us: a latency, compared in µs; ms: a failover time, in ms (both written with a unit: 50ms, 2s);
+ * - fraction: a rate, a share of the requests from 0 to 1, shown as a percentage. Written `1%` or as a
+ *   fraction below 1 (`0.01`): a bare 1 would read as "1%" to many but mean 100%, a gate that never fails;
+ * - ratio: a dimensionless ratio shown as a plain number (fairness figures), written as a number (`0.9`)
+ *   or a percentage of 1 (`90%`); `max` bounds it when it has a top (Jain's index: 1);
+ * - number: a count or a throughput, plain.
+ */
+export type MetricUnit = 'us' | 'ms' | 'fraction' | 'ratio' | 'number'
 
 export interface MetricInfo {
   unit: MetricUnit
+  /** The highest value the metric can take, when it has one. */
+  max?: number
   /** Whether larger is better, for baselines (a regression is a move the wrong way). */
   higherIsBetter: boolean
+  /** The metric has a value in any window of seconds (`errors.rate[window=10s]`); see metrics/threshold-windows.ts. */
+  windowable?: true
   description: string
 }
 
 const fixed: Record<string, MetricInfo> = {
   'latency.max': {unit: 'us', higherIsBetter: false, description: 'slowest response'},
   'latency.mean': {unit: 'us', higherIsBetter: false, description: 'mean response time'},
-  'errors.rate': {unit: 'fraction', higherIsBetter: false, description: 'failed / sent'},
+  'errors.rate': {unit: 'fraction', higherIsBetter: false, windowable: true, description: 'failed / sent'},
   'errors.count': {unit: 'number', higherIsBetter: false, description: 'failed requests'},
   'errors.connect': {unit: 'number', higherIsBetter: false, description: 'connect errors'},
   'errors.reset': {unit: 'number', higherIsBetter: false, description: 'connections reset'},
@@ -24,11 +36,11 @@ const fixed: Record<string, MetricInfo> = {
   'requests.sent': {unit: 'number', higherIsBetter: true, description: 'requests sent'},
   'requests.completed': {unit: 'number', higherIsBetter: true, description: 'responses received'},
   'requests.failed': {unit: 'number', higherIsBetter: false, description: 'failed requests'},
-  'throughput.rps': {unit: 'number', higherIsBetter: true, description: 'responses per second'},
-  'throughput.bytesPerSec': {unit: 'number', higherIsBetter: true, description: 'bytes per second'},
-  'fairness.jain': {unit: 'number', higherIsBetter: true, description: "Jain's index over backends that were up"},
-  'fairness.cv': {unit: 'number', higherIsBetter: false, description: 'coefficient of variation of backend requests'},
-  'fairness.maxMean': {unit: 'number', higherIsBetter: false, description: 'busiest backend / mean'},
+  'throughput.rps': {unit: 'number', higherIsBetter: true, windowable: true, description: 'responses per second'},
+  'throughput.bytesPerSec': {unit: 'number', higherIsBetter: true, windowable: true, description: 'bytes per second'},
+  'fairness.jain': {unit: 'ratio', max: 1, higherIsBetter: true, description: "Jain's index over backends that were up (0 to 1)"},
+  'fairness.cv': {unit: 'ratio', higherIsBetter: false, description: 'coefficient of variation of backend requests'},
+  'fairness.maxMean': {unit: 'ratio', higherIsBetter: false, description: 'busiest backend / mean'},
   'failover.failed': {unit: 'number', higherIsBetter: false, description: 'client-visible failures in fault windows (sum)'},
   'failover.hidden': {unit: 'number', higherIsBetter: false, description: 'retried attempts in fault windows (sum)'},
   'failover.ttd': {unit: 'ms', higherIsBetter: false, description: 'time to detect (worst fault)'},
@@ -50,7 +62,7 @@ const backendMetric = /^backend\.(r[1-9]\d*)\.(\w+)$/
 export function lookupMetric(name: string): MetricInfo | undefined {
   if (fixed[name]) return fixed[name]
   const p = percentile.exec(name)
-  if (p) return {unit: 'us', higherIsBetter: false, description: `${p[1]}th percentile latency`}
+  if (p) return {unit: 'us', higherIsBetter: false, windowable: true, description: `${p[1]}th percentile latency`}
   const b = backendMetric.exec(name)
   if (b) return backendFields[b[2]]
   return undefined
@@ -75,3 +87,6 @@ export const knownMetricsHelp = [
   ...Object.keys(fixed),
   ...Object.keys(backendFields).map((f) => `backend.<id>.${f}`),
 ].join(', ')
+
+/** The metrics a window threshold takes, for messages. */
+export const windowableMetricsHelp = ['latency.pNN', ...Object.keys(fixed).filter((m) => fixed[m].windowable)].join(', ')

@@ -10,6 +10,8 @@
 //     catches up; resent requests are failures too, which only raise the rate). A closed loop can send any
 //     number, so there only `errors.rate == 0` / `<= 0` is decided (by the first failure).
 // Percentiles other than max, throughput, fairness and ttd/ttr can recover, so they are never decided early.
+// A window threshold (`errors.rate[window=10s] < 1%`) is decided window by window: once every second of a
+// window has been reported, its value is final, and one window that breaks it fails the threshold.
 // The failure count so far leaves out `lost` requests (the generator's per-second count of them may
 // include timeouts already counted), so it never exceeds the final count.
 // Pure: samples and the faults applied so far in, the threshold that broke (with the figure that broke it)
@@ -17,10 +19,13 @@
 
 import type {Sample} from '../model/generator-messages.js'
 import type {TimelineEvent} from '../model/report.js'
-import type {PhaseSpec, Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
+import type {Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {backendMetricOf} from './catalogue.js'
 import {faultWindows, type AppliedFault} from './failover.js'
 import {decodeHistogram} from './histogram.js'
+import {coveredMsOf, measuredSpans, phaseSpans, type PhaseSpan} from './load-clock.js'
+import {windowSeconds, WindowSlider} from './threshold-windows.js'
+import {compare} from './thresholds.js'
 
 /** Slack on the most requests a rate-paced run can still send. */
 const RATE_SLACK = 1.1
@@ -75,18 +80,12 @@ function brokenByLowerBound(bound: number, op: ThresholdOp, value: number): bool
 export class EarlyFail {
   private readonly samples: Sample[] = []
   private readonly maxBySample = new WeakMap<Sample, number>()
-  private readonly phaseSpans: Array<{phase: PhaseSpec; start: number; end: number}>
+  private readonly phaseSpans: PhaseSpan[]
+  /** Per window threshold: its windows so far, and the first second not yet pushed into them. */
+  private readonly windows = new Map<ThresholdSpec, {slider: WindowSlider; next: number}>()
 
   constructor(private readonly scenario: Pick<Scenario, 'thresholds' | 'load'>) {
-    // Phase spans on the load clock: t = 0 is the start of the first measured phase.
-    const phases = scenario.load.phases
-    const first = phases.findIndex((p) => p.measure)
-    let at = -phases.slice(0, Math.max(0, first)).reduce((n, p) => n + p.duration, 0)
-    this.phaseSpans = phases.map((phase) => {
-      const span = {phase, start: at, end: at + phase.duration}
-      at += phase.duration
-      return span
-    })
+    this.phaseSpans = phaseSpans(scenario.load.phases)
   }
 
   /** Adds one sample; returns the first threshold that can no longer hold, or undefined. */
@@ -105,6 +104,7 @@ export class EarlyFail {
   private brokenValue(t: ThresholdSpec, nowMs: number, ctx: EarlyFailContext): number | undefined {
     const samples = t.phase === undefined ? this.samples : this.samples.filter((s) => s.phase === t.phase)
     const check = (bound: number) => (brokenByLowerBound(bound, t.op, t.value) ? bound : undefined)
+    if (t.window !== undefined) return this.windowBroken(t, samples)
     if (t.metric === 'errors.rate') return this.rateBroken(t, samples, nowMs)
     if (t.metric === 'failover.failed') return check(this.failoverFailed(nowMs, ctx))
     const b = backendMetricOf(t.metric)
@@ -133,13 +133,32 @@ export class EarlyFail {
     if (failed === 0) return undefined
     // Any failure at all breaks a rate that must stay at 0, whatever is sent later.
     if (t.value === 0 && (t.op === '==' || t.op === '<=')) return failed / Math.max(sent, 1)
-    const spans = this.phaseSpans.filter((s) => s.phase.measure && (t.phase === undefined || s.phase.name === t.phase))
+    const spans = measuredSpans(this.phaseSpans, t.phase)
     if (spans.length === 0 || spans.some((s) => s.phase.rate === undefined)) return undefined
     const planned = spans.reduce((n, s) => n + (s.phase.rate! * s.phase.duration) / 1000, 0)
     const left = spans.reduce((n, s) => n + (s.phase.rate! * Math.max(0, s.end - Math.max(s.start, nowMs))) / 1000, 0)
     const most = Math.max(sent + left, planned) * RATE_SLACK
     const lowest = failed / most
     return brokenByLowerBound(lowest, t.op, t.value) ? lowest : undefined
+  }
+
+  /** The value of a window that broke the threshold among those completed since the last call: a past window cannot recover. */
+  private windowBroken(t: ThresholdSpec, samples: Sample[]): number | undefined {
+    let w = this.windows.get(t)
+    if (!w) this.windows.set(t, (w = {slider: new WindowSlider(t.metric, t.window! / 1000), next: -Infinity}))
+    const spans = measuredSpans(this.phaseSpans, t.phase)
+    const fresh = windowSeconds(samples.filter((s) => s.second >= w.next), spans, w.next)
+    // The latest second is complete once every phase that covers part of it has sent its sample for it.
+    const last = fresh.at(-1)
+    const reported = new Set(last?.samples.map((s) => s.phase))
+    if (last && spans.some((s) => coveredMsOf([s], last.second) > 0 && !reported.has(s.phase.name))) fresh.pop()
+    let broken: number | undefined
+    for (const second of fresh) {
+      w.next = second.second + 1
+      const v = w.slider.push(second)
+      if (broken === undefined && v !== undefined && v.value !== null && !compare(v.value, t.op, t.value)) broken = v.value
+    }
+    return broken
   }
 
   /** Failures so far in the fault windows (each window once), as metrics/failover.ts will count them. */

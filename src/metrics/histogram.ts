@@ -48,9 +48,19 @@ export function mergeHistograms(into: Histogram, from: Histogram): Histogram {
 
 /** One histogram holding every value of the encoded ones. */
 export function mergeEncoded(encoded: Iterable<string>): Histogram {
-  const merged = newLatencyHistogram()
-  for (const e of encoded) if (e) merged.add(hdrLib().decodeFromCompressedBase64(e, 64, false))
-  return merged
+  return addEncoded(newLatencyHistogram(), encoded)
+}
+
+/** Adds every value of the encoded histograms into `into`, or with sign -1 takes them away (they must be in it). */
+export function addEncoded(into: Histogram, encoded: Iterable<string>, sign: 1 | -1 = 1): Histogram {
+  for (const e of encoded) {
+    if (!e) continue
+    const h = hdrLib().decodeFromCompressedBase64(e, 64, false)
+    if (h.totalCount === 0) continue
+    if (sign === 1) into.add(h)
+    else into.subtract(h)
+  }
+  return into
 }
 
 /** The value at percentile p (0..100) in µs, 0 for an empty histogram. */

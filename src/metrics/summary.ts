@@ -27,41 +27,69 @@ export function coveredMs(samples: Sample[]): number {
  * time they cover (from the phase-start/phase-end events); by default, their number of distinct seconds.
  */
 export function summarize(samples: Sample[], durationMs: number = coveredMs(samples)): Summary {
-  let sent = 0
-  let completed = 0
-  let bytes = 0
-  let connect = 0
-  let reset = 0
-  let timeout = 0
-  let cutOff = 0
+  const tally = emptyTally()
   const statusCodes: Record<string, number> = {}
   for (const s of samples) {
-    sent += s.sent
-    completed += s.completed
-    bytes += s.bytes
-    connect += s.errors.connect
-    reset += s.errors.reset
-    timeout += s.errors.timeout
-    cutOff += s.cutOff ?? 0
+    addToTally(tally, s)
     for (const [code, n] of Object.entries(s.status)) statusCodes[code] = (statusCodes[code] ?? 0) + n
   }
-  sent = Math.max(0, sent - cutOff)
-  let ok = 0
-  for (const [code, n] of Object.entries(statusCodes)) if (Number(code) >= 200 && Number(code) < 300) ok += n
-  const non2xx = completed - ok
-  const lost = Math.max(0, sent - completed - connect - reset - timeout)
-  const failed = connect + reset + timeout + lost + non2xx
+  const f = figuresOf(tally, durationMs)
   const histogram = mergeEncoded(samples.map((s) => s.histogram))
-  const seconds = durationMs / 1000
   return {
     durationMs: Math.round(durationMs),
-    requests: {sent, completed, failed},
-    errors: {connect, reset, timeout, non2xx, lost},
-    errorRate: sent > 0 ? failed / sent : 0,
+    requests: f.requests,
+    errors: f.errors,
+    errorRate: f.errorRate,
     latencyUs: latencyOf(histogram),
-    throughput: {rps: seconds > 0 ? completed / seconds : 0, bytesPerSec: seconds > 0 ? bytes / seconds : 0},
+    throughput: f.throughput,
     statusCodes,
     histogram: encodeHistogram(histogram),
+  }
+}
+
+/**
+ * The plain sums of some samples, from which the summary's counts derive. Sums of seconds add and
+ * subtract exactly, so a window of seconds can slide by adding the one that enters and taking away the
+ * one that leaves (metrics/threshold-windows.ts).
+ */
+export interface Tally {
+  sent: number
+  completed: number
+  bytes: number
+  connect: number
+  reset: number
+  timeout: number
+  cutOff: number
+  /** 2xx responses. */
+  ok: number
+}
+
+export const emptyTally = (): Tally => ({sent: 0, completed: 0, bytes: 0, connect: 0, reset: 0, timeout: 0, cutOff: 0, ok: 0})
+
+/** Adds a sample's counts to the tally (sign -1: takes them away). */
+export function addToTally(t: Tally, s: Sample, sign: 1 | -1 = 1): void {
+  t.sent += sign * s.sent
+  t.completed += sign * s.completed
+  t.bytes += sign * s.bytes
+  t.connect += sign * s.errors.connect
+  t.reset += sign * s.errors.reset
+  t.timeout += sign * s.errors.timeout
+  t.cutOff += sign * (s.cutOff ?? 0)
+  for (const [code, n] of Object.entries(s.status)) if (Number(code) >= 200 && Number(code) < 300) t.ok += sign * n
+}
+
+/** The summary's counts, error rate and throughput from a tally of samples covering `durationMs`. */
+export function figuresOf(t: Tally, durationMs: number): Pick<Summary, 'requests' | 'errors' | 'errorRate' | 'throughput'> {
+  const sent = Math.max(0, t.sent - t.cutOff)
+  const non2xx = t.completed - t.ok
+  const lost = Math.max(0, sent - t.completed - t.connect - t.reset - t.timeout)
+  const failed = t.connect + t.reset + t.timeout + lost + non2xx
+  const seconds = durationMs / 1000
+  return {
+    requests: {sent, completed: t.completed, failed},
+    errors: {connect: t.connect, reset: t.reset, timeout: t.timeout, non2xx, lost},
+    errorRate: sent > 0 ? failed / sent : 0,
+    throughput: {rps: seconds > 0 ? t.completed / seconds : 0, bytesPerSec: seconds > 0 ? t.bytes / seconds : 0},
   }
 }
 

@@ -1,12 +1,16 @@
 // Threshold evaluation at the end of a run: every catalogue metric (metrics/catalogue.ts) read from the
 // report, compared in the metric's base unit (µs for latency, ms for failover times, a fraction for rates).
 // A metric that cannot be read gives actual = null, pass = false and a detail that says why: a gate
-// that cannot be checked never passes silently.
+// that cannot be checked never passes silently. Window thresholds (`errors.rate[window=10s] < 1%`) must
+// hold in every window; metrics/threshold-windows.ts computes the windows.
 
+import type {Sample} from '../model/generator-messages.js'
 import type {Report, Summary, ThresholdResult} from '../model/report.js'
 import type {ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {backendMetricOf, lookupMetric, percentileOf} from './catalogue.js'
 import {decodeHistogram, percentileUs} from './histogram.js'
+import {measuredSpans, phaseSpans} from './load-clock.js'
+import {windowSeconds, windowValues, worstWindow} from './threshold-windows.js'
 
 export interface MetricValue {
   value: number | null
@@ -107,11 +111,30 @@ export function compare(actual: number, op: ThresholdOp, value: number): boolean
   }
 }
 
-/** Every threshold against the report, in the order given. */
-export function evaluateThresholds(report: Report, specs: ThresholdSpec[]): ThresholdResult[] {
+/**
+ * Every threshold against the report, in the order given. Window thresholds are judged from the run's
+ * per-second samples (their latency histograms are not in the report), so they need `samples`.
+ */
+export function evaluateThresholds(report: Report, specs: ThresholdSpec[], samples?: Sample[]): ThresholdResult[] {
   return specs.map((t) => {
+    if (t.window !== undefined) return evaluateWindows(report, t, samples)
     const {value, detail} = metricValue(report, t.metric, t.phase)
     if (value === null || Number.isNaN(value)) return {expr: t.expr, actual: null, pass: false, detail: detail ?? 'no value'}
     return {expr: t.expr, actual: value, pass: compare(value, t.op, t.value)}
   })
+}
+
+/** A window threshold holds when every window holds; its actual value is the worst window's. */
+function evaluateWindows(report: Report, t: ThresholdSpec, samples: Sample[] | undefined): ThresholdResult {
+  const noValue = (detail: string): ThresholdResult => ({expr: t.expr, actual: null, pass: false, detail})
+  if (!samples) return noValue("a window threshold is judged from the run's per-second samples, which the report does not keep")
+  const size = t.window! / 1000
+  const spans = measuredSpans(phaseSpans(report.scenario.load.phases), t.phase)
+  const seconds = windowSeconds(samples.filter((s) => s.measure && (t.phase === undefined || s.phase === t.phase)), spans)
+  if (seconds.length < size) return noValue(`only ${seconds.length} s ${t.phase === undefined ? 'were measured' : `of ${t.phase} ran`}, less than one ${size} s window`)
+  const values = windowValues(seconds, t.metric, size)
+  const worst = worstWindow(values, t.op)
+  if (!worst) return noValue('no window had a response to time')
+  const failed = values.filter((v) => v.value !== null && !compare(v.value, t.op, t.value)).length
+  return {expr: t.expr, actual: worst.value, pass: failed === 0, worstWindow: {startMs: worst.startMs, endMs: worst.endMs, windows: values.length, failed}}
 }

@@ -111,9 +111,21 @@ export interface TimelineEvent {
 
 export interface ThresholdResult {
   expr: string
+  /** For a window threshold, the worst window's value. */
   actual: number | null
   pass: boolean
   detail?: string
+  /** A window threshold (`errors.rate[window=10s] < 1%`): its worst window. */
+  worstWindow?: WorstWindow
+}
+
+/** The window a window threshold is furthest from holding in, on the load clock, [startMs, endMs). */
+export interface WorstWindow {
+  startMs: number
+  endMs: number
+  /** How many windows there were, and how many broke the threshold (latency windows without a response do neither). */
+  windows: number
+  failed: number
 }
 
 /** One metric of a comparison with a saved report (`lbbench run --baseline`). */

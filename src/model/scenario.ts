@@ -150,6 +150,11 @@ export interface ThresholdSpec {
   expr: string
   metric: string
   phase?: string
+  /**
+   * `[window=10s]`: the threshold must hold in every window this long (whole seconds), sliding by 1 s over
+   * the measured seconds (of `phase`, when given), instead of over the measured time as a whole.
+   */
+  window?: Ms
   op: ThresholdOp
   /** In the metric's base unit: µs for latency, ms for failover times, a fraction for rates. */
   value: number

@@ -4,6 +4,7 @@
 import type {BaselineComparison, BaselineRow} from '../model/report.js'
 import {metricValue, num, percent} from './format.js'
 import {lookupMetric} from '../metrics/catalogue.js'
+import {plural} from '../model/plural.js'
 
 export type RowVerdict = 'regression' | 'within noise' | 'within tolerance' | 'better' | 'better, within noise' | 'unchanged' | 'not compared'
 
@@ -49,6 +50,6 @@ export function baselineValue(metric: string, v: number | null): string {
 
 /** `against baseline/report.json (2025-06-01T12:00:00.000Z), tolerance 10%: 1 regression` */
 export function baselineHeading(b: BaselineComparison): string {
-  const verdict = b.regressions === 0 ? 'no regression' : `${b.regressions} regression${b.regressions > 1 ? 's' : ''}`
+  const verdict = b.regressions === 0 ? 'no regression' : plural(b.regressions, 'regression')
   return `against ${b.file} (${b.startedAt}), tolerance ${percent(b.tolerance, b.tolerance * 100 % 1 === 0 ? 0 : 1)}: ${verdict}`
 }

@@ -10,6 +10,7 @@ import {table, balancerLabel} from './terminal.js'
 import {count, duration, ms, num, percent} from './format.js'
 import {columns, max, pointsPerColumn, sparkline, mean} from './sparkline.js'
 import {markers, markersIn} from './markers.js'
+import {plural} from '../model/plural.js'
 
 export interface ComparisonSubject {
   /** What the column is called: `round-robin`, `nginx`, … */
@@ -131,7 +132,7 @@ export function renderComparisonTerminal(c: Comparison, opts: RenderOptions): st
 function passSummary(reports: Report[]): string {
   const passed = reports.filter((r) => r.pass).length
   if (reports.length === 1) return reports[0].pass ? 'PASS' : 'FAIL'
-  return `${passed} of ${reports.length} runs passed`
+  return `${passed} of ${plural(reports.length, 'run')} passed`
 }
 
 function mdEscape(s: string): string {

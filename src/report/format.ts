@@ -3,6 +3,8 @@
 
 import {lookupMetric} from '../metrics/catalogue.js'
 import type {BrokenThreshold} from '../metrics/early-fail.js'
+import type {WorstWindow} from '../model/report.js'
+import {plural} from '../model/plural.js'
 
 const LOCALE = 'en-US'
 
@@ -86,4 +88,14 @@ export function metricValue(metric: string, actual: number | null | undefined): 
 /** Why abortOnFail stops a run: `abortOnFail: errors.count < 10 can no longer hold (12 at t=3.0s)`. */
 export function earlyFailReason(b: BrokenThreshold): string {
   return `abortOnFail: ${b.threshold.expr} can no longer hold (${metricValue(b.threshold.metric, b.actual)} at t=${(b.atMs / 1000).toFixed(1)}s)`
+}
+
+/** A window on the load clock, which starts and ends on whole seconds: `t=3–5s`. */
+export function windowSpan(w: {startMs: number; endMs: number}): string {
+  return `t=${w.startMs / 1000}–${w.endMs / 1000}s`
+}
+
+/** A window threshold's worst window and how many windows broke it: `t=3–5s (2 of 9 windows failed)`. */
+export function worstWindowText(w: WorstWindow): string {
+  return `${windowSpan(w)} (${w.failed} of ${plural(w.windows, 'window')} failed)`
 }

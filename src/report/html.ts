@@ -11,10 +11,11 @@ import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
 import {clientScript} from './html-client.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {plural} from '../model/plural.js'
 
 export function htmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -59,11 +60,14 @@ function chartFigures(specs: ChartSpec[]): string {
 
 function thresholdsTable(r: Report): string {
   if (r.thresholds.length === 0) return '<p class="muted">No thresholds.</p>'
-  return table(['', 'threshold', 'actual'], r.thresholds.map((t) => [
+  // The worst-window column only when a threshold has windows.
+  const windows = r.thresholds.some((t) => t.worstWindow)
+  return table(['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])], r.thresholds.map((t) => [
     {html: t.pass ? '<span class="ok">✔</span>' : '<span class="bad">✘</span>'},
     {html: `<code>${htmlEscape(t.expr)}</code>`},
     {html: t.pass ? htmlEscape(metricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(metricValue(thresholdMetric(t.expr), t.actual))}</span>`},
-  ]), 2, 'thresholds')
+    ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
+  ]), (i) => i === 2, 'thresholds')
 }
 
 function baselineTable(r: Report): string {
@@ -152,13 +156,13 @@ function reportBody(r: Report): string {
     card('Latency p99', ms(s.latencyUs.p99), `p99.9 ${ms(s.latencyUs.p999)} · max ${ms(s.latencyUs.max)}`),
     card('Failed', count(s.requests.failed), `${percent(s.errorRate, 3)} of ${count(s.requests.sent)} sent`, s.requests.failed > 0 ? 'bad' : ''),
     card('Fairness (Jain)', r.fairness.over.length > 0 ? num(r.fairness.jain, 4) : '–', `CV ${num(r.fairness.cv, 4)}`),
-    ...(worstTtd.length > 0 ? [card('Time to detect', duration(Math.max(...worstTtd)), `${r.failover.length} fault${r.failover.length > 1 ? 's' : ''} · ${count(r.failover.reduce((a, f) => a + f.failed, 0))} failed`)] : []),
+    ...(worstTtd.length > 0 ? [card('Time to detect', duration(Math.max(...worstTtd)), `${plural(r.failover.length, 'fault')} · ${count(r.failover.reduce((a, f) => a + f.failed, 0))} failed`)] : []),
     card('Thresholds', r.thresholds.length > 0 ? `${held} / ${r.thresholds.length}` : 'none', r.thresholds.length > 0 ? 'held' : '', held < r.thresholds.length ? 'bad' : ''),
   ]
   const e = s.errors
   return [
     `<header><h1>lbbench · ${htmlEscape(r.scenario.name)} <span class="badge ${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span></h1>`,
-    `<p class="meta">${htmlEscape([balancerLabel(r), `${r.scenario.replicas.count} replicas (${r.scenario.replicas.kind})`, `${duration(s.durationMs)} measured`, `seed ${r.scenario.seed}`, r.meta.startedAt].join(' · '))}</p>`,
+    `<p class="meta">${htmlEscape([balancerLabel(r), `${plural(r.scenario.replicas.count, 'replica')} (${r.scenario.replicas.kind})`, `${duration(s.durationMs)} measured`, `seed ${r.scenario.seed}`, r.meta.startedAt].join(' · '))}</p>`,
     r.scenario.description ? `<p class="muted">${htmlEscape(r.scenario.description)}</p>` : '',
     '</header>',
     alerts(r),
@@ -186,7 +190,7 @@ function subjectThresholds(s: Comparison['subjects'][number]): string {
     ...s.reports.map((r): Cell => {
       const t = r.thresholds.find((x) => x.expr === expr)
       if (!t) return '–'
-      const v = htmlEscape(metricValue(thresholdMetric(expr), t.actual))
+      const v = htmlEscape(metricValue(thresholdMetric(expr), t.actual) + (t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''))
       return {html: t.pass ? `<span class="ok">✔</span> ${v}` : `<span class="bad">✘ ${v}</span>`}
     }),
   ])

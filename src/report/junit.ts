@@ -4,7 +4,7 @@
 
 import type {Report} from '../model/report.js'
 import type {Comparison} from './comparison.js'
-import {count, metricValue, ms, num, percent, thresholdMetric} from './format.js'
+import {count, metricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {baselineValue, signedDelta, signedPct} from './baseline-view.js'
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 does not allow. */
@@ -84,11 +84,19 @@ function thresholdCases(r: Report): Case[] {
   }
   return r.thresholds.map((t) => {
     const actual = metricValue(thresholdMetric(t.expr), t.actual)
+    const worst = t.worstWindow ? worstWindowText(t.worstWindow) : undefined
+    const lines = [
+      `expected: ${t.expr}`,
+      `actual:   ${actual}`,
+      ...(worst ? [`worst window: ${worst}`] : []),
+      ...(t.detail ? [t.detail] : []),
+      ...(r.meta.aborted ? [`run aborted${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`] : []),
+    ]
     return {
       name: t.expr,
       failure: t.pass ? undefined : {
-        message: `expected ${t.expr}, actual ${actual}`,
-        body: `expected: ${t.expr}\nactual:   ${actual}${t.detail ? `\n${t.detail}` : ''}${r.meta.aborted ? `\nrun aborted${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}` : ''}`,
+        message: `expected ${t.expr}, actual ${actual}${worst ? ` in the worst window, ${worst}` : ''}`,
+        body: lines.join('\n'),
       },
     }
   })

@@ -3,11 +3,12 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {plural} from '../model/plural.js'
 
 /** Escapes what would break a table cell or start Markdown/HTML markup inside one. */
 export function mdCell(s: string): string {
@@ -35,7 +36,7 @@ export function renderMarkdown(r: Report): string {
     ...latencyLines(r),
     ...backendLines(r),
     ...failoverLines(r),
-    ...thresholdLines(r),
+    ...thresholdsSection(r),
     ...baselineLines(r),
     ...perSecondLines(r),
     `<sub>lbbench ${mdCell(r.meta.lbbench)} · ${mdCell(r.meta.environment.cpu)} × ${r.meta.environment.cores} · Node ${mdCell(r.meta.environment.node)} · scenario ${mdCell(r.meta.scenarioHash.slice(0, 19))}</sub>`,
@@ -49,7 +50,7 @@ function headingLines(r: Report): string[] {
   const out: string[] = []
   const verdict = r.pass ? '✅ PASS' : '❌ FAIL'
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
-  out.push(`${mdCell(balancerLabel(r))} · ${s.replicas.count} replicas (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
   if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
   return out
@@ -106,14 +107,6 @@ function failoverLines(r: Report): string[] {
   ), '']
 }
 
-function thresholdLines(r: Report): string[] {
-  if (r.thresholds.length === 0) return []
-  return ['### Thresholds', '', ...mdTable(
-    ['', 'threshold', 'actual'],
-    r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual)]),
-    ['l', 'l', 'r'],
-  ), '']
-}
 
 function baselineLines(r: Report): string[] {
   if (!r.baseline) return []
@@ -147,6 +140,25 @@ function perSecondLines(r: Report): string[] {
     ]),
     ['r', 'r', 'r', 'r', 'r', ...ids.map(() => 'r' as const), 'l'],
   ), '', '</details>', '']
+}
+
+/** The thresholds table; a worst-window column only when a threshold has windows, so other reports read as before. */
+function thresholdsSection(r: Report): string[] {
+  if (r.thresholds.length === 0) return []
+  const windows = r.thresholds.some((t) => t.worstWindow)
+  return [
+    '### Thresholds',
+    '',
+    ...mdTable(
+      ['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])],
+      r.thresholds.map((t) => [
+        t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual),
+        ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
+      ]),
+      ['l', 'l', 'r', ...(windows ? ['l' as const] : [])],
+    ),
+    '',
+  ]
 }
 
 /** Appends to GitHub Actions' job summary when the variable is set; returns whether it did. */

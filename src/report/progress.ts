@@ -4,6 +4,7 @@
 // line of their own. It writes only to the stream it is given, never to stdout.
 
 import {count} from './format.js'
+import {plural} from '../model/plural.js'
 
 export interface ProgressState {
   phase: string
@@ -45,7 +46,7 @@ export function formatProgress(s: ProgressState, tty: boolean): string {
   const filled = Math.round(ratio * BAR_WIDTH)
   const bar = tty ? ` ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}` : ''
   const up = s.backendsTotal > 0 ? ` · backends ${s.backendsUp}/${s.backendsTotal} up` : ''
-  return `${s.phase || 'starting'} ${secs(s.elapsedMs)}/${secs(s.totalMs)}${bar} · ${count(s.rps)} req/s · ${count(s.errors)} errors${up}`
+  return `${s.phase || 'starting'} ${secs(s.elapsedMs)}/${secs(s.totalMs)}${bar} · ${count(s.rps)} req/s · ${plural(s.errors, 'error', count(s.errors))}${up}`
 }
 
 export function createProgress(stream: Writable, opts: ProgressOptions): Progress {

@@ -77,7 +77,17 @@ const seriesPoint = z.looseObject({
 
 const timelineEvent = z.looseObject({atMs: msFromZero, kind: z.string(), target: z.string().optional(), detail: z.string()})
 
-const threshold = z.looseObject({expr: z.string(), actual: z.number().nullable(), pass: z.boolean(), detail: z.string().optional()})
+const worstWindow = z
+  .looseObject({startMs: msFromZero, endMs: msFromZero, windows: count, failed: count.describe('windows that broke the threshold')})
+  .describe('a window threshold (`errors.rate[window=10s] < 1%`): the window furthest from holding, [startMs, endMs); actual is its value')
+
+const threshold = z.looseObject({
+  expr: z.string(),
+  actual: z.number().nullable(),
+  pass: z.boolean(),
+  detail: z.string().optional(),
+  worstWindow: worstWindow.optional(),
+})
 
 const baselineRow = z.looseObject({
   metric: z.string(),

@@ -8,10 +8,11 @@ import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {paint, plainTableOptions} from './color.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {plural} from '../model/plural.js'
 
 const DEFAULT_WIDTH = 100
 /** Beyond this many backends the per-second table shows backends up instead of one column each. */
@@ -65,7 +66,7 @@ function header(r: Report, c: ChalkInstance): string[] {
     `${c.bold(`lbbench · ${s.name}`)}  ${verdict}  ${c.dim(started)}`,
     [
       balancerLabel(r),
-      `${s.replicas.count} replicas (${s.replicas.kind})`,
+      `${plural(s.replicas.count, 'replica')} (${s.replicas.kind})`,
       `${duration(r.summary.durationMs)} measured`,
       `seed ${s.seed}`,
     ].join(' · '),
@@ -295,7 +296,7 @@ function thresholds(r: Report, c: ChalkInstance, color: boolean): string[] {
     t.pass ? c.green('✔') : c.red('✘'),
     t.expr,
     t.pass ? metricValue(thresholdMetric(t.expr), t.actual) : c.red(metricValue(thresholdMetric(t.expr), t.actual)),
-    t.detail ?? '',
+    [t.worstWindow && `worst window ${worstWindowText(t.worstWindow)}`, t.detail].filter(Boolean).join(' · '),
   ])
   return [c.bold('Thresholds'), indent(table(['', 'threshold', 'actual', ''], rows, color, ['left', 'left', 'right', 'left']))]
 }
@@ -322,16 +323,18 @@ export function verdictLine(r: Report, c: ChalkInstance): string {
   const why: string[] = []
   if (r.meta.aborted) why.push(`run aborted${r.meta.abortReason ? ` (${r.meta.abortReason})` : ''}`)
   if (failed.length > 0) {
-    why.push(`${failed.length} of ${r.thresholds.length} thresholds failed: ` +
-      failed.map((t) => `${t.expr} (${metricValue(thresholdMetric(t.expr), t.actual)})`).join(', '))
+    const which = r.thresholds.length === 1 ? 'the 1 threshold' : `${failed.length} of ${r.thresholds.length} thresholds`
+    why.push(`${which} failed: ` +
+      failed.map((t) => `${t.expr} (${metricValue(thresholdMetric(t.expr), t.actual)}${t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''})`).join(', '))
   }
   if (r.baseline && r.baseline.regressions > 0) {
     const worse = r.baseline.rows.filter((x) => x.regression)
-    why.push(`${worse.length} regression${worse.length > 1 ? 's' : ''} against the baseline: ` + worse.map((x) => `${x.metric} ${signedPct(x)}`).join(', '))
+    why.push(`${plural(worse.length, 'regression')} against the baseline: ` + worse.map((x) => `${x.metric} ${signedPct(x)}`).join(', '))
   }
   if (r.meta.generator.saturated) why.push('load generator saturated')
   if (r.pass) {
-    const what = (r.thresholds.length > 0 ? `all ${r.thresholds.length} thresholds held` : 'run completed (no thresholds)') +
+    const n = r.thresholds.length
+    const what = (n === 0 ? 'run completed (no thresholds)' : n === 1 ? 'the 1 threshold held' : `all ${n} thresholds held`) +
       (r.baseline ? ' · no regression against the baseline' : '')
     return `${c.green.bold('PASS')}  ${what}${r.meta.generator.saturated ? c.yellow(' · load generator saturated') : ''}`
   }

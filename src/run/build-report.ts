@@ -123,7 +123,7 @@ export function buildReport(r: RunRecord): Report {
     thresholds: [],
     pass: false,
   }
-  report.thresholds = evaluateThresholds(report, s.thresholds)
+  report.thresholds = evaluateThresholds(report, s.thresholds, measured)
   report.pass = !report.meta.aborted && report.thresholds.every((t) => t.pass)
   return report
 }

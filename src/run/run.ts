@@ -22,6 +22,7 @@ import {removeRunState, writeRunState} from './run-state.js'
 import {processTreeCpuMs} from './process-cpu.js'
 import {AbortedRun, RunStops, withTimeout} from './run-stops.js'
 import {Timeline} from './timeline.js'
+import {plural} from '../model/plural.js'
 
 export interface RunHooks {
   /** A line for the progress output (stderr). */
@@ -157,7 +158,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       onError: (e) => stops.partFailed(e),
     }, targetsKnown.promise)
 
-    log(`starting ${s.replicas.count} ${s.replicas.kind} replicas`)
+    log(`starting ${plural(s.replicas.count, `${s.replicas.kind} replica`)}`)
     const infos = await stops.race(set.start())
     await recordPids()
 

@@ -4,9 +4,10 @@
 import {describeBalancer} from '../balancers/registry.js'
 import {formatDuration} from './duration.js'
 import type {Scenario} from '../model/scenario.js'
+import {plural} from '../model/plural.js'
 
 export function describeScenario(s: Scenario): string {
-  const replicas = `${s.replicas.count} ${s.replicas.kind} replica${s.replicas.count === 1 ? '' : 's'}`
+  const replicas = plural(s.replicas.count, `${s.replicas.kind} replica`)
   const measured = s.load.phases.filter((p) => p.measure).reduce((sum, p) => sum + p.duration, 0)
   return `${s.name}: ${replicas}, ${describeBalancer(s.balancer)}, measured ${formatDuration(measured)}`
 }

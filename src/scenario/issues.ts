@@ -6,6 +6,7 @@
 
 import type {z} from 'zod'
 import {closest} from './did-you-mean.js'
+import {plural} from '../model/plural.js'
 
 export type PathKey = string | number
 
@@ -49,8 +50,6 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'bigint' || typeof v === 'symbol') return String(v)
   return 'a function' // what is left, and YAML does not produce one
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** The per-parse error map: a plain message for every issue a schema did not word itself. */
 export const plainMessage: z.core.$ZodErrorMap = (iss) => {

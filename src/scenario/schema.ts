@@ -266,7 +266,7 @@ export const scenarioFileSchema = z
     thresholds: z
       .array(z.string({error: 'expected a threshold like "latency.p99 < 50ms" (one line of text)'}))
       .default([])
-      .describe('metric[phase] op value; any false one fails the run (exit 1)'),
+      .describe('metric[phase, window=10s] op value, like "errors.rate < 1%" or "latency.p99[window=5s] < 50ms" (in every 5 s window); any false one fails the run (exit 1)'),
     abortOnFail: z.boolean().default(false),
   })
   .describe('An lbbench scenario (format v1)')

@@ -50,9 +50,10 @@ faults:                           # kill | terminate | pause | resume | restart 
   - {at: 4s, action: restart, target: r2}
   # - {at: 2s, action: slow, target: r1, latency: 200ms, for: 2s}
 
-thresholds:                       # metric[phase] op value; any false one fails the run
+thresholds:                       # metric[phase, window=…] op value; any false one fails the run
   - errors.rate < 1%
   - latency.p99 < 100ms
+  # - errors.rate[window=1s] < 5%    # in every 1 s window, not only over the whole run
   # - fairness.jain > 0.9
   # - failover.failed == 0
 `

@@ -11,7 +11,7 @@ import {closest} from './did-you-mean.js'
 import {formatDuration} from './duration.js'
 import {quote, type PathKey, type PathProblem} from './issues.js'
 import {replicaId, type ScenarioFile} from './schema.js'
-import {parseThreshold} from './threshold.js'
+import {parseThreshold, windowProblem} from './threshold.js'
 import type {
   ActiveHealth,
   BalancerSpec,
@@ -201,10 +201,12 @@ export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undef
         const names = [...phaseIndex.keys()]
         const guess = closest(t.phase, names)
         const message = `no phase is named "${t.phase}"${guess ? ` (did you mean ${guess}?)` : ''}; the phases are ${names.join(', ')}`
-        return problem(path, message, {offset: offsetOf(`[${t.phase}]`)})
+        return problem(path, message, {offset: offsetOf('[')})
       }
-      if (!phases[p].measure) return problem(path, `phase "${t.phase}" is not measured (measure: false), so it has no numbers`, {offset: offsetOf(`[${t.phase}]`)})
+      if (!phases[p].measure) return problem(path, `phase "${t.phase}" is not measured (measure: false), so it has no numbers`, {offset: offsetOf('[')})
     }
+    const tooLong = windowProblem(t, phases)
+    if (tooLong) return problem(path, tooLong, {offset: parsed.windowAt})
     const backend = backendMetricOf(t.metric)
     if (backend && !exists(backend.id)) {
       return problem(path, `replica ${backend.id} does not exist: replicas.count is ${count} (${idRange})`, {offset: offsetOf(t.metric)})

@@ -118,4 +118,44 @@ describe('abortOnFail decisions', () => {
     assert.equal(ended.add(sample(2, {ok: 100}), {applied, timeline}), undefined)
     assert.equal(ended.add(sample(3, {reset: 2}), {applied, timeline}), undefined)
   })
+
+  test('a window threshold: decided by the first window that breaks it, once all its seconds are in', () => {
+    const w = watch(['errors.rate[window=2s] < 10%'])
+    assert.equal(w.add(sample(0, {ok: 100})), undefined, 'no whole window yet')
+    assert.equal(w.add(sample(1, {ok: 50, s500: 50})), 'abortOnFail: errors.rate[window=2s] < 10% can no longer hold (25.00% at t=2.0s)')
+    // The same failures spread so that no 3 s window reaches 10%: never decided, whatever the total does.
+    const spread = watch(['errors.rate[window=3s] < 10%'])
+    for (let s = 0; s < 9; s++) assert.equal(spread.add(sample(s, {ok: 92, s500: 8})), undefined)
+  })
+
+  test('a window threshold waits for every phase that shares the latest second', () => {
+    // steady ends at 2.5 s: second 2 is half steady, half surge. Steady's half alone fails half its
+    // requests (50%), the whole second only 10 of 120 (8.3%): no abort.
+    const ps: PhaseSpec[] = [
+      {name: 'warmup', duration: 1000, measure: false, connections: 10},
+      {name: 'steady', duration: 2500, measure: true, connections: 10},
+      {name: 'surge', duration: 5000, measure: true, connections: 10},
+    ]
+    const w = watch(['errors.rate[window=1s] < 10%'], undefined, ps)
+    assert.equal(w.add(sample(0)), undefined)
+    assert.equal(w.add(sample(1)), undefined)
+    assert.equal(w.add(sample(2, {ok: 10, s500: 10})), undefined, 'second 2 is not complete')
+    assert.equal(w.add(sample(2, {ok: 100, phase: 'surge'})), undefined)
+    assert.match(w.add(sample(3, {ok: 50, s500: 50, phase: 'surge'}))!, /errors\.rate\[window=1s\] < 10% can no longer hold \(50\.00% at t=4\.0s\)/)
+    // The steady phase's own windows end with its last (half) second.
+    const steady = watch(['errors.rate[steady, window=1s] < 10%'], undefined, ps)
+    steady.add(sample(0))
+    steady.add(sample(1))
+    assert.match(steady.add(sample(2, {ok: 10, s500: 10}))!, /\(50\.00% at t=3\.0s\)/)
+  })
+
+  test('window latency and throughput: a past window cannot recover', () => {
+    const p99 = watch(['latency.p99[window=1s] < 50ms'])
+    assert.equal(p99.add(sample(0)), undefined)
+    assert.match(p99.add(sample(1, {ok: 1, maxUs: 90_000}))!, /latency\.p99\[window=1s\] < 50ms can no longer hold \(90\.\d+ ms at t=2\.0s\)/)
+    const rps = watch(['throughput.rps[window=2s] > 80'])
+    assert.equal(rps.add(sample(0, {ok: 100})), undefined)
+    assert.equal(rps.add(sample(1, {ok: 80})), undefined, '90/s over seconds 0-1')
+    assert.match(rps.add(sample(2, {ok: 70}))!, /throughput\.rps\[window=2s\] > 80 can no longer hold \(75 at t=3\.0s\)/)
+  })
 })

@@ -6,6 +6,7 @@ import {formatDuration, parseDuration, tryParseDuration} from '../../src/scenari
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {tryParsePercentOrFraction, tryParseSize} from '../../src/scenario/quantities.js'
 import {parseThreshold} from '../../src/scenario/threshold.js'
+import {scaleTime} from '../../src/scenario/time-scale.js'
 import type {Scenario} from '../../src/model/scenario.js'
 
 const parse = (text: string): Scenario => parseScenarioText(text, 's.yaml').scenario
@@ -70,6 +71,16 @@ describe('bad scenarios give exact messages', () => {
       's.yaml:3:17 thresholds.0: no phase is named "stedy" (did you mean steady?); the phases are warmup, steady',
     ],
     ['name: a\nthresholds:\n  - failover.failed = 0\n', 's.yaml:3:21 thresholds.0: use == to compare for equality'],
+    ['name: a\nthresholds:\n  - latency.p99 => 3ms\n', 's.yaml:3:17 thresholds.0: "=>" is not an operator: did you mean >=?'],
+    ['name: a\nthresholds:\n  - errors.rate[window=10s] < 1%\n', 's.yaml:3:17 thresholds.0: the window (10s) is longer than the measured load (5s), so no window fits in it'],
+    [
+      'name: a\nload: {phases: [{name: steady, duration: 5s}, {name: surge, duration: 3s}]}\nthresholds:\n  - latency.p99[surge, window=4s] < 5ms\n',
+      's.yaml:4:24 thresholds.0: the window (4s) is longer than phase "surge" (3s), so no window fits in it',
+    ],
+    [
+      'name: a\nthresholds:\n  - "latency.p99[stedy, window=2s] < 5ms"\n',
+      's.yaml:3:17 thresholds.0: no phase is named "stedy" (did you mean steady?); the phases are warmup, steady',
+    ],
     ['name: a\nthresholds:\n  - backend.r5.share > 10%\n', 's.yaml:3:5 thresholds.0: replica r5 does not exist: replicas.count is 2 (r1, r2)'],
     [
       'name: a\nreplicas:\n  app: {latency: {dist: normal, mean: 5ms}}\n',
@@ -249,6 +260,20 @@ describe('thresholds', () => {
     ['fairness.jain > 0.9', {metric: 'fairness.jain', op: '>', value: 0.9}],
     ['backend.r2.share != 0', {metric: 'backend.r2.share', op: '!=', value: 0}],
     ['latency.p99[steady]<20ms', {metric: 'latency.p99', op: '<', value: 20_000, phase: 'steady'}],
+    ['errors.rate <= 0', {metric: 'errors.rate', op: '<=', value: 0}],
+    ['backend.r1.share > 0.2', {metric: 'backend.r1.share', op: '>', value: 0.2}],
+    ['backend.r1.share <= 100%', {metric: 'backend.r1.share', op: '<=', value: 1}],
+    ['fairness.jain > 90%', {metric: 'fairness.jain', op: '>', value: 0.9}],
+    ['fairness.jain == 1', {metric: 'fairness.jain', op: '==', value: 1}],
+    ['fairness.cv < 10%', {metric: 'fairness.cv', op: '<', value: 0.1}],
+    ['fairness.cv < 0.1', {metric: 'fairness.cv', op: '<', value: 0.1}],
+    ['fairness.maxMean < 150%', {metric: 'fairness.maxMean', op: '<', value: 1.5}],
+    ['fairness.maxMean < 1.5', {metric: 'fairness.maxMean', op: '<', value: 1.5}],
+    ['errors.rate[window=10s] < 1%', {metric: 'errors.rate', op: '<', value: 0.01, window: 10_000}],
+    ['latency.p99[steady, window=5s] < 50ms', {metric: 'latency.p99', op: '<', value: 50_000, phase: 'steady', window: 5000}],
+    ['throughput.rps[ window = 1m , surge ] >= 100', {metric: 'throughput.rps', op: '>=', value: 100, phase: 'surge', window: 60_000}],
+    ['latency.p50[window=2s] <= 3ms', {metric: 'latency.p50', op: '<=', value: 3000, window: 2000}],
+    ['throughput.bytesPerSec[window=3s] > 1000', {metric: 'throughput.bytesPerSec', op: '>', value: 1000, window: 3000}],
   ]
   for (const [expr, want] of cases) {
     test(expr, () => {
@@ -264,6 +289,57 @@ describe('thresholds', () => {
     })
     assert.equal((parseThreshold('throughput.rps > 1k') as {error: string}).error, 'throughput.rps is a plain number; got "1k"')
     assert.equal((parseThreshold('errors.rate <') as {error: string}).error, 'a value is missing after "<", like "latency.p99 < 50ms" or "errors.rate[steady] < 1%"')
+  })
+  test('a rate is a percentage or a fraction below 1: a bare 1 (100%, a gate that never fails) is refused', () => {
+    const error = (expr: string) => (parseThreshold(expr) as {error: string; offset: number})
+    assert.deepEqual(error('errors.rate < 1'), {error: 'errors.rate is a fraction: write 1% or 0.01 (a bare number must be below 1: 1 would mean 100%)', offset: 14})
+    assert.equal(error('errors.rate < 5').error, 'errors.rate is a fraction: write 5% or 0.05 (a bare number must be below 1: 5 would mean 500%)')
+    assert.equal(error('backend.r2.share > 25').error, 'backend.r2.share is a fraction: write 25% or 0.25 (a bare number must be below 1: 25 would mean 2500%)')
+    assert.equal(error('backend.r2.share <= 100').error, 'backend.r2.share is a fraction: write 100% (a bare number must be below 1: 100 would mean 10000%)')
+    assert.equal(error('errors.rate < 150').error, 'errors.rate is a fraction: expected a percentage like 1% or a fraction below 1 like 0.01; got "150"')
+    assert.equal(error('errors.rate < 150%').error, 'errors.rate is a fraction: expected a percentage like 1% or a fraction below 1 like 0.01; got "150%"')
+  })
+  test("Jain's index runs from 0 to 1, written as a fraction or a percentage; the other fairness ratios take either", () => {
+    const error = (expr: string) => (parseThreshold(expr) as {error: string; offset: number})
+    assert.deepEqual(error('fairness.jain > 90'), {error: 'fairness.jain is an index from 0 to 1: write 0.9 or 90%; got "90"', offset: 16})
+    assert.equal(error('fairness.jain > 120%').error, 'fairness.jain is an index from 0 to 1: write a fraction like 0.9 or a percentage like 90%; got "120%"')
+    assert.equal(error('fairness.cv < 1k').error, 'fairness.cv is a ratio: write a number like 0.1 or a percentage like 10%; got "1k"')
+  })
+  test('windows: whole seconds, one per threshold, on rates, latencies and throughput, compared with < <= > >=', () => {
+    const error = (expr: string) => parseThreshold(expr) as {error: string; offset: number}
+    assert.deepEqual(error('errors.count[window=10s] < 5'), {
+      error: 'errors.count has no value per window: a window takes a rate, a latency or a throughput (latency.pNN, errors.rate, throughput.rps, throughput.bytesPerSec)',
+      offset: 13,
+    })
+    assert.match(error('fairness.jain[window=5s] > 0.9').error, /^fairness\.jain has no value per window/)
+    assert.match(error('latency.max[window=5s] < 1s').error, /^latency\.max has no value per window/)
+    assert.match(error('latency.mean[window=5s] < 1s').error, /^latency\.mean has no value per window/)
+    assert.deepEqual(error('errors.rate[steady, window=1500ms] < 1%'), {
+      error: 'a window is a whole number of seconds (it slides by 1 s over per-second figures), like window=10s; got "1500ms"',
+      offset: 20,
+    })
+    assert.equal(error('errors.rate[window=0s] < 1%').error, 'a window is a whole number of seconds (it slides by 1 s over per-second figures), like window=10s; got "0s"')
+    assert.deepEqual(error('errors.rate[window=10] < 1%'), {error: 'window: durations carry a unit: 500ms, 5s, 2m (got the bare number 10)', offset: 12})
+    assert.deepEqual(error('errors.rate[window=5s] == 0'), {error: 'a window threshold must hold in every window: compare with <, <=, > or >=, not ==', offset: 23})
+    assert.deepEqual(error('errors.rate[window=5s, window=6s] < 1%'), {error: 'one window per threshold', offset: 23})
+    assert.deepEqual(error('errors.rate[steady,surge] < 1%'), {error: 'one phase per threshold; got "steady" and "surge"', offset: 19})
+    assert.deepEqual(error('errors.rate[steady; window=5s] < 1%'), {
+      error: 'expected a phase name and/or window=DURATION in [brackets], like latency.p99[steady], errors.rate[window=10s] or errors.rate[steady, window=10s]; got "[steady; window=5s]"',
+      offset: 11,
+    })
+    assert.deepEqual((parseThreshold('errors.rate[steady, window=5s] < 1%') as {windowAt: number}).windowAt, 20)
+  })
+  test('--time-scale shrinks windows with the phases, to whole seconds and at least one', () => {
+    const s = parse('name: a\nload: {phases: [{name: steady, duration: 20s}]}\nthresholds: ["errors.rate[window=10s] < 1%", "latency.p99 < 5ms"]\n')
+    assert.deepEqual(scaleTime(s, 0.25).thresholds.map((t) => t.window), [2000, undefined])
+    assert.deepEqual(scaleTime(s, 0.05).thresholds.map((t) => t.window), [1000, undefined])
+    assert.deepEqual(scaleTime(s, 2).thresholds.map((t) => t.window), [20_000, undefined])
+  })
+  test('a reversed or single operator gets the operator it stands for, at its column', () => {
+    assert.deepEqual(parseThreshold('latency.p99 => 3ms'), {error: '"=>" is not an operator: did you mean >=?', offset: 12})
+    assert.deepEqual(parseThreshold('errors.rate[steady] =< 1%'), {error: '"=<" is not an operator: did you mean <=?', offset: 20})
+    assert.deepEqual(parseThreshold('errors.count <> 0'), {error: '"<>" is not an operator: did you mean !=?', offset: 13})
+    assert.deepEqual(parseThreshold('failover.failed = 0'), {error: 'use == to compare for equality', offset: 16})
   })
 })
 
