@@ -19,7 +19,7 @@ import type {TimelineEvent} from '../model/report.js'
 import type {PhaseSpec, Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {metricValue as formatMetric} from '../report/format.js'
 import {backendMetricOf} from './catalogue.js'
-import {faultWindows, type AppliedFault} from './failover.js'
+import {faultWindows, type AppliedFault, type FailoverFactsOf} from './failover.js'
 import {decodeHistogram} from './histogram.js'
 
 /** Slack on the most requests a rate-paced run can still send. */
@@ -68,7 +68,11 @@ export class EarlyFail {
   private readonly maxBySample = new WeakMap<Sample, number>()
   private readonly phaseSpans: Array<{phase: PhaseSpec; start: number; end: number}>
 
-  constructor(private readonly scenario: Pick<Scenario, 'thresholds' | 'load'>) {
+  constructor(
+    private readonly scenario: Pick<Scenario, 'thresholds' | 'load'>,
+    /** What each fault action does to failover (faults/registry.ts `failoverOf`), for failover.failed. */
+    private readonly failoverOf: FailoverFactsOf,
+  ) {
     // Phase spans on the load clock: t = 0 is the start of the first measured phase.
     const phases = scenario.load.phases
     const first = phases.findIndex((p) => p.measure)
@@ -138,7 +142,7 @@ export class EarlyFail {
   /** Failures so far in the fault windows (each window once), as metrics/failover.ts will count them. */
   private failoverFailed(nowMs: number, ctx: EarlyFailContext): number {
     if (!ctx.applied?.length) return 0
-    const windows = new Map(faultWindows(ctx.applied, ctx.timeline ?? []).map((w) => [`${w.action}@${w.atMs}`, w]))
+    const windows = new Map(faultWindows(ctx.applied, ctx.timeline ?? [], this.failoverOf).map((w) => [`${w.action}@${w.atMs}`, w]))
     let n = 0
     for (const w of windows.values()) {
       const end = Math.min(w.endMs ?? nowMs, nowMs)

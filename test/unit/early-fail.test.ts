@@ -2,6 +2,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {EarlyFail} from '../../src/metrics/early-fail.js'
+import {failoverOf} from '../../src/faults/registry.js'
 import {encodeHistogram, newLatencyHistogram} from '../../src/metrics/histogram.js'
 import {parseThreshold} from '../../src/scenario/threshold.js'
 import type {Sample} from '../../src/model/generator-messages.js'
@@ -19,7 +20,7 @@ const phases = (rate?: number): PhaseSpec[] => [
 ]
 
 function watch(exprs: string[], rate?: number, ps = phases(rate)): EarlyFail {
-  return new EarlyFail({thresholds: exprs.map(spec), load: {connections: 10, timeout: 2000, phases: ps, requests: [], generators: 1, ...(rate ? {rate} : {})}})
+  return new EarlyFail({thresholds: exprs.map(spec), load: {connections: 10, timeout: 2000, phases: ps, requests: [], generators: 1, ...(rate ? {rate} : {})}}, failoverOf)
 }
 
 function sample(second: number, o: {sent?: number; ok?: number; s500?: number; reset?: number; phase?: string; measure?: boolean; maxUs?: number} = {}): Sample {
