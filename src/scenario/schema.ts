@@ -170,8 +170,13 @@ for (const [key, kinds] of replicaKindOptions) {
   kindOptionShape[key] = z.string().min(1).optional().describe(`${kinds.join(', ')}: ${what}`)
 }
 
+/** Kinds whose replicas are ready once their port accepts connections, unless the file gives a path. */
+const portChecked = replicaKinds.all.filter((k) => k.defaultReadyPath === undefined).map((k) => k.name)
+
 const readyShape = {
-  path: urlPath.optional().describe('HTTP path probed until it answers; default / (a port check for process replicas)'),
+  path: urlPath
+    .optional()
+    .describe(`HTTP path probed until it answers; default /${portChecked.length ? ` (a port check for ${portChecked.join(', ')} replicas)` : ''}`),
   timeout: duration({positive: true}).prefault('10s'),
 }
 

@@ -77,6 +77,7 @@ function checkReplicas({replicas: r}: ScenarioFile, ids: ReplicaIds, problem: Pr
   }
 }
 
+/** Balancer kinds that go with one replica kind or take no strategy; the hash key a strategy needs, or not. */
 function checkBalancer({balancer: b, replicas: r}: ScenarioFile, problem: Problem): void {
   if (b.kind === 'cluster' && r.kind !== 'cluster') {
     problem(['balancer', 'kind'], `the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not ${r.kind}`)
@@ -120,7 +121,8 @@ function checkLoad(phases: PhaseSpec[], problem: Problem): MeasuredLoad {
   return {phaseIndex, end: phases.slice(firstMeasured, lastMeasured + 1).reduce((sum, p) => sum + p.duration, 0)}
 }
 
-interface FaultContext {
+/** What the faults are checked against. */
+interface FaultSection {
   ids: ReplicaIds
   measured: MeasuredLoad
   lineOf: LineOf
@@ -128,7 +130,7 @@ interface FaultContext {
 }
 
 /** Each fault with the fields its action takes and requires, its targets checked, inside the measured load. */
-function resolveFaults(faults: ScenarioFile['faults'], ctx: FaultContext): FaultSpec[] {
+function resolveFaults(faults: ScenarioFile['faults'], ctx: FaultSection): FaultSpec[] {
   const {problem, measured} = ctx
   return faults.map((f, i) => {
     const at = ['faults', i]
@@ -164,7 +166,7 @@ function requiredWhy(kind: FaultKind, field: FaultField): string {
   return `a ${kind.name} fault needs ${field}`
 }
 
-function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: FaultContext): FaultTarget | undefined {
+function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: FaultSection): FaultTarget | undefined {
   if (t === 'random') return 'random'
   const list = typeof t === 'string' ? [t] : t
   let ok = true
@@ -182,7 +184,8 @@ function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: Faul
   return ok ? list : undefined
 }
 
-interface ThresholdContext {
+/** What the thresholds are checked against. */
+interface ThresholdSection {
   ids: ReplicaIds
   phases: PhaseSpec[]
   measured: MeasuredLoad
@@ -190,7 +193,7 @@ interface ThresholdContext {
 }
 
 /** Each threshold parsed, naming a measured phase and an existing backend. */
-function resolveThresholds(exprs: string[], {ids, phases, measured, problem}: ThresholdContext): ThresholdSpec[] {
+function resolveThresholds(exprs: string[], {ids, phases, measured, problem}: ThresholdSection): ThresholdSpec[] {
   const thresholds: ThresholdSpec[] = []
   exprs.forEach((expr, i) => {
     const path = ['thresholds', i]
