@@ -1,5 +1,6 @@
 // The replica kinds (`replicas.kind`), in the order they are listed. Scenario validation, the JSON
-// Schema, the run and `lbbench clean` all read this list: a new kind is its file in kinds/ and one line here.
+// Schema, the run and `lbbench clean` all read this list: a new kind is its descriptor in kinds/ (which
+// loads its code when a run starts it) and one line here.
 import {registry} from '../model/kind.js'
 import {clusterKind} from './kinds/cluster.js'
 import {dockerKind} from './kinds/docker.js'
