@@ -36,7 +36,7 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
   await mkdir(runDir, {recursive: true, mode: 0o700})
   const {replicaKinds} = await compiled<typeof import('../src/replicas/registry.js')>('replicas/registry')
   const {startGenerator} = await compiled<GeneratorClient>('load/generator-client')
-  const replicas = await replicaKinds.cluster({loaded, runId: `bench-harness-${process.pid}`, runDir, log: () => {}})
+  const replicas = await replicaKinds.get('cluster')!.create({loaded, runId: `bench-harness-${process.pid}`, runDir, log: () => {}})
   const cpu: Record<string, number[]> = {lbbench: []}
   try {
     const [replica] = await replicas.start()

@@ -9,7 +9,7 @@ import {tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {runRounds, type Subject} from './rounds.js'
 
 // The compiled strategies, as the proxy runs them.
-const {strategies} = await compiled<typeof import('../src/proxy/strategies/registry.js')>('proxy/strategies/registry')
+const {strategyKinds} = await compiled<typeof import('../src/proxy/strategies/registry.js')>('proxy/strategies/registry')
 const {seededRandom} = await compiled<typeof import('../src/model/random.js')>('random')
 
 const keys = Array.from({length: 1024}, (_, i) => `/users/${i * 7919}`)
@@ -17,7 +17,7 @@ const usable = (b: BackendView): boolean => b.inflight < 1_000_000
 
 /** Nanoseconds per pick of the strategy `name`, over `picks` picks after a JIT warm-up. */
 export function nsPerPick(name: string, picks = 500_000): number {
-  const def = strategies[name]
+  const def = strategyKinds.get(name)!
   const backends: BackendView[] = [1, 1, 2, 1].map((weight, index) => ({id: `r${index + 1}`, index, weight, inflight: 0}))
   const s = def.create({backends, random: seededRandom(1), now: () => performance.now()})
   const run = (n: number): number => {
@@ -38,7 +38,7 @@ export function nsPerPick(name: string, picks = 500_000): number {
 export async function strategyPicks(ctx: BenchContext): Promise<Measurement> {
   const started = Date.now()
   const picks = ctx.quick ? 200_000 : 500_000
-  const subjects: Subject[] = Object.keys(strategies).map((name) => ({name, measure: async () => ({ns: nsPerPick(name, picks)})}))
+  const subjects: Subject[] = strategyKinds.names.map((name) => ({name, measure: async () => ({ns: nsPerPick(name, picks)})}))
   const r = await runRounds(subjects, {rounds: ctx.rounds, baseline: 'round-robin', log: ctx.log, signal: ctx.signal})
   const figures: Figure[] = subjects.map(({name}) => ({
     name,
@@ -60,5 +60,5 @@ export async function strategyPicks(ctx: BenchContext): Promise<Measurement> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const name of Object.keys(strategies)) console.log(`${name.padEnd(22)} ${nsPerPick(name).toFixed(0).padStart(6)} ns/pick`)
+  for (const name of strategyKinds.names) console.log(`${name.padEnd(22)} ${nsPerPick(name).toFixed(0).padStart(6)} ns/pick`)
 }

@@ -1,16 +1,20 @@
+// Runs the scenario's shell command (a scenario file is code, trusted like a script), in the scenario
+// file's folder. Its output and exit code go on the timeline; a failing command does not stop the run.
 import {exec as execShell} from 'node:child_process'
-import type {FaultAction} from './action.js'
+import {breaksNothing, type FaultKind} from './action.js'
 
 // A bound on a custom step, so a command that never ends cannot hold the run past its phases.
 const EXEC_TIMEOUT_MS = 30_000
 const OUTPUT_LIMIT = 2_000
 
-/**
- * Runs the scenario's shell command (a scenario file is code, trusted like a script), in the scenario
- * file's folder. Its output and exit code go on the timeline; a failing command does not stop the run.
- */
-export const exec: FaultAction = {
+export const exec: FaultKind = {
   name: 'exec',
+  summary: "runs a shell command in the scenario file's folder (a custom step); its output goes on the timeline",
+  needsTarget: false,
+  requires: ['command'],
+  accepts: ['command'],
+  why: {command: 'an exec fault needs the command to run, like command: "echo step"'},
+  failover: breaksNothing,
   apply(ctx, fault) {
     return new Promise((resolve) => {
       execShell(fault.command ?? '', {cwd: ctx.scenarioDir, timeout: EXEC_TIMEOUT_MS, maxBuffer: 1 << 20}, (err, stdout, stderr) => {

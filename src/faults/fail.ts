@@ -1,11 +1,17 @@
-import {undoAfter, type FaultAction} from './action.js'
+// The built-in app answers `status` to a fraction `rate` of requests, until `for` ends or a `heal`.
+import {onReplicas, undoAfter, type FaultKind} from './action.js'
 
-/** The built-in app answers `status` to a fraction `rate` of requests, until `for` ends or a `heal`. */
-export const fail: FaultAction = {
+const defaults = {status: 503, rate: 1}
+
+export const fail: FaultKind = {
   name: 'fail',
+  summary: 'the built-in app answers status (503) to a fraction rate (all) of requests, until for ends or a heal',
+  ...onReplicas(['for', 'status', 'rate']),
+  defaults,
+  failover: {breaksTarget: true, endedBy: ['heal']},
   async apply(ctx, fault, targets) {
     for (const id of targets) {
-      await ctx.replicas.control(id, {errorRate: fault.rate ?? 1, errorStatus: fault.status ?? 503})
+      await ctx.replicas.control(id, {errorRate: fault.rate ?? defaults.rate, errorStatus: fault.status ?? defaults.status})
     }
     undoAfter(ctx, fault, async () => {
       for (const id of targets) await ctx.replicas.control(id, {reset: true})

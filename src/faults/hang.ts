@@ -1,8 +1,11 @@
-import {undoAfter, type FaultAction} from './action.js'
+// The built-in app accepts requests and never answers them, until `for` ends or a `heal`.
+import {onReplicas, undoAfter, type FaultKind} from './action.js'
 
-/** The built-in app accepts requests and never answers them, until `for` ends or a `heal`. */
-export const hang: FaultAction = {
+export const hang: FaultKind = {
   name: 'hang',
+  summary: 'the built-in app accepts requests and never answers them, until for ends or a heal',
+  ...onReplicas(['for']),
+  failover: {breaksTarget: true, endedBy: ['heal']},
   async apply(ctx, fault, targets) {
     for (const id of targets) await ctx.replicas.control(id, {hang: true})
     undoAfter(ctx, fault, async () => {

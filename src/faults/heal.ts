@@ -1,8 +1,11 @@
-import type {FaultAction} from './action.js'
+// Undoes slow, fail and hang: the built-in app behaves as configured again.
+import {breaksNothing, onReplicas, type FaultKind} from './action.js'
 
-/** Undoes slow, fail and hang: the built-in app behaves as configured again. */
-export const heal: FaultAction = {
+export const heal: FaultKind = {
   name: 'heal',
+  summary: 'undoes slow, fail and hang: the built-in app behaves as configured again',
+  ...onReplicas(),
+  failover: breaksNothing,
   async apply(ctx, _fault, targets) {
     for (const id of targets) await ctx.replicas.control(id, {reset: true})
   },

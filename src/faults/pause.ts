@@ -1,8 +1,11 @@
-import {undoAfter, type FaultAction} from './action.js'
+// SIGSTOP (docker pause): the replica still holds its connections but answers nothing; resumed after `for`.
+import {onReplicas, undoAfter, type FaultKind} from './action.js'
 
-/** SIGSTOP (docker pause): the replica still holds its connections but answers nothing; resumed after `for`. */
-export const pause: FaultAction = {
+export const pause: FaultKind = {
   name: 'pause',
+  summary: 'SIGSTOP (docker pause): the replica holds its connections and answers nothing, until for ends or a resume',
+  ...onReplicas(['for']),
+  failover: {breaksTarget: true, endedBy: ['resume']},
   async apply(ctx, fault, targets) {
     for (const id of targets) await ctx.replicas.signal(id, 'SIGSTOP')
     undoAfter(ctx, fault, async () => {

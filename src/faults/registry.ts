@@ -1,5 +1,8 @@
-// Fault actions by name (`faults[].action`).
-import type {FaultAction} from './action.js'
+// The fault actions (`faults[].action`), in the order they are listed. Scenario validation, the JSON
+// Schema, the fault scheduler and the failover analysis all read this list: a new action is its file and
+// one line here.
+import type {FailoverFactsOf} from '../metrics/failover.js'
+import {registry} from '../model/kind.js'
 import {kill} from './kill.js'
 import {terminate} from './terminate.js'
 import {pause} from './pause.js'
@@ -11,6 +14,7 @@ import {hang} from './hang.js'
 import {heal} from './heal.js'
 import {exec} from './exec.js'
 
-export const faultActions: Record<string, FaultAction> = Object.fromEntries(
-  [kill, terminate, pause, resume, restart, slow, fail, hang, heal, exec].map((a) => [a.name, a]),
-)
+export const faultKinds = registry('fault action', [kill, terminate, pause, resume, restart, slow, fail, hang, heal, exec])
+
+/** What each action does to failover, as metrics/failover.ts takes it (metrics may not read this folder). */
+export const failoverOf: FailoverFactsOf = (action) => faultKinds.get(action)?.failover

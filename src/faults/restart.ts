@@ -1,14 +1,15 @@
-import type {FaultAction} from './action.js'
+// A replica that died comes back under the same id. A live one is stopped first (SIGTERM), as a
+// rolling restart does. The orchestrator tells the balancer when the new replica has another port.
+import {breaksNothing, onReplicas, type FaultKind} from './action.js'
 
 /** How long a replica gets to end on SIGTERM before a restart SIGKILLs it. */
 const TERMINATE_GRACE_MS = 10_000
 
-/**
- * A replica that died comes back under the same id. A live one is stopped first (SIGTERM), as a
- * rolling restart does. The orchestrator tells the balancer when the new replica has another port.
- */
-export const restart: FaultAction = {
+export const restart: FaultKind = {
   name: 'restart',
+  summary: 'a replica that died comes back under the same id; a live one is stopped first (SIGTERM)',
+  ...onReplicas(),
+  failover: breaksNothing,
   async apply(ctx, _fault, targets) {
     await Promise.all(
       targets.map(async (id) => {

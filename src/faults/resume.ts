@@ -1,8 +1,11 @@
-import type {FaultAction} from './action.js'
+// SIGCONT (docker unpause): a paused replica goes on.
+import {breaksNothing, onReplicas, type FaultKind} from './action.js'
 
-/** SIGCONT (docker unpause): a paused replica goes on. */
-export const resume: FaultAction = {
+export const resume: FaultKind = {
   name: 'resume',
+  summary: 'SIGCONT (docker unpause): a paused replica goes on',
+  ...onReplicas(),
+  failover: breaksNothing,
   async apply(ctx, _fault, targets) {
     for (const id of targets) await ctx.replicas.signal(id, 'SIGCONT')
   },

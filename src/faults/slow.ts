@@ -1,8 +1,12 @@
-import {undoAfter, type FaultAction} from './action.js'
+// Adds `latency` to every response of the built-in app, until `for` ends or a `heal`.
+import {onReplicas, undoAfter, type FaultKind} from './action.js'
 
-/** Adds `latency` to every response of the built-in app, until `for` ends or a `heal`. */
-export const slow: FaultAction = {
+export const slow: FaultKind = {
   name: 'slow',
+  summary: 'adds latency to every response of the built-in app, until for ends or a heal',
+  ...onReplicas(['for', 'latency'], ['latency']),
+  why: {latency: 'a slow fault needs the latency to add, like latency: 200ms'},
+  failover: {breaksTarget: true, endedBy: ['heal']},
   async apply(ctx, fault, targets) {
     for (const id of targets) await ctx.replicas.control(id, {addLatency: fault.latency ?? 0})
     undoAfter(ctx, fault, async () => {

@@ -1,8 +1,11 @@
-import type {FaultAction} from './action.js'
+// SIGTERM: the replica stops accepting, drains its in-flight requests and exits.
+import {onReplicas, type FaultKind} from './action.js'
 
-/** SIGTERM: the replica stops accepting, drains its in-flight requests and exits. */
-export const terminate: FaultAction = {
+export const terminate: FaultKind = {
   name: 'terminate',
+  summary: 'SIGTERM: the replica drains its in-flight requests and exits',
+  ...onReplicas(),
+  failover: {breaksTarget: true, endedBy: ['replica-ready']},
   async apply(ctx, _fault, targets) {
     for (const id of targets) await ctx.replicas.signal(id, 'SIGTERM')
   },

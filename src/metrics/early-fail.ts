@@ -21,7 +21,7 @@ import type {Sample} from '../model/generator-messages.js'
 import type {TimelineEvent} from '../model/report.js'
 import type {Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
 import {backendMetricOf} from './catalogue.js'
-import {faultWindows, type AppliedFault} from './failover.js'
+import {faultWindows, type AppliedFault, type FailoverFactsOf} from './failover.js'
 import {decodeHistogram} from './histogram.js'
 import {coveredMsOf, measuredSpans, phaseSpans, type PhaseSpan} from './load-clock.js'
 import {windowSeconds, WindowSlider} from './threshold-windows.js'
@@ -84,7 +84,11 @@ export class EarlyFail {
   /** Per window threshold: its windows so far, and the first second not yet pushed into them. */
   private readonly windows = new Map<ThresholdSpec, {slider: WindowSlider; next: number}>()
 
-  constructor(private readonly scenario: Pick<Scenario, 'thresholds' | 'load'>) {
+  constructor(
+    private readonly scenario: Pick<Scenario, 'thresholds' | 'load'>,
+    /** What each fault action does to failover (faults/registry.ts `failoverOf`), for failover.failed. */
+    private readonly failoverOf: FailoverFactsOf,
+  ) {
     this.phaseSpans = phaseSpans(scenario.load.phases)
   }
 
@@ -164,7 +168,7 @@ export class EarlyFail {
   /** Failures so far in the fault windows (each window once), as metrics/failover.ts will count them. */
   private failoverFailed(nowMs: number, ctx: EarlyFailContext): number {
     if (!ctx.applied?.length) return 0
-    const windows = new Map(faultWindows(ctx.applied, ctx.timeline ?? []).map((w) => [`${w.action}@${w.atMs}`, w]))
+    const windows = new Map(faultWindows(ctx.applied, ctx.timeline ?? [], this.failoverOf).map((w) => [`${w.action}@${w.atMs}`, w]))
     let n = 0
     for (const w of windows.values()) {
       const end = Math.min(w.endMs ?? nowMs, nowMs)

@@ -4,17 +4,16 @@
 
 import type {FailoverReport, SeriesPoint, TimelineEvent} from '../model/report.js'
 
-/** Actions that make a backend bad; the others (restart, resume, heal, exec) end or accompany one. */
-const BREAKING = new Set(['kill', 'terminate', 'pause', 'hang', 'fail', 'slow'])
-/** What ends each breaking action early, besides its own `for`. */
-const ENDED_BY: Record<string, string[]> = {
-  kill: ['replica-ready'],
-  terminate: ['replica-ready'],
-  pause: ['resume'],
-  hang: ['heal'],
-  fail: ['heal'],
-  slow: ['heal'],
+/** What the analysis needs to know of a fault action; each action says it of itself (faults/). */
+export interface FailoverFacts {
+  /** It makes its target a bad backend (kill, pause, slow …); the others (restart, resume, heal, exec) end or accompany one. */
+  readonly breaksTarget: boolean
+  /** What ends it early besides its own `for`: timeline event kinds (`replica-ready`) or fault actions (`heal`). */
+  readonly endedBy: readonly string[]
 }
+
+/** The facts of an action by name; undefined for a name it does not know. */
+export type FailoverFactsOf = (action: string) => FailoverFacts | undefined
 
 export interface AppliedFault {
   action: string
@@ -36,11 +35,11 @@ export interface AttemptPoint {
 }
 
 /** The window [t0, t1) of every breaking fault, ended by its `for` or by the event that undoes it. */
-export function faultWindows(applied: AppliedFault[], timeline: TimelineEvent[]): FaultWindow[] {
+export function faultWindows(applied: AppliedFault[], timeline: TimelineEvent[], factsOf: FailoverFactsOf): FaultWindow[] {
   return applied
-    .filter((f) => BREAKING.has(f.action))
+    .filter((f) => factsOf(f.action)?.breaksTarget)
     .map((f) => {
-      const enders = ENDED_BY[f.action]
+      const enders = factsOf(f.action)!.endedBy
       const ender = timeline.find(
         (e) =>
           e.target === f.target &&

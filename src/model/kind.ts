@@ -19,7 +19,7 @@ export interface KindDescriptor {
 export interface Registry<K extends KindDescriptor> {
   readonly seam: string
   readonly all: readonly K[]
-  readonly names: readonly string[]
+  readonly names: readonly K['name'][]
   get(name: string): K | undefined
 }
 

@@ -35,11 +35,10 @@ export interface ReplicaOverride {
   weight?: number
 }
 
-export type ReplicaKind = 'cluster' | 'process' | 'docker'
-
 export interface ReplicasSpec {
   count: number
-  kind: ReplicaKind
+  /** A kind of replicas/registry.ts (ReplicaKind there): cluster, process, docker. */
+  kind: string
   /** Built-in app behaviour (cluster kind, and the built-in app image for docker). */
   app: AppBehaviour
   /** process: the command, with $PORT and $REPLICA substituted; run through /bin/sh. */

@@ -13,7 +13,7 @@ import {usageIntervalMs, type FromProxy, type ProxyConfig, type ToProxy} from '.
 import {ProxyPrimary, workerConfigEnv} from './primary.js'
 import {ProxyServer} from './server.js'
 import type {HealthEvent} from './shared-health.js'
-import {strategies} from './strategies/registry.js'
+import {strategyKinds} from './strategies/registry.js'
 
 if (!process.send) {
   console.error('the lbbench proxy must be started by lbbench (it needs an IPC channel)')
@@ -43,7 +43,7 @@ async function start(config: ProxyConfig): Promise<void> {
   const b = config.balancer
   const engine = proxyEngines[b.engine]
   if (!engine) throw new Error(`balancer.engine: ${b.engine} is not available yet; use one of: ${Object.keys(proxyEngines).join(', ')}`)
-  const strategy = strategies[b.strategy]
+  const strategy = strategyKinds.get(b.strategy)
   if (!strategy) throw new Error(`balancer.strategy: unknown strategy ${b.strategy}`)
   const shared = cluster.isWorker && b.sharedState === true
   const share = shared ? (event: HealthEvent) => send({type: 'health', event}) : undefined

@@ -22,7 +22,7 @@ import {ProxyCounters} from './proxy-stats.js'
 import {bufferBody, hasBody, replay} from './request-body.js'
 import {failureStatus, isReplayableMethod, RetryBudget} from './retries.js'
 import type {HealthEvent} from './shared-health.js'
-import type {PickRequest, Strategy, StrategyDefinition} from './strategies/strategy.js'
+import type {PickRequest, Strategy, StrategyKind} from './strategies/strategy.js'
 
 export class ProxyServer {
   readonly table: BackendTable
@@ -42,7 +42,7 @@ export class ProxyServer {
   constructor(
     private readonly config: ProxyConfig,
     readonly engine: ProxyEngine,
-    definition: StrategyDefinition,
+    definition: StrategyKind,
     onState: (change: BackendStateChange) => void,
     /**
      * A worker with shared health state (balancer.sharedState): its passive events go here, and it runs no

@@ -1,10 +1,12 @@
-// Replica kinds by name. Each entry loads its file only when used, so `validate` and `--help` stay fast.
-import type {ReplicaSet, ReplicaSetOptions} from './replica-set.js'
+// The replica kinds (`replicas.kind`), in the order they are listed. Scenario validation, the JSON
+// Schema, the run and `lbbench clean` all read this list: a new kind is its descriptor in kinds/ (which
+// loads its code when a run starts it) and one line here.
+import {registry} from '../model/kind.js'
+import {clusterKind} from './kinds/cluster.js'
+import {dockerKind} from './kinds/docker.js'
+import {processKind} from './kinds/process.js'
 
-type Factory = (opts: ReplicaSetOptions) => Promise<ReplicaSet>
+export const replicaKinds = registry('replica kind', [clusterKind, processKind, dockerKind])
 
-export const replicaKinds: Record<string, Factory> = {
-  cluster: async (o) => new (await import('./cluster.js')).ClusterReplicaSet(o),
-  process: async (o) => new (await import('./process.js')).ProcessReplicaSet(o),
-  docker: async (o) => new (await import('./docker.js')).DockerReplicaSet(o),
-}
+/** A name a scenario may give as `replicas.kind`. */
+export type ReplicaKind = (typeof replicaKinds.names)[number]

@@ -1,5 +1,5 @@
 // The ReplicaSet seam: N copies of an app, however they run (cluster workers, processes, containers).
-// One file per kind implements it; registry.ts chooses by `replicas.kind`.
+// One file per kind implements it; kinds/ holds what each kind says of itself, registry.ts lists them.
 
 import type {EventEmitter} from 'node:events'
 import type {AppBehaviour, LoadedScenario} from '../model/scenario.js'

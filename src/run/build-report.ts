@@ -5,6 +5,7 @@
 import type {BalancerStats} from '../balancers/balancer.js'
 import type {Sample, Timing} from '../model/generator-messages.js'
 import {backendRows} from '../metrics/backends.js'
+import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
 import {fairness} from '../metrics/fairness.js'
 import {buildSeries} from '../metrics/series.js'
@@ -79,7 +80,7 @@ export function buildReport(r: RunRecord): Report {
   const steady = ids.filter((id) => !disturbed.has(id))
   const counts = Object.fromEntries(backends.map((b) => [b.id, b.requests]))
 
-  const windows = faultWindows(r.applied, timeline)
+  const windows = faultWindows(r.applied, timeline, failoverOf)
   const failover = analyseFailover({
     windows,
     series,

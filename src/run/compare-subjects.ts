@@ -3,7 +3,7 @@
 
 import {UsageError} from '../model/errors.js'
 import {closest} from '../scenario/did-you-mean.js'
-import {strategyNames} from '../proxy/strategies/names.js'
+import {strategyKinds} from '../proxy/strategies/registry.js'
 import {balancerKinds} from '../balancers/registry.js'
 
 /**
@@ -38,7 +38,7 @@ export function parseList(text: string | undefined, flag: string, known: readonl
 }
 
 export function compareSubjects(strategiesFlag: string | undefined, balancersFlag: string | undefined): CompareSubject[] {
-  const strategies = parseList(strategiesFlag, '--strategies', strategyNames)
+  const strategies = parseList(strategiesFlag, '--strategies', strategyKinds.names)
   const balancers = parseList(balancersFlag, '--balancers', balancerKinds.names)
   if (!strategies && !balancers) {
     throw new UsageError('nothing to compare: give --strategies (e.g. round-robin,least-connections), --balancers (e.g. builtin,nginx,none), or both')

@@ -3,7 +3,7 @@
 
 import {dirname} from 'node:path'
 import type {FaultContext} from '../faults/action.js'
-import {faultActions} from '../faults/registry.js'
+import {faultKinds} from '../faults/registry.js'
 import type {AppliedFault} from '../metrics/failover.js'
 import {deriveSeed, seededRandom, type Random} from '../model/random.js'
 import type {Balancer} from '../balancers/balancer.js'
@@ -61,7 +61,7 @@ export class FaultScheduler {
   }
 
   private async apply(fault: FaultSpec): Promise<void> {
-    const action = faultActions[fault.action]
+    const action = faultKinds.get(fault.action)!
     const targets = this.targetsOf(fault)
     const detail = describe(fault)
     // One instant for the timeline event and the failover window, so the two agree to the millisecond.

@@ -2,22 +2,21 @@
 // and removing it: `lbbench clean`. A run is left over when its orchestrator is no longer alive (pid gone,
 // or reused by another process: the start time differs). A live run is never touched, and a recorded pid
 // is only killed if the process still carries the run's id (a reused pid belongs to someone else).
+// Processes, temporary folders and state files are every run's; what else a replica kind may leave (a
+// container) its own sweep finds (replicas/kinds/).
 import {rm} from 'node:fs/promises'
-import {hostname, tmpdir} from 'node:os'
+import {tmpdir} from 'node:os'
 import {readFileSync, readlinkSync} from 'node:fs'
 import {resolve, sep} from 'node:path'
 import {belongsToRun, isAlive, processesOfRun} from '../process/processes-of-run.js'
+import type {LeftoverReport} from '../replicas/replica-kind.js'
+import {replicaKinds} from '../replicas/registry.js'
 import {readRunStates, type RunState} from './run-state.js'
 
-export interface CleanReport {
-  /** Runs whose leftovers were (or, with dryRun, would be) removed. */
-  runs: string[]
+export interface CleanReport extends LeftoverReport {
   processes: Array<{pid: number; runId: string}>
-  containers: Array<{id: string; name: string; runId: string}>
   folders: string[]
   stateFiles: string[]
-  /** Runs left alone because they are alive, engines that could not be reached, … */
-  notes: string[]
 }
 
 export interface CleanOptions {
@@ -98,57 +97,10 @@ export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanRepo
     report.stateFiles.push(file)
   }
 
-  await cleanContainers(report, live, dead, dry, opts.dockerTimeoutMs ?? 3000)
+  const sweep = {live, dead: new Set(dead.keys()), dryRun: dry, engineTimeoutMs: opts.dockerTimeoutMs ?? 3000, report}
+  for (const kind of replicaKinds.all) await kind.leftovers.sweep?.(sweep)
 
   // State files go last: if anything above failed, the next `clean` still knows about the run.
   if (!dry) for (const file of report.stateFiles) await rm(file, {force: true})
   return report
-}
-
-async function cleanContainers(
-  report: CleanReport,
-  live: Set<string>,
-  dead: Map<string, {state: RunState}>,
-  dry: boolean,
-  timeoutMs: number,
-): Promise<void> {
-  const {connectDocker, engineAddress} = await import('../replicas/docker/engine.js')
-  const {runLabel, pidLabel, pidStartLabel, hostLabel} = await import('../replicas/docker.js')
-  let docker
-  try {
-    docker = await connectDocker(timeoutMs)
-  } catch {
-    report.notes.push(`Docker is not reachable at ${engineAddress()}: containers were not checked`)
-    return
-  }
-  const containers = await docker.listContainers({all: true, filters: {label: [runLabel]}})
-  for (const c of containers) {
-    const labels = c.Labels ?? {}
-    const runId = labels[runLabel]
-    const name = (c.Names?.[0] ?? c.Id).replace(/^\//, '')
-    if (live.has(runId)) continue
-    if (!dead.has(runId)) {
-      // No state file (or never written): judge by the orchestrator pid on the label, on this host only.
-      if (labels[hostLabel] && labels[hostLabel] !== hostname()) {
-        report.notes.push(`container ${name} belongs to a run on ${labels[hostLabel]}: left alone`)
-        continue
-      }
-      const pid = Number(labels[pidLabel])
-      const start = labels[pidStartLabel] ? Number(labels[pidStartLabel]) : undefined
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid, start)) {
-        report.notes.push(`container ${name}: its run's orchestrator (pid ${pid}) is alive: left alone`)
-        continue
-      }
-      if (!report.runs.includes(runId)) report.runs.push(runId)
-    }
-    report.containers.push({id: c.Id, name, runId})
-    if (!dry) {
-      await docker
-        .getContainer(c.Id)
-        .remove({force: true})
-        .catch((err: {statusCode?: number; message: string}) => {
-          if (err.statusCode !== 404) report.notes.push(`container ${name} could not be removed: ${err.message}`)
-        })
-    }
-  }
 }

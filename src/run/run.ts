@@ -8,6 +8,7 @@ import {deferred} from '../model/deferred.js'
 import {LbbenchError, RunError} from '../model/errors.js'
 import {EarlyFail} from '../metrics/early-fail.js'
 import {earlyFailReason} from '../report/format.js'
+import {failoverOf} from '../faults/registry.js'
 import {startGenerators, type GeneratorHandle} from '../load/generator-client.js'
 import type {GeneratorUsage} from './build-report.js'
 import type {GeneratorConfig, Sample, Timing} from '../model/generator-messages.js'
@@ -96,12 +97,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   // A signal, a part that dies, abortOnFail: how the run stops early, and how long its waits may last.
   const stops = new RunStops(opts.signal)
   // abortOnFail: each second's sample may show a threshold that can no longer hold (stops.failEarly).
-  const earlyFail = s.abortOnFail ? new EarlyFail(s) : undefined
+  const earlyFail = s.abortOnFail ? new EarlyFail(s, failoverOf) : undefined
   let failure: RunError | undefined
 
   await writeRunState({runId, runDir, orchestratorPid: process.pid, startedAt: startedAt.toISOString(), pids: []})
   try {
-    replicas = await replicaKinds[s.replicas.kind]({loaded, runId, runDir, sharedPort: balancerKinds.get(s.balancer.kind)?.sharesReplicaPort === true, log})
+    replicas = await replicaKinds.get(s.replicas.kind)!.create({loaded, runId, runDir, sharedPort: balancerKinds.get(s.balancer.kind)?.sharesReplicaPort === true, log})
     const set = replicas
     set.on('exit', (id, detail) => {
       if (ending) return

@@ -4,7 +4,7 @@
 
 import {parseDocument} from 'yaml'
 import {ScenarioError} from '../model/errors.js'
-import {hashStrategies} from '../proxy/strategies/names.js'
+import {strategyKinds} from '../proxy/strategies/registry.js'
 import {parseScenarioText} from '../scenario/load.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import {strategyless, type CompareSubject} from './compare-subjects.js'
@@ -28,7 +28,7 @@ export function subjectScenario(text: string, file: string, subject: CompareSubj
   }
   // A hash key belongs to the hash strategies: comparing hash-keys.yaml's consistent-hash with
   // round-robin drops it for round-robin rather than refusing the combination.
-  if (!hashStrategies.has(strategyOf())) doc.deleteIn(['balancer', 'hashKey'])
+  if (!strategyKinds.get(strategyOf())?.needsHashKey) doc.deleteIn(['balancer', 'hashKey'])
   try {
     return {loaded: parseScenarioText(String(doc), file)}
   } catch (error) {

@@ -1,13 +1,19 @@
 // The scenario file format (v1) as a zod schema: types, ranges, units and defaults of each field on its
-// own. What depends on several fields (replica ids, fault times against the phases, threshold phases,
-// balancer and replica kinds) is checked afterwards in validate.ts, which also produces the resolved
-// Scenario of types.ts. Every object is strict: an unknown key is a typo until proven otherwise.
+// own, and transforms that turn what the file says into the resolved Scenario of model/scenario.ts (units
+// to milliseconds, defaults filled in, including those that depend on a kind: a replica kind's ready path,
+// a strategy's hash key, an action's field defaults). The names of strategies, fault actions and replica
+// kinds, and the keys a replica kind takes, come from their registries. What depends on several fields
+// (replica ids, fault times against the phases, threshold phases, what a kind requires) is checked
+// afterwards in validate.ts. Every object is strict: an unknown key is a typo until proven otherwise.
 // The JSON Schema for editors (schema/scenario.schema.json) is generated from this file.
 
 import {z} from 'zod'
 import {balancerKinds} from '../balancers/registry.js'
-import {faultActionNames} from '../faults/names.js'
-import {strategyNames} from '../proxy/strategies/names.js'
+import type {FaultField} from '../faults/action.js'
+import {faultKinds} from '../faults/registry.js'
+import type {ActiveHealth, BalancerSpec, LatencySpec, LoadSpec, PassiveHealth, ReplicasSpec} from '../model/scenario.js'
+import {strategyKinds} from '../proxy/strategies/registry.js'
+import {replicaKinds} from '../replicas/registry.js'
 import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
@@ -48,6 +54,15 @@ function durationProblem(input: unknown): string {
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
 
+/**
+ * `value` as the resolved scenario holds it: its keys in the order of `shape` (as zod writes them, so a
+ * default a transform adds sits where the field does) and without the undefined ones.
+ */
+function resolved<T extends object>(shape: object, value: T): T {
+  const v = value as Record<string, unknown>
+  return Object.fromEntries(Object.keys(shape).flatMap((k) => (v[k] === undefined ? [] : [[k, v[k]]]))) as T
+}
+
 /** `20%` or `0.2`, as a fraction. */
 const fraction = z
   .union([z.number(), z.string().regex(new RegExp(percentPattern), {error: (iss) => `expected a percentage like 20% or a fraction from 0 to 1 like 0.2; got ${quote(String(iss.input))}`})], {
@@ -83,14 +98,16 @@ const urlPath = z.string().regex(/^\/\S*$/, {error: (iss) => `expected a path st
 
 export const latencyDists = ['fixed', 'normal', 'exponential', 'uniform'] as const
 
+const latencyShape = {
+  dist: z.enum(latencyDists),
+  mean: duration().optional(),
+  stddev: duration().optional(),
+  min: duration().optional(),
+  max: duration().optional(),
+}
+
 const latencyObject = z
-  .strictObject({
-    dist: z.enum(latencyDists),
-    mean: duration().optional(),
-    stddev: duration().optional(),
-    min: duration().optional(),
-    max: duration().optional(),
-  })
+  .strictObject(latencyShape)
   .superRefine((l, ctx) => {
     const need = (key: 'mean' | 'stddev' | 'min' | 'max', why: string) => {
       if (l[key] === undefined) ctx.addIssue({code: 'custom', path: [key], message: `is missing; ${why}`})
@@ -109,13 +126,18 @@ const latencyObject = z
     }
   })
 
-/** `5ms` or `{dist, mean, stddev, min, max}`. */
-const latency = z.union([duration(), latencyObject], {
-  error: (iss) =>
-    typeof iss.input === 'number'
-      ? `${durationHint} (got the bare number ${iss.input})`
-      : 'expected a duration like 5ms, or a distribution like {dist: normal, mean: 5ms, stddev: 1ms}',
-})
+/** `5ms` or `{dist, mean, stddev, min, max}`; a uniform one's mean is the middle of min and max. */
+const latency = z
+  .union([duration(), latencyObject], {
+    error: (iss) =>
+      typeof iss.input === 'number'
+        ? `${durationHint} (got the bare number ${iss.input})`
+        : 'expected a duration like 5ms, or a distribution like {dist: normal, mean: 5ms, stddev: 1ms}',
+  })
+  .transform((l): LatencySpec => {
+    if (typeof l === 'number') return {dist: 'fixed', mean: l}
+    return resolved(latencyShape, {...l, mean: l.mean ?? ((l.min ?? 0) + (l.max ?? 0)) / 2})
+  })
 
 const appBehaviour = z.strictObject({
   latency: latency.prefault('0ms'),
@@ -136,26 +158,45 @@ const replicaOverride = z.strictObject({
 
 export const replicaId = /^r[1-9]\d*$/
 
-const replicas = z.strictObject({
+/** The keys under `replicas` that some kinds take and others do not, with the kinds that take each. */
+export const replicaKindOptions = new Map<string, string[]>()
+for (const kind of replicaKinds.all) {
+  for (const key of Object.keys(kind.options)) replicaKindOptions.set(key, [...(replicaKindOptions.get(key) ?? []), kind.name])
+}
+
+const kindOptionShape: Record<string, z.ZodOptional<z.ZodString>> = {}
+for (const [key, kinds] of replicaKindOptions) {
+  const what = replicaKinds.get(kinds[0])!.options[key]
+  kindOptionShape[key] = z.string().min(1).optional().describe(`${kinds.join(', ')}: ${what}`)
+}
+
+/** Kinds whose replicas are ready once their port accepts connections, unless the file gives a path. */
+const portChecked = replicaKinds.all.filter((k) => k.defaultReadyPath === undefined).map((k) => k.name)
+
+const readyShape = {
+  path: urlPath
+    .optional()
+    .describe(`HTTP path probed until it answers; default /${portChecked.length ? ` (a port check for ${portChecked.join(', ')} replicas)` : ''}`),
+  timeout: duration({positive: true}).prefault('10s'),
+}
+
+const replicasShape = {
   count: int(1, limits.replicas).default(2).describe('replicas are named r1 … rN'),
-  kind: z.enum(['cluster', 'process', 'docker']).default('cluster'),
+  kind: z.enum(replicaKinds.names).default('cluster'),
   app: appBehaviour.prefault({}).describe("the built-in app's behaviour"),
-  command: z.string().min(1).optional().describe('process: the command; $PORT and $REPLICA are set'),
-  cwd: z.string().min(1).optional(),
+  ...kindOptionShape,
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {error: 'expected an environment variable name like MY_VAR'}), scalarText).default({}),
-  image: z.string().min(1).optional().describe('docker: an image name'),
-  build: z.string().min(1).optional().describe('docker: a folder with a Dockerfile'),
-  ready: z
-    .strictObject({
-      path: urlPath.optional().describe('HTTP path probed until it answers; default / (a port check for process replicas)'),
-      timeout: duration({positive: true}).prefault('10s'),
-    })
-    .prefault({}),
+  ready: z.strictObject(readyShape).prefault({}),
   restart: z.enum(['never', 'on-failure']).default('never'),
   overrides: z
     .record(z.string().regex(replicaId, {error: (iss) => `expected a replica id like r1, r2 …; got ${quote(String(iss.input))}`}), replicaOverride)
     .default({}),
-})
+}
+
+/** A ready path the file leaves out is the kind's default (none = a port check). */
+const replicas = z.strictObject(replicasShape).transform(
+  (r): ReplicasSpec => ({...r, ready: resolved(readyShape, {...r.ready, path: r.ready.path ?? replicaKinds.get(r.kind)!.defaultReadyPath})}),
+)
 
 export const hashKeyPattern = /^(ip|path|header:[A-Za-z0-9!#$%&'*+.^_`|~-]+)$/
 
@@ -173,9 +214,9 @@ const activeHealth = z.strictObject({
   fall: int(1, 100).default(3),
 })
 
-const balancer = z.strictObject({
+const balancerShape = {
   kind: z.enum(balancerKinds.names as [string, ...string[]]).default('builtin'),
-  strategy: z.enum(strategyNames).default('round-robin'),
+  strategy: z.enum(strategyKinds.names).default('round-robin'),
   hashKey: z
     .string()
     .regex(hashKeyPattern, {error: (iss) => `expected ip, path or header:NAME; got ${quote(String(iss.input))}`})
@@ -193,14 +234,35 @@ const balancer = z.strictObject({
     .default(false)
     .describe('built-in proxy with workers > 1: the workers share health marks and active checks (like nginx zone); in-flight counts, strategy positions and retry budgets stay per worker'),
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
-})
+}
+
+/** A strategy may have an obvious hash key (ip-hash: the client address); sharedState is written only when true. */
+const balancer = z.strictObject(balancerShape).transform(
+  (b): BalancerSpec =>
+    resolved(balancerShape, {
+      ...b,
+      hashKey: b.hashKey ?? strategyKinds.get(b.strategy)!.defaultHashKey,
+      health: healthOf(b.kind, b.health),
+      sharedState: b.sharedState || undefined,
+    }),
+)
+
+/**
+ * No health section: what the balancer kind does untold (the built-in proxy and nginx take a backend out
+ * for 10 s after one failure; the others check nothing), so that is what the resolved scenario says. A
+ * health section given says all there is: `health: {}` turns checks off.
+ */
+function healthOf(kind: string, h: {passive?: PassiveHealth; active?: ActiveHealth} | undefined): BalancerSpec['health'] {
+  if (h === undefined) return balancerKinds.get(kind)?.defaultHealth() ?? {}
+  return {...(h.passive ? {passive: h.passive} : {}), ...(h.active ? {active: h.active} : {})}
+}
 
 const connections = int(1, limits.connections)
 const rate = z.number().positive().max(limits.rate)
 
 export const phaseNamePattern = /^[a-z0-9][a-z0-9_-]*$/
 
-const phase = z.strictObject({
+const phaseShape = {
   name: z.string().regex(phaseNamePattern, {
     error: (iss) => `expected a phase name of lowercase letters, digits, '-' or '_', like steady; got ${quote(String(iss.input))}`,
   }),
@@ -208,7 +270,7 @@ const phase = z.strictObject({
   measure: z.boolean().default(true),
   connections: connections.optional(),
   rate: rate.optional(),
-})
+}
 
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
@@ -220,24 +282,28 @@ const request = z.strictObject({
   weight: int(1, 1000).default(1),
 })
 
-const load = z.strictObject({
-  connections: connections.default(10),
-  rate: rate.optional().describe('total requests per second; absent = as fast as the connections go'),
-  timeout: duration({positive: true}).prefault('2s').describe('per request'),
-  phases: z
-    .array(phase)
-    .min(1)
-    .prefault([
-      {name: 'warmup', duration: '1s', measure: false},
-      {name: 'steady', duration: '5s'},
-    ]),
-  requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
-  generators: int(1, limits.generators).default(1),
-})
+const load = z
+  .strictObject({
+    connections: connections.default(10),
+    rate: rate.optional().describe('total requests per second; absent = as fast as the connections go'),
+    timeout: duration({positive: true}).prefault('2s').describe('per request'),
+    phases: z
+      .array(z.strictObject(phaseShape))
+      .min(1)
+      .prefault([
+        {name: 'warmup', duration: '1s', measure: false},
+        {name: 'steady', duration: '5s'},
+      ]),
+    requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
+    generators: int(1, limits.generators).default(1),
+  })
+  // A phase without its own connections or rate has the load's.
+  .transform(
+    (l): LoadSpec => ({...l, phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate}))}),
+  )
 
-const fault = z.strictObject({
-  at: duration().describe('offset on the load clock: 0 is the start of the first measured phase'),
-  action: z.enum(faultActionNames),
+/** What each field a fault action may take looks like; which actions take which is theirs to say. */
+const faultFieldShape = {
   target: z
     .union([z.string(), z.array(z.string()).min(1)], {error: 'expected a replica id like r2, a list like [r1, r3], or random'})
     .optional(),
@@ -246,7 +312,16 @@ const fault = z.strictObject({
   status: int(100, 599).optional(),
   rate: fraction.optional(),
   command: z.string().min(1).optional(),
-})
+} satisfies Record<FaultField, z.ZodType>
+
+const faultShape = {
+  at: duration().describe('offset on the load clock: 0 is the start of the first measured phase'),
+  action: z.enum(faultKinds.names),
+  ...faultFieldShape,
+}
+
+/** A field the file leaves out is the action's default, if it has one (fail: status 503, rate 1). */
+const fault = z.strictObject(faultShape).transform((f) => resolved(faultShape, {...faultKinds.get(f.action)!.defaults, ...f}))
 
 export const scenarioNamePattern = /^[a-z0-9]+(-[a-z0-9]+)*$/
 

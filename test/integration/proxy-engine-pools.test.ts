@@ -6,7 +6,7 @@ import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {UndiciEngine} from '../../src/proxy/engine-undici.js'
 import {ProxyServer} from '../../src/proxy/server.js'
-import {strategies} from '../../src/proxy/strategies/registry.js'
+import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import {backends, balancerSpec, client, send, type TestBackend} from './proxy-fixtures.js'
 
 const cleanups: Array<() => unknown> = []
@@ -23,7 +23,7 @@ test('undici engine: a backend that moves to a new port 10 times leaves exactly 
   const server = new ProxyServer(
     {host: '127.0.0.1', port: 0, seed: 1, balancer: balancerSpec({engine: 'undici'}), backends: bs.map((b) => ({id: b.id, host: '127.0.0.1', port: b.port, weight: 1}))},
     engine,
-    strategies['round-robin'],
+    strategyKinds.get('round-robin')!,
     () => {},
   )
   const port = await server.listen()

@@ -3,15 +3,15 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {balancerKinds, describeBalancer} from '../../src/balancers/registry.js'
-import {strategies} from '../../src/proxy/strategies/registry.js'
-import {hashStrategies} from '../../src/proxy/strategies/names.js'
+import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import {strategyless} from '../../src/run/compare-subjects.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/model/scenario.js'
 import {lazyLoads} from '../helpers/lazy-loads.js'
 
 const parse = (balancer: string): Scenario => parseScenarioText(`name: a\nbalancer: ${balancer}\n`, 'kinds.yaml').scenario
-const strategyNames = Object.keys(strategies)
+const strategyNames = strategyKinds.names
+const needsKey = (name: string) => strategyKinds.get(name)?.needsHashKey === true
 
 test('the registry has kinds, each with its own name and a one-line summary', () => {
   assert.ok(balancerKinds.all.length > 0)
@@ -52,7 +52,7 @@ describe('every balancer kind', () => {
           assert.match(kind.strategies[name]!, /\S/, `how ${kind.name} does ${name}`)
         }
         for (const name of strategyNames) {
-          const key = hashStrategies.has(name) ? ', hashKey: path' : ''
+          const key = needsKey(name) ? ', hashKey: path' : ''
           const s = parseScenarioText(`name: a\nbalancer: {strategy: ${name}${key}}\n`, 'kinds.yaml').scenario
           const problems = kind.check({...s, balancer: {...s.balancer, kind: kind.name}}).filter((p) => p.path === 'balancer.strategy')
           assert.equal(problems.length, claimed.includes(name) ? 0 : 1, `${kind.name} with ${name}: ${JSON.stringify(problems)}`)

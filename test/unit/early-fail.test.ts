@@ -3,6 +3,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {EarlyFail, type EarlyFailContext} from '../../src/metrics/early-fail.js'
 import {earlyFailReason} from '../../src/report/format.js'
+import {failoverOf} from '../../src/faults/registry.js'
 import {encodeHistogram, newLatencyHistogram} from '../../src/metrics/histogram.js'
 import {parseThreshold} from '../../src/scenario/threshold.js'
 import type {Sample} from '../../src/model/generator-messages.js'
@@ -20,7 +21,7 @@ const phases = (rate?: number): PhaseSpec[] => [
 ]
 
 function early(exprs: string[], rate?: number, ps = phases(rate)): EarlyFail {
-  return new EarlyFail({thresholds: exprs.map(spec), load: {connections: 10, timeout: 2000, phases: ps, requests: [], generators: 1, ...(rate ? {rate} : {})}})
+  return new EarlyFail({thresholds: exprs.map(spec), load: {connections: 10, timeout: 2000, phases: ps, requests: [], generators: 1, ...(rate ? {rate} : {})}}, failoverOf)
 }
 
 /** EarlyFail with its decision worded as the run reports it. */

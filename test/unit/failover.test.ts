@@ -6,6 +6,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {analyseFailover, faultWindows, type AppliedFault, type AttemptPoint, type FailoverInput, type FaultWindow} from '../../src/metrics/failover.js'
 import type {SeriesPoint, TimelineEvent} from '../../src/model/report.js'
+import {failoverOf} from '../../src/faults/registry.js'
 
 const ev = (atMs: number, kind: string, target: string | undefined, detail = ''): TimelineEvent => ({atMs, kind, detail, ...(target ? {target} : {})})
 
@@ -61,30 +62,30 @@ describe('faultWindows', () => {
       ev(7300, 'replica-ready', 'r1', 'on port 2'), // another replica
       ev(7350, 'replica-ready', 'r2', 'on port 3'),
     ]
-    assert.deepEqual(faultWindows(applied, timeline), [{action: 'kill', target: 'r2', atMs: 3000, endMs: 7350}])
+    assert.deepEqual(faultWindows(applied, timeline, failoverOf), [{action: 'kill', target: 'r2', atMs: 3000, endMs: 7350}])
   })
 
   test('a kill that is never followed by a ready replica has no end', () => {
-    assert.deepEqual(faultWindows(applied.slice(0, 1), [ev(3000, 'fault', 'r2', 'kill')]), [{action: 'kill', target: 'r2', atMs: 3000, endMs: undefined}])
+    assert.deepEqual(faultWindows(applied.slice(0, 1), [ev(3000, 'fault', 'r2', 'kill')], failoverOf), [{action: 'kill', target: 'r2', atMs: 3000, endMs: undefined}])
   })
 
   test('terminate also ends at replica-ready', () => {
-    const w = faultWindows([{action: 'terminate', target: 'r3', atMs: 1000}], [ev(1000, 'fault', 'r3', 'terminate'), ev(2500, 'replica-ready', 'r3')])
+    const w = faultWindows([{action: 'terminate', target: 'r3', atMs: 1000}], [ev(1000, 'fault', 'r3', 'terminate'), ev(2500, 'replica-ready', 'r3')], failoverOf)
     assert.equal(w[0].endMs, 2500)
   })
 
   test('a window is ended by its `for`', () => {
-    const w = faultWindows([{action: 'pause', target: 'r1', atMs: 2000, forMs: 3000}], [ev(2000, 'fault', 'r1', 'pause for 3s')])
+    const w = faultWindows([{action: 'pause', target: 'r1', atMs: 2000, forMs: 3000}], [ev(2000, 'fault', 'r1', 'pause for 3s')], failoverOf)
     assert.deepEqual(w, [{action: 'pause', target: 'r1', atMs: 2000, forMs: 3000, endMs: 5000}])
   })
 
   test('a resume ends a pause before its `for`; one for another replica does not', () => {
     const timeline = [ev(2000, 'fault', 'r1', 'pause for 3s'), ev(2500, 'fault', 'r2', 'resume'), ev(3200, 'fault', 'r1', 'resume')]
-    assert.equal(faultWindows([{action: 'pause', target: 'r1', atMs: 2000, forMs: 3000}], timeline)[0].endMs, 3200)
+    assert.equal(faultWindows([{action: 'pause', target: 'r1', atMs: 2000, forMs: 3000}], timeline, failoverOf)[0].endMs, 3200)
     // No `for`: the resume alone ends it.
-    assert.equal(faultWindows([{action: 'pause', target: 'r1', atMs: 2000}], timeline)[0].endMs, 3200)
+    assert.equal(faultWindows([{action: 'pause', target: 'r1', atMs: 2000}], timeline, failoverOf)[0].endMs, 3200)
     // A `for` shorter than the way to the resume wins.
-    assert.equal(faultWindows([{action: 'pause', target: 'r1', atMs: 2000, forMs: 1000}], timeline)[0].endMs, 3000)
+    assert.equal(faultWindows([{action: 'pause', target: 'r1', atMs: 2000, forMs: 1000}], timeline, failoverOf)[0].endMs, 3000)
   })
 
   test('a heal ends fail, hang and slow; a later fault of the same kind gets the heal after it', () => {
@@ -102,12 +103,12 @@ describe('faultWindows', () => {
       ev(4000, 'fault', 'r1', 'fail 503 × 100%'),
       ev(4700, 'fault', 'r1', 'heal'),
     ]
-    assert.deepEqual(faultWindows(faults, timeline).map((w) => w.endMs), [1500, 2000, 2500, 4700])
+    assert.deepEqual(faultWindows(faults, timeline, failoverOf).map((w) => w.endMs), [1500, 2000, 2500, 4700])
   })
 
   test('a resume does not end a fail, a heal does not end a pause', () => {
     const timeline = [ev(1500, 'fault', 'r1', 'resume'), ev(1600, 'fault', 'r2', 'heal')]
-    const w = faultWindows([{action: 'fail', target: 'r1', atMs: 1000}, {action: 'pause', target: 'r2', atMs: 1000}], timeline)
+    const w = faultWindows([{action: 'fail', target: 'r1', atMs: 1000}, {action: 'pause', target: 'r2', atMs: 1000}], timeline, failoverOf)
     assert.deepEqual(w.map((x) => x.endMs), [undefined, undefined])
   })
 })

@@ -8,6 +8,7 @@ import {xxHash64String} from '../../src/proxy/strategies/xxhash64.js'
 import {ipHashBytes} from '../../src/proxy/strategies/ip-address-bytes.js'
 import {buildKetamaRing, KETAMA_POINTS_PER_WEIGHT} from '../../src/proxy/strategies/consistent-hash.js'
 import {buildMaglevTable, MAGLEV_TABLE_SIZE} from '../../src/proxy/strategies/maglev.js'
+import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import type {BackendView, Strategy} from '../../src/proxy/strategies/strategy.js'
 import {all, backendsWithWeights, except, make} from './strategy-fixtures.js'
 
@@ -230,6 +231,13 @@ describe('maglev (Envoy)', () => {
 })
 
 describe('every hash strategy', () => {
+  test('says it needs a hash key; ip-hash takes the client address when the scenario gives none', () => {
+    for (const name of ['ip-hash', 'consistent-hash', 'maglev']) assert.equal(strategyKinds.get(name)?.needsHashKey, true, name)
+    assert.equal(strategyKinds.get('ip-hash')?.defaultHashKey, 'ip')
+    assert.equal(strategyKinds.get('consistent-hash')?.defaultHashKey, undefined)
+    assert.equal(strategyKinds.get('maglev')?.defaultHashKey, undefined)
+  })
+
   for (const name of ['ip-hash', 'consistent-hash', 'maglev']) {
     test(`${name} maps the same key to the same backend every time, whatever the seed`, () => {
       const a = make(name, backendsWithWeights([2, 1, 1, 3]), {random: seededRandom(1)})

@@ -1,6 +1,6 @@
 // Shared by the strategies' unit tests: backends r1…rN with given weights, and a strategy built by name.
 import {seededRandom, type Random} from '../../src/model/random.js'
-import {strategies} from '../../src/proxy/strategies/registry.js'
+import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import type {BackendView, Strategy} from '../../src/proxy/strategies/strategy.js'
 
 export function backendsWithWeights(weights: number[]): BackendView[] {
@@ -12,7 +12,7 @@ export function make(
   backends: BackendView[],
   opts: {random?: Random; now?: () => number; maxFails?: number} = {},
 ): Strategy {
-  const def = strategies[name]
+  const def = strategyKinds.get(name)
   if (!def) throw new Error(`no strategy ${name}`)
   return def.create({backends, random: opts.random ?? seededRandom(42), now: opts.now ?? (() => 0), maxFails: opts.maxFails})
 }

@@ -3,7 +3,7 @@
 import {availableParallelism} from 'node:os'
 import type {KindProblem} from '../../model/kind.js'
 import type {BalancerSpec} from '../../model/scenario.js'
-import {strategyNames} from '../../proxy/strategies/names.js'
+import {strategyKinds} from '../../proxy/strategies/registry.js'
 import {strategyLabel, type BalancerKind, type ObservedBalancer} from '../balancer-kind.js'
 
 /** Several proxy processes: how many, and whether they shared their health state. */
@@ -17,7 +17,7 @@ function workers(b: BalancerSpec, observed?: ObservedBalancer): string[] {
 export const builtin: BalancerKind = {
   name: 'builtin',
   summary: "lbbench's own Node proxy: every strategy, passive and active health checks, retries and retry budgets",
-  strategies: Object.fromEntries(strategyNames.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
+  strategies: Object.fromEntries(strategyKinds.names.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
   check(s) {
     const problems: KindProblem[] = []
     // More than two processes per core only take turns on the cores.

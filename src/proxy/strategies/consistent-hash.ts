@@ -11,7 +11,7 @@
 
 import {CRC32_INIT, crc32Byte, crc32Final, crc32String, crc32UpdateString, crc32UpdateUint32LE} from './crc32.js'
 import {SmoothWeights} from './smooth-weights.js'
-import type {BackendView, PickRequest, StrategyDefinition} from './strategy.js'
+import type {BackendView, PickRequest, StrategyKind} from './strategy.js'
 
 export const KETAMA_POINTS_PER_WEIGHT = 160
 
@@ -60,8 +60,9 @@ export function findPoint(hashes: Uint32Array, hash: number): number {
   return i
 }
 
-export const consistentHash: StrategyDefinition = {
+export const consistentHash: StrategyKind = {
   name: 'consistent-hash',
+  summary: 'a ketama ring over a key (nginx hash … consistent): few keys move when a backend comes or goes',
   needsHashKey: true,
   create({backends}) {
     const {hashes, owners} = buildKetamaRing(backends)

@@ -13,7 +13,7 @@
 import {CRC32_INIT, crc32Byte, crc32Final, crc32UpdateString} from './crc32.js'
 import {ipHashBytes} from './ip-address-bytes.js'
 import {SmoothWeights} from './smooth-weights.js'
-import type {BackendView, PickRequest, StrategyDefinition} from './strategy.js'
+import type {BackendView, PickRequest, StrategyKind} from './strategy.js'
 
 /** nginx `ip_hash` over the first `length` bytes, one mixing round from `hash` (start 89). */
 export function ipHashRound(hash: number, bytes: Uint8Array, length: number): number {
@@ -35,9 +35,12 @@ export function keyHashStep(key: string, rehash: number): number {
   return (crc32Final(c) >>> 16) & 0x7fff
 }
 
-export const ipHash: StrategyDefinition = {
+export const ipHash: StrategyKind = {
   name: 'ip-hash',
+  summary: "nginx's modulo hashing of a key: ip_hash for a client address (the default key), hash for any other",
   needsHashKey: true,
+  // One key is obvious here: the client's address, as nginx ip_hash.
+  defaultHashKey: 'ip',
   create({backends}) {
     const total = backends.reduce((sum, b) => sum + b.weight, 0)
     const fallback = new SmoothWeights(backends)

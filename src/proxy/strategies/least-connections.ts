@@ -5,10 +5,12 @@
 // and the effective weight for the tie-break, and a single-server group goes straight to round-robin.
 
 import {SmoothWeights, positionOf} from './smooth-weights.js'
-import type {BackendView, PickRequest, StrategyDefinition} from './strategy.js'
+import type {BackendView, PickRequest, StrategyKind} from './strategy.js'
 
-export const leastConnections: StrategyDefinition = {
+export const leastConnections: StrategyKind = {
   name: 'least-connections',
+  summary: 'the fewest in-flight requests per weight (nginx least_conn)',
+  needsHashKey: false,
   create({backends, maxFails = 1}) {
     const weights = new SmoothWeights(backends)
     const {current, effective} = weights

@@ -13,7 +13,7 @@
 // (all hosts when fewer than 50% are healthy) is the proxy's business, not modelled here.
 
 import {xxHash64String} from './xxhash64.js'
-import type {BackendView, PickRequest, StrategyDefinition} from './strategy.js'
+import type {BackendView, PickRequest, StrategyKind} from './strategy.js'
 
 export const MAGLEV_TABLE_SIZE = 65537
 const M = BigInt(MAGLEV_TABLE_SIZE)
@@ -53,8 +53,9 @@ export function buildMaglevTable(backends: readonly BackendView[], members: read
   return table
 }
 
-export const maglev: StrategyDefinition = {
+export const maglev: StrategyKind = {
   name: 'maglev',
+  summary: "Envoy's Maglev table over a key: even shares, few keys move",
   needsHashKey: true,
   create({backends, random}) {
     // A usable set is named by a bit mask (sum of 2^position), exact in a double up to 53 backends;

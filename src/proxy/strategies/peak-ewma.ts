@@ -11,7 +11,7 @@
 
 import {positionOf} from './smooth-weights.js'
 import {TwoChoices} from './two-choices.js'
-import type {BackendView, StrategyDefinition} from './strategy.js'
+import type {BackendView, StrategyKind} from './strategy.js'
 
 export const PEAK_EWMA_DEFAULT_RTT_MS = 30
 export const PEAK_EWMA_DECAY_MS = 10_000
@@ -46,8 +46,10 @@ export class PeakEwmaCosts {
   }
 }
 
-export const peakEwma: StrategyDefinition = {
+export const peakEwma: StrategyKind = {
   name: 'peak-ewma',
+  summary: 'the cheaper of two random backends, by peak-EWMA latency × in-flight (linkerd, tower)',
+  needsHashKey: false,
   create({backends, random, now}) {
     const choices = new TwoChoices(backends, random)
     const costs = new PeakEwmaCosts(backends.length, now())

@@ -4,10 +4,12 @@
 // decides. nginx draws an integer `ngx_random() % total_weight`; a real x gives the same shares.
 
 import {SmoothWeights} from './smooth-weights.js'
-import type {BackendView, PickRequest, StrategyDefinition} from './strategy.js'
+import type {BackendView, PickRequest, StrategyKind} from './strategy.js'
 
-export const weightedRandom: StrategyDefinition = {
+export const weightedRandom: StrategyKind = {
   name: 'random',
+  summary: 'weighted random (nginx random)',
+  needsHashKey: false,
   create({backends, random}) {
     // range[i] = total weight before backend i (nginx `ranges[i].range`).
     const range = new Float64Array(backends.length)

@@ -1,5 +1,7 @@
-// Strategies of the built-in proxy by name (`balancer.strategy`).
-import type {StrategyDefinition} from './strategy.js'
+// The built-in proxy's strategies (`balancer.strategy`, `lbbench compare --strategies`), in the order
+// they are listed. Scenario validation, the proxy and compare all read this list: a new strategy is its
+// file and one line here.
+import {registry} from '../../model/kind.js'
 import {roundRobin} from './round-robin.js'
 import {weightedRoundRobin} from './weighted-round-robin.js'
 import {leastConnections} from './least-connections.js'
@@ -10,8 +12,15 @@ import {ipHash} from './ip-hash.js'
 import {consistentHash} from './consistent-hash.js'
 import {maglev} from './maglev.js'
 
-export const strategies: Record<string, StrategyDefinition> = Object.fromEntries(
-  [roundRobin, weightedRoundRobin, leastConnections, weightedRandom, p2c, peakEwma, ipHash, consistentHash, maglev].map(
-    (s) => [s.name, s],
-  ),
-)
+export const strategyKinds = registry('strategy', [
+  roundRobin,
+  weightedRoundRobin,
+  leastConnections,
+  weightedRandom,
+  p2c,
+  peakEwma,
+  ipHash,
+  consistentHash,
+  maglev,
+])
+

@@ -4,10 +4,12 @@
 // this starts at r1 so a run's order depends on nothing but the scenario. An unusable backend is skipped
 // and the cycle goes on after the one chosen (Envoy leaves unhealthy hosts out of the list it cycles).
 
-import type {BackendView, PickRequest, StrategyDefinition} from './strategy.js'
+import type {BackendView, PickRequest, StrategyKind} from './strategy.js'
 
-export const roundRobin: StrategyDefinition = {
+export const roundRobin: StrategyKind = {
   name: 'round-robin',
+  summary: 'the next usable backend in turn, weights ignored (Envoy ROUND_ROBIN)',
+  needsHashKey: false,
   create({backends}) {
     let next = 0
     return {

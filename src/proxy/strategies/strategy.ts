@@ -1,6 +1,8 @@
 // The Strategy seam of the built-in proxy: which backend gets the next request. Pure logic, no I/O:
-// strategies are tested without processes. One file per strategy; registry.ts chooses by name.
+// strategies are tested without processes. Each strategy file exports its StrategyKind, which is both what
+// the scenario checks read (its name, whether it needs a hash key) and its code; registry.ts lists them.
 
+import type {KindDescriptor} from '../../model/kind.js'
 import type {Random} from '../../model/random.js'
 
 /** A backend as a strategy sees it. The proxy owns the object and keeps `inflight` current. */
@@ -39,9 +41,10 @@ export interface StrategyOptions {
   maxFails?: number
 }
 
-export interface StrategyDefinition {
-  name: string
-  /** Needs `balancer.hashKey`. */
-  needsHashKey?: boolean
+export interface StrategyKind extends KindDescriptor {
+  /** Chooses by a key taken from the request, so it needs `balancer.hashKey`. */
+  readonly needsHashKey: boolean
+  /** The `balancer.hashKey` a scenario that gives none gets; absent = the scenario must give one. */
+  readonly defaultHashKey?: string
   create(opts: StrategyOptions): Strategy
 }

@@ -5,10 +5,12 @@
 // `free_round_robin_peer` does; health (skipping a backend for failTimeout) is the proxy's, not ours.
 
 import {SmoothWeights, positionOf} from './smooth-weights.js'
-import type {StrategyDefinition} from './strategy.js'
+import type {StrategyKind} from './strategy.js'
 
-export const weightedRoundRobin: StrategyDefinition = {
+export const weightedRoundRobin: StrategyKind = {
   name: 'weighted-round-robin',
+  summary: "nginx's smooth weighted round-robin: shares follow the weights",
+  needsHashKey: false,
   create({backends, maxFails = 1}) {
     const weights = new SmoothWeights(backends)
     return {

@@ -1,0 +1,13 @@
+// Replicas of the built-in app as Node cluster workers (cluster.ts): the default kind, nothing to install.
+import type {ReplicaKindDescriptor} from '../replica-kind.js'
+
+export const clusterKind: ReplicaKindDescriptor<'cluster'> = {
+  name: 'cluster',
+  summary: 'the built-in app, one Node cluster worker per replica',
+  options: {},
+  example: {},
+  defaultReadyPath: '/',
+  check: () => [],
+  leftovers: {what: "worker processes, which carry the run id: the sweep of every run's processes removes them"},
+  create: async (opts) => new (await import('../cluster.js')).ClusterReplicaSet(opts),
+}

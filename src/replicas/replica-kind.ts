@@ -1,0 +1,56 @@
+// What a replica kind says of itself (cluster, process, docker; one file each in kinds/): the scenario keys
+// it takes and what it requires of them, its readiness default, what a crashed run of it may leave behind,
+// and how to start it. Scenario validation, the JSON Schema and `lbbench clean` read these through
+// registry.ts; the kind's code loads only when a run uses it.
+
+import type {KindDescriptor, KindProblem} from '../model/kind.js'
+import type {ReplicasSpec} from '../model/scenario.js'
+import type {ReplicaSet, ReplicaSetOptions} from './replica-set.js'
+
+/** A problem in the `replicas` section; `atKey` points at the key rather than its value. */
+export interface ReplicaProblem extends KindProblem {
+  atKey?: boolean
+}
+
+/** What `lbbench clean` reports; a kind's sweep adds to it. */
+export interface LeftoverReport {
+  /** Runs whose leftovers were (or, with dryRun, would be) removed. */
+  runs: string[]
+  containers: Array<{id: string; name: string; runId: string}>
+  /** Runs left alone because they are alive, engines that could not be reached, … */
+  notes: string[]
+}
+
+/** One pass of `lbbench clean`, as a kind's sweep sees it. */
+export interface LeftoverSweep {
+  /** Runs whose orchestrator is alive: nothing of theirs is touched. */
+  live: ReadonlySet<string>
+  /** Runs whose state file says their orchestrator is gone. */
+  dead: ReadonlySet<string>
+  dryRun: boolean
+  /** How long an engine (the Docker daemon) gets to answer before it counts as unreachable. */
+  engineTimeoutMs: number
+  report: LeftoverReport
+}
+
+export interface ReplicaLeftovers {
+  /** What a run of this kind whose orchestrator died may leave behind. */
+  readonly what: string
+  /** Finds and (unless dryRun) removes it; absent when the sweep of every run's processes and folders covers it. */
+  sweep?(s: LeftoverSweep): Promise<void>
+}
+
+export interface ReplicaKindDescriptor<Name extends string = string> extends KindDescriptor {
+  readonly name: Name
+  /** The keys under `replicas` that only this kind takes (all text), each with what it means. */
+  readonly options: Readonly<Record<string, string>>
+  /** The `replicas` keys of a smallest valid scenario of this kind, besides `kind`. */
+  readonly example: Readonly<Record<string, string>>
+  /** `replicas.ready.path` when the file gives none; undefined = ready once its port accepts connections. */
+  readonly defaultReadyPath: string | undefined
+  /** Every problem with its own keys (what other kinds' keys do here is checked for every kind alike). */
+  check(replicas: ReplicasSpec): ReplicaProblem[]
+  readonly leftovers: ReplicaLeftovers
+  /** Loads the kind's code only when a run uses it, so `validate` and `--help` stay fast. */
+  create(opts: ReplicaSetOptions): Promise<ReplicaSet>
+}
