@@ -28,7 +28,7 @@ Exit codes: 0 done (also when there was nothing to remove).`
       if (r.runs.length === 0) this.log('nothing to clean: no run was left behind')
       else this.log(`${dry ? 'would clean' : 'cleaned'} ${r.runs.length} run(s): ${total} item(s)`)
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

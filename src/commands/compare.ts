@@ -36,7 +36,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Compare)
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
-    const {compareCommand} = await import('../run/compare-command.js')
+    const {compareCommand} = await import('../cli/compare-command.js')
     try {
       process.exitCode = await compareCommand({
         file: args.scenario,
@@ -50,7 +50,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
         json: flags.json,
       })
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

@@ -18,14 +18,14 @@ Exit codes: 0 written · 2 the name is not valid or the file exists (use --force
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Init)
-    const {writeStarter} = await import('../scenario/write-starter.js')
+    const {writeStarter} = await import('../cli/init-command.js')
     try {
       const file = await writeStarter(args.name, flags.force)
       this.log(`wrote ${file}`)
       this.log(`check it: ${this.config.bin} validate ${file}`)
       this.log(`run it:   ${this.config.bin} run ${file}`)
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

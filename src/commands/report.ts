@@ -26,11 +26,11 @@ Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbenc
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Report)
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
-    const {renderReportCommand} = await import('../report/report-command.js')
+    const {renderReportCommand} = await import('../cli/report-command.js')
     try {
       await renderReportCommand({file: args.file, formats: flags.format, out: flags.out, color: flags.color})
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

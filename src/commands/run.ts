@@ -36,7 +36,7 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
-    const {runCommand} = await import('../run/run-command.js')
+    const {runCommand} = await import('../cli/run-command.js')
     try {
       process.exitCode = await runCommand({
         file: args.scenario,
@@ -52,7 +52,7 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
         force: flags.force,
       })
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

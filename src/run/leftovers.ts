@@ -7,7 +7,7 @@ import {hostname, tmpdir} from 'node:os'
 import {readFileSync, readlinkSync} from 'node:fs'
 import {resolve, sep} from 'node:path'
 import {belongsToRun, isAlive, processesOfRun} from '../process/processes-of-run.js'
-import {readRunStates, type RunState} from './run-state.js'
+import {readRunStates, type RunState} from './state-file.js'
 
 export interface CleanReport {
   /** Runs whose leftovers were (or, with dryRun, would be) removed. */

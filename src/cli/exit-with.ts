@@ -3,7 +3,7 @@
 // file there for a command and warns, with a stack, on each run about one that is not.
 
 import type {Command} from '@oclif/core'
-import {LbbenchError} from './model/errors.js'
+import {LbbenchError} from '../model/errors.js'
 
 export function exitWith(cmd: Command, err: unknown): never {
   if (!(err instanceof LbbenchError)) throw err

@@ -7,7 +7,7 @@ import {checkBaselineScenario, compareWithBaseline, parseTolerance, withBaseline
 import {loadDocument} from '../report/load-document.js'
 import type {Report} from '../model/report.js'
 import {decideColor} from '../report/color.js'
-import {createProgress} from '../report/progress.js'
+import {createProgress} from './progress.js'
 import {parseFormats} from '../report/render-document.js'
 import {renderers} from '../report/registry.js'
 import {writeReportFiles} from '../report/write.js'
@@ -15,7 +15,7 @@ import {loadScenario} from '../scenario/load.js'
 import {onInterrupt} from './interrupt.js'
 import {progressHooks} from './progress-hooks.js'
 import {runExitCode} from './exit-code.js'
-import {runScenario} from './run.js'
+import {runScenario} from '../run/orchestrator.js'
 import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
 
 export interface RunCommandOptions {

@@ -16,9 +16,9 @@ import type {LoadedScenario} from '../model/scenario.js'
 import {buildReport} from './build-report.js'
 import {FaultScheduler} from './fault-scheduler.js'
 import {makeRunDir, newRunId} from './run-dir.js'
-import {removeRunState, writeRunState} from './run-state.js'
+import {removeRunState, writeRunState} from './state-file.js'
 import {processTreeCpuMs} from './process-cpu.js'
-import {AbortedRun, RunStops, withTimeout} from './run-stops.js'
+import {AbortedRun, RunStops, withTimeout} from './stops.js'
 import {Timeline} from './timeline.js'
 
 export interface RunHooks {

@@ -3,7 +3,7 @@
 // 5 s, so logs stay readable (reference/node-libraries.md §6.3). Events (`t=3.0s kill r2`) always get a
 // line of their own. It writes only to the stream it is given, never to stdout.
 
-import {count} from './format.js'
+import {count} from '../report/format.js'
 
 export interface ProgressState {
   phase: string

@@ -4,8 +4,8 @@ import {writeFile} from 'node:fs/promises'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 import {packageRoot} from '../process/child-entry.js'
 import {UsageError} from '../model/errors.js'
-import {scenarioNamePattern} from './schema.js'
-import {starterScenario} from './starter.js'
+import {scenarioNamePattern} from '../scenario/schema.js'
+import {starterScenario} from '../scenario/starter.js'
 
 /** Writes the starter for `nameOrPath` (`smoke`, `smoke.yaml`, `scenarios/smoke`); returns the file written. */
 export async function writeStarter(nameOrPath: string, force: boolean): Promise<string> {
