@@ -1,3 +1,5 @@
+// `lbbench compare` for oclif: its arguments, flags and help; what it does is cli/compare-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 
 export default class Compare extends Command {

@@ -1,3 +1,5 @@
+// `lbbench report` for oclif: its arguments, flags and help; what it does is cli/report-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 
 export default class Report extends Command {

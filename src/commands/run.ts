@@ -1,3 +1,5 @@
+// `lbbench run` for oclif: its arguments, flags and help; what it does is cli/run-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 
 export default class Run extends Command {
@@ -36,6 +38,7 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
+    // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
     const {runCommand} = await import('../cli/run-command.js')
     try {
       process.exitCode = await runCommand({
