@@ -2,7 +2,7 @@
 // run of `lbbench compare`.
 
 import type {Progress} from './progress.js'
-import type {RunHooks} from '../run/orchestrator.js'
+import type {RunHooks} from '../run/context.js'
 
 export function progressHooks(progress: Progress, extra: Partial<RunHooks> = {}): RunHooks {
   return {
