@@ -17,7 +17,7 @@
 import type {Sample} from '../model/generator-messages.js'
 import type {TimelineEvent} from '../model/report.js'
 import type {PhaseSpec, Scenario, ThresholdOp, ThresholdSpec} from '../model/scenario.js'
-import {metricValue as formatMetric} from '../report/format.js'
+import {formatMetricValue} from '../report/format.js'
 import {backendMetricOf} from './catalogue.js'
 import {faultWindows, type AppliedFault} from './failover.js'
 import {decodeHistogram} from './histogram.js'
@@ -88,7 +88,7 @@ export class EarlyFail {
     for (const t of this.scenario.thresholds) {
       const actual = this.brokenValue(t, nowMs, ctx)
       if (actual !== undefined) {
-        return `abortOnFail: ${t.expr} can no longer hold (${formatMetric(t.metric, actual)} at t=${(nowMs / 1000).toFixed(1)}s)`
+        return `abortOnFail: ${t.expr} can no longer hold (${formatMetricValue(t.metric, actual)} at t=${(nowMs / 1000).toFixed(1)}s)`
       }
     }
     return undefined

@@ -71,7 +71,7 @@ export function thresholdMetric(expr: string): string {
 }
 
 /** A threshold's measured value in the unit people read for that metric. */
-export function metricValue(metric: string, actual: number | null | undefined): string {
+export function formatMetricValue(metric: string, actual: number | null | undefined): string {
   if (actual === null || actual === undefined) return 'n/a'
   switch (lookupMetric(metric)?.unit) {
     case 'us': return ms(actual)

@@ -12,7 +12,7 @@ import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
 import {lbbenchClient} from './html-client.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -63,7 +63,7 @@ function thresholdsTable(r: Report): string {
   return table(['', 'threshold', 'actual'], r.thresholds.map((t) => [
     {html: t.pass ? '<span class="ok">✔</span>' : '<span class="bad">✘</span>'},
     {html: `<code>${htmlEscape(t.expr)}</code>`},
-    {html: t.pass ? htmlEscape(metricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(metricValue(thresholdMetric(t.expr), t.actual))}</span>`},
+    {html: t.pass ? htmlEscape(formatMetricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(formatMetricValue(thresholdMetric(t.expr), t.actual))}</span>`},
   ]), 2, 'thresholds')
 }
 
@@ -187,7 +187,7 @@ function subjectThresholds(s: Comparison['subjects'][number]): string {
     ...s.reports.map((r): Cell => {
       const t = r.thresholds.find((x) => x.expr === expr)
       if (!t) return '–'
-      const v = htmlEscape(metricValue(thresholdMetric(expr), t.actual))
+      const v = htmlEscape(formatMetricValue(thresholdMetric(expr), t.actual))
       return {html: t.pass ? `<span class="ok">✔</span> ${v}` : `<span class="bad">✘ ${v}</span>`}
     }),
   ])

@@ -4,7 +4,7 @@
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
 import type {Renderer} from './renderer.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, thresholdMetric} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
@@ -86,7 +86,7 @@ export function renderMarkdown(r: Report): string {
     out.push('### Thresholds', '')
     out.push(...mdTable(
       ['', 'threshold', 'actual'],
-      r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual)]),
+      r.thresholds.map((t) => [t.pass ? '✅' : '❌', mdCode(t.expr), formatMetricValue(thresholdMetric(t.expr), t.actual)]),
       ['l', 'l', 'r'],
     ), '')
   }

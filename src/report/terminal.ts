@@ -7,7 +7,7 @@ import type {ChalkInstance} from 'chalk'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions, Renderer} from './renderer.js'
 import {paint, plainTableOptions} from './color.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, rps, thresholdMetric} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -303,7 +303,7 @@ function thresholds(r: Report, c: ChalkInstance, color: boolean): string[] {
   const rows = r.thresholds.map((t) => [
     t.pass ? c.green('✔') : c.red('✘'),
     t.expr,
-    t.pass ? metricValue(thresholdMetric(t.expr), t.actual) : c.red(metricValue(thresholdMetric(t.expr), t.actual)),
+    t.pass ? formatMetricValue(thresholdMetric(t.expr), t.actual) : c.red(formatMetricValue(thresholdMetric(t.expr), t.actual)),
     t.detail ?? '',
   ])
   return [c.bold('Thresholds'), indent(table(['', 'threshold', 'actual', ''], rows, color, ['left', 'left', 'right', 'left']))]
@@ -332,7 +332,7 @@ export function verdictLine(r: Report, c: ChalkInstance): string {
   if (r.meta.aborted) why.push(`run aborted${r.meta.abortReason ? ` (${r.meta.abortReason})` : ''}`)
   if (failed.length > 0) {
     why.push(`${failed.length} of ${r.thresholds.length} thresholds failed: ` +
-      failed.map((t) => `${t.expr} (${metricValue(thresholdMetric(t.expr), t.actual)})`).join(', '))
+      failed.map((t) => `${t.expr} (${formatMetricValue(thresholdMetric(t.expr), t.actual)})`).join(', '))
   }
   if (r.baseline && r.baseline.regressions > 0) {
     const worse = r.baseline.rows.filter((x) => x.regression)
