@@ -26,7 +26,7 @@ export async function runBenchScenario(ctx: BenchContext, doc: Record<string, un
   const forward = () => own.abort(ctx.signal.reason)
   if (ctx.signal.aborted) forward()
   else ctx.signal.addEventListener('abort', forward, {once: true})
-  const {runScenario} = await compiled<typeof import('../src/run/run.js')>('run/run')
+  const {runScenario} = await compiled<typeof import('../src/run/orchestrator.js')>('run/orchestrator')
   const {report} = await runScenario(loaded, {
     reportsDir: join(ctx.scratch, 'runs'),
     hooks: {log: (line) => quiet.push(line), onSample: (s) => samples.push(s)},

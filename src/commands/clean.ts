@@ -1,3 +1,5 @@
+// `lbbench clean` for oclif: its flags and help; what it does is cli/clean-command.ts.
+
 import {Command, Flags} from '@oclif/core'
 
 export default class Clean extends Command {
@@ -14,21 +16,12 @@ Exit codes: 0 done (also when there was nothing to remove).`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Clean)
-    const {cleanLeftovers} = await import('../run/leftovers.js')
+    // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
+    const {cleanCommand} = await import('../cli/clean-command.js')
     try {
-      const dry = flags['dry-run']
-      const r = await cleanLeftovers({dryRun: dry})
-      const verb = dry ? 'would remove' : 'removed'
-      for (const p of r.processes) this.log(`${verb} process ${p.pid} (run ${p.runId})`)
-      for (const c of r.containers) this.log(`${verb} container ${c.name} (run ${c.runId})`)
-      for (const f of r.folders) this.log(`${verb} folder ${f}`)
-      for (const f of r.stateFiles) this.log(`${verb} state file ${f}`)
-      for (const n of r.notes) this.logToStderr(n)
-      const total = r.processes.length + r.containers.length + r.folders.length
-      if (r.runs.length === 0) this.log('nothing to clean: no run was left behind')
-      else this.log(`${dry ? 'would clean' : 'cleaned'} ${r.runs.length} run(s): ${total} item(s)`)
+      await cleanCommand({dryRun: flags['dry-run']}, this)
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

@@ -1,3 +1,5 @@
+// `lbbench compare` for oclif: its arguments, flags and help; what it does is cli/compare-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 import {balancerKinds} from '../balancers/registry.js'
 import {reportFormats} from '../report/registry.js'
@@ -38,7 +40,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Compare)
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
-    const {compareCommand} = await import('../run/compare-command.js')
+    const {compareCommand} = await import('../cli/compare-command.js')
     try {
       process.exitCode = await compareCommand({
         file: args.scenario,
@@ -52,7 +54,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
         json: flags.json,
       })
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

@@ -1,3 +1,5 @@
+// `lbbench init` for oclif: its arguments, flags and help; what it does is cli/init-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 
 export default class Init extends Command {
@@ -18,14 +20,12 @@ Exit codes: 0 written · 2 the name is not valid or the file exists (use --force
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Init)
-    const {writeStarter} = await import('../scenario/write-starter.js')
+    // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
+    const {initCommand} = await import('../cli/init-command.js')
     try {
-      const file = await writeStarter(args.name, flags.force)
-      this.log(`wrote ${file}`)
-      this.log(`check it: ${this.config.bin} validate ${file}`)
-      this.log(`run it:   ${this.config.bin} run ${file}`)
+      await initCommand(args.name, {force: flags.force, bin: this.config.bin}, this)
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

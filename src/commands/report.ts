@@ -1,3 +1,5 @@
+// `lbbench report` for oclif: its arguments, flags and help; what it does is cli/report-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 import {reportFormats} from '../report/registry.js'
 
@@ -30,11 +32,11 @@ Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbenc
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Report)
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
-    const {renderReportCommand} = await import('../report/report-command.js')
+    const {renderReportCommand} = await import('../cli/report-command.js')
     try {
       await renderReportCommand({file: args.file, formats: flags.format, out: flags.out, color: flags.color})
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

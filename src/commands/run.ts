@@ -1,3 +1,5 @@
+// `lbbench run` for oclif: its arguments, flags and help; what it does is cli/run-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
 import {reportFormats} from '../report/registry.js'
 
@@ -37,7 +39,8 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
-    const {runCommand} = await import('../run/run-command.js')
+    // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
+    const {runCommand} = await import('../cli/run-command.js')
     try {
       process.exitCode = await runCommand({
         file: args.scenario,
@@ -53,7 +56,7 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
         force: flags.force,
       })
     } catch (error) {
-      const {exitWith} = await import('../exit-with.js')
+      const {exitWith} = await import('../cli/exit-with.js')
       exitWith(this, error)
     }
   }

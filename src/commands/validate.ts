@@ -1,5 +1,6 @@
+// `lbbench validate` for oclif: its arguments, flags and help; what it does is cli/validate-command.ts.
+
 import {Args, Command, Flags} from '@oclif/core'
-import type {LbbenchError} from '../model/errors.js'
 
 export default class Validate extends Command {
   static override summary = 'Check scenario files without running anything.'
@@ -26,21 +27,8 @@ Exit codes: 0 every file is valid · 2 a file has a problem.`
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Validate)
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
-    const {loadScenario} = await import('../scenario/load.js')
-    const {describeScenario} = await import('../scenario/describe.js')
-    const {ScenarioError} = await import('../model/errors.js')
-    let failed: LbbenchError | undefined
-    for (const file of argv as string[]) {
-      try {
-        const loaded = await loadScenario(file)
-        this.log(`ok: ${file} (${describeScenario(loaded.scenario)})`)
-        if (flags.resolved) this.log(JSON.stringify(loaded, null, 2))
-      } catch (error) {
-        if (!(error instanceof ScenarioError)) throw error
-        this.logToStderr(error.message)
-        failed = error
-      }
-    }
-    if (failed) this.exit(failed.exitCode)
+    const {validateCommand} = await import('../cli/validate-command.js')
+    const exitCode = await validateCommand(argv as string[], {resolved: flags.resolved}, this)
+    if (exitCode !== 0) this.exit(exitCode)
   }
 }

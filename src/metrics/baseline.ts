@@ -23,7 +23,7 @@ import {UsageError} from '../model/errors.js'
 import {lookupMetric} from './catalogue.js'
 import {deriveSeed} from '../model/random.js'
 import {MIN_SECONDS, medianShift, welch, type NoiseTest} from './noise.js'
-import {metricValue} from './thresholds.js'
+import {readMetric} from './thresholds.js'
 
 export const DEFAULT_TOLERANCE = 0.1
 
@@ -100,8 +100,8 @@ function jainOfSecond(p: SeriesPoint, r: Report): number | undefined {
 
 function onePerRun(what: string, beyond: (delta: number, a: number, b: number) => boolean) {
   return (a: Report, b: Report, delta: number, metric = ''): NoiseTest => {
-    const x = metricValue(a, metric).value ?? 0
-    const y = metricValue(b, metric).value ?? 0
+    const x = readMetric(a, metric).value ?? 0
+    const y = readMetric(b, metric).value ?? 0
     return {significant: beyond(delta, x, y), shift: delta, text: what}
   }
 }
@@ -162,8 +162,8 @@ export function compareWithBaseline(current: Report, baseline: Report, opts: Bas
   const rows: BaselineRow[] = []
   for (const plan of plans(baseline, current)) {
     if (!lookupMetric(plan.metric)) continue
-    const b = metricValue(baseline, plan.metric).value
-    const c = metricValue(current, plan.metric).value
+    const b = readMetric(baseline, plan.metric).value
+    const c = readMetric(current, plan.metric).value
     if (b === null && c === null) continue
     if (b === null || c === null || !Number.isFinite(b) || !Number.isFinite(c)) {
       rows.push({metric: plan.metric, baseline: b, current: c, delta: null, deltaPct: null, beyondTolerance: false, beyondNoise: false, regression: false, noise: 'not measured in both runs'})

@@ -70,7 +70,7 @@ function fromFailover(report: Report, metric: string): MetricValue {
 }
 
 /** The value of a catalogue metric in a report, over the measured time or one phase. */
-export function metricValue(report: Report, metric: string, phase?: string): MetricValue {
+export function readMetric(report: Report, metric: string, phase?: string): MetricValue {
   if (!lookupMetric(metric)) return {value: null, detail: `unknown metric ${metric}`}
   if (phase !== undefined) {
     if (!metricHasPhases(metric)) return {value: null, detail: `${metric} is over the whole measured time, not per phase`}
@@ -118,7 +118,7 @@ export function compare(actual: number, op: ThresholdOp, value: number): boolean
 export function evaluateThresholds(report: Report, specs: ThresholdSpec[], samples?: Sample[]): ThresholdResult[] {
   return specs.map((t) => {
     if (t.window !== undefined) return evaluateWindows(report, t, samples)
-    const {value, detail} = metricValue(report, t.metric, t.phase)
+    const {value, detail} = readMetric(report, t.metric, t.phase)
     if (value === null || Number.isNaN(value)) return {expr: t.expr, actual: null, pass: false, detail: detail ?? 'no value'}
     return {expr: t.expr, actual: value, pass: compare(value, t.op, t.value)}
   })

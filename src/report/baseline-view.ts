@@ -2,7 +2,7 @@
 // with a sign in the metric's unit, and the heading line. The renderers only lay it out.
 
 import type {BaselineComparison, BaselineRow} from '../model/report.js'
-import {metricValue, num, percent} from './format.js'
+import {formatMetricValue, num, percent} from './format.js'
 import {lookupMetric} from '../metrics/catalogue.js'
 import {plural} from '../model/plural.js'
 
@@ -45,7 +45,7 @@ export function baselineValue(metric: string, v: number | null): string {
   if (v === null) return 'n/a'
   if (metric.startsWith('throughput.')) return num(v, 1)
   if (metric.startsWith('fairness.')) return num(v, 4)
-  return metricValue(metric, v)
+  return formatMetricValue(metric, v)
 }
 
 /** `against baseline/report.json (2025-06-01T12:00:00.000Z), tolerance 10%: 1 regression` */

@@ -74,7 +74,7 @@ export function thresholdMetric(expr: string): string {
 }
 
 /** A threshold's measured value in the unit people read for that metric. */
-export function metricValue(metric: string, actual: number | null | undefined): string {
+export function formatMetricValue(metric: string, actual: number | null | undefined): string {
   if (actual === null || actual === undefined) return 'n/a'
   switch (lookupMetric(metric)?.unit) {
     case 'us': return ms(actual)
@@ -87,7 +87,7 @@ export function metricValue(metric: string, actual: number | null | undefined): 
 
 /** Why abortOnFail stops a run: `abortOnFail: errors.count < 10 can no longer hold (12 at t=3.0s)`. */
 export function earlyFailReason(b: BrokenThreshold): string {
-  return `abortOnFail: ${b.threshold.expr} can no longer hold (${metricValue(b.threshold.metric, b.actual)} at t=${(b.atMs / 1000).toFixed(1)}s)`
+  return `abortOnFail: ${b.threshold.expr} can no longer hold (${formatMetricValue(b.threshold.metric, b.actual)} at t=${(b.atMs / 1000).toFixed(1)}s)`
 }
 
 /** A window on the load clock, which starts and ends on whole seconds: `t=3–5s`. */

@@ -11,7 +11,7 @@ import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
 import {clientScript} from './html-client.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -65,7 +65,7 @@ function thresholdsTable(r: Report): string {
   return table(['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])], r.thresholds.map((t) => [
     {html: t.pass ? '<span class="ok">✔</span>' : '<span class="bad">✘</span>'},
     {html: `<code>${htmlEscape(t.expr)}</code>`},
-    {html: t.pass ? htmlEscape(metricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(metricValue(thresholdMetric(t.expr), t.actual))}</span>`},
+    {html: t.pass ? htmlEscape(formatMetricValue(thresholdMetric(t.expr), t.actual)) : `<span class="bad">${htmlEscape(formatMetricValue(thresholdMetric(t.expr), t.actual))}</span>`},
     ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
   ]), (i) => i === 2, 'thresholds')
 }
@@ -190,7 +190,7 @@ function subjectThresholds(s: Comparison['subjects'][number]): string {
     ...s.reports.map((r): Cell => {
       const t = r.thresholds.find((x) => x.expr === expr)
       if (!t) return '–'
-      const v = htmlEscape(metricValue(thresholdMetric(expr), t.actual) + (t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''))
+      const v = htmlEscape(formatMetricValue(thresholdMetric(expr), t.actual) + (t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''))
       return {html: t.pass ? `<span class="ok">✔</span> ${v}` : `<span class="bad">✘ ${v}</span>`}
     }),
   ])

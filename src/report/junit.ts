@@ -4,7 +4,7 @@
 
 import type {Report} from '../model/report.js'
 import type {Comparison} from './comparison.js'
-import {count, metricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
+import {count, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {baselineValue, signedDelta, signedPct} from './baseline-view.js'
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 does not allow. */
@@ -83,7 +83,7 @@ function thresholdCases(r: Report): Case[] {
     }]
   }
   return r.thresholds.map((t) => {
-    const actual = metricValue(thresholdMetric(t.expr), t.actual)
+    const actual = formatMetricValue(thresholdMetric(t.expr), t.actual)
     const worst = t.worstWindow ? worstWindowText(t.worstWindow) : undefined
     const lines = [
       `expected: ${t.expr}`,

@@ -3,7 +3,7 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
@@ -152,7 +152,7 @@ function thresholdsSection(r: Report): string[] {
     ...mdTable(
       ['', 'threshold', 'actual', ...(windows ? ['worst window'] : [])],
       r.thresholds.map((t) => [
-        t.pass ? '✅' : '❌', mdCode(t.expr), metricValue(thresholdMetric(t.expr), t.actual),
+        t.pass ? '✅' : '❌', mdCode(t.expr), formatMetricValue(thresholdMetric(t.expr), t.actual),
         ...(windows ? [t.worstWindow ? worstWindowText(t.worstWindow) : '–'] : []),
       ]),
       ['l', 'l', 'r', ...(windows ? ['l' as const] : [])],

@@ -8,7 +8,7 @@ import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {paint, plainTableOptions} from './color.js'
-import {at, bytesPerSec, count, duration, metricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -295,7 +295,7 @@ function thresholds(r: Report, c: ChalkInstance, color: boolean): string[] {
   const rows = r.thresholds.map((t) => [
     t.pass ? c.green('✔') : c.red('✘'),
     t.expr,
-    t.pass ? metricValue(thresholdMetric(t.expr), t.actual) : c.red(metricValue(thresholdMetric(t.expr), t.actual)),
+    t.pass ? formatMetricValue(thresholdMetric(t.expr), t.actual) : c.red(formatMetricValue(thresholdMetric(t.expr), t.actual)),
     [t.worstWindow && `worst window ${worstWindowText(t.worstWindow)}`, t.detail].filter(Boolean).join(' · '),
   ])
   return [c.bold('Thresholds'), indent(table(['', 'threshold', 'actual', ''], rows, color, ['left', 'left', 'right', 'left']))]
@@ -325,7 +325,7 @@ export function verdictLine(r: Report, c: ChalkInstance): string {
   if (failed.length > 0) {
     const which = r.thresholds.length === 1 ? 'the 1 threshold' : `${failed.length} of ${r.thresholds.length} thresholds`
     why.push(`${which} failed: ` +
-      failed.map((t) => `${t.expr} (${metricValue(thresholdMetric(t.expr), t.actual)}${t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''})`).join(', '))
+      failed.map((t) => `${t.expr} (${formatMetricValue(thresholdMetric(t.expr), t.actual)}${t.worstWindow ? ` at ${windowSpan(t.worstWindow)}` : ''})`).join(', '))
   }
   if (r.baseline && r.baseline.regressions > 0) {
     const worse = r.baseline.rows.filter((x) => x.regression)

@@ -1,3 +1,6 @@
+// What a report says about where it was measured (CPU, cores, Node, OS, balancer and lbbench versions),
+// so that two reports can be told to come from like or unlike machines.
+
 import {cpus, release, platform} from 'node:os'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'

@@ -11,7 +11,7 @@ import {resolve, sep} from 'node:path'
 import {belongsToRun, isAlive, processesOfRun} from '../process/processes-of-run.js'
 import type {LeftoverReport} from '../replicas/replica-kind.js'
 import {replicaKinds} from '../replicas/registry.js'
-import {readRunStates, type RunState} from './run-state.js'
+import {readRunStates, type RunState} from './state-file.js'
 
 export interface CleanReport extends LeftoverReport {
   processes: Array<{pid: number; runId: string}>

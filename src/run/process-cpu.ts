@@ -49,3 +49,19 @@ export function processTreeCpuMs(pids: number[]): number {
   }
   return total
 }
+
+/** The CPU use of a process tree over a span of time: begun when measuring starts, read when it ends. */
+export class CpuSpan {
+  private begun?: {atMs: number; cpuMs: number}
+
+  begin(pids: number[]): void {
+    this.begun = {atMs: Date.now(), cpuMs: processTreeCpuMs(pids)}
+  }
+
+  /** Percent of one core used by `pids` since begin(); undefined when it never began or no time passed. */
+  end(pids: number[]): number | undefined {
+    if (!this.begun) return undefined
+    const wallMs = Date.now() - this.begun.atMs
+    return wallMs > 0 ? ((processTreeCpuMs(pids) - this.begun.cpuMs) / wallMs) * 100 : undefined
+  }
+}

@@ -1,3 +1,6 @@
+// A run's id and its folder: every run, alone or one of a comparison's, gets a folder of its own that
+// two runs started at once never share.
+
 import {mkdir} from 'node:fs/promises'
 import {randomBytes} from 'node:crypto'
 import {join, resolve} from 'node:path'

@@ -2,7 +2,7 @@
 //   0 pass · 1 threshold failed, baseline regression, abortOnFail stop (report written and marked) ·
 //   2 bad scenario, bad flag, baseline from another scenario without --force, missing/corrupt baseline ·
 //   3 a run that cannot be carried out (a process replica that exits at once).
-// Exit 4 (--strict with a saturated generator) is decided by src/run/exit-code.ts and tested in
+// Exit 4 (--strict with a saturated generator) is decided by src/cli/exit-code.ts and tested in
 // test/unit/exit-code.test.ts: the generator cannot be made to saturate reliably on a shared machine.
 // Also: --format with all five formats writes every file atomically into the run's folder and prints each
 // path, and with GITHUB_STEP_SUMMARY set the Markdown report is appended to it.

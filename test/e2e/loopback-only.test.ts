@@ -12,7 +12,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
 import {groupMembers} from '../../src/process/process-group.js'
-import {runStateDir} from '../../src/run/run-state.js'
+import {runStateDir} from '../../src/run/state-file.js'
 import {cli, leftAfter, processesMarked, root, waitForOutput} from '../helpers/cli.js'
 
 const LISTEN = '0A'

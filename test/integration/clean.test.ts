@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cleanLeftovers} from '../../src/run/leftovers.js'
 import {processStartTime} from '../../src/process/processes-of-run.js'
-import {readRunStates, removeRunState, writeRunState} from '../../src/run/run-state.js'
+import {readRunStates, removeRunState, writeRunState} from '../../src/run/state-file.js'
 import {testRunId} from './replica-scenario.js'
 
 /** The pid of a process that has exited: nothing runs under it (until it is reused). */

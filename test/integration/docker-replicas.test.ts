@@ -9,7 +9,7 @@ import {ensureAppImage} from '../../src/replicas/docker/app-image.js'
 import {folderTag} from '../../src/replicas/docker/build-folder.js'
 import {cleanLeftovers} from '../../src/run/leftovers.js'
 import {processStartTime} from '../../src/process/processes-of-run.js'
-import {readRunStates} from '../../src/run/run-state.js'
+import {readRunStates} from '../../src/run/state-file.js'
 import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 import {startHolder} from './holder.js'
 

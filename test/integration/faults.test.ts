@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {processesOfRun} from '../../src/process/processes-of-run.js'
-import {runScenario} from '../../src/run/run.js'
+import {runScenario} from '../../src/run/orchestrator.js'
 import {deriveSeed, seededRandom} from '../../src/model/random.js'
 import type {BackendReport, Report, TimelineEvent} from '../../src/model/report.js'
 

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {processesOfRun} from '../../src/process/processes-of-run.js'
-import {runScenario} from '../../src/run/run.js'
+import {runScenario} from '../../src/run/orchestrator.js'
 import type {Report} from '../../src/model/report.js'
 
 const dir = await mkdtemp(join(tmpdir(), 'lbbench-strategies-'))

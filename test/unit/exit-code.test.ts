@@ -2,7 +2,7 @@
 // the load generator cannot be made to saturate reliably on a shared 2-core machine without a flaky test.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {runExitCode, type ExitInputs} from '../../src/run/exit-code.js'
+import {runExitCode, type ExitInputs} from '../../src/cli/exit-code.js'
 
 const report = (o: {pass?: boolean; aborted?: boolean; saturated?: boolean} = {}): ExitInputs['report'] => ({
   pass: o.pass ?? true,

@@ -9,7 +9,7 @@ import {summarize, summarizePhases} from '../../src/metrics/summary.js'
 import {averageInflight, buildSeries, fewestUp} from '../../src/metrics/series.js'
 import {backendRows} from '../../src/metrics/backends.js'
 import {mergeSamples, SampleMerger} from '../../src/metrics/merge-samples.js'
-import {evaluateThresholds, metricValue} from '../../src/metrics/thresholds.js'
+import {evaluateThresholds, readMetric} from '../../src/metrics/thresholds.js'
 import {splitConfig} from '../../src/load/generator-client.js'
 
 function histogramOf(values: number[]): string {
@@ -357,8 +357,8 @@ describe('thresholds', () => {
 
   test('failover without faults: counts are 0, times have no value and fail with a reason', () => {
     const r = report({failover: []})
-    assert.deepEqual(metricValue(r, 'failover.failed'), {value: 0})
-    assert.deepEqual(metricValue(r, 'failover.ttd'), {value: null, detail: 'no faults in this run'})
+    assert.deepEqual(readMetric(r, 'failover.failed'), {value: 0})
+    assert.deepEqual(readMetric(r, 'failover.ttd'), {value: null, detail: 'no faults in this run'})
     const [res] = evaluateThresholds(r, [t('failover.ttr < 2s', 'failover.ttr', '<', 2000)])
     assert.deepEqual(res, {expr: 'failover.ttr < 2s', actual: null, pass: false, detail: 'no faults in this run'})
   })
@@ -368,18 +368,18 @@ describe('thresholds', () => {
       {fault: 'kill', target: 'r2', atMs: 2000, ttdMs: null, failed: 0, hidden: 0, ttrMs: null},
       {fault: 'pause', target: 'r1', atMs: 5000, ttdMs: 300, failed: 0, hidden: 0, ttrMs: 100},
     ]})
-    const ttd = metricValue(r, 'failover.ttd')
+    const ttd = readMetric(r, 'failover.ttd')
     assert.equal(ttd.value, null)
     assert.match(ttd.detail ?? '', /never detected: kill r2 at 2000 ms/)
-    const ttr = metricValue(r, 'failover.ttr')
+    const ttr = readMetric(r, 'failover.ttr')
     assert.equal(ttr.value, null)
     assert.match(ttr.detail ?? '', /never reintegrated: kill r2 at 2000 ms/)
     const detected = report({failover: [
       {fault: 'kill', target: 'r2', atMs: 2000, ttdMs: 40, failed: 0, hidden: 0, ttrMs: 900},
       {fault: 'pause', target: 'r1', atMs: 5000, ttdMs: 300, failed: 0, hidden: 0, ttrMs: 100},
     ]})
-    assert.equal(metricValue(detected, 'failover.ttd').value, 300)
-    assert.equal(metricValue(detected, 'failover.ttr').value, 900)
+    assert.equal(readMetric(detected, 'failover.ttd').value, 300)
+    assert.equal(readMetric(detected, 'failover.ttr').value, 900)
   })
 
   test('failover.failed counts a fault on several replicas (one row each, one window) once', () => {
@@ -388,7 +388,7 @@ describe('thresholds', () => {
       {fault: 'fail', target: 'r2', atMs: 1000, ttdMs: null, failed: 25, hidden: 4, ttrMs: 100},
       {fault: 'kill', target: 'r3', atMs: 4000, ttdMs: 20, failed: 2, hidden: 1, ttrMs: 100},
     ]})
-    assert.equal(metricValue(r, 'failover.failed').value, 27)
-    assert.equal(metricValue(r, 'failover.hidden').value, 8)
+    assert.equal(readMetric(r, 'failover.failed').value, 27)
+    assert.equal(readMetric(r, 'failover.hidden').value, 8)
   })
 })

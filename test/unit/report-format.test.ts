@@ -1,6 +1,6 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {at, bytesPerSec, count, duration, metricValue, ms, percent, rps, thresholdMetric} from '../../src/report/format.js'
+import {at, bytesPerSec, count, duration, formatMetricValue, ms, percent, rps, thresholdMetric} from '../../src/report/format.js'
 import {decideColor, tableStyle} from '../../src/report/color.js'
 import {markerLabel, markerKind, markers} from '../../src/report/markers.js'
 import {columns, mean, max, pointsPerColumn, sparkline} from '../../src/report/sparkline.js'
@@ -32,13 +32,13 @@ describe('format', () => {
   test('threshold values in the unit of their metric', () => {
     assert.equal(thresholdMetric('latency.p99[steady] < 20ms'), 'latency.p99')
     assert.equal(thresholdMetric('errors.rate<0.5%'), 'errors.rate')
-    assert.equal(metricValue('latency.p99', 3411), '3.411 ms')
-    assert.equal(metricValue('failover.ttd', 1500), '1.5 s')
-    assert.equal(metricValue('errors.rate', 0.0015), '0.150%')
-    assert.equal(metricValue('failover.failed', 3), '3')
-    assert.equal(metricValue('fairness.jain', 0.98765), '0.988')
-    assert.equal(metricValue('backend.r2.share', 0.25), '25.00%')
-    assert.equal(metricValue('latency.p99', null), 'n/a')
+    assert.equal(formatMetricValue('latency.p99', 3411), '3.411 ms')
+    assert.equal(formatMetricValue('failover.ttd', 1500), '1.5 s')
+    assert.equal(formatMetricValue('errors.rate', 0.0015), '0.150%')
+    assert.equal(formatMetricValue('failover.failed', 3), '3')
+    assert.equal(formatMetricValue('fairness.jain', 0.98765), '0.988')
+    assert.equal(formatMetricValue('backend.r2.share', 0.25), '25.00%')
+    assert.equal(formatMetricValue('latency.p99', null), 'n/a')
   })
 })
 

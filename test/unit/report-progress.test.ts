@@ -1,6 +1,6 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {createProgress, formatProgress, type ProgressState} from '../../src/report/progress.js'
+import {createProgress, formatProgress, type ProgressState} from '../../src/cli/progress.js'
 
 class Sink {
   chunks: string[] = []

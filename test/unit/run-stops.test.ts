@@ -4,7 +4,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {RunError} from '../../src/model/errors.js'
-import {AbortedRun, RunStops, SIGNALLED_BUDGET_MS, withTimeout} from '../../src/run/run-stops.js'
+import {AbortedRun, RunStops, SIGNALLED_BUDGET_MS, withTimeout} from '../../src/run/stops.js'
 
 const never = new Promise<never>(() => {})
 

@@ -5,20 +5,21 @@
 import {readFile} from 'node:fs/promises'
 import {relative} from 'node:path'
 import {LbbenchError, UsageError} from '../model/errors.js'
+import type {Report} from '../model/report.js'
+import type {LoadedScenario} from '../model/scenario.js'
 import {decideColor} from '../report/color.js'
 import type {Comparison, ComparisonSubject} from '../report/comparison.js'
-import type {Report} from '../model/report.js'
-import {createProgress} from '../report/progress.js'
-import {parseFormats, renderDocument} from '../report/render-document.js'
+import {parseFormats} from '../report/render-document.js'
 import {writeReportFiles} from '../report/write.js'
+import {compareSubjects, parseRepeat, runOrder, strategyless, type CompareSubject} from '../run/compare-subjects.js'
+import {runScenario} from '../run/orchestrator.js'
+import {makeRunDir, newRunId} from '../run/run-dir.js'
+import {subjectScenario} from '../run/subject-scenario.js'
 import {loadScenario} from '../scenario/load.js'
-import type {LoadedScenario} from '../model/scenario.js'
-import {compareSubjects, parseRepeat, runOrder, strategyless, type CompareSubject} from './compare-subjects.js'
+import {deliverDocument} from './deliver-document.js'
 import {onInterrupt} from './interrupt.js'
 import {progressHooks} from './progress-hooks.js'
-import {makeRunDir, newRunId} from './run-dir.js'
-import {runScenario} from './run.js'
-import {subjectScenario} from './subject-scenario.js'
+import {createProgress} from './progress.js'
 import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
 
 export interface CompareCommandOptions {
@@ -50,52 +51,55 @@ export async function compareCommand(o: CompareCommandOptions): Promise<number> 
   const planned = await plan(o.file, subjects, factor)
   const name = base.scenario.name
   const color = decideColor({flag: o.color, env: process.env, isTTY: process.stdout.isTTY})
-  const stderr = (line: string) => process.stderr.write(`${line}\n`)
 
   const dir = await makeRunDir(o.out, newRunId(`compare-${name}`))
   const order = runOrder(planned.length, repeat)
   const interrupt = onInterrupt(stderr, 'the comparison')
-  let exitCode = 0
   try {
     for (const [n, {subject, round}] of order.entries()) {
       if (interrupt.signal.aborted) break
       const p = planned[subject]
       if (p.failure) continue
-      const progress = createProgress(process.stderr, {isTTY: process.stderr.isTTY === true})
-      progress.note(`run ${n + 1} of ${order.length}: ${p.subject.label}${repeat > 1 ? ` (round ${round + 1} of ${repeat})` : ''}`)
-      try {
-        const outcome = await runScenario(p.loaded, {reportsDir: dir, signal: interrupt.signal, hooks: progressHooks(progress)})
-        progress.done()
-        await writeReportFiles(outcome.report, outcome.runDir, ['json'])
-        p.reports.push(outcome.report)
-        stderr(`  ${p.subject.label}: ${summaryLine(outcome.report)} · ${relative(process.cwd(), outcome.runDir) || outcome.runDir}`)
-      } catch (error) {
-        progress.done()
-        if (!(error instanceof LbbenchError)) throw error
-        // The others may still run (nginx missing does not stop the built-in proxy's runs).
-        p.failure = error.message
-        exitCode = Math.max(exitCode, 3)
-        stderr(`${p.subject.label}: the run could not be carried out: ${error.message}`)
-      }
+      const title = `run ${n + 1} of ${order.length}: ${p.subject.label}${repeat > 1 ? ` (round ${round + 1} of ${repeat})` : ''}`
+      await runSubject(p, title, dir, interrupt.signal)
     }
-
+    const exitCode = planned.some((p) => p.failure) ? 3 : 0
     const comparison = buildComparison(name, planned)
     if (comparison.subjects.length === 0) {
       stderr('no run was carried out: nothing to compare')
       return interrupt.exitCode() ?? (exitCode || 3)
     }
-    const files = await writeReportFiles(comparison, dir, ['json', ...formats.filter((f) => f !== 'terminal' && f !== 'json')])
-    if (o.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`)
-    else if (formats.includes('terminal')) process.stdout.write(await renderDocument(comparison, 'terminal', {color, width: process.stdout.columns}))
-    for (const f of files) stderr(`comparison: ${relative(process.cwd(), f) || f}`)
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      const {appendStepSummary} = await import('../report/markdown.js')
-      await appendStepSummary(await renderDocument(comparison, 'markdown', {color: false}))
-    }
+    await deliverDocument(comparison, dir, {formats, json: o.json, color, label: 'comparison'})
     return interrupt.exitCode() ?? exitCode
   } finally {
     interrupt.dispose()
   }
+}
+
+/**
+ * One run of a subject, in its own folder under the comparison's, its report kept. A run that could not
+ * be carried out marks its subject failed (exit 3), and the other subjects still run: nginx missing does
+ * not stop the built-in proxy's runs.
+ */
+async function runSubject(p: Planned, title: string, dir: string, signal: AbortSignal): Promise<void> {
+  const progress = createProgress(process.stderr, {isTTY: process.stderr.isTTY === true})
+  progress.note(title)
+  try {
+    const outcome = await runScenario(p.loaded, {reportsDir: dir, signal, hooks: progressHooks(progress)})
+    progress.done()
+    await writeReportFiles(outcome.report, outcome.runDir, ['json'])
+    p.reports.push(outcome.report)
+    stderr(`  ${p.subject.label}: ${summaryLine(outcome.report)} · ${relative(process.cwd(), outcome.runDir) || outcome.runDir}`)
+  } catch (error) {
+    progress.done()
+    if (!(error instanceof LbbenchError)) throw error
+    p.failure = error.message
+    stderr(`${p.subject.label}: the run could not be carried out: ${error.message}`)
+  }
+}
+
+function stderr(line: string): void {
+  process.stderr.write(`${line}\n`)
 }
 
 /** Every subject's scenario, checked before anything runs: one message with every combination that cannot be. */

@@ -2,10 +2,10 @@
 // then print or write it in the formats asked for.
 
 import {relative} from 'node:path'
-import {applyColor, decideColor} from './color.js'
-import {loadDocument} from './load-document.js'
-import {parseFormats, renderDocument} from './render-document.js'
-import {writeReportFiles} from './write.js'
+import {applyColor, decideColor} from '../report/color.js'
+import {loadDocument} from '../report/load-document.js'
+import {parseFormats, renderDocument} from '../report/render-document.js'
+import {writeReportFiles} from '../report/write.js'
 
 export interface ReportCommandOptions {
   file: string
@@ -35,7 +35,7 @@ export async function renderReportCommand(o: ReportCommandOptions): Promise<void
     for (const f of files) stdout.write(await renderDocument(doc, f, {color: false, width}))
   }
   if (formats.includes('markdown') && env.GITHUB_STEP_SUMMARY) {
-    const {appendStepSummary} = await import('./markdown.js')
+    const {appendStepSummary} = await import('../report/markdown.js')
     await appendStepSummary(await renderDocument(doc, 'markdown', {color: false}), env)
   }
 }

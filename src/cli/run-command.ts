@@ -1,20 +1,19 @@
 // What `lbbench run` does, apart from parsing its flags: load the scenario, run it with progress on
 // stderr, write the report files, print the report, and decide the exit code.
 
-import {relative} from 'node:path'
-import {UsageError} from '../model/errors.js'
 import {checkBaselineScenario, compareWithBaseline, parseTolerance, withBaseline} from '../metrics/baseline.js'
-import {loadDocument} from '../report/load-document.js'
+import {UsageError} from '../model/errors.js'
 import type {Report} from '../model/report.js'
 import {decideColor} from '../report/color.js'
-import {createProgress} from '../report/progress.js'
-import {parseFormats, renderDocument} from '../report/render-document.js'
-import {writeReportFiles} from '../report/write.js'
+import {loadDocument} from '../report/load-document.js'
+import {parseFormats} from '../report/render-document.js'
+import {runScenario} from '../run/orchestrator.js'
 import {loadScenario} from '../scenario/load.js'
+import {deliverDocument} from './deliver-document.js'
+import {runExitCode} from './exit-code.js'
 import {onInterrupt} from './interrupt.js'
 import {progressHooks} from './progress-hooks.js'
-import {runExitCode} from './exit-code.js'
-import {runScenario} from './run.js'
+import {createProgress} from './progress.js'
 import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
 
 export interface RunCommandOptions {
@@ -61,16 +60,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       }))
       : outcome.report
     for (const w of report.baseline?.warnings ?? []) process.stderr.write(`warning: ${w}\n`)
-    const files = await writeReportFiles(report, outcome.runDir, ['json', ...formats.filter((f) => f !== 'terminal' && f !== 'json')])
-    if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    else if (formats.includes('terminal')) {
-      process.stdout.write(await renderDocument(report, 'terminal', {color, width: process.stdout.columns}))
-    }
-    for (const f of files) process.stderr.write(`report: ${relative(process.cwd(), f) || f}\n`)
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      const {appendStepSummary} = await import('../report/markdown.js')
-      await appendStepSummary(await renderDocument(report, 'markdown', {color: false}))
-    }
+    await deliverDocument(report, outcome.runDir, {formats, json: o.json, color, label: 'report'})
     if (outcome.failure) throw outcome.failure
     return runExitCode({report, signalExit: report.meta.aborted ? interrupt.exitCode() : undefined, strict: o.strict})
   } finally {

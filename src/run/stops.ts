@@ -2,12 +2,12 @@
 // outlives its phases by more than a bounded start-up and teardown, and every wait of the wiring also
 // ends as soon as the run has to stop: on a signal (Ctrl-C, SIGTERM), when a part it needs dies, or
 // when abortOnFail finds a threshold that can no longer hold. After a signal the process exits hard
-// 4.5 s later (interrupt.ts), so from then on every wait is shortened to leave the report time to be
+// 4.5 s later (cli/interrupt.ts), so from then on every wait is shortened to leave the report time to be
 // written before that.
 
 import {RunError} from '../model/errors.js'
 
-/** After Ctrl-C or SIGTERM every wait ends within this, so the report is written before the hard exit (4.5 s, interrupt.ts). */
+/** After Ctrl-C or SIGTERM every wait ends within this, so the report is written before the hard exit (4.5 s, cli/interrupt.ts). */
 export const SIGNALLED_BUDGET_MS = 3_500
 
 /** The run stopped on purpose (a signal, abortOnFail): what was measured is reported, marked aborted with this message. */

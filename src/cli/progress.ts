@@ -1,9 +1,9 @@
 // The live progress line on stderr while a run goes: phase, elapsed/total, live rps, errors, backends up.
 // On a terminal it is one line redrawn in place; elsewhere (CI logs, files) a plain line at most every
-// 5 s, so logs stay readable (reference/node-libraries.md §6.3). Events (`t=3.0s kill r2`) always get a
-// line of their own. It writes only to the stream it is given, never to stdout.
+// 5 s, so logs stay readable instead of filling with a line a second. Events (`t=3.0s kill r2`) always
+// get a line of their own. It writes only to the stream it is given, never to stdout.
 
-import {count} from './format.js'
+import {count} from '../report/format.js'
 import {plural} from '../model/plural.js'
 
 export interface ProgressState {

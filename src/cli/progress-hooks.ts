@@ -1,8 +1,8 @@
 // The run's hooks wired to the live progress line on stderr: the same for `lbbench run` and for every
 // run of `lbbench compare`.
 
-import type {Progress} from '../report/progress.js'
-import type {RunHooks} from './run.js'
+import type {Progress} from './progress.js'
+import type {RunHooks} from '../run/context.js'
 
 export function progressHooks(progress: Progress, extra: Partial<RunHooks> = {}): RunHooks {
   return {

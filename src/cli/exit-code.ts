@@ -1,4 +1,6 @@
-// The exit code of `lbbench run` (DESIGN.md "Exit codes"), decided in one place from what the run gave.
+// The exit code of `lbbench run`, decided in one place from what the run gave. The codes are a contract
+// that scripts and CI gate on: 0 every threshold held, 1 a threshold failed, 2 bad scenario or usage,
+// 3 the run could not be carried out, 4 an invalid measurement with --strict, 130/143 a signal.
 // Order matters: a signal is the user's own stop (130/143); a part that broke is exit 3 whatever was
 // measured; with --strict an invalid measurement (saturated generator) is 4 before any verdict, since a
 // verdict on figures that measure the generator means nothing; then 1 for a failed threshold, a

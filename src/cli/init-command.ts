@@ -1,14 +1,24 @@
-// `lbbench init`: where the starter goes, what it is called, and never over a file by accident.
+// What `lbbench init` does apart from parsing its flags: where the starter goes, what it is called, never
+// over a file by accident, and how to go on from it.
 
+import type {Command} from '@oclif/core'
 import {writeFile} from 'node:fs/promises'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 import {packageRoot} from '../process/child-entry.js'
 import {UsageError} from '../model/errors.js'
-import {scenarioNamePattern} from './schema.js'
-import {starterScenario} from './starter.js'
+import {scenarioNamePattern} from '../scenario/schema.js'
+import {starterScenario} from '../scenario/starter.js'
+
+/** Writes the starter for `nameOrPath` and says how to check and run it; `bin` is the command's name. */
+export async function initCommand(nameOrPath: string, o: {force: boolean; bin: string}, out: Pick<Command, 'log'>): Promise<void> {
+  const file = await writeStarter(nameOrPath, o.force)
+  out.log(`wrote ${file}`)
+  out.log(`check it: ${o.bin} validate ${file}`)
+  out.log(`run it:   ${o.bin} run ${file}`)
+}
 
 /** Writes the starter for `nameOrPath` (`smoke`, `smoke.yaml`, `scenarios/smoke`); returns the file written. */
-export async function writeStarter(nameOrPath: string, force: boolean): Promise<string> {
+async function writeStarter(nameOrPath: string, force: boolean): Promise<string> {
   const file = /\.ya?ml$/.test(nameOrPath) ? nameOrPath : `${nameOrPath}.yaml`
   const name = basename(file).replace(/\.ya?ml$/, '')
   if (!scenarioNamePattern.test(name)) {

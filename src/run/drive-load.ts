@@ -1,0 +1,105 @@
+// The load of a run. The generator processes start beside the replicas (Node and autocannon take a few
+// hundred ms to load) and learn where to send once the balancer is up. The first measured phase sets
+// t = 0 of the load clock; each second's sample is kept for the report, checked by abortOnFail, and
+// shown on the progress line. Once load has been measured, a run that stops early (a signal, abortOnFail,
+// a part that broke) still reports what was measured, marked aborted.
+
+import {startGenerators, type GeneratorHandlers} from '../load/generator-client.js'
+import {EarlyFail} from '../metrics/early-fail.js'
+import {failoverOf} from '../faults/registry.js'
+import {deferred} from '../model/deferred.js'
+import {earlyFailReason} from '../report/format.js'
+import {RunError} from '../model/errors.js'
+import type {GeneratorConfig, Sample, Timing} from '../model/generator-messages.js'
+import type {GeneratorUsage} from './build-report.js'
+import type {RunContext} from './context.js'
+import {AbortedRun, withTimeout} from './stops.js'
+
+/** How long the generators may take past the phases' total before the run is called broken. */
+const GENERATOR_GRACE_MS = 10_000
+/** How long stopped generators get to deliver their last sample. */
+const STOP_GRACE_MS = 3_000
+
+export class LoadDriver {
+  readonly samples: Sample[] = []
+  readonly usage: GeneratorUsage[] = []
+  /** Which clock the generators' latencies are on (they say so when a phase starts). */
+  timing: Timing = 'actual-send'
+  private phase = ''
+  private loadStartedAt?: number
+  private readonly totalMs: number
+  /** abortOnFail: each second's sample may show a threshold that can no longer hold. */
+  private readonly earlyFail?: EarlyFail
+  private readonly targets = deferred<string[]>()
+  private readonly finished = deferred<void>()
+
+  constructor(private readonly run: RunContext) {
+    const s = run.scenario
+    this.totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
+    this.earlyFail = s.abortOnFail ? new EarlyFail(s, failoverOf) : undefined
+  }
+
+  /** Starts the generator processes; they send nothing until aimAt. */
+  start(): void {
+    const s = this.run.scenario
+    const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
+    this.run.generator = startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
+  }
+
+  /** Where the load goes: the generators start their phases. */
+  aimAt(targets: string[]): void {
+    this.targets.resolve(targets)
+  }
+
+  /**
+   * Waits until every phase has run. A stop before t = 0 is thrown; after it, what was measured is worth
+   * a report whatever stopped the run: the reason is recorded, and the generators deliver their last sample.
+   */
+  async untilDone(): Promise<void> {
+    const {run} = this
+    try {
+      await run.stops.race(withTimeout(this.finished.promise, this.totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
+    } catch (error) {
+      if (!(error instanceof AbortedRun || run.timeline.t0 !== undefined)) throw error
+      if (!(error instanceof AbortedRun)) run.failure = error instanceof RunError ? error : new RunError((error as Error).message)
+      run.abortReason = (error as Error).message
+      run.event('aborted', run.abortReason)
+      run.generator?.stop()
+      await withTimeout(this.finished.promise, STOP_GRACE_MS, '', run.stops.untilHardExit).catch(() => {})
+    }
+  }
+
+  private handlers(): GeneratorHandlers {
+    const {run} = this
+    return {
+      onPhaseStart: (p) => {
+        this.phase = p.phase
+        this.timing = p.timing
+        this.loadStartedAt ??= p.epochMs
+        if (p.measure && run.timeline.t0 === undefined) run.startClock(p.epochMs)
+        run.timeline.add('phase-start', p.phase, undefined, p.epochMs)
+        const spec = run.scenario.load.phases.find((x) => x.name === p.phase)
+        run.hooks.onEvent?.(`phase ${p.phase} started${p.measure ? '' : ' (not measured)'}: ${(spec?.duration ?? 0) / 1000}s`)
+      },
+      onPhaseEnd: (p) => run.timeline.add('phase-end', p.phase, undefined, p.epochMs),
+      onSample: (sample) => this.onSample(sample),
+      onUsage: (u) => this.usage.push(u),
+      onDone: () => this.finished.resolve(),
+      onError: (e) => run.stops.partFailed(e),
+    }
+  }
+
+  private onSample(sample: Sample): void {
+    const {run} = this
+    this.samples.push(sample)
+    const broken = this.earlyFail?.add(sample, {applied: run.faults?.applied ?? [], timeline: run.timeline.list()})
+    if (broken) run.stops.failEarly(earlyFailReason(broken))
+    run.hooks.onSample?.(sample, {
+      phase: this.phase,
+      elapsedMs: Date.now() - (this.loadStartedAt ?? Date.now()),
+      totalMs: this.totalMs,
+      backendsUp: run.scenario.replicas.count - run.down.size,
+      backendsTotal: run.scenario.replicas.count,
+    })
+  }
+}

@@ -1,0 +1,44 @@
+// The second step of a run: the balancer of the scenario's kind, in front of the ready replicas. Its
+// view of the backends goes on the timeline; its death while the run needs it ends the run (exit 3).
+
+import type {Balancer} from '../balancers/balancer.js'
+import {balancerKinds} from '../balancers/registry.js'
+import {RunError} from '../model/errors.js'
+import type {ReplicaInfo, ReplicaSet} from '../replicas/replica-set.js'
+import type {RunContext} from './context.js'
+import {withTimeout} from './stops.js'
+
+/** Bounds the balancer's start, so that no run outlives its phases by more than a bounded start-up. */
+const BALANCER_START_MS = 15_000
+
+/** Makes the balancer and watches it; it is started by startBalancer. */
+export async function createBalancer(run: RunContext, set: ReplicaSet): Promise<Balancer> {
+  const lb = await balancerOf(run, set)
+  run.balancer = lb
+  lb.on('backend-state', (c) => {
+    run.timeline.add(c.state === 'down' ? 'backend-down' : 'backend-up', c.reason, c.id, c.epochMs)
+    run.hooks.onEvent?.(`backend ${c.id} ${c.state}: ${c.reason}`)
+  })
+  lb.on('exit', (detail) => {
+    run.event('balancer-exit', detail)
+    run.stops.partFailed(new RunError(`the ${run.scenario.balancer.kind} balancer exited during the run (${detail}); its output is in ${run.runDir}`))
+  })
+  return lb
+}
+
+/** Starts the balancer in front of `infos`; returns the addresses the load is sent to. */
+export async function startBalancer(run: RunContext, lb: Balancer, infos: ReplicaInfo[]): Promise<string[]> {
+  const kind = run.scenario.balancer.kind
+  run.log(`starting the ${kind} balancer`)
+  const targets = await run.stops.race(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${kind} balancer did not start`))
+  run.balancerVersion = await lb.version().catch(() => undefined)
+  const generated = lb.config?.()
+  if (generated) run.hooks.onBalancerConfig?.(generated)
+  await run.recordPids()
+  return targets
+}
+
+/** The balancer of the scenario's kind, from the registry of kinds. */
+function balancerOf(run: RunContext, replicaSet: ReplicaSet): Promise<Balancer> {
+  return balancerKinds.get(run.scenario.balancer.kind)!.create({loaded: run.loaded, runDir: run.runDir, log: run.log, replicaSet})
+}
