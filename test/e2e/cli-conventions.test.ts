@@ -6,6 +6,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import type {ProblemJson} from '../../src/cli/validate-command.js'
 import {reportFormats} from '../../src/report/registry.js'
 import {cli, root} from '../helpers/cli.js'
 
@@ -33,11 +34,11 @@ describe('validate for programs', () => {
     const files = [bad('duplicate-key.yaml'), bad('fault-after-load-ends.yaml'), 'no-such-file.yaml']
     const {code, stdout, stderr} = await cli(['validate', 'scenarios/hello.yaml', ...files, '--json']).done
     assert.equal(code, 2, stderr)
-    const problems = JSON.parse(stdout) as Array<Record<string, unknown>>
+    const problems = JSON.parse(stdout) as ProblemJson[]
     assert.ok(problems.length >= files.length, stdout)
     for (const p of problems) {
       assert.deepEqual(Object.keys(p), ['file', 'line', 'col', 'path', 'message'])
-      assert.ok(files.includes(p.file as string), String(p.file))
+      assert.ok(files.includes(p.file), p.file)
       // The same problem as the line for people on stderr, field for field.
       const where = `${p.file}:${p.line}:${p.col}`
       assert.ok(stderr.includes(p.path ? `${where} ${p.path}: ${p.message}` : `${where} ${p.message}`), `${where} in:\n${stderr}`)
