@@ -126,9 +126,9 @@ export function renderComparisonTerminal(c: Comparison, opts: RenderOptions): st
   out.push('')
   // Too narrow for a "best" column: the best value is marked in its cell instead.
   const head = ['', ...c.subjects.map((s) => s.label)]
-  // Every change as wide as the widest, so that the values above one another stay aligned.
-  const deltaWidth = Math.max(0, ...rows.flatMap((row) => row.values.map((_, i) => deltaText(row, i).length)))
-  const body = rows.map((row) => [row.label, ...row.values.map((v, i) => terminalCell(row, v, i, {p, deltaWidth}))])
+  // Every change as wide as the widest of its column, so that the values above one another stay aligned.
+  const deltaWidths = c.subjects.map((_, i) => Math.max(0, ...rows.map((row) => deltaText(row, i).length)))
+  const body = rows.map((row) => [row.label, ...row.values.map((v, i) => terminalCell(row, v, i, {p, deltaWidth: deltaWidths[i]}))])
   out.push(table(head, body, opts.color, ['left', ...c.subjects.map(() => 'right' as const)]).split('\n').map((l) => `  ${l}`).join('\n'))
   const repeats = c.subjects.some((s) => s.reports.length > 1)
   const legend = repeats
@@ -168,7 +168,7 @@ function terminalCell(row: ComparisonRow, v: Spread | null, i: number, o: {p: Ch
   const tone = deltaTone(row, i)
   const delta = deltaText(row, i).padStart(o.deltaWidth)
   const toned = tone === 'better' ? p.green(delta) : tone === 'worse' ? p.red(delta) : p.dim(delta)
-  return `${shown}${range ? ` ${p.dim(range)}` : ''}${i > 0 && o.deltaWidth > 0 ? ` ${toned}` : ''}${mark}`
+  return `${shown}${range ? ` ${p.dim(range)}` : ''}${o.deltaWidth > 0 ? ` ${toned}` : ''}${mark}`
 }
 
 function passSummary(reports: Report[]): string {
