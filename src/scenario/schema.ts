@@ -12,7 +12,7 @@ import {balancerKinds} from '../balancers/registry.js'
 import type {FaultField} from '../faults/action.js'
 import {faultKinds} from '../faults/registry.js'
 import type {ActiveHealth, BalancerSpec, LatencySpec, LoadSpec, PassiveHealth, ReplicasSpec} from '../model/scenario.js'
-import {strategyKinds} from '../proxy/strategies/registry.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import {replicaKinds} from '../replicas/registry.js'
 import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
@@ -216,7 +216,7 @@ const activeHealth = z.strictObject({
 
 const balancerShape = {
   kind: z.enum(balancerKinds.names as [string, ...string[]]).default('builtin'),
-  strategy: z.enum(strategyKinds.names).default('round-robin'),
+  strategy: z.enum(strategyKinds.names).default(defaultStrategy),
   hashKey: z
     .string()
     .regex(hashKeyPattern, {error: (iss) => `expected ip, path or header:NAME; got ${quote(String(iss.input))}`})
