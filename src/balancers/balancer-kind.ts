@@ -7,7 +7,7 @@
 import type {KindDescriptor, KindProblem} from '../model/kind.js'
 import type {ActiveHealth, BalancerSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
 import {parseHashKey} from '../proxy/hash-key.js'
-import {defaultStrategy} from '../proxy/strategies/registry.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import type {Balancer, BalancerOptions} from './balancer.js'
 
 /** What a report knows of the balancer beyond its scenario: whether the built-in proxy's workers shared their health state. */
@@ -62,7 +62,7 @@ export function strategyNotApplicable(b: BalancerSpec, why: string): KindProblem
 /** The strategy problem of a balancer that can express only some strategies, with the closest it has. */
 export function strategyProblem(who: string, b: BalancerSpec, strategies: Readonly<Record<string, string>>): KindProblem[] {
   if (b.strategy in strategies) return []
-  const instead = b.strategy === 'maglev' ? 'consistent-hash' : b.strategy === 'peak-ewma' ? 'p2c or least-connections' : undefined
+  const instead = (strategyKinds.get(b.strategy)?.nearest ?? []).filter((s) => s in strategies).join(' or ')
   return [
     {
       path: 'balancer.strategy',

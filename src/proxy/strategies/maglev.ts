@@ -57,6 +57,7 @@ export const maglev: StrategyKind = {
   name: 'maglev',
   summary: "Envoy's Maglev table over a key: even shares, few keys move",
   needsHashKey: true,
+  nearest: ['consistent-hash'],
   create({backends, random}) {
     // A usable set is named by a bit mask (sum of 2^position), exact in a double up to 53 backends;
     // beyond that a string names it (allocates, but nobody runs 53 replicas on two cores).

@@ -51,6 +51,7 @@ export const peakEwma: StrategyKind = {
   name: 'peak-ewma',
   summary: 'the cheaper of two random backends, by peak-EWMA latency × in-flight (linkerd, tower)',
   needsHashKey: false,
+  nearest: ['p2c', 'least-connections'],
   create({backends, random, now}) {
     const choices = new TwoChoices(backends, random)
     const costs = new PeakEwmaCosts(backends.length, now())
