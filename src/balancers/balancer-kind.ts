@@ -5,8 +5,9 @@
 // `lbbench validate` and --help never load it.
 
 import type {KindDescriptor, KindProblem} from '../model/kind.js'
-import type {ActiveHealth, BalancerSpec, PassiveHealth, Scenario} from '../model/scenario.js'
+import type {ActiveHealth, BalancerSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
 import {parseHashKey} from '../proxy/hash-key.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import type {Balancer, BalancerOptions} from './balancer.js'
 
 /** What a report knows of the balancer beyond its scenario: whether the built-in proxy's workers shared their health state. */
@@ -22,10 +23,22 @@ export interface BalancerKind extends KindDescriptor {
    */
   readonly strategies: Readonly<Record<string, string>> | null
   /**
+   * The problems it finds in the balancer and replicas sections alone (replicas it cannot stand in front
+   * of, a strategy it has no use for): reported together with the file's other problems, where `check`
+   * runs only on a file that has no other.
+   */
+  checkSections?(balancer: BalancerSpec, replicas: ReplicasSpec): KindProblem[]
+  /**
    * Every problem it finds in a scenario that passed the schema: a strategy or option it cannot honour is
    * a scenario error (exit 2) rather than a surprise mid-run. Paths are dotted (`balancer.strategy`).
    */
   check(scenario: Scenario): KindProblem[]
+  /**
+   * `balancer` keys only this kind takes, absent unless the file gives them (sharedState), each with what
+   * it applies to as a message says it after "applies to": `the built-in proxy's workers only (…)`.
+   * Another kind's scenario giving one is a problem.
+   */
+  readonly ownKeys?: Readonly<Partial<Record<keyof BalancerSpec, string>>>
   /** How the reports and `lbbench validate` name it: `built-in proxy (round-robin, 2 workers, shared health state)`. */
   label(balancer: BalancerSpec, observed?: ObservedBalancer): string
   /** The health checking it does when the scenario has no health section (a health section given says all there is). */
@@ -41,10 +54,15 @@ export function strategyLabel(b: BalancerSpec): string {
   return `${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
 }
 
+/** The strategy problem of a kind that has none to choose: any but the default was asked for in vain. */
+export function strategyNotApplicable(b: BalancerSpec, why: string): KindProblem[] {
+  return b.strategy === defaultStrategy ? [] : [{path: 'balancer.strategy', message: `does not apply: ${why}`}]
+}
+
 /** The strategy problem of a balancer that can express only some strategies, with the closest it has. */
 export function strategyProblem(who: string, b: BalancerSpec, strategies: Readonly<Record<string, string>>): KindProblem[] {
   if (b.strategy in strategies) return []
-  const instead = b.strategy === 'maglev' ? 'consistent-hash' : b.strategy === 'peak-ewma' ? 'p2c or least-connections' : undefined
+  const instead = (strategyKinds.get(b.strategy)?.nearest ?? []).filter((s) => s in strategies).join(' or ')
   return [
     {
       path: 'balancer.strategy',

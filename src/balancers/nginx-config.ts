@@ -168,7 +168,7 @@ function upstream({scenario: s, backends, version}: NginxConfigInput): string[] 
     ...backends.map((r) => `    server ${r.host}:${r.port} weight=${weight(r.id)} max_fails=${maxFails} fail_timeout=${failTimeout};`),
     '    keepalive 64;',
     // Node closes idle keep-alive sockets after 5 s: close ours first, or a reused socket can be reset.
-    ...(versionAtLeast(version, since['upstream keepalive_requests']!) ? ['    keepalive_requests 1000000;', '    keepalive_timeout 4s;'] : []),
+    ...(versionAtLeast(version, since['upstream keepalive_requests']) ? ['    keepalive_requests 1000000;', '    keepalive_timeout 4s;'] : []),
     '  }',
   ]
 }

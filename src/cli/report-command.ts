@@ -4,6 +4,7 @@
 import {relative} from 'node:path'
 import {applyColor, decideColor} from '../report/color.js'
 import {loadDocument} from '../report/load-document.js'
+import {writesFile} from '../report/registry.js'
 import {parseFormats, renderDocument} from '../report/render-document.js'
 import {writeReportFiles} from '../report/write.js'
 
@@ -27,8 +28,8 @@ export async function renderReportCommand(o: ReportCommandOptions): Promise<void
   applyColor(color)
   const width = stdout.columns
 
-  if (formats.includes('terminal')) stdout.write(await renderDocument(doc, 'terminal', {color, width}))
-  const files = formats.filter((f) => f !== 'terminal')
+  for (const f of formats.filter((f) => !writesFile(f))) stdout.write(await renderDocument(doc, f, {color, width}))
+  const files = formats.filter(writesFile)
   if (o.out) {
     for (const path of await writeReportFiles(doc, o.out, files)) stderr.write(`report: ${shortPath(path)}\n`)
   } else {

@@ -5,10 +5,11 @@ import {reportFormats} from '../report/registry.js'
 
 const formatNames = reportFormats.names.join(', ')
 const reportFiles = reportFormats.all.flatMap((f) => (f.extension ? [`report.${f.extension}`] : [])).join(', ')
+const printedOnly = reportFormats.all.flatMap((f) => (f.extension ? [] : [f.name])).join(', ')
 
 export default class Report extends Command {
   static override summary = 'Render a saved report (or comparison) in other formats.'
-  static override description = `Reads a report.json written by \`lbbench run\` (or a comparison written by \`lbbench compare\`), checks it against the report schema, and renders it: ${formatNames}. Without --out each format is printed on stdout; with --out the file formats are written into that folder (${reportFiles}) and their paths printed on stderr, while terminal still goes to stdout. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.
+  static override description = `Reads a report.json written by \`lbbench run\` (or a comparison written by \`lbbench compare\`), checks it against the report schema, and renders it: ${formatNames}. Without --out each format is printed on stdout; with --out the file formats are written into that folder (${reportFiles}) and their paths printed on stderr, while ${printedOnly} still goes to stdout. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.
 
 Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbench report, or a flag is wrong.`
 

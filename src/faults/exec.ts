@@ -15,6 +15,7 @@ export const exec: FaultKind = {
   accepts: ['command'],
   why: {command: 'an exec fault needs the command to run, like command: "echo step"'},
   failover: breaksNothing,
+  describe: (f) => `exec: ${f.command ?? ''}`,
   apply(ctx, fault) {
     return new Promise((resolve) => {
       execShell(fault.command ?? '', {cwd: ctx.scenarioDir, timeout: EXEC_TIMEOUT_MS, maxBuffer: 1 << 20}, (err, stdout, stderr) => {

@@ -1,4 +1,4 @@
-// Failover analysis (lb-algorithms.md §6), from what the run recorded: the faults applied, the timeline,
+// Failover analysis, from what the run recorded: the faults applied, the timeline,
 // the per-second series and, where the balancer gives them, its attempts per backend in 100 ms buckets.
 // Pure: every input is on the load clock (ms from t = 0).
 
@@ -101,7 +101,7 @@ export function analyseFailover(input: FailoverInput): FailoverReport[] {
 }
 
 /**
- * lb-algorithms.md §6: from the fault to the first moment after which no request went to the bad
+ * Time to detect: from the fault to the first moment after which no request went to the bad
  * backend for QUIET_MS (or until the fault ended): the end of the last slot that still had traffic to it.
  * null when requests never stopped. A balancer's later probes of the backend (nginx's and the built-in
  * proxy's one request after fail_timeout) come after that quiet and do not move it.

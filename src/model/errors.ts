@@ -1,5 +1,6 @@
-// Errors a user can cause, or that stop a run, carry their exit code (DESIGN.md "Exit codes") and a
-// message meant to be read as it is: the commands print them without a stack trace.
+// Errors a user can cause, or that stop a run, carry their exit code (2 bad scenario or usage, 3 the run
+// could not be carried out, 4 the measurement is invalid; the README's "Reports and exit codes" has the
+// table) and a message meant to be read as it is: the commands print them without a stack trace.
 
 export class LbbenchError extends Error {
   constructor(message: string, readonly exitCode: number) {

@@ -6,6 +6,8 @@
 export interface KindProblem {
   path: string
   message: string
+  /** The message points at the key rather than its value (a key that should not be there at all). */
+  atKey?: boolean
 }
 
 export interface KindDescriptor {

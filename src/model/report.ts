@@ -1,4 +1,4 @@
-// The JSON report, v1 (DESIGN.md "The JSON report (v1)"). The keys named there are stable: other tools
+// The JSON report, v1. Its keys listed in the README ("Reports and exit codes") are stable: other tools
 // and CI scripts read them. Add keys freely; rename one only with a new schemaVersion.
 // Times are ms from t = 0 (the start of the first measured phase) unless the name says otherwise;
 // latency is in microseconds.

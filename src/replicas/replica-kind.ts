@@ -7,11 +7,6 @@ import type {KindDescriptor, KindProblem} from '../model/kind.js'
 import type {ReplicasSpec} from '../model/scenario.js'
 import type {ReplicaSet, ReplicaSetOptions} from './replica-set.js'
 
-/** A problem in the `replicas` section; `atKey` points at the key rather than its value. */
-export interface ReplicaProblem extends KindProblem {
-  atKey?: boolean
-}
-
 /** What `lbbench clean` reports; a kind's sweep adds to it. */
 export interface LeftoverReport {
   /** Runs whose leftovers were (or, with dryRun, would be) removed. */
@@ -49,7 +44,7 @@ export interface ReplicaKindDescriptor<Name extends string = string> extends Kin
   /** `replicas.ready.path` when the file gives none; undefined = ready once its port accepts connections. */
   readonly defaultReadyPath: string | undefined
   /** Every problem with its own keys (what other kinds' keys do here is checked for every kind alike). */
-  check(replicas: ReplicasSpec): ReplicaProblem[]
+  check(replicas: ReplicasSpec): KindProblem[]
   readonly leftovers: ReplicaLeftovers
   /** Loads the kind's code only when a run uses it, so `validate` and `--help` stay fast. */
   create(opts: ReplicaSetOptions): Promise<ReplicaSet>

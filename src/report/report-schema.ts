@@ -1,6 +1,6 @@
 // The JSON report v1 as a zod schema: `lbbench report` validates saved files with it, and the JSON Schema
 // shipped in the package (schema/report.schema.json) is generated from it, so the two cannot drift.
-// Objects are loose on purpose: DESIGN.md lets later versions add keys freely; only the named ones are stable.
+// Objects are loose on purpose: later versions may add keys freely; only the named ones are stable.
 // Keep in step with model.ts: the compile-time check at the bottom fails when a field's type differs or the
 // schema requires what model.ts does not have (a field added to model.ts only is allowed, as an extra key).
 

@@ -4,6 +4,7 @@
 import {randomBytes} from 'node:crypto'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
+import {isComparison} from './comparison.js'
 import {reportFormats} from './registry.js'
 import {renderDocument, type Document} from './render-document.js'
 
@@ -31,7 +32,7 @@ export interface WriteOptions {
  * is skipped) into dir, as `<baseName>.<extension>`; returns the paths written, in the order of `formats`.
  */
 export async function writeReportFiles(doc: Document, dir: string, formats: readonly string[], opts: WriteOptions = {}): Promise<string[]> {
-  const base = opts.baseName ?? ('kind' in doc && doc.kind === 'comparison' ? 'comparison' : 'report')
+  const base = opts.baseName ?? (isComparison(doc) ? 'comparison' : 'report')
   const paths: string[] = []
   for (const format of new Set(formats)) {
     const kind = reportFormats.get(format)

@@ -12,7 +12,8 @@ import {balancerKinds} from '../balancers/registry.js'
 import type {FaultField} from '../faults/action.js'
 import {faultKinds} from '../faults/registry.js'
 import type {ActiveHealth, BalancerSpec, LatencySpec, LoadSpec, PassiveHealth, ReplicasSpec} from '../model/scenario.js'
-import {strategyKinds} from '../proxy/strategies/registry.js'
+import {engineNames} from '../proxy/engines.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import {replicaKinds} from '../replicas/registry.js'
 import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
@@ -216,7 +217,7 @@ const activeHealth = z.strictObject({
 
 const balancerShape = {
   kind: z.enum(balancerKinds.names as [string, ...string[]]).default('builtin'),
-  strategy: z.enum(strategyKinds.names).default('round-robin'),
+  strategy: z.enum(strategyKinds.names).default(defaultStrategy),
   hashKey: z
     .string()
     .regex(hashKeyPattern, {error: (iss) => `expected ip, path or header:NAME; got ${quote(String(iss.input))}`})
@@ -227,7 +228,7 @@ const balancerShape = {
   retryBodyLimit: size.prefault('64KiB'),
   timeout: duration({positive: true}).prefault('2s').describe('per try'),
   health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
-  engine: z.enum(['http-proxy', 'undici']).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
+  engine: z.enum(engineNames).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
   workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port'),
   sharedState: z
     .boolean()

@@ -1,8 +1,8 @@
 // What the schema cannot see field by field: replica ids against the count, what each replica kind,
-// strategy and fault action requires (read from their registries), kinds that must go together, fault
-// times against the phases, threshold phases and backends. The schema has already resolved every field
-// (schema.ts); this adds the faults' targets and lines and the parsed thresholds, or returns the list of
-// problems with the path of each field (load.ts turns paths into file:line:col).
+// balancer kind, strategy and fault action requires (each says it of itself; read from their
+// registries), fault times against the phases, threshold phases and backends. The schema has already
+// resolved every field (schema.ts); this adds the faults' targets and lines and the parsed thresholds, or
+// returns the list of problems with the path of each field (load.ts turns paths into file:line:col).
 
 import {balancerKinds} from '../balancers/registry.js'
 import {faultFields, type FaultField, type FaultKind} from '../faults/action.js'
@@ -60,7 +60,7 @@ function replicaIdsOf(count: number): ReplicaIds {
 }
 
 /** A kind's problem (a dotted path) as a problem of the file. */
-function fromKind(p: KindProblem & {atKey?: boolean}): PathProblem {
+function fromKind(p: KindProblem): PathProblem {
   const path = p.path.split('.').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))
   return {path, message: p.message, ...(p.atKey ? {atKey: true} : {})}
 }
@@ -77,21 +77,14 @@ function checkReplicas({replicas: r}: ScenarioFile, ids: ReplicaIds, problem: Pr
   }
 }
 
-/** Balancer kinds that go with one replica kind or take no strategy; the hash key a strategy needs, or not. */
+/** What the kind finds in its sections, no key another kind owns; the hash key a strategy needs, or not. */
 function checkBalancer({balancer: b, replicas: r}: ScenarioFile, problem: Problem): void {
-  if (b.kind === 'cluster' && r.kind !== 'cluster') {
-    problem(['balancer', 'kind'], `the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not ${r.kind}`)
-  }
-  if ((b.kind === 'cluster' || b.kind === 'none') && b.strategy !== 'round-robin') {
-    const why = b.kind === 'cluster' ? 'the cluster balancer schedules with schedulingPolicy (rr or none)' : 'balancer kind none sends the load straight to the replicas'
-    problem(['balancer', 'strategy'], `does not apply: ${why}`)
-  }
-  // Shared state is between the built-in proxy's workers: with one process (or another balancer) there is
-  // nothing to share with, and a scenario that asks for it would promise what the run does not do.
-  if (b.sharedState && b.kind !== 'builtin') {
-    problem(['balancer', 'sharedState'], `applies to the built-in proxy's workers only (balancer.kind builtin with workers > 1); balancer.kind is ${b.kind}`, {atKey: true})
-  } else if (b.sharedState && b.workers === 1) {
-    problem(['balancer', 'sharedState'], 'needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1', {atKey: true})
+  for (const p of (balancerKinds.get(b.kind)!.checkSections?.(b, r) ?? []).map(fromKind)) problem(p.path, p.message, p)
+  for (const owner of balancerKinds.all) {
+    if (owner.name === b.kind) continue
+    for (const [key, whom] of Object.entries(owner.ownKeys ?? {})) {
+      if (b[key as keyof typeof b] !== undefined) problem(['balancer', key], `applies to ${whom}; balancer.kind is ${b.kind}`, {atKey: true})
+    }
   }
   const needsKey = strategyKinds.get(b.strategy)!.needsHashKey
   if (needsKey && b.hashKey === undefined) {

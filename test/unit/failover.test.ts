@@ -1,4 +1,4 @@
-// The failover metrics (lb-algorithms.md §6) from synthetic timelines, per-second series and 100 ms attempt
+// The failover metrics from synthetic timelines, per-second series and 100 ms attempt
 // buckets, with exact expected values: time to detect (from attempts, and from the 1 s series when the
 // balancer gives no attempts), the balancer's own flip, failed and hidden counts, time to reintegrate,
 // added p99 and time back to steady state, and the windows those are measured over.

@@ -18,6 +18,14 @@ export const builtin: BalancerKind = {
   name: 'builtin',
   summary: "lbbench's own Node proxy: every strategy, passive and active health checks, retries and retry budgets",
   strategies: Object.fromEntries(strategyKinds.names.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
+  // Shared state is between the proxy's workers: with one process (or another balancer) there is nothing
+  // to share with, and a scenario that asks for it would promise what the run does not do.
+  ownKeys: {sharedState: "the built-in proxy's workers only (balancer.kind builtin with workers > 1)"},
+  checkSections(b) {
+    if (!b.sharedState || b.workers > 1) return []
+    const message = 'needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1'
+    return [{path: 'balancer.sharedState', message, atKey: true}]
+  },
   check(s) {
     const problems: KindProblem[] = []
     // More than two processes per core only take turns on the cores.

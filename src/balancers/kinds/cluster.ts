@@ -1,11 +1,19 @@
 // Node's cluster module as the balancer: the replicas are the workers of one primary that listens on
 // their shared port and hands connections out by its scheduling policy.
-import type {BalancerKind} from '../balancer-kind.js'
+import type {KindProblem} from '../../model/kind.js'
+import {strategyNotApplicable, type BalancerKind} from '../balancer-kind.js'
 
 export const cluster: BalancerKind = {
   name: 'cluster',
   summary: "Node's cluster module: cluster replicas share one port and the primary hands out connections (schedulingPolicy rr or none)",
   strategies: null,
+  checkSections(b, r) {
+    const problems: KindProblem[] = []
+    if (r.kind !== 'cluster') {
+      problems.push({path: 'balancer.kind', message: `the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not ${r.kind}`})
+    }
+    return [...problems, ...strategyNotApplicable(b, 'the cluster balancer schedules with schedulingPolicy (rr or none)')]
+  },
   check: () => [],
   label: (b) => `cluster (${b.schedulingPolicy === 'none' ? 'OS scheduling' : 'round-robin'})`,
   // Node's cluster checks nothing.

@@ -13,8 +13,10 @@ export interface AcClient extends EventEmitter {
   parser: {type: string; reinitialize(type: string): void}
   requestIterator: AcRequestIterator
   timeoutTicker: {reschedule(ms: number): void}
-  _connect(): void
-  _doRequest(): void
+  // Function-valued fields, not methods: the generator takes autocannon's own off the prototype and calls
+  // them later with the client as `this`, and puts its replacements in their place.
+  _connect: (this: AcClient) => void
+  _doRequest: (this: AcClient) => void
   destroy(): void
   // Ours:
   lbBackend: string | undefined

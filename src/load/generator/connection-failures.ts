@@ -14,13 +14,13 @@ const maxBackoffMs = 100
 
 export interface ConnectionFailureHooks {
   /** Listener of the client's `connError` event. */
-  onConnError(this: AcClient, err: NodeJS.ErrnoException): void
+  onConnError: (this: AcClient, err: NodeJS.ErrnoException) => void
   /** Replaces Client#_connect: account for what the old connection took with it, then reconnect. */
-  connect(this: AcClient): void
+  connect: (this: AcClient) => void
 }
 
 /** The hooks that count connection failures into `counts`; `acConnect` is autocannon's Client#_connect. */
-export function connectionFailureHooks(counts: SecondCounts, acConnect: () => void): ConnectionFailureHooks {
+export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: AcClient) => void): ConnectionFailureHooks {
   function onConnError(this: AcClient, err: NodeJS.ErrnoException): void {
     const connectError = connectErrorCodes.has(err.code ?? '')
     if (connectError) this.lbConnectFailures++

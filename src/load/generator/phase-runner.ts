@@ -12,10 +12,11 @@ import {isPaced} from './pacing.js'
 import {SecondCounts} from './second-counts.js'
 
 /** Where the runner's messages go, and what it does once the phases are over (may be called twice) or autocannon fails. */
+/** Callbacks, not methods: `fail` is handed on to the driver on its own. */
 export interface RunnerOutput {
-  send(message: FromGenerator): void
-  done(): void
-  fail(message: string): void
+  send: (message: FromGenerator) => void
+  done: () => void
+  fail: (message: string) => void
 }
 
 interface PhaseRun extends PhaseLoad {

@@ -12,11 +12,12 @@ import {performance} from 'node:perf_hooks'
 import type {AcClient} from './autocannon-client.js'
 import type {SecondCounts} from './second-counts.js'
 
+/** Listeners, handed to client.on() on their own: `this` is the client that emitted the event. */
 export interface RecordingListeners {
-  onRequest(): void
-  onHeaders(this: AcClient, info: {headers: string[]}): void
-  onResponse(this: AcClient, status: number, bytes: number, ms: number): void
-  onTimeout(): void
+  onRequest: () => void
+  onHeaders: (this: AcClient, info: {headers: string[]}) => void
+  onResponse: (this: AcClient, status: number, bytes: number, ms: number) => void
+  onTimeout: () => void
 }
 
 /** The listeners that record every client's requests and responses into `counts`. */
