@@ -135,3 +135,15 @@ export function meanSeries(reports: Report[], pick: (p: Report['series'][number]
     .sort(([a], [b]) => a - b)
     .map(([tMs, v]) => ({tMs, value: v.reduce((a, b) => a + b, 0) / v.length}))
 }
+
+/**
+ * Each subject's mean as a change against the first subject's, in percent of the first's magnitude:
+ * null for the first subject itself, for a missing value, and where the first's mean is 0.
+ */
+export function deltasAgainstFirst(values: Array<Spread | null>): Array<number | null> {
+  const first = values[0]
+  return values.map((v, i) => {
+    if (i === 0 || !v || !first || first.mean === 0) return null
+    return ((v.mean - first.mean) / Math.abs(first.mean)) * 100
+  })
+}
