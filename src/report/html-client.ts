@@ -2,7 +2,8 @@
 // the page into Chart.js charts, and draws fault and health markers as vertical lines with a small plugin
 // of its own. clientScript() inlines the functions below with Function.prototype.toString, so each must
 // stay self-contained: no imports, no references to anything outside its body but the other functions of
-// this list, which the page script declares side by side. Tests read window.__lbbenchCharts/__lbbenchMarkers.
+// this list, which the page script declares side by side. Tests read window.__lbbenchCharts, __lbbenchMarkers
+// and __lbbenchMarkersByChart.
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access --
    This code runs in the browser on the page's window and Chart.js, whose types the project does not
@@ -34,7 +35,7 @@ function lbbenchClient(win: any): void {
   win.__lbbenchCharts = charts
 }
 
-/** The Chart.js plugin that draws a chart's markers; it counts what it drew, over all charts, on window. */
+/** The Chart.js plugin that draws a chart's markers; it counts what it drew on window, in all and per canvas. */
 function lbbenchMarkerPlugin(win: any): any {
   const drawnByChart = new Map<string, number>()
   return {
@@ -73,6 +74,7 @@ function lbbenchMarkerPlugin(win: any): any {
       let total = 0
       drawnByChart.forEach((n) => (total += n))
       win.__lbbenchMarkers = total
+      win.__lbbenchMarkersByChart = Object.fromEntries(drawnByChart)
     },
   }
 }
@@ -100,8 +102,9 @@ function lbbenchChartConfig(spec: any, markerPlugin: any): any {
 }
 
 /** One dataset: a bucket series as steps (each value flat over its bucket), a line, a filled area or bars. */
-function lbbenchDataset(spec: any, d: any, i: number): any {
-  const dense = spec.x !== 'category' && (d.stepped || d.data.length > 60)
+function lbbenchDataset(spec: any, d: any, i: number): object {
+  // Steps and curves have no points to mark: a dot at each step's corner would only clutter it.
+  const dense = spec.x === 'percentile' || (spec.x === 'time' && (d.stepped || d.data.length > 60))
   return {
     label: d.label,
     data: d.data,

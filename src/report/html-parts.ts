@@ -26,7 +26,7 @@ export function table(head: string[], rows: Cell[][], numeric: number | ((i: num
  * narrow tile wraps the unit onto a line of its own instead of letting the figure run out of the tile.
  */
 function tileValue(value: string): string {
-  const m = /^([-+]?[\d.,]+)\s+(\S.*)$/.exec(value)
+  const m = /^([-+]?[\d.,]+)\s+(\p{L}.*)$/u.exec(value)
   if (!m) return `<span class="figure">${htmlEscape(value)}</span>`
   return `<span class="figure">${htmlEscape(m[1])}</span> <span class="unit">${htmlEscape(m[2])}</span>`
 }

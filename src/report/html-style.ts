@@ -1,4 +1,6 @@
 // The HTML report's style sheet, inlined into the page (the file must work offline, with nothing else).
+// A tile's figure may wrap between number and unit (html-parts.ts splits them), and a tile may shrink to
+// its grid column (min-width: 0): a figure never runs out of its tile, whatever the window's width.
 
 export const STYLE = `
 :root{--fg:#1d232b;--muted:#5f6b7a;--line:#e3e7ec;--bg:#f7f8fa;--ok:#1e8e3e;--bad:#c0392b;--warn:#b9770e}
@@ -17,9 +19,10 @@ h3{font-size:14px;margin:14px 0 6px}
 .alert.warn{background:#fff6e0;border-color:#f3d48b;color:#6b4a00}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:16px 0 8px}
 .cards.wide{grid-template-columns:repeat(auto-fill,minmax(260px,1fr))}
-.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0}
 .card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card .value{white-space:nowrap;font-size:20px;font-weight:600;margin-top:2px;font-variant-numeric:tabular-nums}
+.card .value{font-size:20px;font-weight:600;margin-top:2px;font-variant-numeric:tabular-nums;line-height:1.25;overflow-wrap:anywhere}
+.card .value .unit{font-size:14px;font-weight:500;white-space:nowrap}
 .card .sub{color:var(--muted);font-size:12px}
 .card.bad .value{color:var(--bad)}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:14px;margin-top:14px}
@@ -34,9 +37,14 @@ th,td{padding:5px 12px;border-bottom:1px solid var(--line);text-align:left;white
 th{background:#f0f2f5;font-weight:600;font-size:12px}
 td.num,th.num{text-align:right}
 td .events{white-space:normal}
+table.compare td:last-child{white-space:normal;min-width:140px}
 tbody tr:last-child td{border-bottom:0}
 .ok{color:var(--ok);font-weight:700}.bad{color:var(--bad);font-weight:700}.warn{color:var(--warn);font-weight:700}
 b.best{color:var(--ok)}
+.delta{font-size:12px;margin-left:4px}.delta.up{color:var(--ok)}.delta.down{color:var(--bad)}.delta.flat{color:var(--muted)}
+.spread{display:block;position:relative;height:6px;min-width:60px;margin:4px 0 1px;background:#eef1f4;border-radius:3px}
+.spread .range{position:absolute;top:0;bottom:0;min-width:2px;background:#4e79a7;border-radius:3px}
+.spread .mean{position:absolute;top:-2px;bottom:-2px;width:2px;margin-left:-1px;background:var(--fg)}
 .tag{font-size:11px;padding:1px 6px;border-radius:4px;background:#eef1f4}
 .tag.fault{background:#fdecea;color:var(--bad)}.tag.health{background:#fff1e0;color:#9a5b00}
 details{margin-top:20px}summary{cursor:pointer;font-weight:600}

@@ -13,8 +13,9 @@ export interface AcClient extends EventEmitter {
   parser: {type: string; reinitialize(type: string): void}
   requestIterator: AcRequestIterator
   timeoutTicker: {reschedule(ms: number): void}
-  _connect(): void
-  _doRequest(): void
+  // Properties, not methods: lbbench takes them off the prototype and calls them on a client later.
+  _connect: (this: AcClient) => void
+  _doRequest: (this: AcClient) => void
   destroy(): void
   // Ours:
   lbBackend: string | undefined

@@ -14,9 +14,9 @@ const maxBackoffMs = 100
 
 export interface ConnectionFailureHooks {
   /** Listener of the client's `connError` event. */
-  onConnError(this: AcClient, err: NodeJS.ErrnoException): void
+  onConnError: (this: AcClient, err: NodeJS.ErrnoException) => void
   /** Replaces Client#_connect: account for what the old connection took with it, then reconnect. */
-  connect(this: AcClient): void
+  connect: (this: AcClient) => void
 }
 
 /** The hooks that count connection failures into `counts`; `acConnect` is autocannon's Client#_connect. */

@@ -52,7 +52,7 @@ export class PhaseRunner {
     autocannon: Autocannon,
     private readonly out: RunnerOutput,
   ) {
-    this.driver = new AutocannonDriver(autocannon, config, this.counts, out.fail)
+    this.driver = new AutocannonDriver(autocannon, config, this.counts, (message) => out.fail(message))
   }
 
   /** Ends the phase running now (its partial second is sent), then out.done(). */

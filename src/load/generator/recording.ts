@@ -15,11 +15,12 @@ import {FINE_BUCKETS, fineBucket} from '../../metrics/fine-histogram.js'
 import type {AcClient} from './autocannon-client.js'
 import type {SecondCounts} from './second-counts.js'
 
+// Function-typed properties, not methods: they are handed to clients' `on` detached from this object.
 export interface RecordingListeners {
-  onRequest(): void
-  onHeaders(this: AcClient, info: {headers: string[]}): void
-  onResponse(this: AcClient, status: number, bytes: number, ms: number): void
-  onTimeout(): void
+  onRequest: () => void
+  onHeaders: (this: AcClient, info: {headers: string[]}) => void
+  onResponse: (this: AcClient, status: number, bytes: number, ms: number) => void
+  onTimeout: () => void
 }
 
 /** The listeners that record every client's requests and responses into `counts`. */
