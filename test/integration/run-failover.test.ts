@@ -91,6 +91,6 @@ load:
     // when the generator's clock ticked a moment late), not spread over t = 1–2 s.
     const failing = without.fineSeries!.points.filter((p) => p.failed > 0)
     assert.ok(failing.length > 0 && failing.every((p) => p.tMs >= 900), JSON.stringify(failing.map((p) => [p.tMs, p.failed])))
-    assert.ok(failing.filter((p) => p.tMs < 1300).reduce((n, p) => n + p.failed, 0) >= without.summary.requests.failed / 2, 'most failures within 300 ms of the kill')
+    assert.ok(failing.filter((p) => p.tMs < 1500).reduce((n, p) => n + p.failed, 0) >= without.summary.requests.failed / 2, 'most failures within 500 ms of the kill')
   })
 })
