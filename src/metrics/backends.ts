@@ -4,7 +4,7 @@
 
 import type {Sample} from '../model/generator-messages.js'
 import type {BackendReport} from '../model/report.js'
-import {mergeEncoded, percentileUs} from './histogram.js'
+import {encodeHistogram, mergeEncoded, percentileUs} from './histogram.js'
 
 /**
  * One row per backend: every id of `ids` (in that order, even with no responses), then any other id the
@@ -38,6 +38,7 @@ export function backendRows(samples: Sample[], ids: string[], weights: Record<st
       events: [],
     }
     if (weights[id] !== undefined) row.weight = weights[id]
+    if (h.totalCount > 0) row.histogram = encodeHistogram(h)
     return row
   })
 }

@@ -4,6 +4,7 @@
 
 import type {Sample} from '../model/generator-messages.js'
 import {encodeHistogram, mergeEncoded} from './histogram.js'
+import {sumTenths} from './tenths.js'
 
 /** One sample from samples of the same phase and second (the first one's phase, second and measure). */
 export function mergeSamples(samples: Sample[]): Sample {
@@ -55,6 +56,8 @@ export function mergeSamples(samples: Sample[]): Sample {
   if (cutOff !== undefined) merged.cutOff = cutOff
   const uncorrected = samples.map((s) => s.uncorrectedHistogram).filter((h): h is string => h !== undefined)
   if (uncorrected.length > 0) merged.uncorrectedHistogram = encodeHistogram(mergeEncoded(uncorrected))
+  const tenths = sumTenths(samples.map((s) => s.tenths))
+  if (tenths) merged.tenths = tenths
   return merged
 }
 

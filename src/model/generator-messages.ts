@@ -54,6 +54,32 @@ export interface Sample {
   histogram: string
   /** Intended-send timing only: the same responses timed from the actual write (for comparison). */
   uncorrectedHistogram?: string
+  /** The same counts in the second's ten 100 ms parts, for the report's finer series. */
+  tenths?: TenthsSample
+}
+
+/**
+ * Counts of each 100 ms part of a sample's second: every array has ten entries, entry j covering
+ * [second * 1000 + j * 100, + 100) ms on the load clock; parts outside the sample's phase are zeros.
+ * Each count is also in the sample's own (per-second) fields.
+ */
+export interface TenthsSample {
+  sent: number[]
+  completed: number[]
+  /** Responses outside 200–299. */
+  non2xx: number[]
+  connect: number[]
+  reset: number[]
+  timeout: number[]
+  lost: number[]
+  cutOff: number[]
+  /** Responses per backend (the backends the sample's perBackend names). */
+  perBackend: Record<string, number[]>
+  /**
+   * The responses' latencies of each part as a coarse histogram (metrics/fine-histogram.ts), sparse:
+   * `[bucket, count, bucket, count, …]`, one list per part.
+   */
+  latency: number[][]
 }
 
 export type FromGenerator =

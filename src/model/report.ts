@@ -60,6 +60,8 @@ export interface BackendReport {
   weight?: number
   /** Connections it accepted (the cluster balancer balances connections, not requests). */
   connections?: number
+  /** The latencies of its responses as an HDR histogram (µs, hdr-histogram-js compressed base64), for its percentile curve. */
+  histogram?: string
 }
 
 export interface Fairness {
@@ -98,8 +100,43 @@ export interface SeriesPoint {
   errors: ErrorCounts
   latencyUs: {p50: number; p99: number}
   perBackend: Record<string, number>
+  /** The p99 latency (µs) of each backend's responses in the second; a backend with fewer than 20 is left out. */
+  perBackendP99Us?: Record<string, number>
   inflight?: Record<string, number>
   backendsUp?: number
+}
+
+/**
+ * The finer series: 100 ms buckets, kept only where they tell something the per-second series cannot,
+ * so a long run's report stays small:
+ * - for the whole measured time when it is at most 30 s;
+ * - otherwise from 2 s before to 2 s after each fault event (applied or ended) in the measured time.
+ * Overlapping stretches are merged; `windows` lists them, and every bucket inside one has a point (a
+ * bucket without any request is a point of zeros, not a gap).
+ */
+export interface FineSeries {
+  /** The buckets' length in ms: 100. */
+  bucketMs: number
+  /** Percentiles of a bucket are given only when it had at least this many responses (20). */
+  minLatencyCount: number
+  /** The stretches of the load clock covered, [startMs, endMs), in time order. */
+  windows: Array<{startMs: number; endMs: number}>
+  points: FinePoint[]
+}
+
+/** One 100 ms bucket, [tMs, tMs + 100): the same counts as a SeriesPoint, over a tenth of the time. */
+export interface FinePoint {
+  tMs: number
+  sent: number
+  completed: number
+  failed: number
+  /** The failures by kind, only when there were any. */
+  errors?: ErrorCounts
+  /** From a coarse histogram (buckets ≤ 3.1% wide); only with at least minLatencyCount responses. */
+  latencyUs?: {p50: number; p99: number}
+  perBackend: Record<string, number>
+  /** The built-in proxy's in-flight requests per backend, averaged over its samples in the bucket. */
+  inflight?: Record<string, number>
 }
 
 export interface TimelineEvent {
@@ -212,6 +249,8 @@ export interface Report {
   fairness: Fairness
   failover: FailoverReport[]
   series: SeriesPoint[]
+  /** 100 ms buckets around the faults, or over the whole run when it is short (see FineSeries). */
+  fineSeries?: FineSeries
   timeline: TimelineEvent[]
   thresholds: ThresholdResult[]
   /** The comparison with --baseline, when one was given. */

@@ -37,6 +37,7 @@ const backend = z.looseObject({
   events: z.array(z.looseObject({atMs: msFromZero, state: z.string(), reason: z.string().optional()})),
   weight: z.number().optional(),
   connections: count.optional(),
+  histogram: z.string().optional().describe("its responses' latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)"),
 })
 
 const fairness = z.looseObject({
@@ -71,9 +72,28 @@ const seriesPoint = z.looseObject({
   errors: errorCounts,
   latencyUs: z.looseObject({p50: us, p99: us}),
   perBackend: z.record(z.string(), count),
+  perBackendP99Us: z.record(z.string(), us).optional().describe("each backend's p99 in the second; backends with fewer than 20 responses in it left out"),
   inflight: z.record(z.string(), z.number()).optional(),
   backendsUp: count.optional(),
 })
+
+const finePoint = z.looseObject({
+  tMs: msFromZero.describe('the start of the bucket [tMs, tMs + bucketMs)'),
+  sent: count,
+  completed: count,
+  failed: count,
+  errors: errorCounts.optional().describe('only when failed > 0'),
+  latencyUs: z.looseObject({p50: us, p99: us}).optional().describe('only with at least minLatencyCount responses in the bucket'),
+  perBackend: z.record(z.string(), count),
+  inflight: z.record(z.string(), z.number()).optional(),
+})
+
+const fineSeries = z.looseObject({
+  bucketMs: z.number().positive(),
+  minLatencyCount: count,
+  windows: z.array(z.looseObject({startMs: msFromZero, endMs: msFromZero})),
+  points: z.array(finePoint),
+}).describe('100 ms buckets: over the whole measured time when it is at most 30 s, else from 2 s before to 2 s after each fault event')
 
 const timelineEvent = z.looseObject({atMs: msFromZero, kind: z.string(), target: z.string().optional(), detail: z.string()})
 
@@ -156,6 +176,7 @@ export const reportSchema = z.looseObject({
   fairness,
   failover: z.array(failover),
   series: z.array(seriesPoint),
+  fineSeries: fineSeries.optional(),
   timeline: z.array(timelineEvent),
   thresholds: z.array(threshold),
   baseline: baseline.optional(),

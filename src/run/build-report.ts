@@ -9,6 +9,8 @@ import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
 import {fairness} from '../metrics/fairness.js'
 import {buildSeries} from '../metrics/series.js'
+import {backendsUpChanges} from '../metrics/backends-up.js'
+import {fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
 import {measuredSamples, summarize, summarizePhases} from '../metrics/summary.js'
 import {evaluateThresholds} from '../metrics/thresholds.js'
 import type {BackendEvent, Report, TimelineEvent} from '../model/report.js'
@@ -66,8 +68,9 @@ export function buildReport(r: RunRecord): Report {
   const series = buildSeries(r.samples, {
     t0EpochMs: t0,
     inflight: r.stats?.inflight,
-    backendsUp: t0 === undefined ? undefined : backendsUpChanges(timeline, ids.length, t0),
+    backendsUp: t0 === undefined ? undefined : backendsUpChanges(timeline, ids.length).map(([at, n]): [number, number] => [t0 + at, n]),
   })
+  const fineSeries = fineSeriesOf(measured, fineWindows(timeline, measuredMs), {t0EpochMs: t0, inflight: r.stats?.inflight})
 
   const attempts = measuredAttempts(r.stats, t0, measuredMs)
   const backends = backendRows(measured, ids, weights).map((row) => ({
@@ -120,6 +123,7 @@ export function buildReport(r: RunRecord): Report {
     fairness: fairness(counts, steady.length ? steady : ids, weights),
     failover,
     series,
+    ...(fineSeries ? {fineSeries} : {}),
     timeline,
     thresholds: [],
     pass: false,
@@ -160,20 +164,6 @@ function eventsOf(id: string, timeline: TimelineEvent[]): BackendEvent[] {
   return timeline
     .filter((e) => e.target?.split(',').includes(id) && BACKEND_EVENT_KINDS[e.kind])
     .map((e) => ({atMs: e.atMs, state: e.kind === 'fault' ? e.detail : BACKEND_EVENT_KINDS[e.kind], reason: e.detail}))
-}
-
-/** `[epochMs, backends up]` at every change: a replica's exit or a balancer's mark-down takes one away. */
-function backendsUpChanges(timeline: TimelineEvent[], total: number, t0: number): Array<[number, number]> {
-  const downs = new Set<string>()
-  const changes: Array<[number, number]> = [[t0 + Math.min(0, timeline[0]?.atMs ?? 0), total]]
-  for (const e of timeline) {
-    if (!e.target) continue
-    if (e.kind === 'replica-exit' || e.kind === 'replica-crash' || e.kind === 'backend-down') downs.add(e.target)
-    else if (e.kind === 'replica-ready' || e.kind === 'backend-up') downs.delete(e.target)
-    else continue
-    changes.push([t0 + e.atMs, total - downs.size])
-  }
-  return changes
 }
 
 function median(xs: number[]): number {

@@ -79,8 +79,11 @@ export class AutocannonDriver {
 
   /** Stops the phase's clients at once: requests in flight are counted as cut off, not failed. */
   stop(load: PhaseLoad, instance: AcInstance | undefined): void {
+    const counts = this.counts
     for (const c of load.clients) {
-      this.counts.cutOff += c.pipelinedRequests.size()
+      const inFlight = c.pipelinedRequests.size()
+      counts.cutOff += inFlight
+      counts.tenths.cutOff[counts.tenth] += inFlight
       if (c.lbTimer) clearTimeout(c.lbTimer)
       if (c.lbBackoff) clearTimeout(c.lbBackoff)
       c.lbTimer = c.lbBackoff = undefined

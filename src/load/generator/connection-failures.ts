@@ -28,8 +28,13 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: A
     // keep-alive connection that fails affects no request and is not a request error.
     if (this.pipelinedRequests.size() === 0) return
     this.lbErrored = true
-    if (connectError) counts.connect++
-    else counts.reset++
+    if (connectError) {
+      counts.connect++
+      counts.tenths.connect[counts.tenth]++
+    } else {
+      counts.reset++
+      counts.tenths.reset[counts.tenth]++
+    }
   }
 
   function connect(this: AcClient): void {
@@ -38,8 +43,13 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: A
     if (pending > 0) {
       // The server closed without answering (FIN): autocannon will resend, and would time the resent
       // request from the old start. After `Connection: close` the request was never delivered at all.
-      if (this.lbClose) counts.sent -= pending
-      else if (!this.lbErrored) counts.lost += pending
+      if (this.lbClose) {
+        counts.sent -= pending
+        counts.tenths.sent[counts.tenth] -= pending
+      } else if (!this.lbErrored) {
+        counts.lost += pending
+        counts.tenths.lost[counts.tenth] += pending
+      }
       q.clear()
       // The shared parser may be mid-response; the new connection starts a fresh one.
       this.parser.reinitialize(this.parser.type)
