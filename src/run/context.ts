@@ -25,10 +25,13 @@ export interface RunHooks {
   onEvent?: (line: string) => void
   /** The balancer's generated configuration, once it has started (--print-config). */
   onBalancerConfig?: (text: string) => void
+  /** The load has ended (or never started): the run now stops its parts; the live line is final. */
+  onLoadEnd?: () => void
 }
 
 export interface LiveState {
   phase: string
+  /** Time into the current phase, and that phase's duration. */
   elapsedMs: number
   totalMs: number
   backendsUp: number

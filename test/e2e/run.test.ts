@@ -23,6 +23,12 @@ test('run --json prints only the v1 report on stdout; nothing is left running', 
   for (const b of report.backends) assert.ok(Math.abs(b.share - 0.5) < 0.02, `${b.id} share ${b.share}`)
   for (const key of ['sent', 'completed', 'failed']) assert.equal(typeof report.summary.requests[key], 'number')
   assert.match(stderr, /report: .*report\.json/)
+  // The progress line: the steady phase's own time (2 s at --time-scale 0.4, the warm-up apart), failed
+  // requests as the report counts them, and its last state before the parts are stopped.
+  const lines = stderr.split('\n')
+  const last = lines.findLastIndex((l) => l.startsWith('steady '))
+  assert.match(lines[last], /^steady 2\.0s\/2\.0s · [\d,]+ req\/s · 0 failed · backends 2\/2 up$/, stderr)
+  assert.ok(last < lines.indexOf('stopping the replicas and the balancer'), stderr)
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 
