@@ -21,6 +21,17 @@ export interface RunOutcome {
   failure?: RunError
 }
 
+/**
+ * The run could not be carried out (a program missing, a replica never ready, Docker unreachable): exit 3,
+ * with its message. It still has a report, marked not run, that carries the error and what was recorded
+ * before it (the start-up's timeline), so that a CI page is not blank for the commonest CI failure.
+ */
+export class RunNotCarriedOut extends RunError {
+  constructor(readonly cause: RunError, readonly report: Report, readonly runDir: string) {
+    super(cause.message)
+  }
+}
+
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const run = await openRun(loaded, opts)
   const load = new LoadDriver(run)
@@ -39,8 +50,13 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     // A signal or abortOnFail during start-up: the run is reported, marked aborted. Anything else is a
     // run that could not be carried out: what was started is stopped, and the error goes to the caller.
     if (!(error instanceof AbortedRun)) {
-      await teardown(run)
-      throw error instanceof LbbenchError ? error : new RunError(`the run failed: ${(error as Error).message}`)
+      const tornDown = await teardown(run)
+      const failure = error instanceof LbbenchError ? error : new RunError(`the run failed: ${(error as Error).message}`)
+      if (!(failure instanceof RunError)) throw failure
+      run.timeline.t0 ??= run.startedAt.getTime()
+      run.timeline.add('not-run', failure.message.split('\n')[0])
+      const notRun = {message: failure.message, hint: `what the replicas and the balancer wrote is in ${run.runDir}`}
+      throw new RunNotCarriedOut(failure, reportOf(run, load, tornDown, notRun), run.runDir)
     }
     run.abortReason = error.message
     run.timeline.add('aborted', error.message)
@@ -49,7 +65,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   return {report: reportOf(run, load, tornDown), runDir: run.runDir, ...(run.failure ? {failure: run.failure} : {})}
 }
 
-function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown): Report {
+function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown, notRun?: {message: string; hint?: string}): Report {
   const {balancer} = run
   return buildReport({
     loaded: run.loaded,
@@ -64,5 +80,6 @@ function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown): Report
     timing: load.timing,
     balancerUsage: tornDown.balancerCpuPct === undefined ? undefined : {cpuPct: tornDown.balancerCpuPct, elu: balancer?.usage?.()?.elu, ...balancer?.proxyMeta?.()},
     abortReason: run.abortReason,
+    notRun,
   })
 }
