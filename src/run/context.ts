@@ -99,7 +99,10 @@ export class RunContext {
   /** Rewrites the run's state file with every process started so far, for `lbbench clean`. */
   async recordPids(): Promise<void> {
     const pids = [...(this.replicas?.pids() ?? []), ...(this.balancer?.pids() ?? []), ...(this.generator?.pids ?? [])]
-    await writeRunState({runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(), pids})
+    await writeRunState({
+      runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(),
+      replicaKind: this.scenario.replicas.kind, pids,
+    })
   }
 }
 

@@ -6,6 +6,7 @@ import {LbbenchError, RunError} from '../model/errors.js'
 import type {Report} from '../model/report.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import {buildReport} from './build-report.js'
+import {cleanEarlierRuns} from './earlier-leftovers.js'
 import {openRun, type RunContext, type RunOptions} from './context.js'
 import {LoadDriver} from './drive-load.js'
 import {FaultScheduler} from './fault-scheduler.js'
@@ -34,6 +35,7 @@ export class RunNotCarriedOut extends RunError {
 
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const run = await openRun(loaded, opts)
+  await cleanEarlierRuns(loaded.scenario.replicas.kind, run.log)
   const load = new LoadDriver(run)
   try {
     const set = await createReplicas(run)
