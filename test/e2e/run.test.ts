@@ -56,16 +56,18 @@ test('failover.yaml: a SIGKILLed replica costs no request with retries, and the 
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 
-test('a threshold that fails gives exit 1, and the report says which', async () => {
+test('a threshold that fails gives exit 1, and the report says which; --format json alone prints it', async () => {
   const file = scenario(`name: strict
 replicas: {count: 2, app: {latency: 2ms}}
 load: {connections: 4, phases: [{name: steady, duration: 1s}]}
 thresholds: [latency.p50 < 1us, errors.rate < 1%]
 `)
-  const run = cli(['run', file, '--json', '--out', tmp()])
-  const {code, stdout} = await run.done
+  // One format asked for: that one on stdout, as --json would (and report.json in the run's folder).
+  const run = cli(['run', file, '--format', 'json', '--out', tmp()])
+  const {code, stdout, stderr} = await run.done
   assert.equal(code, 1)
   const report = JSON.parse(stdout)
+  assert.deepEqual(JSON.parse(readFileSync(reportPath(stderr), 'utf8')), report)
   assert.equal(report.pass, false)
   assert.deepEqual(report.thresholds.map((t: {pass: boolean}) => t.pass), [false, true])
 })
