@@ -50,21 +50,31 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     await load.untilDone()
   } catch (error) {
     // A signal or abortOnFail during start-up: the run is reported, marked aborted. Anything else is a
-    // run that could not be carried out: what was started is stopped, and the error goes to the caller.
+    // run that could not be carried out: what was started is stopped, and the error goes to the caller
+    // with the run's report, marked not run.
     if (!(error instanceof AbortedRun)) {
       const tornDown = await teardown(run)
       const failure = error instanceof LbbenchError ? error : new RunError(`the run failed: ${(error as Error).message}`)
-      if (!(failure instanceof RunError)) throw failure
-      run.timeline.t0 ??= run.startedAt.getTime()
-      run.timeline.add('not-run', failure.message.split('\n')[0])
-      const notRun = {message: failure.message, hint: `what the replicas and the balancer wrote is in ${run.runDir}`}
-      throw new RunNotCarriedOut(failure, reportOf(run, load, tornDown, notRun), run.runDir)
+      throw failure instanceof RunError ? notCarriedOut(run, load, tornDown, failure) : failure
     }
     run.abortReason = error.message
     run.timeline.add('aborted', error.message)
   }
   const tornDown = await teardown(run)
   return {report: reportOf(run, load, tornDown), runDir: run.runDir, ...(run.failure ? {failure: run.failure} : {})}
+}
+
+/** The error of a run that could not be carried out, with its report (or, should that fail, the error alone). */
+function notCarriedOut(run: RunContext, load: LoadDriver, tornDown: TornDown, failure: RunError): RunError {
+  // No load clock was started: the times of what happened count from the start of the run.
+  run.timeline.t0 ??= run.startedAt.getTime()
+  run.timeline.add('not-run', failure.message.split('\n')[0])
+  const notRun = {message: failure.message, hint: `what the replicas and the balancer wrote is in ${run.runDir}`}
+  try {
+    return new RunNotCarriedOut(failure, reportOf(run, load, tornDown, notRun), run.runDir)
+  } catch {
+    return failure
+  }
 }
 
 function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown, notRun?: {message: string; hint?: string}): Report {

@@ -18,7 +18,7 @@ export async function sweepContainers({live, dead, dryRun, engineTimeoutMs, repo
   const containers = await docker.listContainers({all: true, filters: {label: [runLabel]}})
   for (const c of containers) {
     const labels = c.Labels ?? {}
-    const runId = labels[runLabel]!
+    const runId = labels[runLabel]
     const name = (c.Names?.[0] ?? c.Id).replace(/^\//, '')
     if (live.has(runId)) continue
     if (!dead.has(runId)) {
