@@ -15,7 +15,7 @@ import type {Comparison, ComparisonSubject} from '../report/comparison.js'
 import {count, ms, rps} from '../report/format.js'
 import {parseFormats} from '../report/render-document.js'
 import {writeReportFiles} from '../report/write.js'
-import {runScenario} from '../run/orchestrator.js'
+import {RunNotCarriedOut, runScenario} from '../run/orchestrator.js'
 import {makeRunDir, newRunId} from '../run/run-dir.js'
 import {loadScenario} from '../scenario/load.js'
 import {compareSubjects, parseRepeat, runOrder, strategyless, type CompareSubject} from './compare-subjects.js'
@@ -101,6 +101,7 @@ async function runSubject(p: Planned, title: string, dir: string, signal: AbortS
   } catch (error) {
     progress.done()
     if (!(error instanceof LbbenchError)) throw error
+    if (error instanceof RunNotCarriedOut) await writeReportFiles(error.report, error.runDir, ['json']).catch(() => {})
     p.failure = error.message
     stderr(`${p.subject.label}: the run could not be carried out: ${error.message}`)
   }

@@ -236,6 +236,14 @@ export interface Report {
     proxy?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
     aborted?: boolean
     abortReason?: string
+    /**
+     * The run could not be carried out (exit 3: a program missing, a replica never ready): nothing was
+     * measured under load, the thresholds were not evaluated, and t = 0 is the start of the run. Such a
+     * report is also marked aborted, with the error's first line as abortReason.
+     */
+    notRun?: boolean
+    /** Why it could not be: the error as printed, and where to look. */
+    error?: {message: string; hint?: string}
     /** How latency was timed: from the actual send (autocannon) or from the intended send (schedule). */
     timing: 'actual-send' | 'intended-send'
     reportDir?: string

@@ -12,7 +12,9 @@ export interface LeftoverReport {
   /** Runs whose leftovers were (or, with dryRun, would be) removed. */
   runs: string[]
   containers: Array<{id: string; name: string; runId: string}>
-  /** Runs left alone because they are alive, engines that could not be reached, … */
+  /** What was left alone on purpose: a run still going, a container of another host's run. */
+  leftAlone: string[]
+  /** What could not be done: an engine that could not be reached, a container that would not go. */
   notes: string[]
 }
 

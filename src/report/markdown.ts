@@ -30,15 +30,17 @@ function mdTable(head: string[], rows: string[][], aligns?: Array<'l' | 'r'>): s
 }
 
 export function renderMarkdown(r: Report): string {
+  // A run that could not be carried out has no figures: the heading says why.
+  const figures = (lines: () => string[]) => (r.meta.notRun ? [] : lines())
   const out = [
     ...headingLines(r),
-    ...summaryLines(r),
-    ...latencyLines(r),
-    ...backendLines(r),
-    ...failoverLines(r),
+    ...figures(() => summaryLines(r)),
+    ...figures(() => latencyLines(r)),
+    ...figures(() => backendLines(r)),
+    ...figures(() => failoverLines(r)),
     ...thresholdsSection(r),
     ...baselineLines(r),
-    ...perSecondLines(r),
+    ...figures(() => perSecondLines(r)),
     `<sub>lbbench ${mdCell(r.meta.lbbench)} · ${mdCell(r.meta.environment.cpu)} × ${r.meta.environment.cores} · Node ${mdCell(r.meta.environment.node)} · scenario ${mdCell(r.meta.scenarioHash.slice(0, 19))}</sub>`,
   ]
   return out.join('\n') + '\n'
@@ -48,10 +50,14 @@ export function renderMarkdown(r: Report): string {
 function headingLines(r: Report): string[] {
   const s = r.scenario
   const out: string[] = []
-  const verdict = r.pass ? '✅ PASS' : '❌ FAIL'
+  const verdict = r.meta.notRun ? '⛔ NOT RUN' : r.pass ? '✅ PASS' : '❌ FAIL'
+  const measured = r.meta.notRun ? '' : ` · ${duration(r.summary.durationMs)} measured`
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
-  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
-  if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
+  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind})${measured} · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  if (r.meta.notRun) {
+    out.push('> [!CAUTION]', '> **NOT RUN**: the run could not be carried out (exit 3); nothing was measured under load.', '')
+    if (r.meta.error) out.push('```text', r.meta.error.message.replace(/```/g, "'''"), '```', '', ...(r.meta.error.hint ? [mdCell(r.meta.error.hint), ''] : []))
+  } else if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
   return out
 }

@@ -165,6 +165,8 @@ export const reportSchema = z.looseObject({
       .optional(),
     aborted: z.boolean().optional(),
     abortReason: z.string().optional(),
+    notRun: z.boolean().optional().describe('the run could not be carried out (exit 3): nothing was measured under load, thresholds not evaluated'),
+    error: z.looseObject({message: z.string(), hint: z.string().optional()}).optional().describe('why the run could not be carried out'),
     timing: z.enum(['actual-send', 'intended-send']),
     reportDir: z.string().optional(),
     t0EpochMs: z.number().optional().describe('wall-clock time (epoch ms) of t = 0'),

@@ -60,23 +60,33 @@ export function balancerLabel(report: Report): string {
 
 function header(r: Report, c: ChalkInstance): string[] {
   const s = r.scenario
-  const verdict = r.pass ? c.green.bold('PASS') : c.red.bold('FAIL')
+  const verdict = r.meta.notRun ? c.red.bold('NOT RUN') : r.pass ? c.green.bold('PASS') : c.red.bold('FAIL')
   const started = r.meta.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')
   const lines = [
     `${c.bold(`lbbench · ${s.name}`)}  ${verdict}  ${c.dim(started)}`,
     [
       balancerLabel(r),
       `${plural(s.replicas.count, 'replica')} (${s.replicas.kind})`,
-      `${duration(r.summary.durationMs)} measured`,
+      ...(r.meta.notRun ? [] : [`${duration(r.summary.durationMs)} measured`]),
       `seed ${s.seed}`,
     ].join(' · '),
   ]
   if (s.description) lines.push(c.dim(s.description))
-  if (r.meta.aborted) lines.push(c.red.bold(`ABORTED${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`) + c.red(' (figures cover what was measured before the stop)'))
+  if (r.meta.notRun) lines.push(...notRunLines(r, c))
+  else if (r.meta.aborted) lines.push(c.red.bold(`ABORTED${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`) + c.red(' (figures cover what was measured before the stop)'))
   if (r.meta.generator.saturated) {
     lines.push(c.yellow.bold('SATURATED GENERATOR') + c.yellow(`: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system`))
   }
   return lines
+}
+
+/** Why a run could not be carried out: the error as printed, and where to look. */
+function notRunLines(r: Report, c: ChalkInstance): string[] {
+  const e = r.meta.error
+  return [
+    c.red.bold('NOT RUN') + c.red(': the run could not be carried out (exit 3); nothing was measured under load'),
+    ...(e ? [indent(e.message), ...(e.hint ? [c.dim(indent(e.hint))] : [])] : []),
+  ]
 }
 
 function requests(r: Report, c: ChalkInstance): string[] {
@@ -319,6 +329,7 @@ function baseline(r: Report, c: ChalkInstance, color: boolean): string[] {
 }
 
 export function verdictLine(r: Report, c: ChalkInstance): string {
+  if (r.meta.notRun) return `${c.red.bold('NOT RUN')}  ${(r.meta.error?.message ?? 'the run could not be carried out').split('\n')[0]}`
   const failed = r.thresholds.filter((t) => !t.pass)
   const why: string[] = []
   if (r.meta.aborted) why.push(`run aborted${r.meta.abortReason ? ` (${r.meta.abortReason})` : ''}`)
@@ -344,8 +355,8 @@ export function verdictLine(r: Report, c: ChalkInstance): string {
 export function renderTerminal(report: Report, opts: RenderOptions): string {
   const c = paint(opts.color)
   const width = Math.max(60, opts.width ?? DEFAULT_WIDTH)
-  const sections = [
-    header(report, c),
+  // A run that could not be carried out has no figures to show: what it says is why, and what happened.
+  const figures = report.meta.notRun ? [] : [
     requests(report, c),
     latency(report, c, opts.color),
     backends(report, c, opts.color, width),
@@ -353,6 +364,10 @@ export function renderTerminal(report: Report, opts: RenderOptions): string {
     failover(report, c, opts.color),
     perSecond(report, c, opts.color, width),
     overTimeChart(report, c, width),
+  ]
+  const sections = [
+    header(report, c),
+    ...figures,
     timeline(report, c, width),
     thresholds(report, c, opts.color),
     baseline(report, c, opts.color),

@@ -39,6 +39,8 @@ export interface RunRecord {
   /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
   balancerUsage?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
   abortReason?: string
+  /** The run could not be carried out: why (the thresholds are then not evaluated). */
+  notRun?: {message: string; hint?: string}
 }
 
 // A generator at this share of one core (or of its event loop) was the bottleneck, not the system.
@@ -96,26 +98,9 @@ export function buildReport(r: RunRecord): Report {
       : {}),
   })
 
-  const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
-  const elu = median(r.generatorUsage.map((u) => u.elu))
   const report: Report = {
     schemaVersion: 1,
-    meta: {
-      lbbench: lbbenchVersion(),
-      startedAt: r.startedAt.toISOString(),
-      scenarioHash: r.loaded.hash,
-      scenarioFile: r.loaded.file,
-      seed: s.seed,
-      environment: environment(r.balancerVersion),
-      generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
-      ...(r.balancerUsage
-        ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
-        : {}),
-      ...(r.abortReason ? {aborted: true, abortReason: r.abortReason} : {}),
-      timing: r.timing,
-      reportDir: r.runDir,
-      ...(t0 !== undefined ? {t0EpochMs: t0} : {}),
-    },
+    meta: reportMeta(r, t0),
     scenario: s,
     summary,
     phases: summarizePhases(measured, phaseDurations),
@@ -128,9 +113,35 @@ export function buildReport(r: RunRecord): Report {
     thresholds: [],
     pass: false,
   }
-  report.thresholds = evaluateThresholds(report, s.thresholds, measured)
+  report.thresholds = r.notRun
+    ? s.thresholds.map((t) => ({expr: t.expr, actual: null, pass: false, detail: 'not evaluated: the run could not be carried out'}))
+    : evaluateThresholds(report, s.thresholds, measured)
   report.pass = !report.meta.aborted && report.thresholds.every((t) => t.pass)
   return report
+}
+
+/** Who ran what, where and how: the report's meta, with how the run ended. */
+function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
+  const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
+  const elu = median(r.generatorUsage.map((u) => u.elu))
+  return {
+    lbbench: lbbenchVersion(),
+    startedAt: r.startedAt.toISOString(),
+    scenarioHash: r.loaded.hash,
+    scenarioFile: r.loaded.file,
+    seed: r.loaded.scenario.seed,
+    environment: environment(r.balancerVersion),
+    generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
+    ...(r.balancerUsage
+      ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
+      : {}),
+    // Not run is also aborted, so that a reader that knows only `aborted` does not take it for a whole run.
+    ...(r.notRun ? {aborted: true, abortReason: `the run could not be carried out: ${r.notRun.message.split('\n')[0]}`, notRun: true, error: r.notRun} : {}),
+    ...(r.abortReason && !r.notRun ? {aborted: true, abortReason: r.abortReason} : {}),
+    timing: r.timing,
+    reportDir: r.runDir,
+    ...(t0 !== undefined ? {t0EpochMs: t0} : {}),
+  }
 }
 
 /**

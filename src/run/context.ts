@@ -25,10 +25,13 @@ export interface RunHooks {
   onEvent?: (line: string) => void
   /** The balancer's generated configuration, once it has started (--print-config). */
   onBalancerConfig?: (text: string) => void
+  /** The load has ended (or never started): the run now stops its parts; the live line is final. */
+  onLoadEnd?: () => void
 }
 
 export interface LiveState {
   phase: string
+  /** Time into the current phase, and that phase's duration. */
   elapsedMs: number
   totalMs: number
   backendsUp: number
@@ -96,7 +99,10 @@ export class RunContext {
   /** Rewrites the run's state file with every process started so far, for `lbbench clean`. */
   async recordPids(): Promise<void> {
     const pids = [...(this.replicas?.pids() ?? []), ...(this.balancer?.pids() ?? []), ...(this.generator?.pids ?? [])]
-    await writeRunState({runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(), pids})
+    await writeRunState({
+      runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(),
+      replicaKind: this.scenario.replicas.kind, pids,
+    })
   }
 }
 
