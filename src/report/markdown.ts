@@ -51,6 +51,7 @@ function headingLines(r: Report): string[] {
   const verdict = r.pass ? '✅ PASS' : '❌ FAIL'
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
   out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  if (r.meta.tls) out.push(`TLS ${mdCell(r.meta.tls.protocol)} · ${mdCell(r.meta.tls.cipher)}${r.meta.target ? ` · load to ${mdCell(r.meta.target)}` : ''}`, '')
   if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
   return out
@@ -66,6 +67,8 @@ function summaryLines(r: Report): string[] {
     ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
   ), '')
   out.push(`Failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`, '')
+  const opened = r.summary.throughput.connectionsPerSec
+  if (opened !== undefined) out.push(`New connections: ${num(opened, 1)}/s (load.keepAlive false: one per request)`, '')
   const chart = overTimeChart(r, paint(false), 100)
   if (chart.length > 0) out.push('```text', ...chart.slice(1).map((l) => l.replace(/^ {2}/, '')), chart[0].replace(/^Over time \((.*)\)$/, '$1'), '```', '')
   return out

@@ -32,6 +32,9 @@ export interface RunRecord {
   applied: AppliedFault[]
   stats?: BalancerStats
   balancerVersion?: string
+  /** Where the load went, and with balancer.tls what the handshake negotiated. */
+  target?: string
+  tls?: {protocol: string; cipher: string}
   generatorUsage: GeneratorUsage[]
   timing: Timing
   /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
@@ -112,6 +115,8 @@ export function buildReport(r: RunRecord): Report {
       timing: r.timing,
       reportDir: r.runDir,
       ...(t0 !== undefined ? {t0EpochMs: t0} : {}),
+      ...(r.target ? {target: r.target} : {}),
+      ...(r.tls ? {tls: r.tls} : {}),
     },
     scenario: s,
     summary,

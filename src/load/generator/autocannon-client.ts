@@ -1,6 +1,6 @@
 // The parts of an autocannon client (lib/httpClient.js) the generator reaches into, and the fields it
-// adds to each client, named in one place: these internals (`_connect`, `_doRequest`,
-// `pipelinedRequests`, `requestIterator`) are those of autocannon 9.0.0, which package.json pins
+// adds to each client, named in one place: these internals (`conn`, `_connect`, `_doRequest`,
+// `_destroyConnection`, `pipelinedRequests`, `requestIterator`) are those of autocannon 9.0.0, which package.json pins
 // exactly, and @types/autocannon describes none of them.
 
 import type {EventEmitter} from 'node:events'
@@ -13,8 +13,11 @@ export interface AcClient extends EventEmitter {
   parser: {type: string; reinitialize(type: string): void}
   requestIterator: AcRequestIterator
   timeoutTicker: {reschedule(ms: number): void}
+  /** The socket of the current connection (net or tls). */
+  conn: unknown
   _connect(): void
   _doRequest(): void
+  _destroyConnection(): void
   destroy(): void
   // Ours:
   lbBackend: string | undefined
@@ -35,6 +38,8 @@ export interface AcClient extends EventEmitter {
   lbInterval: number
   lbIntended: number
   lbTimer: NodeJS.Timeout | undefined
+  /** load.keepAlive false: the connection that has carried a request already (fresh-connections.ts). */
+  lbUsedConn: unknown
 }
 
 export interface AcRequestIterator {
