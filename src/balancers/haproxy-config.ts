@@ -1,7 +1,7 @@
 // haproxy.cfg for a run, from the scenario (pure: no I/O). The stats socket lives in the run's private
 // folder; HAProxy logs (server state changes, alerts; not per-request lines) go to its stdout.
 //
-// Mapping (reference lb-algorithms.md §8; HAProxy semantics §3). `balance` is always written: the default
+// Mapping, with HAProxy's own meaning of each directive. `balance` is always written: the default
 // changed from roundrobin to random in HAProxy 3.3.
 //   round-robin, weighted-round-robin → roundrobin (weights from replicas.overrides apply to every
 //   strategy) · least-connections → leastconn · random → random(1) (plain `random` draws 2, i.e. p2c) ·

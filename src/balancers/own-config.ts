@@ -7,7 +7,7 @@
 // line of the rendered file came from, so that what `nginx -t` or `haproxy -c` says of a rendered line
 // points at the template's own line.
 
-import {dirname, join} from 'node:path'
+import {dirname, isAbsolute, join} from 'node:path'
 import type {ScenarioProblem} from '../model/errors.js'
 import type {KindProblem} from '../model/kind.js'
 import type {BalancerSpec} from '../model/scenario.js'
@@ -126,8 +126,8 @@ export function renderTemplate(template: string, values: TemplateValues): Render
   return {text: out.join('\n'), origin}
 }
 
-/** A file the scenario names, relative to the scenario file (as messages show it: relative to where lbbench runs). */
-export const besideScenario = (scenarioFile: string, path: string): string => join(dirname(scenarioFile), path)
+/** A file the scenario names, relative to the scenario file unless absolute (as messages show it: relative to where lbbench runs). */
+export const besideScenario = (scenarioFile: string, path: string): string => (isAbsolute(path) ? path : join(dirname(scenarioFile), path))
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 

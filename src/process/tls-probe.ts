@@ -27,6 +27,6 @@ export function probeTls(url: string, opts: {ca?: string; timeoutMs?: number} = 
       socket.end()
       resolve(handshake)
     })
-    socket.once('error', (e) => fail(e.message))
+    socket.once('error', (e: Error) => fail(e.message))
   })
 }

@@ -18,6 +18,7 @@ export function freshConnectionSender(send: () => void): (this: AcClient) => voi
     if (this.lbUsedConn !== this.conn) return sendOnThisConnection.call(this)
     // Client#_connect sends the first request(s) of the new connection with this._doRequest: send that
     // one now (a paced client's own sender would wait for the next slot).
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on this same client below
     const own = this._doRequest
     this._doRequest = sendOnThisConnection
     this._destroyConnection()
