@@ -4,11 +4,13 @@
 // functions only: its implementation (nginx.ts, haproxy.ts, …) loads when `create` is called, so that
 // `lbbench validate` and --help never load it.
 
+import {basename} from 'node:path'
 import type {KindDescriptor, KindProblem} from '../model/kind.js'
 import type {ActiveHealth, BalancerSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import type {Balancer, BalancerOptions} from './balancer.js'
+import type {OwnConfigReader} from './own-config.js'
 
 /** What a report knows of the balancer beyond its scenario: whether the built-in proxy's workers shared their health state. */
 export interface ObservedBalancer {
@@ -45,18 +47,28 @@ export interface BalancerKind extends KindDescriptor {
   defaultHealth(): {passive?: PassiveHealth; active?: ActiveHealth}
   /** It is the replicas' cluster primary, listening on the one port they share. */
   readonly sharesReplicaPort?: true
+  /** It terminates TLS itself (balancer.tls): the load comes in over HTTPS, the replicas stay plain HTTP. */
+  readonly terminatesTls?: true
+  /** It can run your own configuration (balancer.config): how it reads the template at validation. */
+  readonly ownConfig?: OwnConfigReader
   /** Loads its implementation and makes one, not started. */
   create(opts: BalancerOptions): Promise<Balancer>
 }
 
-/** A strategy as a label shows it: `consistent-hash by header:x-user`. */
+/** A strategy as a label shows it: `consistent-hash by header:x-user`, or what your own configuration says. */
 export function strategyLabel(b: BalancerSpec): string {
+  if (b.config) return `strategy: from config (${b.config.balancing ?? basename(b.config.file)})`
   return `${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
 }
 
 /** The strategy problem of a kind that has none to choose: any but the default was asked for in vain. */
 export function strategyNotApplicable(b: BalancerSpec, why: string): KindProblem[] {
   return b.strategy === defaultStrategy ? [] : [{path: 'balancer.strategy', message: `does not apply: ${why}`}]
+}
+
+/** What a label adds for your own stack: the configuration file it runs, and TLS. */
+export function ownStackLabel(b: BalancerSpec): string[] {
+  return [...(b.config ? [`config ${basename(b.config.file)}`] : []), ...(b.tls ? ['TLS'] : [])]
 }
 
 /** The strategy problem of a balancer that can express only some strategies, with the closest it has. */

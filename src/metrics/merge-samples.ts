@@ -19,6 +19,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   let bytes = 0
   let lost: number | undefined
   let cutOff: number | undefined
+  let connections: number | undefined
   for (const s of samples) {
     sent += s.sent
     completed += s.completed
@@ -29,6 +30,7 @@ export function mergeSamples(samples: Sample[]): Sample {
     errors.timeout += s.errors.timeout
     if (s.lost !== undefined) lost = (lost ?? 0) + s.lost
     if (s.cutOff !== undefined) cutOff = (cutOff ?? 0) + s.cutOff
+    if (s.connections !== undefined) connections = (connections ?? 0) + s.connections
     for (const id of Object.keys(s.perBackend)) backendIds.add(id)
   }
   const perBackend: Sample['perBackend'] = {}
@@ -54,6 +56,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   }
   if (lost !== undefined) merged.lost = lost
   if (cutOff !== undefined) merged.cutOff = cutOff
+  if (connections !== undefined) merged.connections = connections
   const uncorrected = samples.map((s) => s.uncorrectedHistogram).filter((h): h is string => h !== undefined)
   if (uncorrected.length > 0) merged.uncorrectedHistogram = encodeHistogram(mergeEncoded(uncorrected))
   const tenths = sumTenths(samples.map((s) => s.tenths))

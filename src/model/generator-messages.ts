@@ -9,6 +9,8 @@ export interface GeneratorConfig {
   requests: RequestSpec[]
   timeout: Ms
   seed: number
+  /** load.keepAlive false: a new connection for every request, and each sample counts the connections opened. */
+  keepAlive?: false
   /**
    * How a phase with a `rate` times latency. intended-send (the default): requests follow a schedule
    * and latency runs from when a request was due, so a stall shows in the tail (wrk2). actual-send:
@@ -48,6 +50,8 @@ export interface Sample {
    * failed. Not failures; the summary leaves them out of `sent`.
    */
   cutOff?: number
+  /** load.keepAlive false only: connections the generator opened (each with its TLS handshake, over HTTPS). */
+  connections?: number
   /** Per backend (from x-lbbench-backend): responses, non-2xx, and a latency histogram. */
   perBackend: Record<string, {completed: number; non2xx: number; histogram: string}>
   /** HDR histogram of all response latencies in µs, compressed base64 (hdr-histogram-js). */

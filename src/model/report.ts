@@ -31,7 +31,8 @@ export interface Summary {
   /** failed / sent. */
   errorRate: number
   latencyUs: LatencyUs
-  throughput: {rps: number; bytesPerSec: number}
+  /** connectionsPerSec: load.keepAlive false only, new connections (and handshakes) per second. */
+  throughput: {rps: number; bytesPerSec: number; connectionsPerSec?: number}
   statusCodes: Record<string, number>
   /**
    * All latencies of the summary as an HDR histogram (µs, hdr-histogram-js compressed base64), so any
@@ -249,6 +250,10 @@ export interface Report {
     reportDir?: string
     /** Wall-clock time (epoch ms) of t = 0, the start of the first measured phase (start-up is measured to it). */
     t0EpochMs?: number
+    /** The URL the load went to (balancer `none`: each replica's, space-separated). */
+    target?: string
+    /** balancer.tls: what a handshake with the balancer negotiated before the load. */
+    tls?: {protocol: string; cipher: string}
   }
   scenario: Scenario
   summary: Summary

@@ -54,6 +54,7 @@ function headingLines(r: Report): string[] {
   const measured = r.meta.notRun ? '' : ` · ${duration(r.summary.durationMs)} measured`
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
   out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind})${measured} · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  if (r.meta.tls) out.push(`TLS ${mdCell(r.meta.tls.protocol)} · ${mdCell(r.meta.tls.cipher)}${r.meta.target ? ` · load to ${mdCell(r.meta.target)}` : ''}`, '')
   if (r.meta.notRun) {
     out.push('> [!CAUTION]', '> **NOT RUN**: the run could not be carried out (exit 3); nothing was measured under load.', '')
     if (r.meta.error) out.push('```text', r.meta.error.message.replace(/```/g, "'''"), '```', '', ...(r.meta.error.hint ? [mdCell(r.meta.error.hint), ''] : []))
@@ -72,6 +73,8 @@ function summaryLines(r: Report): string[] {
     ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
   ), '')
   out.push(`Failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`, '')
+  const opened = r.summary.throughput.connectionsPerSec
+  if (opened !== undefined) out.push(`New connections: ${num(opened, 1)}/s (load.keepAlive false: one per request)`, '')
   const chart = overTimeChart(r, paint(false), 100)
   if (chart.length > 0) out.push('```text', ...chart.slice(1).map((l) => l.replace(/^ {2}/, '')), chart[0].replace(/^Over time \((.*)\)$/, '$1'), '```', '')
   return out

@@ -22,7 +22,11 @@ const summary = z.looseObject({
   errors: errorCounts,
   errorRate: z.number().min(0).describe('failed / sent'),
   latencyUs,
-  throughput: z.looseObject({rps: z.number().nonnegative(), bytesPerSec: z.number().nonnegative()}),
+  throughput: z.looseObject({
+    rps: z.number().nonnegative(),
+    bytesPerSec: z.number().nonnegative(),
+    connectionsPerSec: z.number().nonnegative().optional().describe('load.keepAlive false: new connections (and TLS handshakes) the generator opened per second'),
+  }),
   statusCodes: z.record(z.string(), count),
   histogram: z.string().optional().describe('all latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)'),
 })
@@ -170,6 +174,11 @@ export const reportSchema = z.looseObject({
     timing: z.enum(['actual-send', 'intended-send']),
     reportDir: z.string().optional(),
     t0EpochMs: z.number().optional().describe('wall-clock time (epoch ms) of t = 0'),
+    target: z.string().optional().describe('the URL the load went to (balancer none: each replica\'s, space-separated)'),
+    tls: z
+      .looseObject({protocol: z.string(), cipher: z.string()})
+      .optional()
+      .describe('balancer.tls: the protocol (TLSv1.3) and cipher (IANA name) a handshake with the balancer negotiated before the load'),
   }),
   scenario,
   summary,

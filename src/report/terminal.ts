@@ -71,6 +71,7 @@ function header(r: Report, c: ChalkInstance): string[] {
       `seed ${s.seed}`,
     ].join(' · '),
   ]
+  if (r.meta.tls) lines.push(`TLS ${r.meta.tls.protocol} · ${r.meta.tls.cipher}${r.meta.target ? ` · load to ${r.meta.target}` : ''}`)
   if (s.description) lines.push(c.dim(s.description))
   if (r.meta.notRun) lines.push(...notRunLines(r, c))
   else if (r.meta.aborted) lines.push(c.red.bold(`ABORTED${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`) + c.red(' (figures cover what was measured before the stop)'))
@@ -100,10 +101,13 @@ function requests(r: Report, c: ChalkInstance): string[] {
     c.bold('Requests'),
     `  sent ${count(q.sent)} · completed ${count(q.completed)} · failed ${failed} (${percent(r.summary.errorRate, 3)})`,
     `  failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`,
-    `  throughput ${rps(r.summary.throughput.rps)} · ${bytesPerSec(r.summary.throughput.bytesPerSec)} over ${duration(r.summary.durationMs)}`,
+    `  throughput ${rps(r.summary.throughput.rps)} · ${bytesPerSec(r.summary.throughput.bytesPerSec)} over ${duration(r.summary.durationMs)}${newConnections(r)}`,
     ...(statuses ? [`  status ${statuses}`] : []),
   ]
 }
+
+/** load.keepAlive false: a new connection (and handshake) for every request, per second. */
+const newConnections = (r: Report): string => (r.summary.throughput.connectionsPerSec === undefined ? '' : ` · ${num(r.summary.throughput.connectionsPerSec)} new connections/s`)
 
 function latency(r: Report, c: ChalkInstance, color: boolean): string[] {
   const l = r.summary.latencyUs

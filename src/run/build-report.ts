@@ -34,6 +34,9 @@ export interface RunRecord {
   applied: AppliedFault[]
   stats?: BalancerStats
   balancerVersion?: string
+  /** Where the load went, and with balancer.tls what the handshake negotiated. */
+  target?: string
+  tls?: {protocol: string; cipher: string}
   generatorUsage: GeneratorUsage[]
   timing: Timing
   /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
@@ -141,6 +144,8 @@ function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
     timing: r.timing,
     reportDir: r.runDir,
     ...(t0 !== undefined ? {t0EpochMs: t0} : {}),
+    ...(r.target ? {target: r.target} : {}),
+    ...(r.tls ? {tls: r.tls} : {}),
   }
 }
 

@@ -3,10 +3,11 @@
 // each step says by its parameter what it may read and set, and teardown stops exactly the parts that
 // were started, whichever step the run got to.
 
-import type {Balancer} from '../balancers/balancer.js'
+import type {Balancer, TlsFiles} from '../balancers/balancer.js'
 import type {GeneratorHandle} from '../load/generator-client.js'
 import type {RunError} from '../model/errors.js'
 import type {Sample} from '../model/generator-messages.js'
+import type {TlsHandshake} from '../process/tls-probe.js'
 import type {LoadedScenario, Scenario} from '../model/scenario.js'
 import type {ReplicaSet} from '../replicas/replica-set.js'
 import type {FaultScheduler} from './fault-scheduler.js'
@@ -59,6 +60,11 @@ export class RunContext {
   replicas?: ReplicaSet
   balancer?: Balancer
   balancerVersion?: string
+  /** Where the load goes (report meta.target). */
+  target?: string
+  /** balancer.tls: the certificate the balancer serves, and what a handshake with it negotiated. */
+  tlsFiles?: TlsFiles
+  tls?: TlsHandshake
   generator?: GeneratorHandle
   faults?: FaultScheduler
 

@@ -45,6 +45,7 @@ export class LoadDriver {
   start(): void {
     const s = this.run.scenario
     const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
+    if (s.load.keepAlive === false) config.keepAlive = false
     this.run.generator = startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
   }
 

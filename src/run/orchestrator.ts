@@ -88,6 +88,8 @@ function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown, notRun?
     applied: run.faults?.applied ?? [],
     stats: tornDown.stats,
     balancerVersion: run.balancerVersion,
+    target: run.target,
+    tls: run.tls,
     generatorUsage: load.usage,
     timing: load.timing,
     balancerUsage: tornDown.balancerCpuPct === undefined ? undefined : {cpuPct: tornDown.balancerCpuPct, elu: balancer?.usage?.()?.elu, ...balancer?.proxyMeta?.()},

@@ -1,5 +1,5 @@
-// Reading a scenario file: the text, the YAML, the schema, the checks across fields, and the resolved
-// scenario with its hash. Every problem a user can cause becomes a ScenarioError whose message says
+// Reading a scenario file: the text, the YAML, the schema, the checks across fields, the files it names,
+// and the resolved scenario with its hash. Every problem a user can cause becomes a ScenarioError whose message says
 // file:line:col, the field path and what was expected; nothing else is ever thrown for bad input.
 
 import {readFile, lstat, stat} from 'node:fs/promises'
@@ -10,6 +10,7 @@ import {plainMessage, problemsFromIssues, type PathKey, type PathProblem} from '
 import {scenarioFileSchema} from './schema.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import {resolveScenario} from './validate.js'
+import {resolveOwnStack} from './own-stack.js'
 import {nodeAt, pathAtOffset, positionOf} from './yaml-position.js'
 
 // The run re-hashes a scenario it changed (--time-scale).
@@ -116,7 +117,10 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const file_ = parsed.data!
   const resolved = resolveScenario(file_, (path) => positionOf(nodeAt(doc, path), lc).line)
   if ('problems' in resolved) fail(at(resolved.problems))
-  const {scenario} = resolved as Extract<typeof resolved, {scenario: unknown}>
+  // Files beside the scenario (your own balancer configuration, your certificate) are read last.
+  const own = resolveOwnStack((resolved as Extract<typeof resolved, {scenario: unknown}>).scenario, file, (path) => doc.hasIn(path))
+  if (!('scenario' in own)) fail([...at(own.fields), ...own.lines])
+  const {scenario} = own as Extract<typeof own, {scenario: unknown}>
   return {scenario, file, hash: scenarioHash(scenario)}
 }
 

@@ -17,6 +17,7 @@ import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import {replicaKinds} from '../replicas/registry.js'
 import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
+import {keepAliveKey, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
 
 /** Limits that keep a run on one machine; beyond them a number is a typo or a mistake. */
@@ -235,6 +236,9 @@ const balancerShape = {
     .default(false)
     .describe('built-in proxy with workers > 1: the workers share health marks and active checks (like nginx zone); in-flight counts, strategy positions and retry budgets stay per worker'),
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
+  // Your own stack (own-stack-schema.ts): your nginx/HAProxy configuration, and TLS at the balancer.
+  config: ownConfigKey.optional(),
+  tls: tlsKey.optional(),
 }
 
 /** A strategy may have an obvious hash key (ip-hash: the client address); sharedState is written only when true. */
@@ -245,6 +249,7 @@ const balancer = z.strictObject(balancerShape).transform(
       hashKey: b.hashKey ?? strategyKinds.get(b.strategy)!.defaultHashKey,
       health: healthOf(b.kind, b.health),
       sharedState: b.sharedState || undefined,
+      ...ownStackBalancer(b),
     }),
 )
 
@@ -297,10 +302,15 @@ const load = z
       ]),
     requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
     generators: int(1, limits.generators).default(1),
+    keepAlive: keepAliveKey,
   })
-  // A phase without its own connections or rate has the load's.
+  // A phase without its own connections or rate has the load's; keepAlive is written only when false.
   .transform(
-    (l): LoadSpec => ({...l, phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate}))}),
+    ({keepAlive, ...l}): LoadSpec => ({
+      ...l,
+      phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate})),
+      ...(keepAlive ? {} : {keepAlive: false as const}),
+    }),
   )
 
 /** What each field a fault action may take looks like; which actions take which is theirs to say. */

@@ -4,7 +4,7 @@ import {availableParallelism} from 'node:os'
 import type {KindProblem} from '../../model/kind.js'
 import type {BalancerSpec} from '../../model/scenario.js'
 import {strategyKinds} from '../../proxy/strategies/registry.js'
-import {strategyLabel, type BalancerKind, type ObservedBalancer} from '../balancer-kind.js'
+import {ownStackLabel, strategyLabel, type BalancerKind, type ObservedBalancer} from '../balancer-kind.js'
 
 /** Several proxy processes: how many, and whether they shared their health state. */
 function workers(b: BalancerSpec, observed?: ObservedBalancer): string[] {
@@ -35,7 +35,8 @@ export const builtin: BalancerKind = {
     }
     return problems
   },
-  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...workers(b, observed)].join(', ')})`,
+  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...workers(b, observed), ...ownStackLabel(b)].join(', ')})`,
+  terminatesTls: true,
   // Like nginx's own defaults (max_fails=1 fail_timeout=10s): a backend is out for 10 s after one failure.
   defaultHealth: () => ({passive: {maxFails: 1, failTimeout: 10_000, statuses: []}}),
   create: async (opts) => new (await import('../builtin.js')).BuiltinBalancer(opts),

@@ -62,13 +62,16 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: A
       this.lbBackoff = setTimeout(reconnect, backoffMs(this.lbConnectFailures), this)
       return
     }
+    counts.opened++
     acConnect.call(this)
   }
 
   function reconnect(client: AcClient): void {
     client.lbBackoff = undefined
     client.lbDown = false
-    if (!client.destroyed) acConnect.call(client)
+    if (client.destroyed) return
+    counts.opened++
+    acConnect.call(client)
   }
 
   return {onConnError, connect}

@@ -34,7 +34,7 @@ interface PhaseRun extends PhaseLoad {
 }
 
 export class PhaseRunner {
-  private readonly counts = new SecondCounts()
+  private readonly counts: SecondCounts
   private readonly driver: AutocannonDriver
   private current: PhaseRun | undefined
   private readonly tick = (run: PhaseRun): void => this.onClock(run)
@@ -53,6 +53,7 @@ export class PhaseRunner {
     autocannon: Autocannon,
     private readonly out: RunnerOutput,
   ) {
+    this.counts = new SecondCounts(config.keepAlive === false)
     this.driver = new AutocannonDriver(autocannon, config, this.counts, (message) => out.fail(message))
   }
 

@@ -27,6 +27,8 @@ export class SecondCounts {
   connect = 0
   reset = 0
   timeout = 0
+  /** Connections opened (counted always, reported with load.keepAlive false: `connectionsReported`). */
+  opened = 0
   /** Indexed by status code; codes outside 0..999 are not real HTTP and are folded into 999. */
   readonly status = new Float64Array(1000)
   /**
@@ -39,6 +41,8 @@ export class SecondCounts {
   readonly uncorrected = newLatencyHistogram()
   /** Live for the whole run (clear() resets them in place), so a client may keep a reference to one. */
   readonly backends = new Map<string, BackendCounts>()
+
+  constructor(private readonly connectionsReported = false) {}
 
   /** The counts of `id`, made the first time that backend answers. */
   backend(id: string): BackendCounts {
@@ -80,12 +84,13 @@ export class SecondCounts {
       tenths: this.tenths.toSample(tenthsPerBackend),
     }
     if (paced) sample.uncorrectedHistogram = encodeHistogram(this.uncorrected)
+    if (this.connectionsReported) sample.connections = this.opened
     return sample
   }
 
   clear(): void {
     this.sent = this.completed = this.bytes = this.lost = this.cutOff = 0
-    this.connect = this.reset = this.timeout = 0
+    this.connect = this.reset = this.timeout = this.opened = 0
     this.status.fill(0)
     this.histogram.reset()
     this.unattributed.reset()
