@@ -11,6 +11,7 @@ import {isComparison, comparisonTitle, formatSpread, repeatsNote, subjectHeading
 import {compareRows} from '../metrics/compare.js'
 import {reportCharts, comparisonCharts, type ChartSpec} from './html-charts.js'
 import {clientScript} from './html-client.js'
+import {backendsLegend} from './backends-legend.js'
 import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
@@ -105,7 +106,8 @@ function backendsTable(r: Report): string {
   const fairness = f.over.length > 0
     ? `<p>Fairness over ${htmlEscape(f.over.join(', '))} (up the whole time): Jain <b>${num(f.jain, 4)}</b> · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)} · min/mean ${num(f.minMean, 3)}</p>`
     : ''
-  return `<h2>Backends</h2>${table(head, rows, (i) => i > 0 && i < head.length - 1)}${fairness}`
+  const legend = backendsLegend(r)
+  return `<h2>Backends</h2>${table(head, rows, (i) => i > 0 && i < head.length - 1)}${legend ? `<p class="muted">${htmlEscape(legend)}</p>` : ''}${fairness}`
 }
 
 function failoverTable(r: Report): string {
