@@ -22,10 +22,11 @@ export interface BalancerKind extends KindDescriptor {
    */
   readonly strategies: Readonly<Record<string, string>> | null
   /**
-   * Every problem it finds in a scenario that passed the schema: a strategy or option it cannot honour is
-   * a scenario error (exit 2) rather than a surprise mid-run. Paths are dotted (`balancer.strategy`).
+   * Every problem it finds in a scenario's balancer and replicas once both passed the schema: a strategy or
+   * option it cannot honour is a scenario error (exit 2) rather than a surprise mid-run. Paths are dotted
+   * (`balancer.strategy`).
    */
-  check(scenario: Scenario): KindProblem[]
+  check(scenario: Pick<Scenario, 'balancer' | 'replicas'>): KindProblem[]
   /** How the reports and `lbbench validate` name it: `built-in proxy (round-robin, 2 workers, shared health state)`. */
   label(balancer: BalancerSpec, observed?: ObservedBalancer): string
   /** The health checking it does when the scenario has no health section (a health section given says all there is). */
