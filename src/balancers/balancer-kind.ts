@@ -29,12 +29,12 @@ export interface BalancerKind extends KindDescriptor {
    * of, a strategy it has no use for): reported together with the file's other problems, where `check`
    * runs only on a file that has no other.
    */
-  checkSections?(balancer: BalancerSpec, replicas: ReplicasSpec): KindProblem[]
+  checkSections?(balancer: BalancerSpec, replicas: ReplicasSpec | undefined): KindProblem[]
   /**
    * Every problem it finds in a scenario that passed the schema: a strategy or option it cannot honour is
    * a scenario error (exit 2) rather than a surprise mid-run. Paths are dotted (`balancer.strategy`).
    */
-  check(scenario: Scenario): KindProblem[]
+  check(scenario: Pick<Scenario, 'balancer' | 'replicas'>): KindProblem[]
   /**
    * `balancer` keys only this kind takes, absent unless the file gives them (sharedState), each with what
    * it applies to as a message says it after "applies to": `the built-in proxy's workers only (…)`.

@@ -54,7 +54,10 @@ export interface BackendReport {
   share: number
   /** Non-2xx responses it served. */
   errors: number
-  /** Attempts the balancer made to it, retries included (when the balancer can tell). */
+  /**
+   * Attempts the balancer started to it in the measured phases, retries included (when the balancer can
+   * tell; the cluster balancer: the requests its worker counted over the whole run).
+   */
   attempts?: number
   latencyUs: {p50: number; p99: number}
   events: BackendEvent[]

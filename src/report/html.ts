@@ -10,6 +10,7 @@ import type {Report} from '../model/report.js'
 import {isComparison, comparisonTitle, type Comparison} from './comparison.js'
 import {reportCharts, comparisonCharts} from './html-charts.js'
 import {clientScript} from './html-client.js'
+import {backendsLegend} from './backends-legend.js'
 import {comparisonBody} from './html-compare.js'
 import {card, chartFigures, htmlEscape, pageFooter, table, type Cell} from './html-parts.js'
 import {STYLE} from './html-style.js'
@@ -82,7 +83,8 @@ function backendsTable(r: Report): string {
   const fairness = f.over.length > 0
     ? `<p>Fairness over ${htmlEscape(f.over.join(', '))} (up the whole time): Jain <b>${num(f.jain, 4)}</b> · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)} · min/mean ${num(f.minMean, 3)}</p>`
     : ''
-  return `<h2>Backends</h2>${table(head, rows, (i) => i > 0 && i < head.length - 1)}${fairness}`
+  const legend = backendsLegend(r)
+  return `<h2>Backends</h2>${table(head, rows, (i) => i > 0 && i < head.length - 1)}${legend ? `<p class="muted">${htmlEscape(legend)}</p>` : ''}${fairness}`
 }
 
 function failoverTable(r: Report): string {

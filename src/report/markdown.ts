@@ -3,6 +3,7 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
+import {backendsLegend} from './backends-legend.js'
 import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
@@ -100,6 +101,8 @@ function backendLines(r: Report): string[] {
     ]),
     ['l', 'r', 'r', 'r', ...(hasAttempts ? ['r' as const] : []), 'r', 'r', 'l'],
   ), '')
+  const legend = backendsLegend(r)
+  if (legend) out.push(`<sub>${legend}</sub>`, '')
   if (r.fairness.over.length > 0) {
     const f = r.fairness
     out.push(`Fairness over ${f.over.map(mdCell).join(', ')}: Jain ${num(f.jain, 4)} · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)}`, '')

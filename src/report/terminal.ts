@@ -7,6 +7,7 @@ import type {ChalkInstance} from 'chalk'
 import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
+import {backendsLegend} from './backends-legend.js'
 import {paint, plainTableOptions} from './color.js'
 import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
@@ -121,14 +122,14 @@ export function backendEventsText(events: Report['backends'][number]['events']):
   return events.map((e) => `${e.state} ${at(e.atMs)}`).join(', ')
 }
 
-/** Items joined by ', ', broken into lines of at most `width` (a long item stays whole on its own line). */
-function wrapList(items: string[], width: number): string {
+/** Items joined by `sep`, broken into lines of at most `width` (a long item stays whole on its own line). */
+function wrapList(items: string[], width: number, sep = ', '): string {
   const lines: string[] = []
   let line = ''
   for (const item of items) {
-    const next = line ? `${line}, ${item}` : item
+    const next = line ? `${line}${sep}${item}` : item
     if (line && next.length > width) {
-      lines.push(line + ',')
+      lines.push(line + sep.trimEnd())
       line = item
     } else line = next
   }
@@ -158,7 +159,8 @@ function backends(r: Report, c: ChalkInstance, color: boolean, width: number): s
     rows[i][rows[i].length - 1] = wrapList(b.events.map((e) => `${e.state} ${at(e.atMs)}`), room)
   })
   const aligns: Align[] = head.map((h, i) => (i === 0 || h === 'events' ? 'left' : 'right'))
-  return [c.bold('Backends'), indent(table(head, rows, color, aligns))]
+  const legend = backendsLegend(r)
+  return [c.bold('Backends'), indent(table(head, rows, color, aligns)), ...(legend ? [indent(c.dim(wrapList(legend.split(' '), width - 2, ' ')))] : [])]
 }
 
 function fairness(r: Report, c: ChalkInstance): string[] {

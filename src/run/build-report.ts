@@ -4,7 +4,7 @@
 
 import type {BalancerStats} from '../balancers/balancer.js'
 import type {Sample, Timing} from '../model/generator-messages.js'
-import {backendRows} from '../metrics/backends.js'
+import {attemptsInSpans, backendRows} from '../metrics/backends.js'
 import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
 import {fairness} from '../metrics/fairness.js'
@@ -15,7 +15,7 @@ import {measuredSamples, summarize, summarizePhases} from '../metrics/summary.js
 import {evaluateThresholds} from '../metrics/thresholds.js'
 import type {BackendEvent, Report, TimelineEvent} from '../model/report.js'
 import {weightsOf} from '../replicas/behaviour-of.js'
-import {replicaIds, type LoadedScenario} from '../model/scenario.js'
+import {replicaIds, type LoadedScenario, type PhaseSpec} from '../model/scenario.js'
 import {environment, lbbenchVersion} from './environment.js'
 import type {Timeline} from './timeline.js'
 
@@ -67,7 +67,8 @@ export function buildReport(r: RunRecord): Report {
   const timeline = r.timeline.list()
   const t0 = r.timeline.t0
   const measured = measuredSamples(r.samples)
-  const phaseDurations = phaseDurationsOf(timeline)
+  const phaseTimes = phaseTimesOf(timeline)
+  const phaseDurations = Object.fromEntries(Object.entries(phaseTimes).map(([name, p]) => [name, p.end - p.start]))
   const measuredMs = s.load.phases.filter((p) => p.measure).reduce((n, p) => n + (phaseDurations[p.name] ?? 0), 0)
   const summary = summarize(measured, measuredMs || undefined)
   const series = buildSeries(r.samples, {
@@ -77,7 +78,7 @@ export function buildReport(r: RunRecord): Report {
   })
   const fineSeries = fineSeriesOf(measured, fineWindows(timeline, measuredMs), {t0EpochMs: t0, inflight: r.stats?.inflight})
 
-  const attempts = measuredAttempts(r.stats, t0, measuredMs)
+  const attempts = measuredAttempts(r.stats, t0, phaseTimes, s.load.phases)
   const backends = backendRows(measured, ids, weights).map((row) => ({
     ...row,
     ...(attempts ? {attempts: attempts[row.id] ?? 0} : {}),
@@ -150,28 +151,35 @@ function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
 }
 
 /**
- * Attempts per backend over the measured time, like the requests beside them: from the balancer's 100 ms
- * buckets where it has them, else its totals (which include the warm-up).
+ * Attempts per backend that started in the measured phases, the time the requests beside them were
+ * answered in: from the balancer's 100 ms buckets where it has them, else its totals (which include the
+ * warm-up). Before the first phase and after the last the load sends nothing, so a measured phase there
+ * has an open end: the attempts of its requests still in flight when it stopped count too.
  */
-function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, measuredMs: number): Record<string, number> | undefined {
-  if (!stats?.attemptBuckets || t0 === undefined) return stats?.attempts
-  const out: Record<string, number> = {}
-  // Buckets are not aligned to t0: one counts when its middle is inside, so the edges cancel out on average.
-  const half = 50
-  for (const b of stats.attemptBuckets) {
-    if (b.epochMs + half < t0 || b.epochMs + half >= t0 + measuredMs) continue
-    for (const [id, n] of Object.entries(b.attempts)) out[id] = (out[id] ?? 0) + n
-  }
-  return out
+function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, times: Record<string, PhaseTime>, phases: PhaseSpec[]): Record<string, number> | undefined {
+  // A balancer that counts nothing (none: nothing sits in the path) has no attempts column, not one of zeros.
+  if (!stats || Object.keys(stats.attempts).length === 0) return undefined
+  if (!stats.attemptBuckets || t0 === undefined) return stats.attempts
+  const spans = phases.flatMap((p, i) => {
+    const time = times[p.name]
+    if (!p.measure || !time) return []
+    return [{start: i === 0 ? -Infinity : t0 + time.start, end: i === phases.length - 1 ? Infinity : t0 + time.end}]
+  })
+  return attemptsInSpans(stats.attemptBuckets, spans)
 }
 
-/** How long each phase ran, from its start and end events (an aborted phase: until the last event). */
-function phaseDurationsOf(timeline: TimelineEvent[]): Record<string, number> {
-  const out: Record<string, number> = {}
+interface PhaseTime {
+  start: number
+  end: number
+}
+
+/** When each phase ran on the load clock, from its start and end events (an aborted phase: until the last event). */
+function phaseTimesOf(timeline: TimelineEvent[]): Record<string, PhaseTime> {
+  const out: Record<string, PhaseTime> = {}
   const last = timeline.length ? timeline[timeline.length - 1].atMs : 0
   for (const start of timeline.filter((e) => e.kind === 'phase-start')) {
     const end = timeline.find((e) => e.kind === 'phase-end' && e.detail === start.detail && e.atMs >= start.atMs)
-    out[start.detail] = Math.max(0, (end?.atMs ?? last) - start.atMs)
+    out[start.detail] = {start: start.atMs, end: Math.max(start.atMs, end?.atMs ?? last)}
   }
   return out
 }

@@ -11,6 +11,7 @@ import {z} from 'zod'
 import {balancerKinds} from '../balancers/registry.js'
 import type {FaultField} from '../faults/action.js'
 import {faultKinds} from '../faults/registry.js'
+import {keyPlaceholderProblems} from '../load/generator/request-keys.js'
 import type {ActiveHealth, BalancerSpec, LatencySpec, LoadSpec, PassiveHealth, ReplicasSpec} from '../model/scenario.js'
 import {engineNames} from '../proxy/engines.js'
 import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
@@ -280,26 +281,34 @@ const phaseShape = {
 
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
-const request = z.strictObject({
-  method: z.enum(httpMethods).default('GET'),
-  path: urlPath.default('/'),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, {error: 'expected a header name like content-type'}), scalarText).default({}),
-  body: z.string().optional(),
-  weight: int(1, 1000).default(1),
-})
+/** `{{n:1000}}` in the path or a header value is one of 1000 keys per request (load/generator/request-keys.ts). */
+const request = z
+  .strictObject({
+    method: z.enum(httpMethods).default('GET'),
+    path: urlPath.default('/'),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, {error: 'expected a header name like content-type'}), scalarText).default({}),
+    body: z.string().optional(),
+    weight: int(1, 1000).default(1),
+  })
+  .superRefine((r, ctx) => {
+    for (const p of keyPlaceholderProblems(r)) ctx.addIssue({code: 'custom', path: p.field, message: p.message, params: {offset: p.offset}})
+  })
+
+/** The default: a warm-up second, then five measured. */
+const phases = z
+  .array(z.strictObject(phaseShape))
+  .min(1)
+  .prefault([
+    {name: 'warmup', duration: '1s', measure: false},
+    {name: 'steady', duration: '5s'},
+  ])
 
 const load = z
   .strictObject({
     connections: connections.default(10),
     rate: rate.optional().describe('total requests per second; absent = as fast as the connections go'),
     timeout: duration({positive: true}).prefault('2s').describe('per request'),
-    phases: z
-      .array(z.strictObject(phaseShape))
-      .min(1)
-      .prefault([
-        {name: 'warmup', duration: '1s', measure: false},
-        {name: 'steady', duration: '5s'},
-      ]),
+    phases,
     requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
     generators: int(1, limits.generators).default(1),
     keepAlive: keepAliveKey,
@@ -334,6 +343,22 @@ const faultShape = {
 /** A field the file leaves out is the action's default, if it has one (fail: status 503, rate 1). */
 const fault = z.strictObject(faultShape).transform((f) => resolved(faultShape, {...faultKinds.get(f.action)!.defaults, ...f}))
 
+const threshold = z.string({error: 'expected a threshold like "latency.p99 < 50ms" (one line of text)'})
+
+/**
+ * The parts validate.ts checks against each other, each with its own schema: when the file as a whole
+ * does not parse, every part that does is still checked (load.ts), instead of the first bad field
+ * hiding the problems of the others.
+ */
+export const partSchemas = {
+  replicas: replicas.prefault({}),
+  replicaCount: replicasShape.count,
+  balancer: balancer.prefault({}),
+  phases,
+  fault,
+  threshold,
+}
+
 export const scenarioNamePattern = /^[a-z0-9]+(-[a-z0-9]+)*$/
 
 export const scenarioFileSchema = z
@@ -345,12 +370,12 @@ export const scenarioFileSchema = z
       .describe("lowercase words joined by '-'"),
     description: z.string().optional(),
     seed: int(0, 2 ** 32 - 1).default(1).describe('seeds every random choice'),
-    replicas: replicas.prefault({}),
-    balancer: balancer.prefault({}),
+    replicas: partSchemas.replicas,
+    balancer: partSchemas.balancer,
     load: load.prefault({}),
     faults: z.array(fault).default([]),
     thresholds: z
-      .array(z.string({error: 'expected a threshold like "latency.p99 < 50ms" (one line of text)'}))
+      .array(threshold)
       .default([])
       .describe('metric[phase, window=10s] op value, like "errors.rate < 1%" or "latency.p99[window=5s] < 50ms" (in every 5 s window); any false one fails the run (exit 1)'),
     abortOnFail: z.boolean().default(false),

@@ -110,10 +110,13 @@ describe('nginx through lbbench run', {skip: skipWithout('nginx')}, () => {
     assert.match(run.stderr, /upstream lbbench_backends \{/, '--print-config prints it to stderr')
     assert.ok(run.stderr.includes(saved.trim()), 'the printed config is the saved one')
     assert.match(run.report.meta.environment.balancerVersion ?? '', /^nginx\/\d+\.\d+/)
-    // Attempts come from nginx's access log, counted over the measured time like the requests beside them.
-    // (Attempts are placed by when they started, responses by when they ended: a few differ at the edges.)
+    // Attempts come from nginx's access log, counted over the measured time like the requests beside them:
+    // one per request, and the requests cut off when the load stopped (at most one per connection) were
+    // attempts too; give or take a few where the 100 ms buckets meet the warm-up.
     for (const b of run.report.backends) {
-      assert.ok(Math.abs((b.attempts ?? 0) - b.requests) <= Math.max(3, b.requests * 0.01), `${b.id}: no retries, one attempt per request: ${b.attempts} attempts, ${b.requests} requests`)
+      const extra = (b.attempts ?? 0) - b.requests
+      const few = Math.max(3, b.requests * 0.01)
+      assert.ok(extra >= -few && extra <= 8 + few, `${b.id}: no retries, one attempt per request: ${b.attempts} attempts, ${b.requests} requests`)
     }
   })
 

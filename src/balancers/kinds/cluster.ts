@@ -9,7 +9,7 @@ export const cluster: BalancerKind = {
   strategies: null,
   checkSections(b, r) {
     const problems: KindProblem[] = []
-    if (r.kind !== 'cluster') {
+    if (r !== undefined && r.kind !== 'cluster') {
       problems.push({path: 'balancer.kind', message: `the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not ${r.kind}`})
     }
     return [...problems, ...strategyNotApplicable(b, 'the cluster balancer schedules with schedulingPolicy (rr or none)')]
