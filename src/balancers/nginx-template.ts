@@ -91,7 +91,8 @@ function contradictions(side: ScenarioSide, reading: {balancing: string; strateg
   }
   if (side.given('retries')) {
     const other = retriesOf(http).find((r) => r.retries !== b.retries)
-    if (other) problems.push({path: 'balancer.retries', message: `${b.retries} contradicts the file: ${other.line ? `line ${other.line} says ` : 'it has '}${other.said} (${other.retries} retries); ${leave}`})
+    const retries = other?.retries === 1 ? '1 retry' : `${other?.retries} retries`
+    if (other) problems.push({path: 'balancer.retries', message: `${b.retries} contradicts the file: ${other.line ? `line ${other.line} says ` : 'it has '}${other.said} (${retries}); ${leave}`})
   }
   const statuses = b.health.passive?.statuses ?? []
   if (side.given('health') && statuses.length > 0) {

@@ -68,8 +68,13 @@ function rowSpecs(subjects: SubjectRuns[]): RowSpec[] {
     .sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
   const anyFailover = subjects.some((s) => s.reports.some((r) => r.failover.length > 0))
   const anyProxyCpu = subjects.some((s) => s.reports.some((r) => r.meta.proxy !== undefined))
+  const anyNewConnections = subjects.some((s) => s.reports.some((r) => r.summary.throughput.connectionsPerSec !== undefined))
   return [
     {key: 'throughput.rps', label: 'throughput (req/s)', unit: 'rps', better: 'higher', pick: (r) => r.summary.throughput.rps},
+    // load.keepAlive false: each request a new connection (and TLS handshake); what the balancer accepts per second.
+    ...(anyNewConnections
+      ? [{key: 'throughput.connectionsPerSec', label: 'new connections/s', unit: 'rps', better: 'higher', pick: (r) => r.summary.throughput.connectionsPerSec}] satisfies RowSpec[]
+      : []),
     {key: 'latency.p50', label: 'latency p50', unit: 'us', better: 'lower', pick: (r) => r.summary.latencyUs.p50},
     {key: 'latency.p99', label: 'latency p99', unit: 'us', better: 'lower', pick: (r) => r.summary.latencyUs.p99},
     {key: 'latency.p999', label: 'latency p99.9', unit: 'us', better: 'lower', pick: (r) => r.summary.latencyUs.p999},

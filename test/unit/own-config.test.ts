@@ -102,7 +102,7 @@ describe('nginx templates', () => {
     const r = readNginxTemplate(template, side({strategy: 'round-robin', retries: 3, timeout: 5000, health: {passive: {maxFails: 1, failTimeout: 1000, statuses: [503]}}}, ['strategy', 'retries', 'health', 'timeout']))
     assert.deepEqual(r.problems.map((p) => p.path), ['balancer.strategy', 'balancer.retries', 'balancer.health.passive.statuses', 'balancer.timeout'])
     assert.match(r.problems[0].message, /^round-robin contradicts the file: line 4 of the file balances with "least_conn", which is least-connections; with config: leave it out/)
-    assert.match(r.problems[1].message, /^3 contradicts the file: line 12 says proxy_next_upstream_tries 2 \(1 retries\)/)
+    assert.match(r.problems[1].message, /^3 contradicts the file: line 12 says proxy_next_upstream_tries 2 \(1 retry\)/)
     assert.match(r.problems[2].message, /http_503/)
     assert.match(r.problems[3].message, /does not apply with config: the file's own proxy_connect_timeout/)
   })

@@ -52,7 +52,7 @@ describe('balancer.config', () => {
     const said = problems(`kind: nginx\nconfig: ./${nginxTemplate}\nstrategy: round-robin\nretries: 2`)
     assert.equal(said.length, 2)
     assert.match(said[0], /scenario\.yaml:5:13 balancer\.strategy: round-robin contradicts the file: line 4 of the file balances with "least_conn"/)
-    assert.match(said[1], /scenario\.yaml:6:12 balancer\.retries: 2 contradicts the file: line 9 says proxy_next_upstream_tries 2 \(1 retries\)/)
+    assert.match(said[1], /scenario\.yaml:6:12 balancer\.retries: 2 contradicts the file: line 9 says proxy_next_upstream_tries 2 \(1 retry\)/)
   })
 
   test('a missing file, a kind that runs no configuration of yours, a missing placeholder', () => {
