@@ -131,9 +131,11 @@ export function buildReport(r: RunRecord): Report {
 
 /**
  * Attempts per backend over the measured time, like the requests beside them: from the balancer's 100 ms
- * buckets where it has them, else its totals (which include the warm-up).
+ * buckets where it has them, else its totals (which include the warm-up). None from a balancer that
+ * counts none (no balancer, one lbbench did not start): the report does not show them as zeros.
  */
 function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, measuredMs: number): Record<string, number> | undefined {
+  if (stats && !stats.attemptBuckets && Object.keys(stats.attempts).length === 0) return undefined
   if (!stats?.attemptBuckets || t0 === undefined) return stats?.attempts
   const out: Record<string, number> = {}
   // Buckets are not aligned to t0: one counts when its middle is inside, so the edges cancel out on average.

@@ -15,7 +15,7 @@ import {replicaKinds} from '../replicas/registry.js'
 import {closest} from './did-you-mean.js'
 import {formatDuration} from './duration.js'
 import {quote, type PathKey, type PathProblem} from './issues.js'
-import {replicaId, replicaKindOptions, type ScenarioFile} from './schema.js'
+import {balancerKindOptions, replicaId, replicaKindOptions, type ScenarioFile} from './schema.js'
 import {parseThreshold, windowProblem} from './threshold.js'
 
 /** Where things are in the file, for FaultSpec.line. */
@@ -49,14 +49,17 @@ export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undef
   const thresholds = resolveThresholds(file.thresholds, {ids, phases: file.load.phases, measured, problem})
   if (problems.length > 0) return {problems}
   const scenario: Scenario = {...file, faults, thresholds}
-  const balancerProblems = checkBalancerSupport(scenario)
-  return balancerProblems.length > 0 ? {problems: balancerProblems} : {scenario}
+  const kindProblems = checkKindSupport(scenario)
+  return kindProblems.length > 0 ? {problems: kindProblems} : {scenario}
 }
 
 function replicaIdsOf(count: number): ReplicaIds {
   const ids = Array.from({length: count}, (_, i) => `r${i + 1}`)
   const range = count <= 3 ? ids.join(', ') : `r1 … r${count}`
-  return {exists: (id) => ids.includes(id), missing: (id) => `replica ${id} does not exist: replicas.count is ${count} (${range})`}
+  return {
+    exists: (id) => ids.includes(id),
+    missing: (id) => `replica ${id} does not exist: ${count === 0 ? 'no replicas are listed (replicas.count is 0)' : `replicas.count is ${count} (${range})`}`,
+  }
 }
 
 /** A kind's problem (a dotted path) as a problem of the file. */
@@ -69,10 +72,16 @@ function fromKind(p: KindProblem & {atKey?: boolean}): PathProblem {
 function checkReplicas({replicas: r}: ScenarioFile, ids: ReplicaIds, problem: Problem): void {
   for (const id of Object.keys(r.overrides)) if (!ids.exists(id)) problem(['replicas', 'overrides', id], ids.missing(id), {atKey: true})
   for (const p of replicaKinds.get(r.kind)!.check(r).map(fromKind)) problem(p.path, p.message, p)
-  const given = new Map(Object.entries(r))
-  for (const [key, kinds] of replicaKindOptions) {
-    if (!kinds.includes(r.kind) && given.get(key) !== undefined) {
-      problem(['replicas', key], `applies to ${kinds.join(' or ')} replicas only; replicas.kind is ${r.kind}`, {atKey: true})
+  foreignKeys('replicas', r, replicaKindOptions, problem)
+}
+
+/** A key only other kinds of the section take (`replicas.command` for docker, `balancer.url` for nginx). */
+function foreignKeys(section: 'replicas' | 'balancer', given: {kind: string}, options: Map<string, string[]>, problem: Problem): void {
+  for (const [key, kinds] of options) {
+    if (!kinds.includes(given.kind) && (given as Record<string, unknown>)[key] !== undefined) {
+      const kindsText = kinds.length > 2 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : kinds.join(' or ')
+      const what = section === 'replicas' ? 'replicas' : 'balancers'
+      problem([section, key], `applies to ${kindsText} ${what} only; ${section}.kind is ${given.kind}`, {atKey: true})
     }
   }
 }
@@ -93,6 +102,7 @@ function checkBalancer({balancer: b, replicas: r}: ScenarioFile, problem: Proble
   } else if (b.sharedState && b.workers === 1) {
     problem(['balancer', 'sharedState'], 'needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1', {atKey: true})
   }
+  foreignKeys('balancer', b, balancerKindOptions, problem)
   const needsKey = strategyKinds.get(b.strategy)!.needsHashKey
   if (needsKey && b.hashKey === undefined) {
     problem(['balancer', 'hashKey'], `is missing; strategy ${b.strategy} chooses by a key: ip, path or header:NAME`)
@@ -167,6 +177,7 @@ function requiredWhy(kind: FaultKind, field: FaultField): string {
 }
 
 function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: FaultSection): FaultTarget | undefined {
+  if (t === 'random' && !ids.exists('r1')) problem(path, 'random picks one of the replicas, and none are listed (replicas.count is 0)')
   if (t === 'random') return 'random'
   const list = typeof t === 'string' ? [t] : t
   let ok = true
@@ -220,7 +231,9 @@ function resolveThresholds(exprs: string[], {ids, phases, measured, problem}: Th
   return thresholds
 }
 
-/** What each balancer kind can do is its own to say (balancers/kinds/). */
-function checkBalancerSupport(scenario: Scenario): PathProblem[] {
-  return (balancerKinds.get(scenario.balancer.kind)?.check(scenario) ?? []).map(fromKind)
+/** What each balancer and replica kind can do with the scenario is its own to say (balancers/kinds/, replicas/kinds/). */
+function checkKindSupport(scenario: Scenario): PathProblem[] {
+  const balancer = balancerKinds.get(scenario.balancer.kind)?.check(scenario) ?? []
+  const replicas = replicaKinds.get(scenario.replicas.kind)?.checkScenario?.(scenario) ?? []
+  return [...balancer, ...replicas].map(fromKind)
 }

@@ -113,7 +113,7 @@ export class AutocannonDriver {
     if (!this.hooks) {
       const proto = Object.getPrototypeOf(client) as AcClient
       this.hooks = {
-        ...recordingListeners(this.counts),
+        ...recordingListeners(this.counts, this.config.backendHeader),
         ...connectionFailureHooks(this.counts, proto._connect),
         pacedRequest: pacedSender(proto._doRequest),
       }
