@@ -99,7 +99,10 @@ export class ExternalReplicaSet extends EventEmitter<ReplicaSetEvents> implement
   private async runAction(action: ExternalAction, info: ReplicaInfo): Promise<void> {
     const command = this.spec.actions?.[action]
     if (command === undefined) throw new RunError(`replicas.actions has no ${action} command`)
-    const env = {...process.env, ...this.spec.env, REPLICA: info.id, REPLICA_INDEX: info.id.slice(1), ADDRESS: formatAddress(info)}
+    // Without the run's id: what the command starts (the system's own processes) is not the run's, and
+    // `lbbench clean` must never take it for a leftover.
+    const {LBBENCH_RUN_ID: _runId, ...inherited} = process.env
+    const env = {...inherited, ...this.spec.env, REPLICA: info.id, REPLICA_INDEX: info.id.slice(1), ADDRESS: formatAddress(info)}
     const outcome = await runShellCommand(command, {cwd: this.cwd, env})
     if (!this.stopping) this.emit('action-result', info.id, `${action}: ${describeOutcome(outcome)}`)
     if (outcome.code !== 0) throw new Error(`its ${action} command did not succeed (exit ${outcome.code})`)

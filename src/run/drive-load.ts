@@ -57,9 +57,9 @@ export class LoadDriver {
 
   /** Where the load goes, and the replicas behind it: the generators start their phases. */
   aimAt(targets: string[], replicas: ReplicaAddress[]): void {
-    if (balancerKinds.get(this.run.scenario.balancer.kind)?.backendHeaderOf) {
-      this.nameBackend = backendNamer(replicas.map((r) => ({id: r.id, address: formatAddress(r)})))
-    }
+    const {balancer} = this.run.scenario
+    const header = balancerKinds.get(balancer.kind)?.backendHeaderOf
+    if (header) this.nameBackend = backendNamer(replicas.map((r) => ({id: r.id, address: formatAddress(r)})), header(balancer))
     this.targets.resolve(targets)
   }
 
