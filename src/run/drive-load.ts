@@ -58,8 +58,8 @@ export class LoadDriver {
   /** Where the load goes, and the replicas behind it: the generators start their phases. */
   aimAt(targets: string[], replicas: ReplicaAddress[]): void {
     const {balancer} = this.run.scenario
-    const header = balancerKinds.get(balancer.kind)?.backendHeaderOf
-    if (header) this.nameBackend = backendNamer(replicas.map((r) => ({id: r.id, address: formatAddress(r)})), header(balancer))
+    const kind = balancerKinds.get(balancer.kind)
+    if (kind?.backendHeaderOf) this.nameBackend = backendNamer(replicas.map((r) => ({id: r.id, address: formatAddress(r)})), kind.backendHeaderOf(balancer))
     this.targets.resolve(targets)
   }
 
