@@ -21,6 +21,7 @@ import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {RunError} from '../model/errors.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
+import {formatAddress} from '../process/loopback-address.js'
 
 export interface HaproxyConfigInput {
   scenario: Scenario
@@ -123,7 +124,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     ...(active ? [`  option httpchk GET ${active.path}`] : []),
     '  http-reuse safe',
     '  http-response set-header X-LBBench-Backend %s',
-    ...backends.map((r) => `  server ${r.id} ${r.host}:${r.port} weight ${weight(r.id)}${check}`),
+    ...backends.map((r) => `  server ${r.id} ${formatAddress(r)} weight ${weight(r.id)}${check}`),
     '',
   ].join('\n')
 }

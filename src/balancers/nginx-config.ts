@@ -17,6 +17,7 @@ import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {RunError} from '../model/errors.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
+import {formatAddress} from '../process/loopback-address.js'
 
 export interface NginxConfigInput {
   scenario: Scenario
@@ -150,7 +151,7 @@ function httpPreamble({dir, backends}: NginxConfigInput): string[] {
     '  # The replica id of the address that answered (the last one when nginx retried).',
     '  map $upstream_addr $lbbench_backend {',
     '    default "";',
-    ...backends.map((r) => `    "~(^|, | : )${escapeRegex(`${r.host}:${r.port}`)}$" ${r.id};`),
+    ...backends.map((r) => `    "~(^|, | : )${escapeRegex(formatAddress(r))}$" ${r.id};`),
     '  }',
   ]
 }
@@ -165,7 +166,7 @@ function upstream({scenario: s, backends, version}: NginxConfigInput): string[] 
   return [
     `  upstream ${nginxUpstreamName} {`,
     ...(balancing ? [`    ${balancing}`] : []),
-    ...backends.map((r) => `    server ${r.host}:${r.port} weight=${weight(r.id)} max_fails=${maxFails} fail_timeout=${failTimeout};`),
+    ...backends.map((r) => `    server ${formatAddress(r)} weight=${weight(r.id)} max_fails=${maxFails} fail_timeout=${failTimeout};`),
     '    keepalive 64;',
     // Node closes idle keep-alive sockets after 5 s: close ours first, or a reused socket can be reset.
     ...(versionAtLeast(version, since['upstream keepalive_requests']!) ? ['    keepalive_requests 1000000;', '    keepalive_timeout 4s;'] : []),

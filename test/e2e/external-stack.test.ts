@@ -4,8 +4,8 @@
 // names the server in X-Served-By. lbbench runs with replicas.kind external and balancer.kind external:
 // it starts none of it, kills r2 and starts it again through the scenario's commands, and reads the
 // backends from the header. Then: an unknown backend counted under `other`, replicas lbbench starts on
-// fixed ports behind the test's HAProxy, and the runs that cannot be carried out (exit 3). Everything the
-// test starts, it stops.
+// fixed ports behind the test's HAProxy, replicas on 127.0.0.1 and [::1] behind lbbench's own balancers,
+// and the runs that cannot be carried out (exit 3). Everything the test starts, it stops.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, type ChildProcess} from 'node:child_process'
@@ -184,7 +184,7 @@ ${load('3500ms')}faults:
     // After the kill's second, no response named r2 until it was ready again.
     for (const p of r.series.filter((x) => x.tMs >= 2000 && x.tMs + 1000 <= ready.atMs)) assert.equal(p.perBackend.r2 ?? 0, 0, `t=${p.tMs}`)
     assert.match(stdout, /ttd and ttr from the responses' x-served-by header/)
-    assert.match(stdout, /r2 action-result \(kill: exit 0: killed r2/)
+    assert.match(stdout, /r2 command \(kill: exit 0: killed r2 at 127\.0\.0\.1:\d+\)/)
   })
 
   test('a header value that names no replica is counted under other; addresses match too', async () => {
@@ -250,6 +250,24 @@ ${load('3s')}faults:
       holder.close()
     }
   })
+})
+
+describe("a running system behind lbbench's own balancers", () => {
+  for (const kind of ['builtin', 'nginx', 'haproxy']) {
+    test(`${kind}: external replicas on 127.0.0.1 and [::1], each reached and counted`, {skip: kind === 'builtin' ? false : skipWithout(kind)}, async () => {
+      const ports = [await freePort(), await freePort()]
+      const apps = ports.map((port, i) => spawn(process.execPath, [app], {env: {...process.env, PORT: String(port), HOST: i === 0 ? '127.0.0.1' : '::1', REPLICA: `app${i + 1}`}, stdio: 'ignore'}))
+      started.push(...apps)
+      assert.ok(await waitForHttp(`http://[::1]:${ports[1]}/`, 10_000), 'the app on ::1 answers')
+      const file = scenarioFile(`on-both-${kind}`, `replicas: {kind: external, addresses: [127.0.0.1:${ports[0]}, "[::1]:${ports[1]}"]}\nbalancer: {kind: ${kind}}\n${load('1s')}`)
+      const {code, stderr, report} = await lbbench(file)
+      for (const a of apps) a.kill('SIGTERM')
+      assert.equal(code, 0, stderr)
+      assert.deepEqual(report!.backends.map((b) => b.id), ['r1', 'r2'])
+      for (const b of report!.backends) assert.ok(Math.abs(b.share - 0.5) < 0.05, `${b.id}: ${b.share}`)
+      assert.equal(report!.summary.requests.failed, 0)
+    })
+  }
 })
 
 describe('a system that is not there', () => {
