@@ -3,9 +3,9 @@
 //
 //   npm run build && node --import tsx bench/proxy-engines.ts [--rounds 3] [--seconds 5] [--connections 50] [--workers 1]
 //
-// Setup as in node-libraries.md §2.5: two node:http backends answering 1 KiB (one process of their own),
-// the proxy as lbbench starts it (BuiltinBalancer: its own process, round-robin), autocannon in this
-// process with 50 connections. Each round measures every engine once, a different one first each round,
+// Setup as in the measurement that chose the engines: two node:http backends answering 1 KiB (one
+// process of their own), the proxy as lbbench starts it (BuiltinBalancer: its own process, round-robin),
+// autocannon in this process with 50 connections. Each round measures every engine once, a different one first each round,
 // and every figure is the median over the rounds; the ratio undici / http-proxy is taken within each
 // round (neighbours in time on a busy 2-core machine) and its median printed too.
 

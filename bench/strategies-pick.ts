@@ -10,7 +10,7 @@ import {runRounds, type Subject} from './rounds.js'
 
 // The compiled strategies, as the proxy runs them.
 const {strategyKinds} = await compiled<typeof import('../src/proxy/strategies/registry.js')>('proxy/strategies/registry')
-const {seededRandom} = await compiled<typeof import('../src/model/random.js')>('random')
+const {seededRandom} = await compiled<typeof import('../src/model/random.js')>('model/random')
 
 const keys = Array.from({length: 1024}, (_, i) => `/users/${i * 7919}`)
 const usable = (b: BackendView): boolean => b.inflight < 1_000_000

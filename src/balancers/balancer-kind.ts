@@ -4,10 +4,13 @@
 // functions only: its implementation (nginx.ts, haproxy.ts, …) loads when `create` is called, so that
 // `lbbench validate` and --help never load it.
 
+import {basename} from 'node:path'
 import type {KindDescriptor, KindOption, KindProblem} from '../model/kind.js'
-import type {ActiveHealth, BalancerSpec, PassiveHealth, Scenario} from '../model/scenario.js'
+import type {ActiveHealth, BalancerSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
 import {parseHashKey} from '../proxy/hash-key.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import type {Balancer, BalancerOptions} from './balancer.js'
+import type {OwnConfigReader} from './own-config.js'
 
 /** What a report knows of the balancer beyond its scenario: whether the built-in proxy's workers shared their health state. */
 export interface ObservedBalancer {
@@ -22,10 +25,22 @@ export interface BalancerKind extends KindDescriptor {
    */
   readonly strategies: Readonly<Record<string, string>> | null
   /**
+   * The problems it finds in the balancer and replicas sections alone (replicas it cannot stand in front
+   * of, a strategy it has no use for): reported together with the file's other problems, where `check`
+   * runs only on a file that has no other.
+   */
+  checkSections?(balancer: BalancerSpec, replicas: ReplicasSpec | undefined): KindProblem[]
+  /**
    * Every problem it finds in a scenario that passed the schema: a strategy or option it cannot honour is
    * a scenario error (exit 2) rather than a surprise mid-run. Paths are dotted (`balancer.strategy`).
    */
-  check(scenario: Scenario): KindProblem[]
+  check(scenario: Pick<Scenario, 'balancer' | 'replicas'>): KindProblem[]
+  /**
+   * `balancer` keys only this kind takes, absent unless the file gives them (sharedState), each with what
+   * it applies to as a message says it after "applies to": `the built-in proxy's workers only (…)`.
+   * Another kind's scenario giving one is a problem.
+   */
+  readonly ownKeys?: Readonly<Partial<Record<keyof BalancerSpec, string>>>
   /** How the reports and `lbbench validate` name it: `built-in proxy (round-robin, 2 workers, shared health state)`. */
   label(balancer: BalancerSpec, observed?: ObservedBalancer): string
   /** The health checking it does when the scenario has no health section (a health section given says all there is). */
@@ -45,19 +60,34 @@ export interface BalancerKind extends KindDescriptor {
    * `other`. Absent: the balancer stamps x-lbbench-backend with the replica's id itself.
    */
   backendHeaderOf?(balancer: BalancerSpec): string | undefined
+  /** It terminates TLS itself (balancer.tls): the load comes in over HTTPS, the replicas stay plain HTTP. */
+  readonly terminatesTls?: true
+  /** It can run your own configuration (balancer.config): how it reads the template at validation. */
+  readonly ownConfig?: OwnConfigReader
   /** Loads its implementation and makes one, not started. */
   create(opts: BalancerOptions): Promise<Balancer>
 }
 
-/** A strategy as a label shows it: `consistent-hash by header:x-user`. */
+/** A strategy as a label shows it: `consistent-hash by header:x-user`, or what your own configuration says. */
 export function strategyLabel(b: BalancerSpec): string {
+  if (b.config) return `strategy: from config (${b.config.balancing ?? basename(b.config.file)})`
   return `${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
+}
+
+/** The strategy problem of a kind that has none to choose: any but the default was asked for in vain. */
+export function strategyNotApplicable(b: BalancerSpec, why: string): KindProblem[] {
+  return b.strategy === defaultStrategy ? [] : [{path: 'balancer.strategy', message: `does not apply: ${why}`}]
+}
+
+/** What a label adds for your own stack: the configuration file it runs, and TLS. */
+export function ownStackLabel(b: BalancerSpec): string[] {
+  return [...(b.config ? [`config ${basename(b.config.file)}`] : []), ...(b.tls ? ['TLS'] : [])]
 }
 
 /** The strategy problem of a balancer that can express only some strategies, with the closest it has. */
 export function strategyProblem(who: string, b: BalancerSpec, strategies: Readonly<Record<string, string>>): KindProblem[] {
   if (b.strategy in strategies) return []
-  const instead = b.strategy === 'maglev' ? 'consistent-hash' : b.strategy === 'peak-ewma' ? 'p2c or least-connections' : undefined
+  const instead = (strategyKinds.get(b.strategy)?.nearest ?? []).filter((s) => s in strategies).join(' or ')
   return [
     {
       path: 'balancer.strategy',

@@ -21,11 +21,23 @@ export interface BalancerOptions {
   log: (line: string) => void
   /** The run's replicas, for kinds that are part of them (`cluster`: the primary shares one port). */
   replicaSet?: ReplicaSet
+  /** balancer.tls: the certificate to serve (tls-files.ts). */
+  tls?: TlsFiles
+}
+
+/** The certificate a balancer that terminates TLS serves: absolute paths of PEM files, and the certificate itself. */
+export interface TlsFiles {
+  cert: string
+  key: string
+  /** The certificate and its key in one file (HAProxy's `crt`). */
+  combined: string
+  /** The certificate's PEM text, to check that the balancer serves it. */
+  certPem: string
 }
 
 export interface Balancer extends EventEmitter<BalancerEvents> {
   readonly kind: string
-  /** Starts in front of the replicas; resolves with the URLs the load goes to. */
+  /** Starts in front of the replicas; resolves with the URLs the load goes to (https:// when it terminates TLS). */
   start(backends: ReplicaAddress[]): Promise<string[]>
   /** A replica came back on another address (a restart): send its traffic there. */
   updateBackend(backend: ReplicaAddress): Promise<void>
@@ -39,7 +51,7 @@ export interface Balancer extends EventEmitter<BalancerEvents> {
   usage?(): {cpuPct: number; elu: number} | undefined
   /** The built-in proxy: how many proxy processes balance and whether they share their health state (report meta.proxy). */
   proxyMeta?(): {workers: number; state: 'per-worker' | 'shared'}
-  /** Generated configuration (nginx.conf, haproxy.cfg), for --print-config. */
+  /** Its configuration as it runs it (generated, or rendered from your own template), for --print-config. */
   config?(): string | undefined
   stop(): Promise<void>
 }

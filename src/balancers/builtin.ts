@@ -38,6 +38,7 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
       backends: backends.map((b) => ({id: b.id, host: b.host, port: b.port, weight: s.replicas.overrides[b.id]?.weight ?? 1})),
       balancer: s.balancer,
       seed: s.seed,
+      ...(this.opts.tls ? {tls: {cert: this.opts.tls.cert, key: this.opts.tls.key}} : {}),
     }
     const log = join(this.opts.runDir, 'proxy.log')
     const child = new ForkedChild<ToProxy, FromProxy>({module: 'proxy/main', output: {file: log}})
@@ -61,7 +62,7 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
     })
     this.allPids = pids
     this.running = true
-    return [`http://127.0.0.1:${port}`]
+    return [`${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`]
   }
 
   async updateBackend(backend: ReplicaAddress): Promise<void> {

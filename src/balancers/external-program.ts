@@ -30,6 +30,8 @@ export interface StartOptions {
   prepare: (port: number) => Promise<string[]>
   /** Receives the program's stdout and stderr. */
   output: string
+  /** It answers HTTPS (balancer.tls). */
+  tls?: boolean
   readyTimeoutMs?: number
 }
 
@@ -40,7 +42,7 @@ export async function startOnFreePort(o: StartOptions): Promise<{process: Guarde
     const port = await freePort()
     const args = await o.prepare(port)
     const p = await spawnGuarded(o.file, args, {output: o.output})
-    const ready = await waitForHttp(`http://127.0.0.1:${port}/`, o.readyTimeoutMs ?? 10_000, () => p.hasExited)
+    const ready = await waitForHttp(`${o.tls ? 'https' : 'http'}://127.0.0.1:${port}/`, o.readyTimeoutMs ?? 10_000, () => p.hasExited)
     if (ready) return {process: p, port}
     await p.stop()
     releasePort(port)

@@ -1,8 +1,8 @@
 // haproxy.cfg for a run, from the scenario (pure: no I/O). The stats socket lives in the run's private
 // folder; HAProxy logs (server state changes, alerts; not per-request lines) go to its stdout.
 //
-// Mapping (reference lb-algorithms.md §8; HAProxy semantics §3). `balance` is always written: the default
-// changed from roundrobin to random in HAProxy 3.3.
+// Mapping (strategy → `balance`, with the semantics of HAProxy's configuration manual). `balance` is always
+// written: the default changed from roundrobin to random in HAProxy 3.3.
 //   round-robin, weighted-round-robin → roundrobin (weights from replicas.overrides apply to every
 //   strategy) · least-connections → leastconn · random → random(1) (plain `random` draws 2, i.e. p2c) ·
 //   p2c → random(2) · ip-hash → source · consistent-hash → uri | source | hdr(NAME) + hash-type consistent.
@@ -14,7 +14,7 @@
 //   neither → no `check`: HAProxy never marks a server down by itself; only retries hide a dead one.
 //   retries → retries N + option redispatch 1 (every retry goes to another server, like nginx) and
 //     retry-on conn-failure empty-response response-timeout [statuses].
-//   timeout → timeout connect / timeout server (per try).
+//   timeout → timeout connect / timeout server (per try). tls → bind … ssl crt <certificate and key>.
 // Server names are the replica ids, so `%s` puts the id into x-lbbench-backend directly.
 import type {Scenario} from '../model/scenario.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
@@ -35,6 +35,8 @@ export interface HaproxyConfigInput {
   /** Installed HAProxy version, e.g. `2.6.12`. */
   version: string
   threads?: number
+  /** balancer.tls: HAProxy terminates TLS with this file (certificate and key in one). */
+  tls?: {combined: string}
 }
 
 export const haproxyBackendName = 'lbbench_backends'
@@ -42,6 +44,17 @@ export const haproxyBackendName = 'lbbench_backends'
 const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\$])/g, '\\$1')}"`)
 
 export const haproxyStatsSocket = (dir: string): string => `${dir}/stats.sock`
+
+/** The bind address, with what TLS needs after it. */
+export const haproxyListen = (port: number, tls?: {combined: string}): string => `127.0.0.1:${port}${tls ? ` ssl crt ${pathArg(tls.combined)}` : ''}`
+
+/** The runtime API's socket in the global section. */
+export const haproxyStatsLine = (socket: string): string => `stats socket ${pathArg(socket)} mode 600 level admin`
+
+/** One replica's server line: its id as the server's name (so `%s` is the id), its weight and the scenario's health checks. */
+export function haproxyServerLine(s: Scenario, r: ReplicaAddress): string {
+  return `server ${r.id} ${formatAddress(r)} weight ${s.replicas.overrides[r.id]?.weight ?? 1}${serverCheck(s)}`
+}
 /** HAProxy refuses a longer unix socket path ("too long (max 97)"). */
 export const haproxySocketPathMax = 97
 
@@ -86,8 +99,6 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
   const {scenario: s, backends, port, dir, version} = input
   const b = s.balancer
   const active = b.health.active
-  const weight = (id: string): number => s.replicas.overrides[id]?.weight ?? 1
-  const check = serverCheck(s)
   const retryOn = ['conn-failure', 'empty-response', 'response-timeout', ...[...(b.health.passive?.statuses ?? [])].sort((x, y) => x - y).map(String)]
 
   return [
@@ -96,7 +107,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     `  nbthread ${input.threads ?? 1}`,
     // Needs about 2 file descriptors per connection: 4096 fits the usual hard limits.
     '  maxconn 4096',
-    `  stats socket ${pathArg(input.socket ?? haproxyStatsSocket(dir))} mode 600 level admin`,
+    `  ${haproxyStatsLine(input.socket ?? haproxyStatsSocket(dir))}`,
     // notice: server state changes and alerts, not one line per request (those are info).
     '  log stdout format raw local0 notice',
     '',
@@ -112,7 +123,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     ...(b.retries > 0 ? ['  option redispatch 1', `  retry-on ${retryOn.join(' ')}`] : []),
     '',
     'frontend lbbench',
-    `  bind 127.0.0.1:${port}`,
+    `  bind ${haproxyListen(port, input.tls)}`,
     // Readiness probes (x-lbbench-probe) are answered here, so that they do not count for a server.
     ...(versionAtLeast(version, '2.2')
       ? ['  http-request return status 200 content-type text/plain string ready if { req.hdr(x-lbbench-probe) -m found }']
@@ -124,7 +135,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     ...(active ? [`  option httpchk GET ${active.path}`] : []),
     '  http-reuse safe',
     '  http-response set-header X-LBBench-Backend %s',
-    ...backends.map((r) => `  server ${r.id} ${formatAddress(r)} weight ${weight(r.id)}${check}`),
+    ...backends.map((r) => `  ${haproxyServerLine(s, r)}`),
     '',
   ].join('\n')
 }

@@ -1,4 +1,5 @@
-// HAProxy as the balancer under test (`balancer.kind: haproxy`). lbbench writes haproxy.cfg into
+// HAProxy as the balancer under test (`balancer.kind: haproxy`). lbbench writes haproxy.cfg (generated, or
+// your own rendered from its template: haproxy-own.ts) into
 // <runDir>/haproxy/ (0700), checks it with `haproxy -c`, and runs `haproxy -f … -db` in the foreground
 // under the orphan guard on a free port. The stats socket in that folder (or in a short private folder in
 // the system's temp folder, when the run's folder is too deep for a unix socket path) is polled with `show stat`
@@ -12,11 +13,13 @@ import {join} from 'node:path'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
 import {CounterBuckets} from './counter-buckets.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
-import {missingProgram, RunError} from '../model/errors.js'
+import {missingProgram, RunError, ScenarioError} from '../model/errors.js'
 import {findProgram} from '../process/find-program.js'
 import type {GuardedProcess} from '../process/guarded-spawn.js'
 import {haproxyBackendName, haproxyConfig, haproxySocketPathMax, haproxyStatsSocket} from './haproxy-config.js'
+import {renderOwnHaproxy} from './haproxy-own.js'
 import {haproxyCommand, num, parseShowStat, serverState, type StatRow} from './haproxy-stats.js'
+import {checkerProblem} from './own-config.js'
 import {parseVersion} from './program-version.js'
 import {programOutput, startOnFreePort} from './external-program.js'
 
@@ -37,6 +40,8 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   private file?: string
   private versionText?: string
   private text?: string
+  /** The backend whose servers are the replicas: lbbench's own, or the one of your configuration that holds {{servers}}. */
+  private backendName = haproxyBackendName
   private proc?: GuardedProcess
   private stopping = false
   private poller?: NodeJS.Timeout
@@ -88,29 +93,43 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
       file,
       output: join(this.dir, 'haproxy.log'),
       prepare: async (p) => {
-        this.text = haproxyConfig({scenario: this.opts.loaded.scenario, backends, port: p, dir: this.dir, socket: this.socket, version: this.versionText!})
-        writeFileSync(this.confFile, this.text, {mode: 0o600})
-        writeFileSync(join(this.opts.runDir, 'haproxy.cfg'), this.text, {mode: 0o600})
-        await checkHaproxyConfig(file, this.confFile)
+        await this.writeChecked(file, backends, p)
         return ['-f', this.confFile, '-db']
       },
+      tls: this.opts.tls !== undefined,
     })
     this.proc = proc
-    this.opts.log(`HAProxy ${this.versionText} listening on 127.0.0.1:${port} (config ${this.confFile})`)
+    const what = this.opts.loaded.scenario.balancer.config ? "your configuration with lbbench's stats socket (marked \"# lbbench:\")" : 'config'
+    this.opts.log(`HAProxy ${this.versionText} listening on 127.0.0.1:${port}${this.opts.tls ? ' (TLS)' : ''} (${what}: ${this.confFile})`)
     void proc.exited.then((e) => {
       if (!this.stopping) this.emit('exit', `haproxy exited (code ${e.code}, signal ${e.signal})`)
     })
     await this.poll()
     this.poller = setInterval(() => void this.poll(), pollMs)
     this.poller.unref()
-    return [`http://127.0.0.1:${port}`]
+    return [`${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`]
+  }
+
+  /** Writes haproxy.cfg for `port` (generated, or your own rendered) and has HAProxy check it. */
+  private async writeChecked(file: string, backends: ReplicaAddress[], port: number): Promise<void> {
+    const {scenario, file: scenarioFile} = this.opts.loaded
+    const tls = this.opts.tls
+    const own = scenario.balancer.config ? renderOwnHaproxy({scenario, scenarioFile, backends, port, socket: this.socket, tls}) : undefined
+    this.text = own?.rendered.text ?? haproxyConfig({scenario, backends, port, dir: this.dir, socket: this.socket, version: this.versionText!, tls})
+    if (own) this.backendName = own.backend
+    writeFileSync(this.confFile, this.text, {mode: 0o600})
+    writeFileSync(join(this.opts.runDir, 'haproxy.cfg'), this.text, {mode: 0o600})
+    if (!own) return checkHaproxyConfig(file, this.confFile)
+    // Your own configuration: what HAProxy says of it points at the template's own line (exit 2).
+    const check = await programOutput(file, ['-c', '-f', this.confFile])
+    if (!check.ok) throw new ScenarioError([checkerProblem('haproxy -c', check.text, this.confFile, own.rendered, own.template)])
   }
 
   /** This run's server rows of `show stat` (kept, so that stats() still answers after stop()). */
   private async fetchRows(): Promise<StatRow[]> {
     if (!this.proc || this.proc.hasExited) return this.lastRows
     const rows = parseShowStat(await haproxyCommand(this.socket, 'show stat')).filter(
-      (r) => r.pxname === haproxyBackendName && this.ids.has(r.svname),
+      (r) => r.pxname === this.backendName && this.ids.has(r.svname),
     )
     if (rows.length) this.lastRows = rows
     return rows
@@ -141,7 +160,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   async updateBackend(backend: ReplicaAddress): Promise<void> {
-    const answer = await haproxyCommand(this.socket, `set server ${haproxyBackendName}/${backend.id} addr ${backend.host} port ${backend.port}`)
+    const answer = await haproxyCommand(this.socket, `set server ${this.backendName}/${backend.id} addr ${backend.host} port ${backend.port}`)
     if (!/changed|no need to change/i.test(answer)) {
       throw new RunError(`HAProxy refused to move ${backend.id} to ${backend.host}:${backend.port}: ${answer.trim()}`)
     }

@@ -10,6 +10,8 @@
 //     marked down; nginx's own default would be max_fails=1 fail_timeout=10s) · statuses → http_NNN in
 //     proxy_next_upstream (nginx counts a listed status as a failure only when it retries it).
 //   retries → proxy_next_upstream_tries retries+1 · timeout → proxy_connect/read/send_timeout.
+//   tls → listen … ssl with ssl_certificate / ssl_certificate_key, and ssl_protocols TLSv1.2 TLSv1.3 (nginx
+//     before 1.23.4 leaves TLSv1.3 out by default; the built-in proxy and HAProxy offer it).
 // The response header x-lbbench-backend carries the replica id: a map turns $upstream_addr (a list
 // "a, b" when nginx retried) into the id of the last address, the one that answered.
 import type {Scenario} from '../model/scenario.js'
@@ -31,6 +33,8 @@ export interface NginxConfigInput {
   /** nginx started as root would switch its workers to `nobody`, who cannot write the 0700 folder. */
   asRoot: boolean
   workerProcesses?: number
+  /** balancer.tls: nginx terminates TLS with these files. */
+  tls?: {cert: string; key: string}
 }
 
 export const nginxUpstreamName = 'lbbench_backends'
@@ -58,7 +62,7 @@ function need(version: string, what: string, why: string): void {
  * A file path as one nginx argument: as it is when it is plain, else double-quoted (a reports folder may
  * have spaces). Only for directives that take no variables: nginx has no escape for `$`.
  */
-const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\])/g, '\\$1')}"`)
+export const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\])/g, '\\$1')}"`)
 
 const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -130,6 +134,21 @@ export function nginxConfig(input: NginxConfigInput): string {
   ].join('\n')
 }
 
+/**
+ * What lbbench's measuring needs at the http level (unindented): its access-log format, with readiness
+ * probes (x-lbbench-probe) left out of the log. The log is relative to the prefix nginx runs with
+ * (-p <folder>/): access_log reads variables in its path, and a `$` in the folder's name would be one.
+ */
+export const nginxAccessLog = 'access_log access.log lbbench if=$lbbench_logged;'
+export const nginxMeasuring = [
+  `log_format lbbench '${nginxLogFormat}';`,
+  'map $http_x_lbbench_probe $lbbench_logged {',
+  '  "" 1;',
+  '  default 0;',
+  '}',
+  nginxAccessLog,
+]
+
 /** Temporary files and logs inside the run's folder, and the map from the answering address to its replica id. */
 function httpPreamble({dir, backends}: NginxConfigInput): string[] {
   return [
@@ -138,15 +157,7 @@ function httpPreamble({dir, backends}: NginxConfigInput): string[] {
     `  fastcgi_temp_path ${pathArg(`${dir}/temp/fastcgi`)};`,
     `  uwsgi_temp_path ${pathArg(`${dir}/temp/uwsgi`)};`,
     `  scgi_temp_path ${pathArg(`${dir}/temp/scgi`)};`,
-    `  log_format lbbench '${nginxLogFormat}';`,
-    '  # Readiness probes (x-lbbench-probe) are not part of the run.',
-    '  map $http_x_lbbench_probe $lbbench_logged {',
-    '    "" 1;',
-    '    default 0;',
-    '  }',
-    // Relative to the prefix nginx runs with (-p <folder>/): access_log reads variables in its path, and a
-    // `$` in the folder's name would be one.
-    '  access_log access.log lbbench if=$lbbench_logged;',
+    ...nginxMeasuring.map((l) => `  ${l}`),
     '',
     '  # The replica id of the address that answered (the last one when nginx retried).',
     '  map $upstream_addr $lbbench_backend {',
@@ -158,29 +169,40 @@ function httpPreamble({dir, backends}: NginxConfigInput): string[] {
 
 /** The upstream block: the strategy's directive and one server line per replica with its weight and passive health. */
 function upstream({scenario: s, backends, version}: NginxConfigInput): string[] {
-  const passive = s.balancer.health.passive
-  const maxFails = passive ? passive.maxFails : 0
-  const failTimeout = seconds(passive ? passive.failTimeout : 10_000)
   const balancing = balancingDirective(s, version)
-  const weight = (id: string): number => s.replicas.overrides[id]?.weight ?? 1
   return [
     `  upstream ${nginxUpstreamName} {`,
     ...(balancing ? [`    ${balancing}`] : []),
-    ...backends.map((r) => `    server ${formatAddress(r)} weight=${weight(r.id)} max_fails=${maxFails} fail_timeout=${failTimeout};`),
+    ...backends.map((r) => `    ${nginxServerLine(s, r)}`),
     '    keepalive 64;',
     // Node closes idle keep-alive sockets after 5 s: close ours first, or a reused socket can be reset.
-    ...(versionAtLeast(version, since['upstream keepalive_requests']!) ? ['    keepalive_requests 1000000;', '    keepalive_timeout 4s;'] : []),
+    ...(versionAtLeast(version, since['upstream keepalive_requests']) ? ['    keepalive_requests 1000000;', '    keepalive_timeout 4s;'] : []),
     '  }',
   ]
 }
 
+/** What nginx needs to serve the run's certificate. */
+export function nginxTlsLines(tls: {cert: string; key: string}): string[] {
+  return [`ssl_certificate ${pathArg(tls.cert)};`, `ssl_certificate_key ${pathArg(tls.key)};`]
+}
+
+/** One replica's server line, with its weight and passive health (absent: max_fails=0, never marked down). */
+export function nginxServerLine(s: Scenario, r: ReplicaAddress): string {
+  const passive = s.balancer.health.passive
+  const maxFails = passive ? passive.maxFails : 0
+  const failTimeout = seconds(passive ? passive.failTimeout : 10_000)
+  const weight = s.replicas.overrides[r.id]?.weight ?? 1
+  return `server ${formatAddress(r)} weight=${weight} max_fails=${maxFails} fail_timeout=${failTimeout};`
+}
+
 /** The server block: listen on the run's port, proxy to the upstream with the scenario's timeouts and retries. */
-function server({scenario: s, port, version}: NginxConfigInput): string[] {
+function server({scenario: s, port, version, tls}: NginxConfigInput): string[] {
   const b = s.balancer
   const timeout = `${b.timeout}ms`
   return [
     '  server {',
-    `    listen 127.0.0.1:${port};`,
+    `    listen 127.0.0.1:${port}${tls ? ' ssl' : ''};`,
+    ...(tls ? [...nginxTlsLines(tls), 'ssl_protocols TLSv1.2 TLSv1.3;'].map((l) => `    ${l}`) : []),
     '    keepalive_requests 1000000;',
     '    keepalive_timeout 75s;',
     '    location / {',

@@ -1,6 +1,6 @@
-// nginx as the balancer under test (`balancer.kind: nginx`). lbbench writes nginx.conf into
-// <runDir>/nginx/ (0700) and runs `nginx -c … -p … -g 'daemon off;'` in the foreground under the orphan
-// guard, on a free port below 32768 (nginx cannot listen on port 0). Per-backend numbers come from the
+// nginx as the balancer under test (`balancer.kind: nginx`). lbbench writes nginx.conf (generated, or
+// your own rendered from its template: nginx-own.ts) into <runDir>/nginx/ (0700) and runs
+// `nginx -c … -p … -g 'daemon off;'` in the foreground under the orphan guard, on a free port below 32768 (nginx cannot listen on port 0). Per-backend numbers come from the
 // access log and state changes from the error log (nginx OSS exposes neither otherwise): nginx-logs.ts.
 // A restarted replica on a new port: the config is rewritten, checked with `nginx -t`, and nginx is
 // reloaded with SIGHUP (new workers; nginx's peer state such as max_fails counts starts over). One back
@@ -10,13 +10,15 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
-import {missingProgram, RunError} from '../model/errors.js'
+import {missingProgram, RunError, ScenarioError} from '../model/errors.js'
 import {findProgram} from '../process/find-program.js'
 import type {GuardedProcess} from '../process/guarded-spawn.js'
 import {LogTail} from '../process/log-tail.js'
 import {groupMembers} from '../process/process-group.js'
 import {nginxConfig} from './nginx-config.js'
 import {NginxLogAnalysis} from './nginx-logs.js'
+import {renderOwnNginx, type OwnNginxConfig} from './nginx-own.js'
+import {checkerProblem} from './own-config.js'
 import {parseVersion, versionAtLeast} from './program-version.js'
 import {programOutput, startOnFreePort} from './external-program.js'
 
@@ -35,6 +37,8 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
   private file?: string
   private versionText?: string
   private text?: string
+  /** balancer.config: your own nginx.conf as rendered for the run. */
+  private own?: OwnNginxConfig
   private port = 0
   private backends: ReplicaAddress[] = []
   private proc?: GuardedProcess
@@ -75,23 +79,33 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
     return args
   }
 
+  /** The top-level directives given with -g: your own configuration's are what lbbench adds to it. */
+  private globals(): string {
+    return this.own?.globals ?? 'daemon off;'
+  }
+
   private async writeChecked(): Promise<void> {
-    this.text = nginxConfig({
-      scenario: this.opts.loaded.scenario,
-      backends: this.backends,
-      port: this.port,
-      dir: this.dir,
-      version: this.versionText!,
-      asRoot: process.getuid?.() === 0,
-    })
+    const {scenario, file} = this.opts.loaded
+    const asRoot = process.getuid?.() === 0
+    const tls = this.opts.tls
+    if (scenario.balancer.config) {
+      this.own = renderOwnNginx({scenario, scenarioFile: file, backends: this.backends, port: this.port, dir: this.dir, asRoot, tls})
+      this.text = this.own.rendered.text
+    } else {
+      this.text = nginxConfig({scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls})
+    }
     writeFileSync(this.confFile, this.text, {mode: 0o600})
     // A copy next to the report's other files, for --print-config and later reading.
     writeFileSync(join(this.opts.runDir, 'nginx.conf'), this.text, {mode: 0o600})
-    await checkNginxConfig(this.program(), this.confFile, this.baseArgs())
+    if (!this.own) return checkNginxConfig(this.program(), this.confFile, this.baseArgs())
+    // Your own configuration: what nginx says of it points at the template's own line (exit 2).
+    const test = await programOutput(this.program(), ['-t', '-q', ...this.baseArgs(), '-g', this.globals()])
+    if (!test.ok) throw new ScenarioError([checkerProblem('nginx -t', test.text, this.confFile, this.own.rendered, this.own.template)])
   }
 
   async start(backends: ReplicaAddress[]): Promise<string[]> {
     const file = this.program()
+    const tls = this.opts.tls
     await this.version()
     this.backends = backends.map((b) => ({...b}))
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
@@ -104,18 +118,20 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
       prepare: async (p) => {
         this.port = p
         await this.writeChecked()
-        return [...this.baseArgs(), '-g', 'daemon off;']
+        return [...this.baseArgs(), '-g', this.globals()]
       },
+      tls: tls !== undefined,
     })
     this.proc = proc
     this.port = port
-    this.opts.log(`nginx ${this.versionText} listening on 127.0.0.1:${port} (config ${this.confFile})`)
+    const what = this.own ? `your ${this.own.template} with lbbench's additions (its logs, marked "# lbbench:"; -g '${this.globals()}')` : 'config'
+    this.opts.log(`nginx ${this.versionText} listening on 127.0.0.1:${port}${tls ? ' (TLS)' : ''} (${what}: ${this.confFile})`)
     void proc.exited.then((e) => {
       if (!this.stopping) this.emit('exit', `nginx exited (code ${e.code}, signal ${e.signal})`)
     })
     this.poller = setInterval(() => this.poll(), pollMs)
     this.poller.unref()
-    return [`http://127.0.0.1:${port}`]
+    return [`${tls ? 'https' : 'http'}://127.0.0.1:${port}`]
   }
 
   private poll(): void {

@@ -11,7 +11,7 @@ export async function cleanCommand(o: {dryRun: boolean}, out: Pick<Command, 'log
   for (const c of r.containers) out.log(`${verb} container ${c.name} (run ${c.runId})`)
   for (const f of r.folders) out.log(`${verb} folder ${f}`)
   for (const f of r.stateFiles) out.log(`${verb} state file ${f}`)
-  for (const n of r.notes) out.logToStderr(n)
+  for (const n of [...r.leftAlone, ...r.notes]) out.logToStderr(n)
   const total = r.processes.length + r.containers.length + r.folders.length
   if (r.runs.length === 0) out.log('nothing to clean: no run was left behind')
   else out.log(`${o.dryRun ? 'would clean' : 'cleaned'} ${r.runs.length} run(s): ${total} item(s)`)

@@ -1,6 +1,9 @@
 // What `lbbench compare` does apart from parsing its flags: check every subject's scenario before
 // anything runs, run the scenario once per subject and round (in A B B A order), each run a normal run
 // with its own report folder, then show the subjects side by side and save the comparison.
+// One subject is refused unless it is repeated: one run of one subject compares nothing (`lbbench run`
+// does that run), while its repeated runs show how much one subject varies, which is worth knowing
+// before reading a difference between two.
 
 import {readFile} from 'node:fs/promises'
 import {relative} from 'node:path'
@@ -9,17 +12,18 @@ import type {Report} from '../model/report.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import {decideColor} from '../report/color.js'
 import type {Comparison, ComparisonSubject} from '../report/comparison.js'
+import {count, ms, rps} from '../report/format.js'
 import {parseFormats} from '../report/render-document.js'
 import {writeReportFiles} from '../report/write.js'
-import {compareSubjects, parseRepeat, runOrder, strategyless, type CompareSubject} from '../run/compare-subjects.js'
-import {runScenario} from '../run/orchestrator.js'
+import {RunNotCarriedOut, runScenario} from '../run/orchestrator.js'
 import {makeRunDir, newRunId} from '../run/run-dir.js'
-import {subjectScenario} from '../run/subject-scenario.js'
 import {loadScenario} from '../scenario/load.js'
+import {compareSubjects, parseRepeat, runOrder, strategyless, type CompareSubject} from './compare-subjects.js'
 import {deliverDocument} from './deliver-document.js'
 import {onInterrupt} from './interrupt.js'
 import {progressHooks} from './progress-hooks.js'
 import {createProgress} from './progress.js'
+import {subjectScenario} from './subject-scenario.js'
 import {parseTimeScale, withTimeScale} from './time-scale-flag.js'
 
 export interface CompareCommandOptions {
@@ -47,6 +51,10 @@ export async function compareCommand(o: CompareCommandOptions): Promise<number> 
   const factor = parseTimeScale(o.timeScale)
   const repeat = parseRepeat(o.repeat)
   const subjects = compareSubjects(o.strategies, o.balancers)
+  if (subjects.length === 1) {
+    if (repeat === 1) throw oneSubject(subjects[0])
+    stderr(`one subject, ${subjects[0].label}: its ${repeat} runs show how much one subject varies; there is nothing to compare it with`)
+  }
   const base = await loadScenario(o.file)
   const planned = await plan(o.file, subjects, factor)
   const name = base.scenario.name
@@ -93,9 +101,17 @@ async function runSubject(p: Planned, title: string, dir: string, signal: AbortS
   } catch (error) {
     progress.done()
     if (!(error instanceof LbbenchError)) throw error
+    if (error instanceof RunNotCarriedOut) await writeReportFiles(error.report, error.runDir, ['json']).catch(() => {})
     p.failure = error.message
     stderr(`${p.subject.label}: the run could not be carried out: ${error.message}`)
   }
+}
+
+function oneSubject(s: CompareSubject): UsageError {
+  return new UsageError(
+    `only one subject to compare (${s.label}): a comparison needs two or more. Name another in --strategies or --balancers, ` +
+      'or add --repeat N (2 or more) to see how much the runs of one subject vary; `lbbench run` runs one scenario once.',
+  )
 }
 
 function stderr(line: string): void {
@@ -151,7 +167,7 @@ export function buildComparison(name: string, planned: Planned[]): Comparison {
 
 function summaryLine(r: Report): string {
   const s = r.summary
-  const p99 = (s.latencyUs.p99 / 1000).toFixed(2)
   const verdict = r.meta.aborted ? 'aborted' : r.pass ? 'pass' : 'thresholds failed'
-  return `${s.throughput.rps.toFixed(0)} req/s · p99 ${p99} ms · ${s.requests.failed} failed · ${verdict}`
+  // Formatted as the table formats them, so that a figure reads the same on both.
+  return `${rps(s.throughput.rps)} · p99 ${ms(s.latencyUs.p99)} · ${count(s.requests.failed)} failed · ${verdict}`
 }

@@ -1,17 +1,20 @@
-// The live progress line on stderr while a run goes: phase, elapsed/total, live rps, errors, backends up.
-// On a terminal it is one line redrawn in place; elsewhere (CI logs, files) a plain line at most every
-// 5 s, so logs stay readable instead of filling with a line a second. Events (`t=3.0s kill r2`) always
-// get a line of their own. It writes only to the stream it is given, never to stdout.
+// The live progress line on stderr while a run goes: the phase, how far into it, live rps, the requests
+// failed so far (as the report counts them), backends up. On a terminal it is one line redrawn in place;
+// elsewhere (CI logs, files) a plain line at most every 5 s, so logs stay readable instead of filling with
+// a line a second. Events (`t=3.0s kill r2`) always get a line of their own. Once the load has ended the
+// line is final: it is left as the last word on the load, and what follows (stopping the parts, the
+// report's paths) comes after it. It writes only to the stream it is given, never to stdout.
 
 import {count} from '../report/format.js'
-import {plural} from '../model/plural.js'
 
 export interface ProgressState {
   phase: string
+  /** Time into the phase, and the phase's duration. */
   elapsedMs: number
   totalMs: number
   rps: number
-  errors: number
+  /** Requests failed so far: in the measured phases, or in the unmeasured phase under way. */
+  failed: number
   backendsUp: number
   backendsTotal: number
 }
@@ -20,7 +23,7 @@ export interface Progress {
   update(state: ProgressState): void
   /** An event line, printed above the status line. */
   note(line: string): void
-  /** Ends the status line; nothing is written after. */
+  /** Ends the status line, leaving its last state written; later updates are ignored, notes are plain lines. */
   done(): void
 }
 
@@ -46,7 +49,7 @@ export function formatProgress(s: ProgressState, tty: boolean): string {
   const filled = Math.round(ratio * BAR_WIDTH)
   const bar = tty ? ` ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}` : ''
   const up = s.backendsTotal > 0 ? ` · backends ${s.backendsUp}/${s.backendsTotal} up` : ''
-  return `${s.phase || 'starting'} ${secs(s.elapsedMs)}/${secs(s.totalMs)}${bar} · ${count(s.rps)} req/s · ${plural(s.errors, 'error', count(s.errors))}${up}`
+  return `${s.phase || 'starting'} ${secs(s.elapsedMs)}/${secs(s.totalMs)}${bar} · ${count(s.rps)} req/s · ${count(s.failed)} failed${up}`
 }
 
 export function createProgress(stream: Writable, opts: ProgressOptions): Progress {
@@ -85,8 +88,7 @@ export function createProgress(stream: Writable, opts: ProgressOptions): Progres
       } else latestPrinted = false
     },
     note(line) {
-      if (finished) return
-      if (opts.isTTY) {
+      if (opts.isTTY && !finished) {
         stream.write(`${shown ? CLEAR_LINE : ''}${line}\n`)
         shown = false
         draw()

@@ -1,11 +1,14 @@
-// What `lbbench report` does apart from parsing flags: load and check a saved report or comparison,
-// then print or write it in the formats asked for.
+// What `lbbench report` does apart from parsing flags: load and check a saved report or comparison, then
+// deliver it as `run` and `compare` deliver theirs (deliver-document.ts): one document at most on stdout,
+// the file formats written (into --out, or beside the file read when several formats are asked for) with
+// their paths on stderr, the Markdown appended to the step summary when that is set.
 
-import {relative} from 'node:path'
+import {basename, dirname, extname} from 'node:path'
 import {applyColor, decideColor} from '../report/color.js'
+import {ensureWritableFolder} from '../report/folder.js'
 import {loadDocument} from '../report/load-document.js'
-import {parseFormats, renderDocument} from '../report/render-document.js'
-import {writeReportFiles} from '../report/write.js'
+import {parseFormats} from '../report/render-document.js'
+import {deliverDocument} from './deliver-document.js'
 
 export interface ReportCommandOptions {
   file: string
@@ -19,29 +22,29 @@ export interface ReportCommandOptions {
 
 export async function renderReportCommand(o: ReportCommandOptions): Promise<void> {
   const stdout = o.stdout ?? process.stdout
-  const stderr = o.stderr ?? process.stderr
   const env = o.env ?? process.env
   const formats = parseFormats(o.formats)
   const doc = await loadDocument(o.file)
   const color = decideColor({flag: o.color, env, isTTY: stdout.isTTY})
   applyColor(color)
-  const width = stdout.columns
-
-  if (formats.includes('terminal')) stdout.write(await renderDocument(doc, 'terminal', {color, width}))
-  const files = formats.filter((f) => f !== 'terminal')
-  if (o.out) {
-    for (const path of await writeReportFiles(doc, o.out, files)) stderr.write(`report: ${shortPath(path)}\n`)
-  } else {
-    for (const f of files) stdout.write(await renderDocument(doc, f, {color: false, width}))
-  }
-  if (formats.includes('markdown') && env.GITHUB_STEP_SUMMARY) {
-    const {appendStepSummary} = await import('../report/markdown.js')
-    await appendStepSummary(await renderDocument(doc, 'markdown', {color: false}), env)
-  }
+  const dir = filesFolder(o, formats)
+  if (dir !== undefined) await ensureWritableFolder(dir, o.out === undefined ? `beside ${o.file}; --out picks another folder` : '--out')
+  await deliverDocument(doc, dir, {
+    formats,
+    json: false,
+    color,
+    label: 'report',
+    always: [],
+    // Beside the file read, the files take its name (baseline/failover.json → baseline/failover.md).
+    ...(o.out === undefined ? {baseName: basename(o.file, extname(o.file)), source: o.file} : {}),
+    stdout,
+    stderr: o.stderr,
+    env,
+  })
 }
 
-/** Relative to the working folder when inside it, else as given. */
-function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path)
-  return rel && !rel.startsWith('..') ? rel : path
+/** Where the file formats go: --out; without it, beside the file read when several formats are asked for. */
+function filesFolder(o: ReportCommandOptions, formats: string[]): string | undefined {
+  if (o.out !== undefined) return o.out
+  return formats.length > 1 ? dirname(o.file) : undefined
 }

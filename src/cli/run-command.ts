@@ -7,7 +7,7 @@ import type {Report} from '../model/report.js'
 import {decideColor} from '../report/color.js'
 import {loadDocument} from '../report/load-document.js'
 import {parseFormats} from '../report/render-document.js'
-import {runScenario} from '../run/orchestrator.js'
+import {RunNotCarriedOut, runScenario} from '../run/orchestrator.js'
 import {loadScenario} from '../scenario/load.js'
 import {deliverDocument} from './deliver-document.js'
 import {runExitCode} from './exit-code.js'
@@ -42,6 +42,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   const color = decideColor({flag: o.color, env: process.env, isTTY: process.stdout.isTTY})
   const progress = createProgress(process.stderr, {isTTY: process.stderr.isTTY === true})
   const interrupt = onInterrupt((line) => progress.note(line))
+  const deliver = (report: Report, runDir: string) => deliverDocument(report, runDir, {formats, json: o.json, color, label: 'report'})
   try {
     const outcome = await runScenario(loaded, {
       reportsDir: o.out,
@@ -60,9 +61,17 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
       }))
       : outcome.report
     for (const w of report.baseline?.warnings ?? []) process.stderr.write(`warning: ${w}\n`)
-    await deliverDocument(report, outcome.runDir, {formats, json: o.json, color, label: 'report'})
+    await deliver(report, outcome.runDir)
     if (outcome.failure) throw outcome.failure
     return runExitCode({report, signalExit: report.meta.aborted ? interrupt.exitCode() : undefined, strict: o.strict})
+  } catch (error) {
+    // A run that could not be carried out still leaves its report (marked not run, with the error); the
+    // error itself is the last thing said, so a CI log ends with why.
+    if (error instanceof RunNotCarriedOut) {
+      progress.done()
+      await deliver(error.report, error.runDir).catch((e: Error) => process.stderr.write(`${e.message}\n`))
+    }
+    throw error
   } finally {
     interrupt.dispose()
   }

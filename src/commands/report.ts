@@ -8,9 +8,9 @@ const reportFiles = reportFormats.all.flatMap((f) => (f.extension ? [`report.${f
 
 export default class Report extends Command {
   static override summary = 'Render a saved report (or comparison) in other formats.'
-  static override description = `Reads a report.json written by \`lbbench run\` (or a comparison written by \`lbbench compare\`), checks it against the report schema, and renders it: ${formatNames}. Without --out each format is printed on stdout; with --out the file formats are written into that folder (${reportFiles}) and their paths printed on stderr, while terminal still goes to stdout. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.
+  static override description = `Reads a report.json written by \`lbbench run\` (or a comparison written by \`lbbench compare\`), checks it against the report schema, and renders it: ${formatNames}. As run and compare do, stdout gets one document at most: the terminal report when terminal is among the formats, else the one format asked for when only one is. The file formats (${reportFiles}) are written into --out, or without it, when several formats are asked for, beside the file read and named after it (baseline/failover.json → baseline/failover.md); their paths go to stderr. The Markdown report is appended to $GITHUB_STEP_SUMMARY whenever that is set, whatever the formats.
 
-Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbench report, or a flag is wrong.`
+Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbench report, a flag is wrong, or the folder for the files cannot be used · 3 a file could not be written (a full disk).`
 
   static override examples = [
     '<%= config.bin %> report reports/failover-20250601-120000/report.json',
@@ -25,7 +25,7 @@ Exit codes: 0 rendered · 2 the file is missing, not JSON, or not a valid lbbenc
 
   static override flags = {
     format: Flags.string({description: `Formats, comma-separated: ${formatNames}.`, default: 'terminal'}),
-    out: Flags.string({description: 'Write the file formats into this folder instead of printing them.'}),
+    out: Flags.string({description: 'Write the file formats into this folder (default: beside the file read, when several formats are asked for).'}),
     color: Flags.boolean({allowNo: true, description: 'Colour the terminal output (default: when stdout is a terminal, NO_COLOR unset; FORCE_COLOR forces).'}),
   }
 

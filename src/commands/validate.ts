@@ -6,12 +6,15 @@ export default class Validate extends Command {
   static override summary = 'Check scenario files without running anything.'
   static override description = `Reads each scenario, checks it against the format (types, units, ranges, unknown keys) and across fields (replica ids, fault times within the measured load, threshold metrics and phases, balancer and replica kinds), and prints one line per file: "ok: …" with what it will run, or every problem as file:line:col field: what was expected.
 
-Exit codes: 0 every file is valid · 2 a file has a problem.`
+For programs (editors, CI), stdout holds only what they parse and the lines above go to stderr: --resolved prints each resolved scenario as JSON; --json prints every problem of every file as one JSON array of {file, line, col, path, message} (line and col are null for a problem that has no place in the file), [] when all are valid.
+
+Exit codes: 0 every file is valid · 2 a file has a problem (with --json too).`
 
   static override examples = [
     '<%= config.bin %> validate scenarios/failover.yaml',
     '<%= config.bin %> validate scenarios/*.yaml',
-    '<%= config.bin %> validate my.yaml --resolved',
+    '<%= config.bin %> validate my.yaml --resolved | jq .scenario.load',
+    '<%= config.bin %> validate scenarios/*.yaml --json',
   ]
 
   static override strict = false
@@ -21,14 +24,15 @@ Exit codes: 0 every file is valid · 2 a file has a problem.`
   }
 
   static override flags = {
-    resolved: Flags.boolean({description: 'Also print the resolved scenario (defaults filled in, durations in ms) as JSON on stdout.'}),
+    resolved: Flags.boolean({description: 'Print the resolved scenario (defaults filled in, durations in ms) as JSON on stdout; the "ok" line goes to stderr.', exclusive: ['json']}),
+    json: Flags.boolean({description: 'Print every problem as a JSON array of {file, line, col, path, message} on stdout ([] when all files are valid); the messages also go to stderr.', exclusive: ['resolved']}),
   }
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Validate)
     // Loaded here, not at the top: without a manifest oclif imports every command file for any command.
     const {validateCommand} = await import('../cli/validate-command.js')
-    const exitCode = await validateCommand(argv as string[], {resolved: flags.resolved}, this)
+    const exitCode = await validateCommand(argv as string[], {resolved: flags.resolved, json: flags.json}, this)
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

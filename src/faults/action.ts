@@ -38,6 +38,16 @@ export interface FaultKind extends KindDescriptor {
   readonly why?: Partial<Record<FaultField, string>>
   /** Whether it makes its target a bad backend, and what ends it early: the failover analysis reads it. */
   readonly failover: FailoverFacts
+  /**
+   * It ends its target's process (a signal, or a restart stopping a live replica first): the replica's
+   * exit in the seconds after it is the fault's doing, not a crash.
+   */
+  readonly stopsTarget?: true
+  /**
+   * How the timeline names an applied fault (`slow +200ms for 4s`), starting with the action's name (the
+   * failover analysis finds the fault that ends another by it); absent: describeTimed(fault).
+   */
+  describe?(fault: FaultSpec): string
   apply(ctx: FaultContext, fault: FaultSpec, targets: string[]): Promise<void>
 }
 
@@ -48,6 +58,11 @@ export function onReplicas(extra: FaultField[] = [], required: FaultField[] = []
 
 /** An action after which the target is not a bad backend: restart, resume, heal, exec end or accompany one. */
 export const breaksNothing: FailoverFacts = {breaksTarget: false, endedBy: []}
+
+/** `pause for 3s`: the action, the words it adds (`+200ms`), and `for` when the fault has one. */
+export function describeTimed(fault: FaultSpec, ...words: string[]): string {
+  return [fault.action, ...words, ...(fault.for === undefined ? [] : [`for ${fault.for / 1000}s`])].join(' ')
+}
 
 /** Undoes a timed fault after `for`, when it has one. */
 export function undoAfter(ctx: FaultContext, fault: FaultSpec, undo: () => Promise<void>): void {

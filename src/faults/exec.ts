@@ -11,6 +11,7 @@ export const exec: FaultKind = {
   accepts: ['command'],
   why: {command: 'an exec fault needs the command to run, like command: "echo step"'},
   failover: breaksNothing,
+  describe: (f) => `exec: ${f.command ?? ''}`,
   async apply(ctx, fault) {
     ctx.event('exec-result', describeOutcome(await runShellCommand(fault.command ?? '', {cwd: ctx.scenarioDir})))
   },

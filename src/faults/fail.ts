@@ -1,5 +1,5 @@
 // The built-in app answers `status` to a fraction `rate` of requests, until `for` ends or a `heal`.
-import {onReplicas, undoAfter, type FaultKind} from './action.js'
+import {describeTimed, onReplicas, undoAfter, type FaultKind} from './action.js'
 
 const defaults = {status: 503, rate: 1}
 
@@ -9,6 +9,7 @@ export const fail: FaultKind = {
   ...onReplicas(['for', 'status', 'rate']),
   defaults,
   failover: {breaksTarget: true, endedBy: ['heal']},
+  describe: (f) => describeTimed(f, `${f.status ?? defaults.status} × ${Math.round((f.rate ?? defaults.rate) * 100)}%`),
   async apply(ctx, fault, targets) {
     for (const id of targets) {
       await ctx.replicas.control(id, {errorRate: fault.rate ?? defaults.rate, errorStatus: fault.status ?? defaults.status})

@@ -6,6 +6,7 @@ export const kill: FaultKind = {
   summary: 'SIGKILL: the replica dies at once, as in a crash',
   ...onReplicas(),
   failover: {breaksTarget: true, endedBy: ['replica-ready']},
+  stopsTarget: true,
   async apply(ctx, _fault, targets) {
     for (const id of targets) await ctx.replicas.signal(id, 'SIGKILL')
   },

@@ -11,6 +11,7 @@ export const restart: FaultKind = {
   summary: 'a replica that died comes back under the same id; a live one is stopped first (SIGTERM)',
   ...onReplicas(),
   failover: breaksNothing,
+  stopsTarget: true,
   async apply(ctx, _fault, targets) {
     await Promise.all(
       targets.map(async (id) => {

@@ -1,5 +1,5 @@
 // Adds `latency` to every response of the built-in app, until `for` ends or a `heal`.
-import {onReplicas, undoAfter, type FaultKind} from './action.js'
+import {describeTimed, onReplicas, undoAfter, type FaultKind} from './action.js'
 
 export const slow: FaultKind = {
   name: 'slow',
@@ -7,6 +7,7 @@ export const slow: FaultKind = {
   ...onReplicas(['for', 'latency'], ['latency']),
   why: {latency: 'a slow fault needs the latency to add, like latency: 200ms'},
   failover: {breaksTarget: true, endedBy: ['heal']},
+  describe: (f) => describeTimed(f, ...(f.latency === undefined ? [] : [`+${f.latency}ms`])),
   async apply(ctx, fault, targets) {
     for (const id of targets) await ctx.replicas.control(id, {addLatency: fault.latency ?? 0})
     undoAfter(ctx, fault, async () => {

@@ -6,6 +6,7 @@ export const terminate: FaultKind = {
   summary: 'SIGTERM: the replica drains its in-flight requests and exits',
   ...onReplicas(),
   failover: {breaksTarget: true, endedBy: ['replica-ready']},
+  stopsTarget: true,
   async apply(ctx, _fault, targets) {
     for (const id of targets) await ctx.replicas.signal(id, 'SIGTERM')
   },

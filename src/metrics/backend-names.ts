@@ -54,5 +54,19 @@ export function renameBackends(sample: Sample, name: BackendNamer): Sample {
             histogram: encodeHistogram(mergeEncoded(group.map((b) => b.histogram))),
           }
   }
-  return {...sample, perBackend}
+  const renamed: Sample = {...sample, perBackend}
+  if (sample.tenths) renamed.tenths = {...sample.tenths, perBackend: renameTenths(sample.tenths.perBackend, name)}
+  return renamed
+}
+
+/** The 100 ms parts' responses per backend under the namer's ids, added up where values name the same one. */
+function renameTenths(perBackend: Record<string, number[]>, name: BackendNamer): Record<string, number[]> {
+  const out: Record<string, number[]> = {}
+  for (const [value, counts] of Object.entries(perBackend)) {
+    const id = name(value)
+    if (id === undefined) continue
+    const sum = out[id]
+    out[id] = sum ? sum.map((n, i) => n + (counts[i] ?? 0)) : [...counts]
+  }
+  return out
 }

@@ -29,6 +29,13 @@ export interface ComparisonRow {
   best: number | null
   /** True when the best subject's range beats every other range; null when no subject has repeats. */
   clear: boolean | null
+  /**
+   * Each subject's mean as a change against the first subject's, in percent (+12.5: 12.5% more), in
+   * subject order; 0 when both are 0; null for the first subject, where either has no figure, or where
+   * only the first's is 0 (no relative change from nothing).
+   * Optional: comparisons built by hand (tests, other tools) may leave it out.
+   */
+  deltaPct?: Array<number | null>
 }
 
 export interface SubjectRuns {
@@ -117,7 +124,17 @@ export function bestOf(values: Array<Spread | null>, better: Better): {best: num
 export function compareRows(subjects: SubjectRuns[]): ComparisonRow[] {
   return rowSpecs(subjects).map((spec) => {
     const values = subjects.map((s) => spreadOf(s.reports.map(spec.pick).filter((x): x is number => x !== null && x !== undefined)))
-    return {key: spec.key, label: spec.label, unit: spec.unit, better: spec.better, values, ...bestOf(values, spec.better)}
+    return {key: spec.key, label: spec.label, unit: spec.unit, better: spec.better, values, ...bestOf(values, spec.better), deltaPct: deltasAgainstFirst(values)}
+  })
+}
+
+/** The change of each mean against the first subject's, in percent (see ComparisonRow.deltaPct). */
+export function deltasAgainstFirst(values: Array<Spread | null>): Array<number | null> {
+  const base = values[0]?.mean
+  return values.map((v, i) => {
+    if (i === 0 || !v || base === undefined) return null
+    if (base === 0) return v.mean === 0 ? 0 : null
+    return ((v.mean - base) / Math.abs(base)) * 100
   })
 }
 

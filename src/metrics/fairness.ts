@@ -1,4 +1,4 @@
-// How evenly the backends were used (lb-algorithms.md): Jain's index (1 = perfectly even, 1/n = one
+// How evenly the backends were used: Jain's index (Jain, Chiu, Hawe 1984; 1 = perfectly even, 1/n = one
 // backend took everything), the coefficient of variation (population standard deviation / mean), and the
 // busiest and idlest backend against the mean. With weights, each count is divided by its weight first,
 // so a weighted balancer that honours its weights is "fair". The caller chooses which backends count

@@ -4,6 +4,7 @@
 
 import type {Sample} from '../model/generator-messages.js'
 import {encodeHistogram, mergeEncoded} from './histogram.js'
+import {sumTenths} from './tenths.js'
 
 /** One sample from samples of the same phase and second (the first one's phase, second and measure). */
 export function mergeSamples(samples: Sample[]): Sample {
@@ -18,6 +19,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   let bytes = 0
   let lost: number | undefined
   let cutOff: number | undefined
+  let connections: number | undefined
   for (const s of samples) {
     sent += s.sent
     completed += s.completed
@@ -28,6 +30,7 @@ export function mergeSamples(samples: Sample[]): Sample {
     errors.timeout += s.errors.timeout
     if (s.lost !== undefined) lost = (lost ?? 0) + s.lost
     if (s.cutOff !== undefined) cutOff = (cutOff ?? 0) + s.cutOff
+    if (s.connections !== undefined) connections = (connections ?? 0) + s.connections
     for (const id of Object.keys(s.perBackend)) backendIds.add(id)
   }
   const perBackend: Sample['perBackend'] = {}
@@ -53,8 +56,11 @@ export function mergeSamples(samples: Sample[]): Sample {
   }
   if (lost !== undefined) merged.lost = lost
   if (cutOff !== undefined) merged.cutOff = cutOff
+  if (connections !== undefined) merged.connections = connections
   const uncorrected = samples.map((s) => s.uncorrectedHistogram).filter((h): h is string => h !== undefined)
   if (uncorrected.length > 0) merged.uncorrectedHistogram = encodeHistogram(mergeEncoded(uncorrected))
+  const tenths = sumTenths(samples.map((s) => s.tenths))
+  if (tenths) merged.tenths = tenths
   return merged
 }
 

@@ -6,6 +6,9 @@ import type {Sample} from '../model/generator-messages.js'
 import type {ErrorCounts, SeriesPoint} from '../model/report.js'
 import {mergeEncoded, percentileUs} from './histogram.js'
 
+/** A backend needs this many responses in a second for its p99 of that second (fewer: its p99 is about its maximum). */
+export const BACKEND_P99_MIN_COUNT = 20
+
 export interface SeriesInputs {
   /** Epoch ms of t = 0; needed to place the proxy's inflight samples and the backends-up changes. */
   t0EpochMs?: number
@@ -63,6 +66,8 @@ export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): Serie
       latencyUs: {p50: percentileUs(h, 50), p99: percentileUs(h, 99)},
       perBackend,
     }
+    const p99s = backendP99s(parts)
+    if (Object.keys(p99s).length > 0) point.perBackendP99Us = p99s
     if (inputs.t0EpochMs !== undefined) {
       const from = inputs.t0EpochMs + second * 1000
       if (inputs.inflight) point.inflight = averageInflight(inputs.inflight, from, from + 1000)
@@ -73,6 +78,21 @@ export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): Serie
     }
     return point
   })
+}
+
+/** Each backend's p99 over the parts of one second, for the backends with enough responses in it. */
+function backendP99s(parts: Sample[]): Record<string, number> {
+  const histograms = new Map<string, string[]>()
+  const counts = new Map<string, number>()
+  for (const s of parts) {
+    for (const [id, b] of Object.entries(s.perBackend)) {
+      counts.set(id, (counts.get(id) ?? 0) + b.completed)
+      histograms.set(id, [...(histograms.get(id) ?? []), b.histogram])
+    }
+  }
+  const out: Record<string, number> = {}
+  for (const [id, list] of histograms) if ((counts.get(id) ?? 0) >= BACKEND_P99_MIN_COUNT) out[id] = percentileUs(mergeEncoded(list), 99)
+  return out
 }
 
 /** The mean of each backend's in-flight count over the samples taken in [from, to); rounded to 0.01. */

@@ -8,7 +8,8 @@
 //              server closed without answering (autocannon resends those silently).
 //   failed     connect + reset + timeout + lost + non2xx, which is sent − (2xx responses).
 //   errorRate  failed / sent (0 when nothing was sent).
-//   throughput completed responses (and their bytes) per second of the duration.
+//   throughput completed responses (and their bytes) per second of the duration; with load.keepAlive
+//              false also the new connections (each a TCP, and over HTTPS a TLS, handshake) per second.
 
 import type {Sample} from '../model/generator-messages.js'
 import type {Summary} from '../model/report.js'
@@ -35,13 +36,14 @@ export function summarize(samples: Sample[], durationMs: number = coveredMs(samp
   }
   const f = figuresOf(tally, durationMs)
   const histogram = mergeEncoded(samples.map((s) => s.histogram))
+  const connections = connectionsPerSec(samples, durationMs)
   return {
     durationMs: Math.round(durationMs),
     requests: f.requests,
     errors: f.errors,
     errorRate: f.errorRate,
     latencyUs: latencyOf(histogram),
-    throughput: f.throughput,
+    throughput: connections === undefined ? f.throughput : {...f.throughput, connectionsPerSec: connections},
     statusCodes,
     histogram: encodeHistogram(histogram),
   }
@@ -91,6 +93,13 @@ export function figuresOf(t: Tally, durationMs: number): Pick<Summary, 'requests
     errorRate: sent > 0 ? failed / sent : 0,
     throughput: {rps: seconds > 0 ? t.completed / seconds : 0, bytesPerSec: seconds > 0 ? t.bytes / seconds : 0},
   }
+}
+
+/** New connections per second, where the samples count them (load.keepAlive false). */
+function connectionsPerSec(samples: Sample[], durationMs: number): number | undefined {
+  if (!samples.some((s) => s.connections !== undefined)) return undefined
+  const opened = samples.reduce((n, s) => n + (s.connections ?? 0), 0)
+  return durationMs > 0 ? opened / (durationMs / 1000) : 0
 }
 
 /** A summary per phase, in the order the phases first appear; `durations` (ms) by phase name when known. */

@@ -1,5 +1,6 @@
-// Errors a user can cause, or that stop a run, carry their exit code (DESIGN.md "Exit codes") and a
-// message meant to be read as it is: the commands print them without a stack trace.
+// Errors a user can cause, or that stop a run, carry their exit code (2 bad scenario or usage, 3 the run
+// could not be carried out, 4 the measurement is invalid; the README's "Reports and exit codes" has the
+// table) and a message meant to be read as it is: the commands print them without a stack trace.
 
 export class LbbenchError extends Error {
   constructor(message: string, readonly exitCode: number) {
@@ -26,10 +27,22 @@ export function formatProblem(p: ScenarioProblem): string {
   return p.path ? `${where} ${p.path}: ${p.message}` : `${where} ${p.message}`
 }
 
-/** Exit 2: the scenario or the command line is wrong. */
+/** The last line of a scenario's problems when checks that needed a part with a problem did not run. */
+export const moreMayFollow = 'fix these and validate again: checks that depend on them did not run'
+
+/**
+ * Exit 2: the scenario or the command line is wrong. `incomplete`: some checks needed a part that has a
+ * problem and did not run, so fixing these may bring others to light; the message ends by saying so.
+ */
 export class ScenarioError extends LbbenchError {
-  constructor(readonly problems: ScenarioProblem[]) {
-    super(problems.map(formatProblem).join('\n'), 2)
+  constructor(
+    readonly problems: ScenarioProblem[],
+    readonly incomplete = false,
+  ) {
+    const lines = problems.map(formatProblem)
+    // About the file as a whole, so at its start, like every other such message: each line is file:line:col.
+    if (incomplete && problems.length > 0) lines.push(formatProblem({file: problems[0].file, line: 1, col: 1, path: '', message: moreMayFollow}))
+    super(lines.join('\n'), 2)
   }
 }
 

@@ -9,6 +9,8 @@ export interface GeneratorConfig {
   requests: RequestSpec[]
   timeout: Ms
   seed: number
+  /** load.keepAlive false: a new connection for every request, and each sample counts the connections opened. */
+  keepAlive?: false
   /**
    * How a phase with a `rate` times latency. intended-send (the default): requests follow a schedule
    * and latency runs from when a request was due, so a stall shows in the tail (wrk2). actual-send:
@@ -50,12 +52,40 @@ export interface Sample {
    * failed. Not failures; the summary leaves them out of `sent`.
    */
   cutOff?: number
+  /** load.keepAlive false only: connections the generator opened (each with its TLS handshake, over HTTPS). */
+  connections?: number
   /** Per backend (from x-lbbench-backend, or the config's backendHeader): responses, non-2xx, and a latency histogram. */
   perBackend: Record<string, {completed: number; non2xx: number; histogram: string}>
   /** HDR histogram of all response latencies in µs, compressed base64 (hdr-histogram-js). */
   histogram: string
   /** Intended-send timing only: the same responses timed from the actual write (for comparison). */
   uncorrectedHistogram?: string
+  /** The same counts in the second's ten 100 ms parts, for the report's finer series. */
+  tenths?: TenthsSample
+}
+
+/**
+ * Counts of each 100 ms part of a sample's second: every array has ten entries, entry j covering
+ * [second * 1000 + j * 100, + 100) ms on the load clock; parts outside the sample's phase are zeros.
+ * Each count is also in the sample's own (per-second) fields.
+ */
+export interface TenthsSample {
+  sent: number[]
+  completed: number[]
+  /** Responses outside 200–299. */
+  non2xx: number[]
+  connect: number[]
+  reset: number[]
+  timeout: number[]
+  lost: number[]
+  cutOff: number[]
+  /** Responses per backend (the backends the sample's perBackend names). */
+  perBackend: Record<string, number[]>
+  /**
+   * The responses' latencies of each part as a coarse histogram (metrics/fine-histogram.ts), sparse:
+   * `[bucket, count, bucket, count, …]`, one list per part.
+   */
+  latency: number[][]
 }
 
 export type FromGenerator =

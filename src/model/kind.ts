@@ -8,6 +8,8 @@ import type {z} from 'zod'
 export interface KindProblem {
   path: string
   message: string
+  /** The message points at the key rather than its value (a key that should not be there at all). */
+  atKey?: boolean
 }
 
 /** A scenario key that only some kinds of a seam take (`replicas.command`, `balancer.url`): the schema and the JSON Schema are made from these. */

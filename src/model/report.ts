@@ -1,4 +1,4 @@
-// The JSON report, v1 (DESIGN.md "The JSON report (v1)"). The keys named there are stable: other tools
+// The JSON report, v1. Its keys listed in the README ("Reports and exit codes") are stable: other tools
 // and CI scripts read them. Add keys freely; rename one only with a new schemaVersion.
 // Times are ms from t = 0 (the start of the first measured phase) unless the name says otherwise;
 // latency is in microseconds.
@@ -31,7 +31,8 @@ export interface Summary {
   /** failed / sent. */
   errorRate: number
   latencyUs: LatencyUs
-  throughput: {rps: number; bytesPerSec: number}
+  /** connectionsPerSec: load.keepAlive false only, new connections (and handshakes) per second. */
+  throughput: {rps: number; bytesPerSec: number; connectionsPerSec?: number}
   statusCodes: Record<string, number>
   /**
    * All latencies of the summary as an HDR histogram (µs, hdr-histogram-js compressed base64), so any
@@ -53,13 +54,18 @@ export interface BackendReport {
   share: number
   /** Non-2xx responses it served. */
   errors: number
-  /** Attempts the balancer made to it, retries included (when the balancer can tell). */
+  /**
+   * Attempts the balancer started to it in the measured phases, retries included (when the balancer can
+   * tell; the cluster balancer: the requests its worker counted over the whole run).
+   */
   attempts?: number
   latencyUs: {p50: number; p99: number}
   events: BackendEvent[]
   weight?: number
   /** Connections it accepted (the cluster balancer balances connections, not requests). */
   connections?: number
+  /** The latencies of its responses as an HDR histogram (µs, hdr-histogram-js compressed base64), for its percentile curve. */
+  histogram?: string
 }
 
 export interface Fairness {
@@ -105,8 +111,43 @@ export interface SeriesPoint {
   errors: ErrorCounts
   latencyUs: {p50: number; p99: number}
   perBackend: Record<string, number>
+  /** The p99 latency (µs) of each backend's responses in the second; a backend with fewer than 20 is left out. */
+  perBackendP99Us?: Record<string, number>
   inflight?: Record<string, number>
   backendsUp?: number
+}
+
+/**
+ * The finer series: 100 ms buckets, kept only where they tell something the per-second series cannot,
+ * so a long run's report stays small:
+ * - for the whole measured time when it is at most 30 s;
+ * - otherwise from 2 s before to 2 s after each fault event (applied or ended) in the measured time.
+ * Overlapping stretches are merged; `windows` lists them, and every bucket inside one has a point (a
+ * bucket without any request is a point of zeros, not a gap).
+ */
+export interface FineSeries {
+  /** The buckets' length in ms: 100. */
+  bucketMs: number
+  /** Percentiles of a bucket are given only when it had at least this many responses (20). */
+  minLatencyCount: number
+  /** The stretches of the load clock covered, [startMs, endMs), in time order. */
+  windows: Array<{startMs: number; endMs: number}>
+  points: FinePoint[]
+}
+
+/** One 100 ms bucket, [tMs, tMs + 100): the same counts as a SeriesPoint, over a tenth of the time. */
+export interface FinePoint {
+  tMs: number
+  sent: number
+  completed: number
+  failed: number
+  /** The failures by kind, only when there were any. */
+  errors?: ErrorCounts
+  /** From a coarse histogram (buckets ≤ 3.1% wide); only with at least minLatencyCount responses. */
+  latencyUs?: {p50: number; p99: number}
+  perBackend: Record<string, number>
+  /** The built-in proxy's in-flight requests per backend, averaged over its samples in the bucket. */
+  inflight?: Record<string, number>
 }
 
 export interface TimelineEvent {
@@ -206,11 +247,23 @@ export interface Report {
     proxy?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
     aborted?: boolean
     abortReason?: string
+    /**
+     * The run could not be carried out (exit 3: a program missing, a replica never ready): nothing was
+     * measured under load, the thresholds were not evaluated, and t = 0 is the start of the run. Such a
+     * report is also marked aborted, with the error's first line as abortReason.
+     */
+    notRun?: boolean
+    /** Why it could not be: the error as printed, and where to look. */
+    error?: {message: string; hint?: string}
     /** How latency was timed: from the actual send (autocannon) or from the intended send (schedule). */
     timing: 'actual-send' | 'intended-send'
     reportDir?: string
     /** Wall-clock time (epoch ms) of t = 0, the start of the first measured phase (start-up is measured to it). */
     t0EpochMs?: number
+    /** The URL the load went to (balancer `none`: each replica's, space-separated). */
+    target?: string
+    /** balancer.tls: what a handshake with the balancer negotiated before the load. */
+    tls?: {protocol: string; cipher: string}
   }
   scenario: Scenario
   summary: Summary
@@ -219,6 +272,8 @@ export interface Report {
   fairness: Fairness
   failover: FailoverReport[]
   series: SeriesPoint[]
+  /** 100 ms buckets around the faults, or over the whole run when it is short (see FineSeries). */
+  fineSeries?: FineSeries
   timeline: TimelineEvent[]
   thresholds: ThresholdResult[]
   /** The comparison with --baseline, when one was given. */

@@ -108,7 +108,30 @@ export interface BalancerSpec {
   url?: string
   /** external balancer: the response header that names the backend (its value: a replica's name or address). */
   backendHeader?: string
+  // Your own stack: the user's own configuration, and TLS at the balancer. Written only when given, so
+  // that the scenario hash of a scenario without them did not change when they came.
+  /** nginx, HAProxy: run the user's own configuration (a template) instead of a generated one. */
+  config?: OwnConfigSpec
+  /** The balancer terminates TLS (the replicas stay plain HTTP on loopback). */
+  tls?: TlsSpec
 }
+
+/**
+ * `balancer.config`: the user's nginx.conf or haproxy.cfg with `{{listen}}` and `{{servers}}` in it.
+ * balancer.strategy (and hashKey) then name the same balancing as the file's, where the scenario has one.
+ */
+export interface OwnConfigSpec {
+  /** The template, as the scenario names it: relative to the scenario file. */
+  file: string
+  /**
+   * How the file balances, in its own words: `least_conn`, `balance leastconn`, or the program's default
+   * when it says nothing. Filled in when the file is read at validation.
+   */
+  balancing?: string
+}
+
+/** `balancer.tls`: a certificate lbbench makes for the run (self-signed, 127.0.0.1 and localhost), or the user's. */
+export type TlsSpec = {selfSigned: true} | {cert: string; key: string}
 
 export interface PhaseSpec {
   name: string
@@ -136,6 +159,11 @@ export interface LoadSpec {
   requests: RequestSpec[]
   /** Generator processes. */
   generators: number
+  /**
+   * false: a new connection (and TLS handshake) for every request, and the summary gives new connections
+   * per second. Written only when false (a scenario without it keeps its hash).
+   */
+  keepAlive?: false
 }
 
 /** A replica id (r1 … rN), a list of them, or `random` (one, chosen with the seed). */

@@ -1,9 +1,10 @@
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-
 // Parts of a run (proxy, generator, replicas) are child processes started from files of this package.
 // From the compiled package they are .js files in dist/; from the sources (tests, bin/dev.js) they are
 // .ts files in src/ that need tsx's loader, so the child gets `--import tsx` too.
+
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
 const here = fileURLToPath(import.meta.url)
 const fromSources = here.endsWith('.ts')
 /** The folder that holds the modules: src/ or dist/ (this file is in its process/ folder). */

@@ -67,7 +67,7 @@ export class ForkedChild<In extends {type: string}, Out extends {type: string}> 
 
   /** Sends `question` with a reqId and waits up to `timeoutMs` for the `replyType` answer carrying it. */
   ask<T extends Out['type']>(question: Question<In>, replyType: T, timeoutMs: number, options: AskOptions<Out>): Promise<Extract<Out, {type: T}>> {
-    return this.replies.ask(question as {type: string}, replyType, timeoutMs, options)
+    return this.replies.ask(question, replyType, timeoutMs, options)
   }
 
   /** Waits up to `timeoutMs` for the next `replyType` message, one the child sends unasked. */

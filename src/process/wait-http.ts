@@ -2,11 +2,14 @@
 // and the wait until something answers at all. Each caller decides what counts as ready (a balancer
 // answering 502 is up; a replica must answer 2xx/3xx) and words its own reasons for "not yet".
 import {request, type OutgoingHttpHeaders} from 'node:http'
+import {request as tlsRequest} from 'node:https'
 
 export interface HttpTarget {
   host?: string
   port: number
   path: string
+  /** HTTPS (a balancer that terminates TLS). Readiness only: the certificate is not checked here. */
+  tls?: boolean
 }
 
 /** What one GET got: a status, no answer within the time, or a connection error. */
@@ -15,7 +18,8 @@ export type HttpAnswer = {status: number} | {timedOut: true} | {error: NodeJS.Er
 export function probeHttp(target: HttpTarget, timeoutMs: number, headers: OutgoingHttpHeaders = {}): Promise<HttpAnswer> {
   return new Promise((resolve) => {
     const {host = '127.0.0.1', port, path} = target
-    const req = request({host, port, path, method: 'GET', agent: false, timeout: timeoutMs, headers}, (res) => {
+    const send = target.tls ? tlsRequest : request
+    const req = send({host, port, path, method: 'GET', agent: false, timeout: timeoutMs, headers, ...(target.tls ? {rejectUnauthorized: false} : {})}, (res) => {
       res.resume()
       resolve({status: res.statusCode ?? 0})
     })
@@ -38,9 +42,10 @@ export function answeredOk(answer: HttpAnswer): boolean {
  * probe carries `x-lbbench-probe: ready`, so that a balancer can leave it out of its counts.
  */
 export async function waitForHttp(url: string, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<boolean> {
-  const {hostname, port, pathname, search} = new URL(url)
+  const {protocol, hostname, port, pathname, search} = new URL(url)
+  const tls = protocol === 'https:'
   // An IPv6 host comes in brackets ([::1]); a request takes it without.
-  const target = {host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || 80), path: `${pathname}${search}`}
+  const target = {host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || (tls ? 443 : 80)), path: `${pathname}${search}`, tls}
   const until = Date.now() + timeoutMs
   while (Date.now() < until && !gaveUp()) {
     if ('status' in (await probeHttp(target, 1000, {'x-lbbench-probe': 'ready'}))) return true

@@ -1,5 +1,5 @@
-// The http-proxy engine: http-proxy 1.18.1 (the library the project asked for), with the fixes of
-// node-libraries.md §2.2, each of which is a real failure without it:
+// The http-proxy engine: http-proxy 1.18.1 (the library the project asked for), with the fixes it
+// needs on Node 20, each of which is a real failure without it:
 // - a keep-alive agent (without one every request opens a new TCP connection and sends `Connection: close`);
 //   idle pooled sockets are closed after 4 s, before Node backends' 5 s keepAliveTimeout closes them;
 // - the backend dying mid-body: http-proxy pipes proxyRes to the client with no error path, so the client

@@ -1,6 +1,6 @@
 // The undici engine: a hand-written forwarder on undici's lowest level, `Pool.dispatch` with a handler
 // of our own (no Readable per response, no header object parsing), one keep-alive Pool per backend
-// address. What it does by hand, because nothing does it for it (node-libraries.md §2.6):
+// address. What it does by hand, because nothing does it for it (undici is a client, not a proxy):
 // - hop-by-hop headers (RFC 9110 §7.6.1) are stripped both ways, with those the Connection header names;
 //   `expect` too (undici refuses it; Node's server has already answered 100-continue to the client);
 // - the response is written to the client as it arrives, with backpressure: when the client's socket is

@@ -1,7 +1,7 @@
 // The active health checks' I/O: an HTTP GET of `health.active.path` to every backend, every `interval`,
-// each with its own timeout, on connections of its own. A check must never wait behind client traffic
-// (lb-algorithms.md §9): a hung backend keeps the request path's pooled sockets busy, so checks use their
-// own agent without keep-alive, a fresh connection each, like HAProxy's checks.
+// each with its own timeout, on connections of its own. A check must never wait behind client traffic:
+// a hung backend keeps the request path's pooled sockets busy, so checks use their own agent without
+// keep-alive, a fresh connection each, like HAProxy's checks.
 //
 // Checks run at a fixed rate (every `interval` from the start, not `interval` after the previous check
 // ended), so a backend that stops answering is marked down within interval × fall + timeout. A backend

@@ -27,6 +27,8 @@ export interface ProxyConfig {
   balancer: BalancerSpec
   /** The scenario's seed; the strategy's random numbers are derived from it. */
   seed: number
+  /** balancer.tls: terminate TLS with this certificate and key (PEM files). */
+  tls?: {cert: string; key: string}
 }
 
 /** How often the proxy samples in-flight requests per backend and closes an attempt bucket. */

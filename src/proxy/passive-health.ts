@@ -1,5 +1,5 @@
 // Passive health of the built-in proxy: nginx's `max_fails` / `fail_timeout`, copied from
-// ngx_http_upstream_round_robin.c (lb-algorithms.md §2.1). Pure state, time passed in by the caller.
+// ngx_http_upstream_round_robin.c. Pure state, time passed in by the caller.
 //
 // Per backend nginx keeps `fails`, `checked` and `accessed`:
 // - a failed attempt: fails += 1, accessed = checked = now. Failures less than fail_timeout apart keep

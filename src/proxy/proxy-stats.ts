@@ -1,7 +1,7 @@
 // The proxy's own counters: what it did per backend (attempts, failures, responses), what it refused
 // (no backend, body too large to retry, budget), and every 100 ms the in-flight requests per backend and
-// the attempts and failed attempts of those 100 ms. Counters are arrays by backend position so the
-// request path only increments numbers; the samples are rings of bounded size.
+// the attempts and failed attempts of those 100 ms (a snapshot adds the bucket still open). Counters are
+// arrays by backend position so the request path only increments numbers; the samples are rings of bounded size.
 
 import type {AttemptBucket} from '../model/balancer-stats.js'
 import {inflightSampleCap, type ProxyStats} from './messages.js'
@@ -56,20 +56,17 @@ export class ProxyCounters {
 
   /** Every 100 ms: in-flight requests now, and the attempts of the bucket that ends now. */
   sample(epochMs: number, inflight: (i: number) => number): void {
-    const counts: Record<string, number> = {}
-    const attempts: Record<string, number> = {}
-    const failed: Record<string, number> = {}
-    for (let i = 0; i < this.ids.length; i++) {
-      const id = this.ids[i]
-      counts[id] = inflight(i)
-      attempts[id] = this.attempts[i] - this.bucketAttempts[i]
-      failed[id] = this.failedAttempts[i] - this.bucketFailed[i]
-      this.bucketAttempts[i] = this.attempts[i]
-      this.bucketFailed[i] = this.failedAttempts[i]
-    }
-    this.inflight.push([epochMs, counts])
-    this.buckets.push({epochMs: this.bucketStart, attempts, failed})
+    this.inflight.push([epochMs, Object.fromEntries(this.ids.map((id, i) => [id, inflight(i)]))])
+    this.buckets.push(this.openBucket())
+    this.bucketAttempts.splice(0, this.ids.length, ...this.attempts)
+    this.bucketFailed.splice(0, this.ids.length, ...this.failedAttempts)
     this.bucketStart = epochMs
+  }
+
+  /** The attempts since the current bucket began. */
+  private openBucket(): AttemptBucket {
+    const since = (values: number[], at: number[]): Record<string, number> => Object.fromEntries(this.ids.map((id, i) => [id, values[i] - at[i]]))
+    return {epochMs: this.bucketStart, attempts: since(this.attempts, this.bucketAttempts), failed: since(this.failedAttempts, this.bucketFailed)}
   }
 
   snapshot(): ProxyStats {
@@ -84,7 +81,8 @@ export class ProxyCounters {
       budgetExhausted: this.budgetExhausted,
       staleSocketRetries: this.staleSocketRetries,
       inflight: this.inflight.list(),
-      attemptBuckets: this.buckets.list(),
+      // With the bucket still open: stats are asked for right after the load stops, and its last attempts are in it.
+      attemptBuckets: [...this.buckets.list(), this.openBucket()],
       inflightDropped: this.inflight.dropped,
     }
   }

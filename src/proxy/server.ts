@@ -1,4 +1,4 @@
-// The built-in proxy's HTTP server. Per request: choose a backend through the strategy among the usable
+// The built-in proxy's HTTP (or, with balancer.tls, HTTPS) server. Per request: choose a backend through the strategy among the usable
 // ones not yet tried, forward through the engine, and on a failure before any response byte reached the
 // client, try another one (retries.ts). Counts everything the report shows: attempts, failures and
 // responses per backend, in-flight requests per backend (per request, not per socket), refusals.
@@ -6,7 +6,9 @@
 // The request path avoids allocations it can: one Forwarding object per request, one PickRequest shared
 // by every pick (picks are synchronous), counters in arrays by backend position.
 
+import {readFileSync} from 'node:fs'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createTlsServer, type Server as TlsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {performance} from 'node:perf_hooks'
 import type {Readable} from 'node:stream'
@@ -31,7 +33,7 @@ export class ProxyServer {
   readonly budget: RetryBudget | undefined
   private readonly strategy: Strategy
   private readonly hashKey: HashKey | undefined
-  private readonly server: Server
+  private readonly server: Server | TlsServer
   private readonly checker: HealthChecker | undefined
   private sampler: NodeJS.Timeout | undefined
   /** The request being placed by the current (synchronous) pick, and the time of that pick. */
@@ -61,7 +63,10 @@ export class ProxyServer {
     })
     if (definition.needsHashKey) this.hashKey = hashKeyOf(this.spec.hashKey)
     this.pickRequest = {key: undefined, usable: (b) => this.picking!.mayTry(b.index) && this.table.usable(b.index, this.pickNow)}
-    this.server = createServer((req, res) => new Forwarding(this, req, res).start())
+    const forward = (req: IncomingMessage, res: ServerResponse) => new Forwarding(this, req, res).start()
+    // balancer.tls: the proxy terminates TLS; the replicas stay plain HTTP.
+    const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)}
+    this.server = tls ? createTlsServer(tls, forward) : createServer(forward)
     // Load generators keep connections busy; a long idle allowance only matters between phases.
     this.server.keepAliveTimeout = 30_000
     const active = this.spec.health.active

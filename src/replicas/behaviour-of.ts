@@ -1,3 +1,6 @@
+// What each replica is, of the scenario's replicas section: its app behaviour and its weight, with the
+// overrides of that replica applied. Replica sets give it to the built-in app; the report weighs shares by it.
+
 import type {AppBehaviour, Scenario} from '../model/scenario.js'
 
 /** The built-in app's behaviour for one replica: the scenario's `app` with that replica's overrides. */

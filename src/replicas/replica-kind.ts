@@ -5,20 +5,17 @@
 // run uses it.
 
 import type {KindDescriptor, KindOption, KindProblem} from '../model/kind.js'
-import type {ReplicasSpec, Scenario} from '../model/scenario.js'
+import type {FaultSpec, ReplicasSpec} from '../model/scenario.js'
 import type {ReplicaSet, ReplicaSetOptions} from './replica-set.js'
-
-/** A problem in the `replicas` section; `atKey` points at the key rather than its value. */
-export interface ReplicaProblem extends KindProblem {
-  atKey?: boolean
-}
 
 /** What `lbbench clean` reports; a kind's sweep adds to it. */
 export interface LeftoverReport {
   /** Runs whose leftovers were (or, with dryRun, would be) removed. */
   runs: string[]
   containers: Array<{id: string; name: string; runId: string}>
-  /** Runs left alone because they are alive, engines that could not be reached, … */
+  /** What was left alone on purpose: a run still going, a container of another host's run. */
+  leftAlone: string[]
+  /** What could not be done: an engine that could not be reached, a container that would not go. */
   notes: string[]
 }
 
@@ -41,6 +38,9 @@ export interface ReplicaLeftovers {
   sweep?(s: LeftoverSweep): Promise<void>
 }
 
+/** What a replica kind reads of a fault: its action, its duration, and whether it acts on replicas (its target, as the file gives it). */
+export type FaultToCheck = Pick<FaultSpec, 'action' | 'for'> & {target?: unknown}
+
 /** A key under `replicas` that only some kinds take. */
 export interface ReplicaOption extends KindOption {
   /** A list with one entry per replica: replicas.count comes from its length, and a count given must agree. */
@@ -60,9 +60,9 @@ export interface ReplicaKindDescriptor<Name extends string = string> extends Kin
   /** The progress line while its replicas get ready; default `starting N <kind> replicas`. */
   startLine?(count: number): string
   /** Every problem with its own keys (what other kinds' keys do here is checked for every kind alike). */
-  check(replicas: ReplicasSpec): ReplicaProblem[]
-  /** What it cannot do with the rest of a valid scenario (a fault action it has no way to carry out). */
-  checkScenario?(scenario: Scenario): KindProblem[]
+  check(replicas: ReplicasSpec): KindProblem[]
+  /** What it cannot do with the scenario's faults (an action it has no way to carry out); undefined = a fault that did not parse. */
+  checkFaults?(replicas: ReplicasSpec, faults: ReadonlyArray<FaultToCheck | undefined>): KindProblem[]
   readonly leftovers: ReplicaLeftovers
   /** Loads the kind's code only when a run uses it, so `validate` and `--help` stay fast. */
   create(opts: ReplicaSetOptions): Promise<ReplicaSet>

@@ -2,7 +2,7 @@
 // with a sign in the metric's unit, and the heading line. The renderers only lay it out.
 
 import type {BaselineComparison, BaselineRow} from '../model/report.js'
-import {formatMetricValue, num, percent} from './format.js'
+import {formatMetricValue, num, percent, signedPercent} from './format.js'
 import {lookupMetric} from '../metrics/catalogue.js'
 import {plural} from '../model/plural.js'
 
@@ -37,7 +37,7 @@ export function signedDelta(metric: string, delta: number | null): string {
 /** The change as a percentage of the baseline: `-30.2%`, or `new` from a baseline of 0. */
 export function signedPct(r: BaselineRow): string {
   if (r.deltaPct === null) return r.delta !== null && r.delta !== 0 ? 'from 0' : '–'
-  return `${r.deltaPct > 0 ? '+' : ''}${num(r.deltaPct, 1)}%`
+  return signedPercent(r.deltaPct)
 }
 
 /** A value as the rest of the report shows it: rps with one decimal, Jain's index with four. */

@@ -1,6 +1,6 @@
 // Colour is decided once per command and then forced on both chalk and cli-table3, because neither
 // decides well alone: chalk 5 ignores NO_COLOR, and cli-table3 colours its borders and headers even
-// when piped (reference/node-libraries.md §4).
+// when piped (its @colors/colors decides without looking at a stream, and ignores NO_COLOR too).
 
 import chalk, {Chalk, type ChalkInstance} from 'chalk'
 

@@ -1,13 +1,15 @@
 // A comparison of subjects (strategies or balancers), each with one or more runs of the same scenario:
 // what `lbbench compare` saves and renders. The figures come from metrics/compare.ts; here they are laid
-// out side by side, the best value of each row highlighted. Spread = the range (min–max) of the runs.
+// out side by side, the best value of each row highlighted, and every subject's change against the first
+// (the one named first on the command line: the reference). Spread = the range (min–max) of the runs.
 
 import type {Report} from '../model/report.js'
+import type {ChalkInstance} from 'chalk'
 import type {RenderOptions} from './renderer.js'
 import {compareRows, meanSeries, type ComparisonRow, type Spread} from '../metrics/compare.js'
 import {paint} from './color.js'
 import {table, balancerLabel} from './terminal.js'
-import {count, duration, ms, num, percent} from './format.js'
+import {count, duration, ms, num, percent, rps, signedPercent} from './format.js'
 import {columns, max, pointsPerColumn, sparkline, mean} from './sparkline.js'
 import {markers, markersIn} from './markers.js'
 import {plural} from '../model/plural.js'
@@ -76,10 +78,40 @@ export function repeatsNote(c: Comparison): string {
   return most > 1 ? `mean of ${runs.join('/')} runs; (min–max) is the spread of the runs` : 'one run per subject'
 }
 
+/**
+ * A subject with what its label leaves out, each name once: `round-robin on builtin` (--strategies),
+ * `nginx with round-robin` (--balancers), `nginx/p2c` (both). A saved comparison without the fields
+ * is described by its first run's balancer.
+ */
 export function subjectHeading(s: ComparisonSubject): string {
-  const r = s.reports[0]
-  const detail = s.balancer || s.strategy ? [s.balancer, s.strategy].filter(Boolean).join(' / ') : r ? balancerLabel(r) : ''
-  return detail && detail !== s.label ? `${s.label} — ${detail}` : s.label
+  if (s.balancer === undefined && s.strategy === undefined) {
+    const detail = s.reports[0] ? balancerLabel(s.reports[0]) : ''
+    return detail && detail !== s.label ? `${s.label} — ${detail}` : s.label
+  }
+  const named = new Set(s.label.split('/'))
+  const on = s.balancer && !named.has(s.balancer) ? ` on ${s.balancer}` : ''
+  const using = s.strategy && !named.has(s.strategy) ? ` with ${s.strategy}` : ''
+  return `${s.label}${on}${using}`
+}
+
+/** A subject's change against the first subject in a row: `+12.3%`, `from 0` (the first's was 0), or ''. */
+export function deltaText(row: ComparisonRow, i: number): string {
+  const d = row.deltaPct?.[i]
+  if (d !== null && d !== undefined) return signedPercent(d)
+  return i > 0 && row.values[0]?.mean === 0 && row.values[i] ? 'from 0' : ''
+}
+
+/** Whether a change is for the better, the worse, or neither (a row with no direction, or no change). */
+function deltaTone(row: ComparisonRow, i: number): 'better' | 'worse' | 'neutral' {
+  const first = row.values[0]
+  const v = row.values[i]
+  if (i === 0 || !first || !v || row.better === 'none' || deltaText(row, i) === signedPercent(0)) return 'neutral'
+  return (v.mean > first.mean) === (row.better === 'higher') ? 'better' : 'worse'
+}
+
+/** The note that says what the deltas are against. */
+export function deltaNote(c: Comparison): string {
+  return c.subjects.length > 1 ? `+x% is the change of the mean against ${c.subjects[0].label}, the first subject` : ''
 }
 
 export function renderComparisonTerminal(c: Comparison, opts: RenderOptions): string {
@@ -90,24 +122,19 @@ export function renderComparisonTerminal(c: Comparison, opts: RenderOptions): st
   out.push(`${p.bold(`lbbench compare · ${comparisonTitle(c)}`)}  ${p.dim(repeatsNote(c))}`)
   for (const w of c.warnings ?? []) out.push(p.yellow(`warning: ${w}`))
   out.push('')
-  out.push(c.subjects.map((s, i) => `  ${String.fromCharCode(65 + i)}  ${subjectHeading(s)}: ${passSummary(s.reports)}`).join('\n'))
+  out.push(c.subjects.map((s) => `  ${subjectHeading(s)}: ${passSummary(s.reports)}`).join('\n'))
   out.push('')
   // Too narrow for a "best" column: the best value is marked in its cell instead.
   const head = ['', ...c.subjects.map((s) => s.label)]
-  const body = rows.map((row) => [
-    row.label,
-    ...row.values.map((v, i) => {
-      const {value, range} = formatSpread(row.unit, v)
-      const mark = row.best !== i ? '  ' : row.clear === false ? ' ☆' : ' ★'
-      const shown = row.best === i ? p.green.bold(value) : value
-      return `${shown}${range ? ` ${p.dim(range)}` : ''}${mark}`
-    }),
-  ])
+  // Every change as wide as the widest of its column, so that the values above one another stay aligned.
+  const deltaWidths = c.subjects.map((_, i) => Math.max(0, ...rows.map((row) => deltaText(row, i).length)))
+  const body = rows.map((row) => [row.label, ...row.values.map((v, i) => terminalCell(row, v, i, {p, deltaWidth: deltaWidths[i]}))])
   out.push(table(head, body, opts.color, ['left', ...c.subjects.map(() => 'right' as const)]).split('\n').map((l) => `  ${l}`).join('\n'))
   const repeats = c.subjects.some((s) => s.reports.length > 1)
-  out.push(p.dim(repeats
-    ? '  ★ best, beyond the spread of the runs · ☆ best mean, within the spread (no clear difference)'
-    : '  ★ best value (one run each: no spread to judge the difference by)'))
+  const legend = repeats
+    ? '★ best, beyond the spread of the runs · ☆ best mean, within the spread (no clear difference)'
+    : '★ best value (one run each: no spread to judge the difference by)'
+  for (const line of [legend, deltaNote(c)].filter(Boolean)) out.push(p.dim(`  ${line}`))
   out.push('')
   out.push(p.bold('Over time') + p.dim(' (mean rps per second across runs; ^ fault in the first run)'))
   const labelWidth = Math.min(22, Math.max(...c.subjects.map((s) => s.label.length)) + 2)
@@ -116,7 +143,7 @@ export function renderComparisonTerminal(c: Comparison, opts: RenderOptions): st
     if (series.length === 0) continue
     const per = pointsPerColumn(series.length, width - labelWidth - 24)
     const cols = columns(series.map((q) => q.value), per, mean)
-    out.push(`  ${s.label.slice(0, labelWidth - 1).padEnd(labelWidth)}${p.cyan(sparkline(cols))}  max ${num(max(cols), 0)}/s`)
+    out.push(`  ${s.label.slice(0, labelWidth - 1).padEnd(labelWidth)}${p.cyan(sparkline(cols))}  max ${rps(max(cols))}`)
   }
   const first = c.subjects[0]?.reports[0]
   if (first && first.series.length > 0) {
@@ -127,6 +154,21 @@ export function renderComparisonTerminal(c: Comparison, opts: RenderOptions): st
     out.push(`  ${' '.repeat(labelWidth)}${ticks.join('')}`.trimEnd())
   }
   return out.join('\n') + '\n'
+}
+
+/**
+ * One cell of the terminal table: the value (bold green when best), its spread, its change against the
+ * first subject (green when better, red when worse; the first column has none), its star.
+ */
+function terminalCell(row: ComparisonRow, v: Spread | null, i: number, o: {p: ChalkInstance; deltaWidth: number}): string {
+  const {p} = o
+  const {value, range} = formatSpread(row.unit, v)
+  const mark = row.best !== i ? '  ' : row.clear === false ? ' ☆' : ' ★'
+  const shown = row.best === i ? p.green.bold(value) : value
+  const tone = deltaTone(row, i)
+  const delta = deltaText(row, i).padStart(o.deltaWidth)
+  const toned = tone === 'better' ? p.green(delta) : tone === 'worse' ? p.red(delta) : p.dim(delta)
+  return `${shown}${range ? ` ${p.dim(range)}` : ''}${o.deltaWidth > 0 ? ` ${toned}` : ''}${mark}`
 }
 
 function passSummary(reports: Report[]): string {
@@ -143,7 +185,8 @@ export function renderComparisonMarkdown(c: Comparison): string {
   const rows = compareRows(c.subjects)
   const lines: string[] = []
   lines.push(`## lbbench compare: ${mdEscape(comparisonTitle(c))}`, '')
-  lines.push(`_${repeatsNote(c)}. **Bold** is the best value of a row; "beyond spread" means its range of runs does not overlap any other subject's._`, '')
+  const note = [`${repeatsNote(c)}. **Bold** is the best value of a row; "beyond spread" means its range of runs does not overlap any other subject's`, deltaNote(c)]
+  lines.push(`_${note.filter(Boolean).join('; ')}._`, '')
   for (const w of c.warnings ?? []) lines.push(`> ⚠️ ${mdEscape(w)}`, '')
   lines.push('| subject | runs | result |', '|---|--:|---|')
   for (const s of c.subjects) lines.push(`| ${mdEscape(subjectHeading(s))} | ${s.reports.length} | ${passSummary(s.reports)} |`)
@@ -154,7 +197,7 @@ export function renderComparisonMarkdown(c: Comparison): string {
     const cells = row.values.map((v, i) => {
       const {value, range} = formatSpread(row.unit, v)
       const shown = row.best === i ? `**${value}**` : value
-      return range ? `${shown} ${range}` : shown
+      return [shown, range, deltaText(row, i)].filter(Boolean).join(' ')
     })
     lines.push(`| ${mdEscape(row.label)} | ${cells.join(' | ')} | ${mdEscape(verdictOfRow(row, c.subjects))} |`)
   }

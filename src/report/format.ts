@@ -63,6 +63,12 @@ export function bytesPerSec(n: number | null | undefined): string {
   return `${i === 0 ? fixed(v, 0) : fixed(v, 2)} ${units[i]}`
 }
 
+/** A change in percent with its sign: 12.34 → `+12.3%`, -5 → `-5.0%`; one that rounds to nothing → `0.0%`, never `-0.0%`. */
+export function signedPercent(pct: number): string {
+  const rounded = Math.round(pct * 10) / 10
+  return rounded === 0 ? '0.0%' : `${rounded > 0 ? '+' : ''}${num(rounded, 1)}%`
+}
+
 /** Requests per second: 2345.67 → `2,345.7 req/s`. */
 export function rps(n: number | null | undefined): string {
   return `${num(n, 1)} req/s`

@@ -1,6 +1,8 @@
 // JUnit XML, so CI systems list which gate failed: one test suite per run (`lbbench.<scenario>`), one test
 // case per threshold with the expected and the actual value; the summary figures as properties. A run
-// without thresholds is one test case, `run completed`, failing only when the run was aborted.
+// without thresholds is one test case, `run completed`, failing only when the run was aborted. CI
+// reporters key test cases on classname and name, so in a comparison both carry the subject (and the
+// run): otherwise every subject's `errors.rate < 1%` would be merged into one.
 
 import type {Report} from '../model/report.js'
 import type {Comparison} from './comparison.js'
@@ -48,24 +50,32 @@ function properties(r: Report): Array<[string, string]> {
 
 interface Case {
   name: string
-  /** Defaults to the suite's `lbbench.<scenario>`. */
+  /** Defaults to the suite's name. */
   classname?: string
   failure?: {message: string; body: string; type?: string}
 }
 
-function cases(r: Report): Case[] {
-  return [...thresholdCases(r), ...baselineCases(r)]
+/** One run's test suite: `lbbench.<scenario>`, or `lbbench.<scenario>.<subject>[.runN]` in a comparison. */
+interface Suite {
+  report: Report
+  name: string
+  /** Put before every test case's name (`round-robin run 2: `), so that a comparison's runs stay apart. */
+  casePrefix?: string
+}
+
+function cases(s: Suite): Case[] {
+  return [...thresholdCases(s.report), ...baselineCases(s.report, s.name)].map((c) => ({...c, name: `${s.casePrefix ?? ''}${c.name}`}))
 }
 
 /** One test case per metric compared with --baseline, failing when it regressed. */
-function baselineCases(r: Report): Case[] {
+function baselineCases(r: Report, suiteName: string): Case[] {
   const b = r.baseline
   if (!b) return []
   return b.rows.map((row) => {
     const change = `${baselineValue(row.metric, row.baseline)} → ${baselineValue(row.metric, row.current)} (${signedDelta(row.metric, row.delta)}, ${signedPct(row)})`
     return {
       name: `baseline ${row.metric}`,
-      classname: `lbbench.${r.scenario.name}.baseline`,
+      classname: `${suiteName}.baseline`,
       failure: row.regression ? {
         type: 'regression',
         message: `${row.metric} regressed: ${change}, beyond the tolerance of ${percent(b.tolerance, 1)} and the noise`,
@@ -108,11 +118,11 @@ function summaryText(r: Report): string {
     `${num(s.throughput.rps)} req/s; p50 ${ms(s.latencyUs.p50)}, p99 ${ms(s.latencyUs.p99)}`
 }
 
-function testsuite(r: Report, name: string, pad: string): string[] {
-  const all = cases(r)
+function testsuite(suite: Suite, pad: string): string[] {
+  const {report: r, name} = suite
+  const all = cases(suite)
   const failures = all.filter((c) => c.failure).length
   const seconds = (r.summary.durationMs / 1000).toFixed(3)
-  const classname = `lbbench.${r.scenario.name}`
   const out = [
     `${pad}<testsuite${attrs({name, tests: all.length, failures, errors: 0, skipped: 0, time: seconds, timestamp: r.meta.startedAt.replace(/Z$/, '')})}>`,
     `${pad}  <properties>`,
@@ -121,11 +131,11 @@ function testsuite(r: Report, name: string, pad: string): string[] {
   ]
   for (const c of all) {
     if (!c.failure) {
-      out.push(`${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? classname, time: 0})}/>`)
+      out.push(`${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? name, time: 0})}/>`)
       continue
     }
     out.push(
-      `${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? classname, time: 0})}>`,
+      `${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? name, time: 0})}>`,
       `${pad}    <failure${attrs({message: c.failure.message, type: c.failure.type ?? 'threshold'})}>${xmlEscape(c.failure.body)}</failure>`,
       `${pad}  </testcase>`,
     )
@@ -134,14 +144,14 @@ function testsuite(r: Report, name: string, pad: string): string[] {
   return out
 }
 
-function document(suites: Array<{report: Report; name: string}>, name: string): string {
-  const tests = suites.reduce((a, s) => a + cases(s.report).length, 0)
-  const failures = suites.reduce((a, s) => a + cases(s.report).filter((c) => c.failure).length, 0)
+function document(suites: Suite[], name: string): string {
+  const tests = suites.reduce((a, s) => a + cases(s).length, 0)
+  const failures = suites.reduce((a, s) => a + cases(s).filter((c) => c.failure).length, 0)
   const time = suites.reduce((a, s) => a + s.report.summary.durationMs, 0) / 1000
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs({name, tests, failures, errors: 0, time: time.toFixed(3)})}>`,
-    ...suites.flatMap((s) => testsuite(s.report, s.name, '  ')),
+    ...suites.flatMap((s) => testsuite(s, '  ')),
     '</testsuites>',
     '',
   ].join('\n')
@@ -151,11 +161,18 @@ export function renderJunit(r: Report): string {
   return document([{report: r, name: `lbbench.${r.scenario.name}`}], 'lbbench')
 }
 
-/** A comparison: one test suite per run, named after its subject (and run number with repeats). */
+/**
+ * A comparison: one test suite per run, named after its subject (and run number with repeats); the
+ * suite's name is its test cases' classname, and each case's name starts with the subject.
+ */
 export function renderComparisonJunit(c: Comparison): string {
-  const suites = c.subjects.flatMap((s) => s.reports.map((report, i) => ({
-    report,
-    name: `lbbench.${report.scenario.name}.${s.label}${s.reports.length > 1 ? `.run${i + 1}` : ''}`,
-  })))
+  const suites = c.subjects.flatMap((s) => s.reports.map((report, i): Suite => {
+    const repeats = s.reports.length > 1
+    return {
+      report,
+      name: `lbbench.${report.scenario.name}.${s.label}${repeats ? `.run${i + 1}` : ''}`,
+      casePrefix: `${s.label}${repeats ? ` run ${i + 1}` : ''}: `,
+    }
+  }))
   return document(suites, 'lbbench compare')
 }

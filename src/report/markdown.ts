@@ -3,6 +3,7 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
+import {backendsLegend} from './backends-legend.js'
 import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
@@ -30,15 +31,17 @@ function mdTable(head: string[], rows: string[][], aligns?: Array<'l' | 'r'>): s
 }
 
 export function renderMarkdown(r: Report): string {
+  // A run that could not be carried out has no figures: the heading says why.
+  const figures = (lines: () => string[]) => (r.meta.notRun ? [] : lines())
   const out = [
     ...headingLines(r),
-    ...summaryLines(r),
-    ...latencyLines(r),
-    ...backendLines(r),
-    ...failoverLines(r),
+    ...figures(() => summaryLines(r)),
+    ...figures(() => latencyLines(r)),
+    ...figures(() => backendLines(r)),
+    ...figures(() => failoverLines(r)),
     ...thresholdsSection(r),
     ...baselineLines(r),
-    ...perSecondLines(r),
+    ...figures(() => perSecondLines(r)),
     `<sub>lbbench ${mdCell(r.meta.lbbench)} · ${mdCell(r.meta.environment.cpu)} × ${r.meta.environment.cores} · Node ${mdCell(r.meta.environment.node)} · scenario ${mdCell(r.meta.scenarioHash.slice(0, 19))}</sub>`,
   ]
   return out.join('\n') + '\n'
@@ -48,10 +51,15 @@ export function renderMarkdown(r: Report): string {
 function headingLines(r: Report): string[] {
   const s = r.scenario
   const out: string[] = []
-  const verdict = r.pass ? '✅ PASS' : '❌ FAIL'
+  const verdict = r.meta.notRun ? '⛔ NOT RUN' : r.pass ? '✅ PASS' : '❌ FAIL'
+  const measured = r.meta.notRun ? '' : ` · ${duration(r.summary.durationMs)} measured`
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
-  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind}) · ${duration(r.summary.durationMs)} measured · seed ${s.seed} · ${r.meta.startedAt}`, '')
-  if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
+  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind})${measured} · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  if (r.meta.tls) out.push(`TLS ${mdCell(r.meta.tls.protocol)} · ${mdCell(r.meta.tls.cipher)}${r.meta.target ? ` · load to ${mdCell(r.meta.target)}` : ''}`, '')
+  if (r.meta.notRun) {
+    out.push('> [!CAUTION]', '> **NOT RUN**: the run could not be carried out (exit 3); nothing was measured under load.', '')
+    if (r.meta.error) out.push('```text', r.meta.error.message.replace(/```/g, "'''"), '```', '', ...(r.meta.error.hint ? [mdCell(r.meta.error.hint), ''] : []))
+  } else if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
   return out
 }
@@ -66,6 +74,8 @@ function summaryLines(r: Report): string[] {
     ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
   ), '')
   out.push(`Failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`, '')
+  const opened = r.summary.throughput.connectionsPerSec
+  if (opened !== undefined) out.push(`New connections: ${num(opened, 1)}/s (load.keepAlive false: one per request)`, '')
   const chart = overTimeChart(r, paint(false), 100)
   if (chart.length > 0) out.push('```text', ...chart.slice(1).map((l) => l.replace(/^ {2}/, '')), chart[0].replace(/^Over time \((.*)\)$/, '$1'), '```', '')
   return out
@@ -91,6 +101,8 @@ function backendLines(r: Report): string[] {
     ]),
     ['l', 'r', 'r', 'r', ...(hasAttempts ? ['r' as const] : []), 'r', 'r', 'l'],
   ), '')
+  const legend = backendsLegend(r)
+  if (legend) out.push(`<sub>${legend}</sub>`, '')
   if (r.fairness.over.length > 0) {
     const f = r.fairness
     out.push(`Fairness over ${f.over.map(mdCell).join(', ')}: Jain ${num(f.jain, 4)} · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)}`, '')

@@ -8,3 +8,8 @@ import {html} from './formats/html.js'
 import {junit} from './formats/junit.js'
 
 export const reportFormats = registry<ReportFormat>('format', [terminal, json, markdown, html, junit])
+
+/** A format with a file name ending is written to a file; one without (terminal) is only ever printed. */
+export function writesFile(format: string): boolean {
+  return reportFormats.get(format)?.extension !== undefined
+}

@@ -1,6 +1,6 @@
 // The JSON report v1 as a zod schema: `lbbench report` validates saved files with it, and the JSON Schema
 // shipped in the package (schema/report.schema.json) is generated from it, so the two cannot drift.
-// Objects are loose on purpose: DESIGN.md lets later versions add keys freely; only the named ones are stable.
+// Objects are loose on purpose: later versions may add keys freely; only the named ones are stable.
 // Keep in step with model.ts: the compile-time check at the bottom fails when a field's type differs or the
 // schema requires what model.ts does not have (a field added to model.ts only is allowed, as an extra key).
 
@@ -22,7 +22,11 @@ const summary = z.looseObject({
   errors: errorCounts,
   errorRate: z.number().min(0).describe('failed / sent'),
   latencyUs,
-  throughput: z.looseObject({rps: z.number().nonnegative(), bytesPerSec: z.number().nonnegative()}),
+  throughput: z.looseObject({
+    rps: z.number().nonnegative(),
+    bytesPerSec: z.number().nonnegative(),
+    connectionsPerSec: z.number().nonnegative().optional().describe('load.keepAlive false: new connections (and TLS handshakes) the generator opened per second'),
+  }),
   statusCodes: z.record(z.string(), count),
   histogram: z.string().optional().describe('all latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)'),
 })
@@ -37,6 +41,7 @@ const backend = z.looseObject({
   events: z.array(z.looseObject({atMs: msFromZero, state: z.string(), reason: z.string().optional()})),
   weight: z.number().optional(),
   connections: count.optional(),
+  histogram: z.string().optional().describe("its responses' latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)"),
 })
 
 const fairness = z.looseObject({
@@ -77,9 +82,28 @@ const seriesPoint = z.looseObject({
   errors: errorCounts,
   latencyUs: z.looseObject({p50: us, p99: us}),
   perBackend: z.record(z.string(), count),
+  perBackendP99Us: z.record(z.string(), us).optional().describe("each backend's p99 in the second; backends with fewer than 20 responses in it left out"),
   inflight: z.record(z.string(), z.number()).optional(),
   backendsUp: count.optional(),
 })
+
+const finePoint = z.looseObject({
+  tMs: msFromZero.describe('the start of the bucket [tMs, tMs + bucketMs)'),
+  sent: count,
+  completed: count,
+  failed: count,
+  errors: errorCounts.optional().describe('only when failed > 0'),
+  latencyUs: z.looseObject({p50: us, p99: us}).optional().describe('only with at least minLatencyCount responses in the bucket'),
+  perBackend: z.record(z.string(), count),
+  inflight: z.record(z.string(), z.number()).optional(),
+})
+
+const fineSeries = z.looseObject({
+  bucketMs: z.number().positive(),
+  minLatencyCount: count,
+  windows: z.array(z.looseObject({startMs: msFromZero, endMs: msFromZero})),
+  points: z.array(finePoint),
+}).describe('100 ms buckets: over the whole measured time when it is at most 30 s, else from 2 s before to 2 s after each fault event')
 
 const timelineEvent = z.looseObject({atMs: msFromZero, kind: z.string(), target: z.string().optional(), detail: z.string()})
 
@@ -151,9 +175,16 @@ export const reportSchema = z.looseObject({
       .optional(),
     aborted: z.boolean().optional(),
     abortReason: z.string().optional(),
+    notRun: z.boolean().optional().describe('the run could not be carried out (exit 3): nothing was measured under load, thresholds not evaluated'),
+    error: z.looseObject({message: z.string(), hint: z.string().optional()}).optional().describe('why the run could not be carried out'),
     timing: z.enum(['actual-send', 'intended-send']),
     reportDir: z.string().optional(),
     t0EpochMs: z.number().optional().describe('wall-clock time (epoch ms) of t = 0'),
+    target: z.string().optional().describe('the URL the load went to (balancer none: each replica\'s, space-separated)'),
+    tls: z
+      .looseObject({protocol: z.string(), cipher: z.string()})
+      .optional()
+      .describe('balancer.tls: the protocol (TLSv1.3) and cipher (IANA name) a handshake with the balancer negotiated before the load'),
   }),
   scenario,
   summary,
@@ -162,6 +193,7 @@ export const reportSchema = z.looseObject({
   fairness,
   failover: z.array(failover),
   series: z.array(seriesPoint),
+  fineSeries: fineSeries.optional(),
   timeline: z.array(timelineEvent),
   thresholds: z.array(threshold),
   baseline: baseline.optional(),

@@ -7,6 +7,7 @@ import type {ChalkInstance} from 'chalk'
 import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
+import {backendsLegend} from './backends-legend.js'
 import {paint, plainTableOptions} from './color.js'
 import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
@@ -60,23 +61,34 @@ export function balancerLabel(report: Report): string {
 
 function header(r: Report, c: ChalkInstance): string[] {
   const s = r.scenario
-  const verdict = r.pass ? c.green.bold('PASS') : c.red.bold('FAIL')
+  const verdict = r.meta.notRun ? c.red.bold('NOT RUN') : r.pass ? c.green.bold('PASS') : c.red.bold('FAIL')
   const started = r.meta.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')
   const lines = [
     `${c.bold(`lbbench · ${s.name}`)}  ${verdict}  ${c.dim(started)}`,
     [
       balancerLabel(r),
       `${plural(s.replicas.count, 'replica')} (${s.replicas.kind})`,
-      `${duration(r.summary.durationMs)} measured`,
+      ...(r.meta.notRun ? [] : [`${duration(r.summary.durationMs)} measured`]),
       `seed ${s.seed}`,
     ].join(' · '),
   ]
+  if (r.meta.tls) lines.push(`TLS ${r.meta.tls.protocol} · ${r.meta.tls.cipher}${r.meta.target ? ` · load to ${r.meta.target}` : ''}`)
   if (s.description) lines.push(c.dim(s.description))
-  if (r.meta.aborted) lines.push(c.red.bold(`ABORTED${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`) + c.red(' (figures cover what was measured before the stop)'))
+  if (r.meta.notRun) lines.push(...notRunLines(r, c))
+  else if (r.meta.aborted) lines.push(c.red.bold(`ABORTED${r.meta.abortReason ? `: ${r.meta.abortReason}` : ''}`) + c.red(' (figures cover what was measured before the stop)'))
   if (r.meta.generator.saturated) {
     lines.push(c.yellow.bold('SATURATED GENERATOR') + c.yellow(`: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system`))
   }
   return lines
+}
+
+/** Why a run could not be carried out: the error as printed, and where to look. */
+function notRunLines(r: Report, c: ChalkInstance): string[] {
+  const e = r.meta.error
+  return [
+    c.red.bold('NOT RUN') + c.red(': the run could not be carried out (exit 3); nothing was measured under load'),
+    ...(e ? [indent(e.message), ...(e.hint ? [c.dim(indent(e.hint))] : [])] : []),
+  ]
 }
 
 function requests(r: Report, c: ChalkInstance): string[] {
@@ -90,10 +102,13 @@ function requests(r: Report, c: ChalkInstance): string[] {
     c.bold('Requests'),
     `  sent ${count(q.sent)} · completed ${count(q.completed)} · failed ${failed} (${percent(r.summary.errorRate, 3)})`,
     `  failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`,
-    `  throughput ${rps(r.summary.throughput.rps)} · ${bytesPerSec(r.summary.throughput.bytesPerSec)} over ${duration(r.summary.durationMs)}`,
+    `  throughput ${rps(r.summary.throughput.rps)} · ${bytesPerSec(r.summary.throughput.bytesPerSec)} over ${duration(r.summary.durationMs)}${newConnections(r)}`,
     ...(statuses ? [`  status ${statuses}`] : []),
   ]
 }
+
+/** load.keepAlive false: a new connection (and handshake) for every request, per second. */
+const newConnections = (r: Report): string => (r.summary.throughput.connectionsPerSec === undefined ? '' : ` · ${num(r.summary.throughput.connectionsPerSec)} new connections/s`)
 
 function latency(r: Report, c: ChalkInstance, color: boolean): string[] {
   const l = r.summary.latencyUs
@@ -107,14 +122,14 @@ export function backendEventsText(events: Report['backends'][number]['events']):
   return events.map((e) => `${e.state} ${at(e.atMs)}`).join(', ')
 }
 
-/** Items joined by ', ', broken into lines of at most `width` (a long item stays whole on its own line). */
-function wrapList(items: string[], width: number): string {
+/** Items joined by `sep`, broken into lines of at most `width` (a long item stays whole on its own line). */
+function wrapList(items: string[], width: number, sep = ', '): string {
   const lines: string[] = []
   let line = ''
   for (const item of items) {
-    const next = line ? `${line}, ${item}` : item
+    const next = line ? `${line}${sep}${item}` : item
     if (line && next.length > width) {
-      lines.push(line + ',')
+      lines.push(line + sep.trimEnd())
       line = item
     } else line = next
   }
@@ -144,7 +159,8 @@ function backends(r: Report, c: ChalkInstance, color: boolean, width: number): s
     rows[i][rows[i].length - 1] = wrapList(b.events.map((e) => `${e.state} ${at(e.atMs)}`), room)
   })
   const aligns: Align[] = head.map((h, i) => (i === 0 || h === 'events' ? 'left' : 'right'))
-  return [c.bold('Backends'), indent(table(head, rows, color, aligns))]
+  const legend = backendsLegend(r)
+  return [c.bold('Backends'), indent(table(head, rows, color, aligns)), ...(legend ? [indent(c.dim(wrapList(legend.split(' '), width - 2, ' ')))] : [])]
 }
 
 function fairness(r: Report, c: ChalkInstance): string[] {
@@ -321,6 +337,7 @@ function baseline(r: Report, c: ChalkInstance, color: boolean): string[] {
 }
 
 export function verdictLine(r: Report, c: ChalkInstance): string {
+  if (r.meta.notRun) return `${c.red.bold('NOT RUN')}  ${(r.meta.error?.message ?? 'the run could not be carried out').split('\n')[0]}`
   const failed = r.thresholds.filter((t) => !t.pass)
   const why: string[] = []
   if (r.meta.aborted) why.push(`run aborted${r.meta.abortReason ? ` (${r.meta.abortReason})` : ''}`)
@@ -346,8 +363,8 @@ export function verdictLine(r: Report, c: ChalkInstance): string {
 export function renderTerminal(report: Report, opts: RenderOptions): string {
   const c = paint(opts.color)
   const width = Math.max(60, opts.width ?? DEFAULT_WIDTH)
-  const sections = [
-    header(report, c),
+  // A run that could not be carried out has no figures to show: what it says is why, and what happened.
+  const figures = report.meta.notRun ? [] : [
     requests(report, c),
     latency(report, c, opts.color),
     backends(report, c, opts.color, width),
@@ -355,6 +372,10 @@ export function renderTerminal(report: Report, opts: RenderOptions): string {
     failover(report, c, opts.color),
     perSecond(report, c, opts.color, width),
     overTimeChart(report, c, width),
+  ]
+  const sections = [
+    header(report, c),
+    ...figures,
     timeline(report, c, width),
     thresholds(report, c, opts.color),
     baseline(report, c, opts.color),

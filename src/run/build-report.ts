@@ -4,16 +4,18 @@
 
 import type {BalancerStats} from '../balancers/balancer.js'
 import type {Sample, Timing} from '../model/generator-messages.js'
-import {backendRows} from '../metrics/backends.js'
+import {attemptsInSpans, backendRows} from '../metrics/backends.js'
 import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
 import {fairness} from '../metrics/fairness.js'
 import {buildSeries} from '../metrics/series.js'
+import {backendsUpChanges} from '../metrics/backends-up.js'
+import {fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
 import {measuredSamples, summarize, summarizePhases} from '../metrics/summary.js'
 import {evaluateThresholds} from '../metrics/thresholds.js'
 import type {BackendEvent, Report, TimelineEvent} from '../model/report.js'
 import {weightsOf} from '../replicas/behaviour-of.js'
-import {replicaIds, type LoadedScenario} from '../model/scenario.js'
+import {replicaIds, type LoadedScenario, type PhaseSpec} from '../model/scenario.js'
 import {environment, lbbenchVersion} from './environment.js'
 import type {Timeline} from './timeline.js'
 
@@ -32,11 +34,16 @@ export interface RunRecord {
   applied: AppliedFault[]
   stats?: BalancerStats
   balancerVersion?: string
+  /** Where the load went, and with balancer.tls what the handshake negotiated. */
+  target?: string
+  tls?: {protocol: string; cipher: string}
   generatorUsage: GeneratorUsage[]
   timing: Timing
   /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
   balancerUsage?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
   abortReason?: string
+  /** The run could not be carried out: why (the thresholds are then not evaluated). */
+  notRun?: {message: string; hint?: string}
 }
 
 // A generator at this share of one core (or of its event loop) was the bottleneck, not the system.
@@ -60,16 +67,18 @@ export function buildReport(r: RunRecord): Report {
   const timeline = r.timeline.list()
   const t0 = r.timeline.t0
   const measured = measuredSamples(r.samples)
-  const phaseDurations = phaseDurationsOf(timeline)
+  const phaseTimes = phaseTimesOf(timeline)
+  const phaseDurations = Object.fromEntries(Object.entries(phaseTimes).map(([name, p]) => [name, p.end - p.start]))
   const measuredMs = s.load.phases.filter((p) => p.measure).reduce((n, p) => n + (phaseDurations[p.name] ?? 0), 0)
   const summary = summarize(measured, measuredMs || undefined)
   const series = buildSeries(r.samples, {
     t0EpochMs: t0,
     inflight: r.stats?.inflight,
-    backendsUp: t0 === undefined ? undefined : backendsUpChanges(timeline, ids.length, t0),
+    backendsUp: t0 === undefined ? undefined : backendsUpChanges(timeline, ids.length).map(([at, n]): [number, number] => [t0 + at, n]),
   })
+  const fineSeries = fineSeriesOf(measured, fineWindows(timeline, measuredMs), {t0EpochMs: t0, inflight: r.stats?.inflight})
 
-  const attempts = measuredAttempts(r.stats, t0, measuredMs)
+  const attempts = measuredAttempts(r.stats, t0, phaseTimes, s.load.phases)
   const backends = backendRows(measured, ids, weights).map((row) => ({
     ...row,
     ...(attempts ? {attempts: attempts[row.id] ?? 0} : {}),
@@ -93,26 +102,9 @@ export function buildReport(r: RunRecord): Report {
       : {}),
   })
 
-  const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
-  const elu = median(r.generatorUsage.map((u) => u.elu))
   const report: Report = {
     schemaVersion: 1,
-    meta: {
-      lbbench: lbbenchVersion(),
-      startedAt: r.startedAt.toISOString(),
-      scenarioHash: r.loaded.hash,
-      scenarioFile: r.loaded.file,
-      seed: s.seed,
-      environment: environment(r.balancerVersion),
-      generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
-      ...(r.balancerUsage
-        ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
-        : {}),
-      ...(r.abortReason ? {aborted: true, abortReason: r.abortReason} : {}),
-      timing: r.timing,
-      reportDir: r.runDir,
-      ...(t0 !== undefined ? {t0EpochMs: t0} : {}),
-    },
+    meta: reportMeta(r, t0),
     scenario: s,
     summary,
     phases: summarizePhases(measured, phaseDurations),
@@ -120,40 +112,74 @@ export function buildReport(r: RunRecord): Report {
     fairness: fairness(counts, steady.length ? steady : ids, weights),
     failover,
     series,
+    ...(fineSeries ? {fineSeries} : {}),
     timeline,
     thresholds: [],
     pass: false,
   }
-  report.thresholds = evaluateThresholds(report, s.thresholds, measured)
+  report.thresholds = r.notRun
+    ? s.thresholds.map((t) => ({expr: t.expr, actual: null, pass: false, detail: 'not evaluated: the run could not be carried out'}))
+    : evaluateThresholds(report, s.thresholds, measured)
   report.pass = !report.meta.aborted && report.thresholds.every((t) => t.pass)
   return report
 }
 
-/**
- * Attempts per backend over the measured time, like the requests beside them: from the balancer's 100 ms
- * buckets where it has them, else its totals (which include the warm-up). None from a balancer that
- * counts none (no balancer, one lbbench did not start): the report does not show them as zeros.
- */
-function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, measuredMs: number): Record<string, number> | undefined {
-  if (stats && !stats.attemptBuckets && Object.keys(stats.attempts).length === 0) return undefined
-  if (!stats?.attemptBuckets || t0 === undefined) return stats?.attempts
-  const out: Record<string, number> = {}
-  // Buckets are not aligned to t0: one counts when its middle is inside, so the edges cancel out on average.
-  const half = 50
-  for (const b of stats.attemptBuckets) {
-    if (b.epochMs + half < t0 || b.epochMs + half >= t0 + measuredMs) continue
-    for (const [id, n] of Object.entries(b.attempts)) out[id] = (out[id] ?? 0) + n
+/** Who ran what, where and how: the report's meta, with how the run ended. */
+function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
+  const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
+  const elu = median(r.generatorUsage.map((u) => u.elu))
+  return {
+    lbbench: lbbenchVersion(),
+    startedAt: r.startedAt.toISOString(),
+    scenarioHash: r.loaded.hash,
+    scenarioFile: r.loaded.file,
+    seed: r.loaded.scenario.seed,
+    environment: environment(r.balancerVersion),
+    generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
+    ...(r.balancerUsage
+      ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
+      : {}),
+    // Not run is also aborted, so that a reader that knows only `aborted` does not take it for a whole run.
+    ...(r.notRun ? {aborted: true, abortReason: `the run could not be carried out: ${r.notRun.message.split('\n')[0]}`, notRun: true, error: r.notRun} : {}),
+    ...(r.abortReason && !r.notRun ? {aborted: true, abortReason: r.abortReason} : {}),
+    timing: r.timing,
+    reportDir: r.runDir,
+    ...(t0 !== undefined ? {t0EpochMs: t0} : {}),
+    ...(r.target ? {target: r.target} : {}),
+    ...(r.tls ? {tls: r.tls} : {}),
   }
-  return out
 }
 
-/** How long each phase ran, from its start and end events (an aborted phase: until the last event). */
-function phaseDurationsOf(timeline: TimelineEvent[]): Record<string, number> {
-  const out: Record<string, number> = {}
+/**
+ * Attempts per backend that started in the measured phases, the time the requests beside them were
+ * answered in: from the balancer's 100 ms buckets where it has them, else its totals (which include the
+ * warm-up). Before the first phase and after the last the load sends nothing, so a measured phase there
+ * has an open end: the attempts of its requests still in flight when it stopped count too.
+ */
+function measuredAttempts(stats: BalancerStats | undefined, t0: number | undefined, times: Record<string, PhaseTime>, phases: PhaseSpec[]): Record<string, number> | undefined {
+  // A balancer that counts nothing (none: nothing sits in the path) has no attempts column, not one of zeros.
+  if (!stats || Object.keys(stats.attempts).length === 0) return undefined
+  if (!stats.attemptBuckets || t0 === undefined) return stats.attempts
+  const spans = phases.flatMap((p, i) => {
+    const time = times[p.name]
+    if (!p.measure || !time) return []
+    return [{start: i === 0 ? -Infinity : t0 + time.start, end: i === phases.length - 1 ? Infinity : t0 + time.end}]
+  })
+  return attemptsInSpans(stats.attemptBuckets, spans)
+}
+
+interface PhaseTime {
+  start: number
+  end: number
+}
+
+/** When each phase ran on the load clock, from its start and end events (an aborted phase: until the last event). */
+function phaseTimesOf(timeline: TimelineEvent[]): Record<string, PhaseTime> {
+  const out: Record<string, PhaseTime> = {}
   const last = timeline.length ? timeline[timeline.length - 1].atMs : 0
   for (const start of timeline.filter((e) => e.kind === 'phase-start')) {
     const end = timeline.find((e) => e.kind === 'phase-end' && e.detail === start.detail && e.atMs >= start.atMs)
-    out[start.detail] = Math.max(0, (end?.atMs ?? last) - start.atMs)
+    out[start.detail] = {start: start.atMs, end: Math.max(start.atMs, end?.atMs ?? last)}
   }
   return out
 }
@@ -162,20 +188,6 @@ function eventsOf(id: string, timeline: TimelineEvent[]): BackendEvent[] {
   return timeline
     .filter((e) => e.target?.split(',').includes(id) && BACKEND_EVENT_KINDS[e.kind])
     .map((e) => ({atMs: e.atMs, state: e.kind === 'fault' ? e.detail : BACKEND_EVENT_KINDS[e.kind], reason: e.detail}))
-}
-
-/** `[epochMs, backends up]` at every change: a replica's exit or a balancer's mark-down takes one away. */
-function backendsUpChanges(timeline: TimelineEvent[], total: number, t0: number): Array<[number, number]> {
-  const downs = new Set<string>()
-  const changes: Array<[number, number]> = [[t0 + Math.min(0, timeline[0]?.atMs ?? 0), total]]
-  for (const e of timeline) {
-    if (!e.target) continue
-    if (e.kind === 'replica-exit' || e.kind === 'replica-crash' || e.kind === 'backend-down') downs.add(e.target)
-    else if (e.kind === 'replica-ready' || e.kind === 'backend-up') downs.delete(e.target)
-    else continue
-    changes.push([t0 + e.atMs, total - downs.size])
-  }
-  return changes
 }
 
 function median(xs: number[]): number {

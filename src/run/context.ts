@@ -3,10 +3,11 @@
 // each step says by its parameter what it may read and set, and teardown stops exactly the parts that
 // were started, whichever step the run got to.
 
-import type {Balancer} from '../balancers/balancer.js'
+import type {Balancer, TlsFiles} from '../balancers/balancer.js'
 import type {GeneratorHandle} from '../load/generator-client.js'
 import type {RunError} from '../model/errors.js'
 import type {Sample} from '../model/generator-messages.js'
+import type {TlsHandshake} from '../process/tls-probe.js'
 import type {LoadedScenario, Scenario} from '../model/scenario.js'
 import type {ReplicaSet} from '../replicas/replica-set.js'
 import type {FaultScheduler} from './fault-scheduler.js'
@@ -25,10 +26,13 @@ export interface RunHooks {
   onEvent?: (line: string) => void
   /** The balancer's generated configuration, once it has started (--print-config). */
   onBalancerConfig?: (text: string) => void
+  /** The load has ended (or never started): the run now stops its parts; the live line is final. */
+  onLoadEnd?: () => void
 }
 
 export interface LiveState {
   phase: string
+  /** Time into the current phase, and that phase's duration. */
   elapsedMs: number
   totalMs: number
   backendsUp: number
@@ -56,6 +60,11 @@ export class RunContext {
   replicas?: ReplicaSet
   balancer?: Balancer
   balancerVersion?: string
+  /** Where the load goes (report meta.target). */
+  target?: string
+  /** balancer.tls: the certificate the balancer serves, and what a handshake with it negotiated. */
+  tlsFiles?: TlsFiles
+  tls?: TlsHandshake
   generator?: GeneratorHandle
   faults?: FaultScheduler
 
@@ -96,7 +105,10 @@ export class RunContext {
   /** Rewrites the run's state file with every process started so far, for `lbbench clean`. */
   async recordPids(): Promise<void> {
     const pids = [...(this.replicas?.pids() ?? []), ...(this.balancer?.pids() ?? []), ...(this.generator?.pids ?? [])]
-    await writeRunState({runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(), pids})
+    await writeRunState({
+      runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(),
+      replicaKind: this.scenario.replicas.kind, pids,
+    })
   }
 }
 

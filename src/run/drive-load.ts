@@ -30,8 +30,10 @@ export class LoadDriver {
   readonly usage: GeneratorUsage[] = []
   /** Which clock the generators' latencies are on (they say so when a phase starts). */
   timing: Timing = 'actual-send'
+  /** The phase under way: its name, when it started, how long it lasts (for the progress line). */
   private phase = ''
-  private loadStartedAt?: number
+  private phaseStartedAt?: number
+  private phaseMs = 0
   private readonly totalMs: number
   /** abortOnFail: each second's sample may show a threshold that can no longer hold. */
   private readonly earlyFail?: EarlyFail
@@ -52,6 +54,7 @@ export class LoadDriver {
     const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
     const backendHeader = balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer)
     if (backendHeader !== undefined) config.backendHeader = backendHeader
+    if (s.load.keepAlive === false) config.keepAlive = false
     this.run.generator = startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
   }
 
@@ -85,13 +88,14 @@ export class LoadDriver {
     const {run} = this
     return {
       onPhaseStart: (p) => {
+        const spec = run.scenario.load.phases.find((x) => x.name === p.phase)
         this.phase = p.phase
+        this.phaseStartedAt = p.epochMs
+        this.phaseMs = spec?.duration ?? 0
         this.timing = p.timing
-        this.loadStartedAt ??= p.epochMs
         if (p.measure && run.timeline.t0 === undefined) run.startClock(p.epochMs)
         run.timeline.add('phase-start', p.phase, undefined, p.epochMs)
-        const spec = run.scenario.load.phases.find((x) => x.name === p.phase)
-        run.hooks.onEvent?.(`phase ${p.phase} started${p.measure ? '' : ' (not measured)'}: ${(spec?.duration ?? 0) / 1000}s`)
+        run.hooks.onEvent?.(`phase ${p.phase} started${p.measure ? '' : ' (not measured)'}: ${this.phaseMs / 1000}s`)
       },
       onPhaseEnd: (p) => run.timeline.add('phase-end', p.phase, undefined, p.epochMs),
       onSample: (sample) => this.onSample(sample),
@@ -109,8 +113,9 @@ export class LoadDriver {
     if (broken) run.stops.failEarly(earlyFailReason(broken))
     run.hooks.onSample?.(sample, {
       phase: this.phase,
-      elapsedMs: Date.now() - (this.loadStartedAt ?? Date.now()),
-      totalMs: this.totalMs,
+      // The last sample of a phase comes just after its end: the line then says it ran to its end.
+      elapsedMs: Math.min(this.phaseMs, Math.max(0, Date.now() - (this.phaseStartedAt ?? Date.now()))),
+      totalMs: this.phaseMs,
       backendsUp: run.scenario.replicas.count - run.down.size,
       backendsTotal: run.scenario.replicas.count,
     })

@@ -2,7 +2,7 @@
 // timed ones after `for`. Every fault and its outcome goes on the timeline.
 
 import {dirname} from 'node:path'
-import type {FaultContext} from '../faults/action.js'
+import {describeTimed, type FaultContext} from '../faults/action.js'
 import {faultKinds} from '../faults/registry.js'
 import type {AppliedFault} from '../metrics/failover.js'
 import {deriveSeed, seededRandom, type Random} from '../model/random.js'
@@ -42,11 +42,9 @@ export class FaultScheduler {
     await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, 2000).unref())])
   }
 
-  /** Whether a fault was aimed at this replica's life (kill, terminate, restart) in the last few seconds. */
+  /** Whether a fault that stops its target (kill, terminate, restart) was aimed at this replica in the last few seconds. */
   explainsExit(id: string, nowMs: number): boolean {
-    return this.applied.some(
-      (f) => f.target === id && ['kill', 'terminate', 'restart'].includes(f.action) && nowMs - f.atMs < 10_000,
-    )
+    return this.applied.some((f) => f.target === id && faultKinds.get(f.action)?.stopsTarget === true && nowMs - f.atMs < 10_000)
   }
 
   private after(ms: number, fn: () => Promise<void>): void {
@@ -63,7 +61,7 @@ export class FaultScheduler {
   private async apply(fault: FaultSpec): Promise<void> {
     const action = faultKinds.get(fault.action)!
     const targets = this.targetsOf(fault)
-    const detail = describe(fault)
+    const detail = action.describe?.(fault) ?? describeTimed(fault)
     // One instant for the timeline event and the failover window, so the two agree to the millisecond.
     const epochMs = Date.now()
     const atMs = this.timeline.at(epochMs)
@@ -93,14 +91,4 @@ export class FaultScheduler {
     const ids = replicaIds(this.loaded.scenario)
     return [ids[Math.floor(this.random() * ids.length)]]
   }
-}
-
-/** `kill`, `pause for 3s`, `slow +200ms for 4s`, `fail 503 × 50% for 2s`, `exec: echo hi`. */
-function describe(f: FaultSpec): string {
-  const parts = [f.action]
-  if (f.action === 'slow' && f.latency !== undefined) parts.push(`+${f.latency}ms`)
-  if (f.action === 'fail') parts.push(`${f.status ?? 503} × ${Math.round((f.rate ?? 1) * 100)}%`)
-  if (f.for !== undefined) parts.push(`for ${f.for / 1000}s`)
-  if (f.action === 'exec') return `exec: ${f.command ?? ''}`
-  return parts.join(' ')
 }

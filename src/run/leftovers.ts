@@ -23,6 +23,12 @@ export interface CleanOptions {
   dryRun?: boolean
   /** Docker engine timeout for the reachability check. */
   dockerTimeoutMs?: number
+  /**
+   * Sweep only the replica kinds the dead runs used (every kind for a state file that does not say) and
+   * this one: what a run's start does, so that a run that has nothing to do with Docker never contacts
+   * it. Without it every kind's sweep runs (`lbbench clean`).
+   */
+  onlyKindsUsedAnd?: string
 }
 
 /** Processes of containers live in another pid namespace: Docker removes those, not a signal from here. */
@@ -63,8 +69,14 @@ function orchestratorAlive(state: RunState): boolean {
   return isAlive(state.orchestratorPid, state.orchestratorStart)
 }
 
+/** The replica kinds `states` used, and `also`; every kind when a state does not say (an older lbbench's). */
+function kindsUsed(states: RunState[], also: string): Set<string> {
+  if (states.some((s) => s.replicaKind === undefined)) return new Set(replicaKinds.names)
+  return new Set([...states.map((s) => s.replicaKind!), also])
+}
+
 export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanReport> {
-  const report: CleanReport = {runs: [], processes: [], containers: [], folders: [], stateFiles: [], notes: []}
+  const report: CleanReport = {runs: [], processes: [], containers: [], folders: [], stateFiles: [], leftAlone: [], notes: []}
   const dry = opts.dryRun ?? false
   const states = await readRunStates()
   const live = new Set<string>()
@@ -72,7 +84,7 @@ export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanRepo
   for (const entry of states) {
     if (orchestratorAlive(entry.state)) {
       live.add(entry.state.runId)
-      report.notes.push(`run ${entry.state.runId} is still running (pid ${entry.state.orchestratorPid}): left alone`)
+      report.leftAlone.push(`run ${entry.state.runId} is still running (pid ${entry.state.orchestratorPid}): left alone`)
     } else dead.set(entry.state.runId, entry)
   }
 
@@ -88,7 +100,7 @@ export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanRepo
     }
     for (const dir of state.tempDirs ?? []) {
       if (!isTempFolder(dir)) {
-        report.notes.push(`run ${runId}: ${dir} is not in ${tmpdir()}: left alone`)
+        report.leftAlone.push(`run ${runId}: ${dir} is not in ${tmpdir()}: left alone`)
         continue
       }
       report.folders.push(dir)
@@ -98,7 +110,8 @@ export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanRepo
   }
 
   const sweep = {live, dead: new Set(dead.keys()), dryRun: dry, engineTimeoutMs: opts.dockerTimeoutMs ?? 3000, report}
-  for (const kind of replicaKinds.all) await kind.leftovers.sweep?.(sweep)
+  const kinds = opts.onlyKindsUsedAnd === undefined ? undefined : kindsUsed([...dead.values()].map((d) => d.state), opts.onlyKindsUsedAnd)
+  for (const kind of replicaKinds.all) if (!kinds || kinds.has(kind.name)) await kind.leftovers.sweep?.(sweep)
 
   // State files go last: if anything above failed, the next `clean` still knows about the run.
   if (!dry) for (const file of report.stateFiles) await rm(file, {force: true})

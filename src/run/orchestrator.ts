@@ -6,6 +6,7 @@ import {LbbenchError, RunError} from '../model/errors.js'
 import type {Report} from '../model/report.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import {buildReport} from './build-report.js'
+import {cleanEarlierRuns} from './earlier-leftovers.js'
 import {openRun, type RunContext, type RunOptions} from './context.js'
 import {LoadDriver} from './drive-load.js'
 import {FaultScheduler} from './fault-scheduler.js'
@@ -21,8 +22,20 @@ export interface RunOutcome {
   failure?: RunError
 }
 
+/**
+ * The run could not be carried out (a program missing, a replica never ready, Docker unreachable): exit 3,
+ * with its message. It still has a report, marked not run, that carries the error and what was recorded
+ * before it (the start-up's timeline), so that a CI page is not blank for the commonest CI failure.
+ */
+export class RunNotCarriedOut extends RunError {
+  constructor(readonly cause: RunError, readonly report: Report, readonly runDir: string) {
+    super(cause.message)
+  }
+}
+
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const run = await openRun(loaded, opts)
+  await cleanEarlierRuns(loaded.scenario.replicas.kind, run.log)
   const load = new LoadDriver(run)
   try {
     const set = await createReplicas(run)
@@ -37,10 +50,12 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     await load.untilDone()
   } catch (error) {
     // A signal or abortOnFail during start-up: the run is reported, marked aborted. Anything else is a
-    // run that could not be carried out: what was started is stopped, and the error goes to the caller.
+    // run that could not be carried out: what was started is stopped, and the error goes to the caller
+    // with the run's report, marked not run.
     if (!(error instanceof AbortedRun)) {
-      await teardown(run)
-      throw error instanceof LbbenchError ? error : new RunError(`the run failed: ${(error as Error).message}`)
+      const tornDown = await teardown(run)
+      const failure = error instanceof LbbenchError ? error : new RunError(`the run failed: ${(error as Error).message}`)
+      throw failure instanceof RunError ? notCarriedOut(run, load, tornDown, failure) : failure
     }
     run.abortReason = error.message
     run.timeline.add('aborted', error.message)
@@ -49,7 +64,20 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   return {report: reportOf(run, load, tornDown), runDir: run.runDir, ...(run.failure ? {failure: run.failure} : {})}
 }
 
-function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown): Report {
+/** The error of a run that could not be carried out, with its report (or, should that fail, the error alone). */
+function notCarriedOut(run: RunContext, load: LoadDriver, tornDown: TornDown, failure: RunError): RunError {
+  // No load clock was started: the times of what happened count from the start of the run.
+  run.timeline.t0 ??= run.startedAt.getTime()
+  run.timeline.add('not-run', failure.message.split('\n')[0])
+  const notRun = {message: failure.message, hint: `what the replicas and the balancer wrote is in ${run.runDir}`}
+  try {
+    return new RunNotCarriedOut(failure, reportOf(run, load, tornDown, notRun), run.runDir)
+  } catch {
+    return failure
+  }
+}
+
+function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown, notRun?: {message: string; hint?: string}): Report {
   const {balancer} = run
   return buildReport({
     loaded: run.loaded,
@@ -60,9 +88,12 @@ function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown): Report
     applied: run.faults?.applied ?? [],
     stats: tornDown.stats,
     balancerVersion: run.balancerVersion,
+    target: run.target,
+    tls: run.tls,
     generatorUsage: load.usage,
     timing: load.timing,
     balancerUsage: tornDown.balancerCpuPct === undefined ? undefined : {cpuPct: tornDown.balancerCpuPct, elu: balancer?.usage?.()?.elu, ...balancer?.proxyMeta?.()},
     abortReason: run.abortReason,
+    notRun,
   })
 }

@@ -58,9 +58,9 @@ export class CpuSpan {
     this.begun = {atMs: Date.now(), cpuMs: processTreeCpuMs(pids)}
   }
 
-  /** Percent of one core used by `pids` since begin(); undefined when it never began or no time passed. */
+  /** Percent of one core used by `pids` since begin(); undefined when it never began, no time passed, or there is no process (balancer none). */
   end(pids: number[]): number | undefined {
-    if (!this.begun) return undefined
+    if (!this.begun || pids.length === 0) return undefined
     const wallMs = Date.now() - this.begun.atMs
     return wallMs > 0 ? ((processTreeCpuMs(pids) - this.begun.cpuMs) / wallMs) * 100 : undefined
   }

@@ -1,8 +1,11 @@
-// The second step of a run: the balancer of the scenario's kind, in front of the ready replicas. Its
+// The second step of a run: the balancer of the scenario's kind, in front of the ready replicas (with
+// balancer.tls, serving the run's certificate; one handshake before the load says what it negotiates). Its
 // view of the backends goes on the timeline; its death while the run needs it ends the run (exit 3).
 
 import type {Balancer} from '../balancers/balancer.js'
 import {balancerKinds} from '../balancers/registry.js'
+import {prepareTlsFiles} from '../balancers/tls-files.js'
+import {probeTls} from '../process/tls-probe.js'
 import {RunError} from '../model/errors.js'
 import type {ReplicaInfo, ReplicaSet} from '../replicas/replica-set.js'
 import type {RunContext} from './context.js'
@@ -32,6 +35,10 @@ export async function startBalancer(run: RunContext, lb: Balancer, infos: Replic
   run.log(`starting the ${kind} balancer`)
   const targets = await run.stops.race(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${kind} balancer did not start`))
   run.balancerVersion = await lb.version().catch(() => undefined)
+  run.target = targets.join(' ')
+  // The certificate lbbench made must be the one served; your own is not checked (its signer is unknown).
+  const tls = run.scenario.balancer.tls
+  if (tls && targets[0]?.startsWith('https:')) run.tls = await probeTls(targets[0], {ca: 'selfSigned' in tls ? run.tlsFiles?.certPem : undefined})
   const generated = lb.config?.()
   if (generated) run.hooks.onBalancerConfig?.(generated)
   await run.recordPids()
@@ -40,5 +47,8 @@ export async function startBalancer(run: RunContext, lb: Balancer, infos: Replic
 
 /** The balancer of the scenario's kind, from the registry of kinds. */
 function balancerOf(run: RunContext, replicaSet: ReplicaSet): Promise<Balancer> {
-  return balancerKinds.get(run.scenario.balancer.kind)!.create({loaded: run.loaded, runDir: run.runDir, log: run.log, replicaSet})
+  const tls = run.scenario.balancer.tls
+  // The certificate (made for the run, or the scenario's own) is in the run's folder before the balancer starts.
+  if (tls) run.tlsFiles = prepareTlsFiles(tls, run.loaded.file, run.runDir)
+  return balancerKinds.get(run.scenario.balancer.kind)!.create({loaded: run.loaded, runDir: run.runDir, log: run.log, replicaSet, tls: run.tlsFiles})
 }

@@ -17,6 +17,8 @@ export interface RunState {
   /** The orchestrator's start time (/proc clock ticks), so a reused pid is not taken for a live run. */
   orchestratorStart?: number
   startedAt: string
+  /** The kind of its replicas: what else than processes it may leave (docker: containers). */
+  replicaKind?: string
   /** Processes (or process-group leaders) the run started. */
   pids: number[]
   containers?: string[]

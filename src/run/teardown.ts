@@ -24,6 +24,7 @@ export async function teardown(run: RunContext): Promise<TornDown> {
   const {balancer, stops} = run
   const balancerCpuPct = balancer ? run.balancerCpu.end(balancer.pids()) : undefined
   run.ending = true
+  run.hooks.onLoadEnd?.()
   run.log('stopping the replicas and the balancer')
   await withTimeout(Promise.resolve(run.faults?.stop()), FAULTS_STOP_MS, '', stops.untilHardExit).catch(() => {})
   const stats = balancer ? await withTimeout(balancer.stats(), STATS_MS, '', stops.untilHardExit).catch(() => undefined) : undefined

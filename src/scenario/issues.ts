@@ -117,6 +117,7 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], prefix: 
         })
       }
     } else if (iss.code === 'invalid_key') out.push({path, atKey: true, message: iss.message})
+    else if (iss.code === 'custom' && typeof iss.params?.offset === 'number') out.push({path, message: iss.message, offset: iss.params.offset})
     else out.push({path, message: iss.message})
   }
   const seen = new Set<string>()

@@ -1,5 +1,5 @@
-// Reading a scenario file: the text, the YAML, the schema, the checks across fields, and the resolved
-// scenario with its hash. Every problem a user can cause becomes a ScenarioError whose message says
+// Reading a scenario file: the text, the YAML, the schema, the checks across fields, the files it names,
+// and the resolved scenario with its hash. Every problem a user can cause becomes a ScenarioError whose message says
 // file:line:col, the field path and what was expected; nothing else is ever thrown for bad input.
 
 import {readFile, lstat, stat} from 'node:fs/promises'
@@ -9,7 +9,9 @@ import {scenarioHash} from './hash.js'
 import {plainMessage, problemsFromIssues, type PathKey, type PathProblem} from './issues.js'
 import {scenarioFileSchema} from './schema.js'
 import type {LoadedScenario} from '../model/scenario.js'
-import {resolveScenario} from './validate.js'
+import {partsOf} from './parts.js'
+import {checkParts, resolveScenario} from './validate.js'
+import {resolveOwnStack} from './own-stack.js'
 import {nodeAt, pathAtOffset, positionOf} from './yaml-position.js'
 
 // The run re-hashes a scenario it changed (--time-scale).
@@ -75,7 +77,12 @@ async function whyUnreadable(file: string, e: unknown): Promise<string> {
   }
 }
 
-/** The scenario in `text`; `file` names it in messages. */
+/**
+ * The scenario in `text`; `file` names it in messages. Every problem that can be found in one pass is
+ * reported: a duplicate key does not stop the schema, and a part the schema refuses does not stop the
+ * checks of the others. Only what leaves nothing to check stops early (a syntax error, a key that is not
+ * a word, an alias that goes nowhere), and then the message says that more may follow.
+ */
 export function parseScenarioText(text: string, file: string): LoadedScenario {
   const lc = new LineCounter()
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), {lineCounter: lc, prettyErrors: false, uniqueKeys: true})
@@ -85,23 +92,26 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
       const {line, col} = positionOf(nodeAt(doc, p.path, p.atKey), lc, p.offset)
       return {file, line, col, path: formatPath(p.path), message: p.message}
     })
-  const fail = (problems: ScenarioProblem[]): never => {
+  const fail = (problems: ScenarioProblem[], incomplete: boolean): never => {
     // One line per problem, whatever text a value brought in.
     for (const p of problems) p.message = p.message.replace(/\r?\n/g, '\\n')
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0))
-    throw new ScenarioError(problems)
+    throw new ScenarioError(problems, incomplete)
   }
 
-  const syntax = [...doc.errors, ...doc.warnings].map((e): ScenarioProblem => {
+  const syntax = [...doc.errors, ...doc.warnings].map((e) => {
     const {line, col} = lc.linePos(e.pos[0])
-    return {file, line, col, path: formatPath(pathAtOffset(doc, e.pos[0])), message: yamlMessage(e.code, e.message)}
+    const problem: ScenarioProblem = {file, line, col, path: formatPath(pathAtOffset(doc, e.pos[0])), message: yamlMessage(e.code, e.message)}
+    return {problem, fatal: e.code !== 'DUPLICATE_KEY'}
   })
-  if (syntax.length > 0) fail(syntax)
+  // A duplicate key leaves a document YAML could read (the last value counts): the schema still runs.
+  if (syntax.some((s) => s.fatal)) fail(syntax.map((s) => s.problem), true)
+  const duplicates = syntax.map((s) => s.problem)
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw fileProblem(file, 'the file is empty; a scenario needs at least a name, like "name: my-scenario"')
   }
   const structure = structureProblems(doc, lc, file)
-  if (structure.length > 0) fail(structure)
+  if (structure.length > 0) fail([...duplicates, ...structure], true)
 
   let data: unknown
   try {
@@ -112,13 +122,22 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   }
 
   const parsed = scenarioFileSchema.safeParse(data, {error: plainMessage})
-  if (!parsed.success) fail(at(problemsFromIssues(parsed.error.issues)))
-  const file_ = parsed.data!
-  const resolved = resolveScenario(file_, (path) => positionOf(nodeAt(doc, path), lc).line)
-  if ('problems' in resolved) fail(at(resolved.problems))
-  const {scenario} = resolved as Extract<typeof resolved, {scenario: unknown}>
+  if (!parsed.success) {
+    const checked = checkParts(partsOf(data), lineOf(doc, lc))
+    fail([...duplicates, ...at(problemsFromIssues(parsed.error.issues)), ...at(checked.problems)], checked.incomplete)
+  }
+  const resolved = resolveScenario(parsed.data!, lineOf(doc, lc))
+  if ('problems' in resolved) fail([...duplicates, ...at(resolved.problems)], resolved.incomplete)
+  if (duplicates.length > 0) fail(duplicates, false)
+  // Files beside the scenario (your own balancer configuration, your certificate) are read last.
+  const own = resolveOwnStack((resolved as Extract<typeof resolved, {scenario: unknown}>).scenario, file, (path) => doc.hasIn(path))
+  if (!('scenario' in own)) fail([...at(own.fields), ...own.lines], false)
+  const {scenario} = own as Extract<typeof own, {scenario: unknown}>
   return {scenario, file, hash: scenarioHash(scenario)}
 }
+
+/** The line a field starts on, for FaultSpec.line. */
+const lineOf = (doc: Document, lc: LineCounter) => (path: PathKey[]) => positionOf(nodeAt(doc, path), lc).line
 
 /** `load.phases.1.duration`; a key that is not a plain word is quoted, so that it can be seen. */
 function formatPath(path: PathKey[]): string {

@@ -11,12 +11,16 @@ import {z} from 'zod'
 import {balancerKinds} from '../balancers/registry.js'
 import type {FaultField} from '../faults/action.js'
 import {faultKinds} from '../faults/registry.js'
+import {keyPlaceholderProblems} from '../load/generator/request-keys.js'
 import type {ActiveHealth, BalancerSpec, LatencySpec, LoadSpec, PassiveHealth, ReplicasSpec} from '../model/scenario.js'
-import {strategyKinds} from '../proxy/strategies/registry.js'
+import {engineNames} from '../proxy/engines.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import {replicaKinds} from '../replicas/registry.js'
 import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
 import {kindOptionShape, kindOptionsOf} from './kind-options.js'
+import {perReplicaKeys, replicaCount, replicasOrDefault} from './replica-section.js'
+import {keepAliveKey, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
 
 /** Limits that keep a run on one machine; beyond them a number is a typo or a mistake. */
@@ -162,9 +166,6 @@ export const replicaId = /^r[1-9]\d*$/
 /** The keys under `replicas` that some kinds take and others do not, with the kinds that take each. */
 export const replicaKindOptions = kindOptionsOf(replicaKinds.all)
 
-/** The lists with one entry per replica (ports, addresses): replicas.count comes from the one given. */
-const perReplicaKeys = [...replicaKindOptions.keys()].filter((key) => replicaKinds.all.some((k) => k.options[key]?.perReplica))
-
 /** Kinds whose replicas are ready once their port accepts connections, unless the file gives a path. */
 const portChecked = replicaKinds.all.filter((k) => k.defaultReadyPath === undefined).map((k) => k.name)
 
@@ -195,29 +196,10 @@ const replicas = z.strictObject(replicasShape).transform(
   (r, ctx): ReplicasSpec =>
     resolved(replicasShape, {
       ...r,
-      count: replicaCount(r, ctx),
+      count: replicaCount(r, ctx, limits.replicas),
       ready: resolved(readyShape, {...r.ready, path: r.ready.path ?? replicaKinds.get(r.kind)!.defaultReadyPath}),
     }),
 )
-
-/**
- * A per-replica list of the kind (ports, addresses) gives the count, and a count given must agree with
- * it; external replicas are their list, so without one there are none. Otherwise 2.
- */
-function replicaCount(r: {count?: number; kind: string} & Record<string, unknown>, ctx: z.RefinementCtx): number {
-  const kind = replicaKinds.get(r.kind)!
-  const key = perReplicaKeys.find((k) => kind.options[k] !== undefined && r[k] !== undefined) ?? perReplicaKeys.find((k) => kind.options[k]?.perReplica)
-  const listed = key !== undefined && Array.isArray(r[key]) ? r[key].length : undefined
-  const fromList = listed ?? (kind.defaultCount === 0 ? 0 : undefined)
-  if (r.count !== undefined && fromList !== undefined && r.count !== fromList) {
-    const lists = fromList === 0 ? 'lists none' : `lists ${fromList}`
-    ctx.addIssue({code: 'custom', path: ['count'], input: r.count, message: `is ${r.count}, but replicas.${key} ${lists}; leave count out: the list gives it`})
-  }
-  if (listed !== undefined && listed > limits.replicas) {
-    ctx.addIssue({code: 'custom', path: [key!], input: r[key!], message: `must have at most ${limits.replicas} entries (the limit of replicas); got ${listed}`})
-  }
-  return r.count ?? fromList ?? kind.defaultCount ?? 2
-}
 
 export const hashKeyPattern = /^(ip|path|header:[A-Za-z0-9!#$%&'*+.^_`|~-]+)$/
 
@@ -240,7 +222,7 @@ export const balancerKindOptions = kindOptionsOf(balancerKinds.all)
 
 const balancerShape = {
   kind: z.enum(balancerKinds.names as [string, ...string[]]).default('builtin'),
-  strategy: z.enum(strategyKinds.names).default('round-robin'),
+  strategy: z.enum(strategyKinds.names).default(defaultStrategy),
   hashKey: z
     .string()
     .regex(hashKeyPattern, {error: (iss) => `expected ip, path or header:NAME; got ${quote(String(iss.input))}`})
@@ -251,7 +233,7 @@ const balancerShape = {
   retryBodyLimit: size.prefault('64KiB'),
   timeout: duration({positive: true}).prefault('2s').describe('per try'),
   health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
-  engine: z.enum(['http-proxy', 'undici']).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
+  engine: z.enum(engineNames).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
   workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port'),
   sharedState: z
     .boolean()
@@ -260,6 +242,9 @@ const balancerShape = {
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
   // The keys only some balancer kinds take (external: url, backendHeader), as their descriptors give them.
   ...kindOptionShape(balancerKinds.all, balancerKindOptions),
+  // Your own stack (own-stack-schema.ts): your nginx/HAProxy configuration, and TLS at the balancer.
+  config: ownConfigKey.optional(),
+  tls: tlsKey.optional(),
 }
 
 /** A strategy may have an obvious hash key (ip-hash: the client address); sharedState is written only when true. */
@@ -270,6 +255,7 @@ const balancer = z.strictObject(balancerShape).transform(
       hashKey: b.hashKey ?? strategyKinds.get(b.strategy)!.defaultHashKey,
       health: healthOf(b.kind, b.health),
       sharedState: b.sharedState || undefined,
+      ...ownStackBalancer(b),
     }),
 )
 
@@ -300,32 +286,45 @@ const phaseShape = {
 
 export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
-const request = z.strictObject({
-  method: z.enum(httpMethods).default('GET'),
-  path: urlPath.default('/'),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, {error: 'expected a header name like content-type'}), scalarText).default({}),
-  body: z.string().optional(),
-  weight: int(1, 1000).default(1),
-})
+/** `{{n:1000}}` in the path or a header value is one of 1000 keys per request (load/generator/request-keys.ts). */
+const request = z
+  .strictObject({
+    method: z.enum(httpMethods).default('GET'),
+    path: urlPath.default('/'),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, {error: 'expected a header name like content-type'}), scalarText).default({}),
+    body: z.string().optional(),
+    weight: int(1, 1000).default(1),
+  })
+  .superRefine((r, ctx) => {
+    for (const p of keyPlaceholderProblems(r)) ctx.addIssue({code: 'custom', path: p.field, message: p.message, params: {offset: p.offset}})
+  })
+
+/** The default: a warm-up second, then five measured. */
+const phases = z
+  .array(z.strictObject(phaseShape))
+  .min(1)
+  .prefault([
+    {name: 'warmup', duration: '1s', measure: false},
+    {name: 'steady', duration: '5s'},
+  ])
 
 const load = z
   .strictObject({
     connections: connections.default(10),
     rate: rate.optional().describe('total requests per second; absent = as fast as the connections go'),
     timeout: duration({positive: true}).prefault('2s').describe('per request'),
-    phases: z
-      .array(z.strictObject(phaseShape))
-      .min(1)
-      .prefault([
-        {name: 'warmup', duration: '1s', measure: false},
-        {name: 'steady', duration: '5s'},
-      ]),
+    phases,
     requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
     generators: int(1, limits.generators).default(1),
+    keepAlive: keepAliveKey,
   })
-  // A phase without its own connections or rate has the load's.
+  // A phase without its own connections or rate has the load's; keepAlive is written only when false.
   .transform(
-    (l): LoadSpec => ({...l, phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate}))}),
+    ({keepAlive, ...l}): LoadSpec => ({
+      ...l,
+      phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate})),
+      ...(keepAlive ? {} : {keepAlive: false as const}),
+    }),
   )
 
 /** What each field a fault action may take looks like; which actions take which is theirs to say. */
@@ -349,6 +348,23 @@ const faultShape = {
 /** A field the file leaves out is the action's default, if it has one (fail: status 503, rate 1). */
 const fault = z.strictObject(faultShape).transform((f) => resolved(faultShape, {...faultKinds.get(f.action)!.defaults, ...f}))
 
+const threshold = z.string({error: 'expected a threshold like "latency.p99 < 50ms" (one line of text)'})
+
+/**
+ * The parts validate.ts checks against each other, each with its own schema: when the file as a whole
+ * does not parse, every part that does is still checked (load.ts), instead of the first bad field
+ * hiding the problems of the others.
+ */
+export const partSchemas = {
+  /** A file without a replicas section has its balancer kind's default one (replicasOrDefault). */
+  replicas,
+  replicaCount: replicasShape.count,
+  balancer: balancer.prefault({}),
+  phases,
+  fault,
+  threshold,
+}
+
 export const scenarioNamePattern = /^[a-z0-9]+(-[a-z0-9]+)*$/
 
 const scenarioShape = {
@@ -360,11 +376,11 @@ const scenarioShape = {
   description: z.string().optional(),
   seed: int(0, 2 ** 32 - 1).default(1).describe('seeds every random choice'),
   replicas: replicas.optional().describe("default: the balancer kind's (none listed behind an external balancer), else 2 cluster replicas"),
-  balancer: balancer.prefault({}),
+  balancer: partSchemas.balancer,
   load: load.prefault({}),
   faults: z.array(fault).default([]),
   thresholds: z
-    .array(z.string({error: 'expected a threshold like "latency.p99 < 50ms" (one line of text)'}))
+    .array(threshold)
     .default([])
     .describe('metric[phase, window=10s] op value, like "errors.rate < 1%" or "latency.p99[window=5s] < 50ms" (in every 5 s window); any false one fails the run (exit 1)'),
   abortOnFail: z.boolean().default(false),
@@ -374,6 +390,6 @@ const scenarioShape = {
 export const scenarioFileSchema = z
   .strictObject(scenarioShape)
   .describe('An lbbench scenario (format v1)')
-  .transform((f) => resolved(scenarioShape, {...f, replicas: f.replicas ?? replicas.parse(balancerKinds.get(f.balancer.kind)?.defaultReplicas ?? {})}))
+  .transform((f) => resolved(scenarioShape, {...f, replicas: f.replicas ?? replicas.parse(replicasOrDefault(undefined, f.balancer.kind))}))
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>

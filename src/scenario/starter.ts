@@ -1,7 +1,35 @@
 // The starter scenario `lbbench init` writes: short enough to run in seconds, with every section present
-// and the options one is likely to try next in comments.
+// and the options one is likely to try next in comments. The kinds it lists come from their registries.
+
+import {balancerKinds} from '../balancers/registry.js'
+import {faultKinds} from '../faults/registry.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
+import {replicaKinds} from '../replicas/registry.js'
+
+/** Where the comments after the values start (`# ` included: the names start 2 columns later). */
+const COMMENT_COLUMN = 34
+const WIDTH = 114
+
+/** `a | b | c` as a comment at COMMENT_COLUMN, wrapped after a `|` so that no line is longer than WIDTH. */
+function namesComment(names: readonly string[], last = ''): string {
+  const lines: string[] = []
+  let line = ''
+  names.forEach((name, i) => {
+    const longer = line ? `${line} | ${name}` : name
+    const ending = i < names.length - 1 ? ' |' : last
+    if (line && COMMENT_COLUMN + 2 + longer.length + ending.length > WIDTH) {
+      lines.push(`${line} |`)
+      line = name
+    } else {
+      line = longer
+    }
+  })
+  lines.push(line + last)
+  return lines.join(`\n${' '.repeat(COMMENT_COLUMN)}# `)
+}
 
 export function starterScenario(name: string, schemaRef: string): string {
+  const otherStrategies = strategyKinds.names.filter((s) => s !== defaultStrategy)
   return `# yaml-language-server: $schema=${schemaRef}
 #
 # An lbbench scenario: replicas of an app, a balancer in front of them, load, faults on the load clock,
@@ -15,7 +43,7 @@ seed: 1                           # seeds every random choice, so a run can be r
 
 replicas:
   count: 2                        # named r1 … rN
-  kind: cluster                   # cluster (the built-in app) | process (any command) | docker
+  kind: cluster                   # ${namesComment(replicaKinds.names)}
   app:                            # the built-in app's behaviour
     latency: 1ms                  # or {dist: normal, mean: 5ms, stddev: 1ms} (also exponential, uniform)
     cpu: 0ms                      # busy work per request
@@ -26,9 +54,8 @@ replicas:
   #   r2: {latency: 20ms, weight: 2}
 
 balancer:
-  kind: builtin                   # builtin | nginx | haproxy | cluster | none
-  strategy: round-robin           # weighted-round-robin | least-connections | random | p2c | peak-ewma |
-                                  # ip-hash | consistent-hash | maglev (the hash ones take hashKey)
+  kind: builtin                   # ${namesComment(balancerKinds.names)}
+  ${`strategy: ${defaultStrategy}`.padEnd(COMMENT_COLUMN - 2)}# ${namesComment(otherStrategies, ' (the hash ones take hashKey)')}
   retries: 1                      # a refused or reset GET is tried once more on another replica
   timeout: 2s                     # per try
   # health:
@@ -45,7 +72,7 @@ load:
   requests:
     - {method: GET, path: /}
 
-faults:                           # kill | terminate | pause | resume | restart | slow | fail | hang | heal | exec
+faults:                           # ${namesComment(faultKinds.names)}
   - {at: 2s, action: kill, target: r2}
   - {at: 4s, action: restart, target: r2}
   # - {at: 2s, action: slow, target: r1, latency: 200ms, for: 2s}

@@ -90,7 +90,7 @@ function parseBracket(inner: string, at: number): Qualifiers | ThresholdParseErr
 }
 
 /** Why a threshold's window cannot fit in the measured time it slides over (or its phase's), or undefined. */
-export function windowProblem(t: ThresholdSpec, phases: PhaseSpec[]): string | undefined {
+export function windowProblem(t: ThresholdSpec, phases: ReadonlyArray<Pick<PhaseSpec, 'name' | 'duration' | 'measure'>>): string | undefined {
   if (t.window === undefined) return undefined
   const over = phases.filter((p) => p.measure && (t.phase === undefined || p.name === t.phase))
   const measuredMs = over.reduce((n, p) => n + p.duration, 0)

@@ -2,14 +2,16 @@
 // strategy and fault action requires (read from their registries), kinds that must go together, fault
 // times against the phases, threshold phases and backends. The schema has already resolved every field
 // (schema.ts); this adds the faults' targets and lines and the parsed thresholds, or returns the list of
-// problems with the path of each field (load.ts turns paths into file:line:col).
+// problems with the path of each field (load.ts turns paths into file:line:col). It works on the parts
+// of a scenario: when one part did not parse, the checks that need it do not run (and the problems say
+// so), and every check that needs only parts that did parse still runs.
 
 import {balancerKinds} from '../balancers/registry.js'
 import {faultFields, type FaultField, type FaultKind} from '../faults/action.js'
 import {faultKinds} from '../faults/registry.js'
 import {backendMetricOf} from '../metrics/catalogue.js'
 import type {KindProblem} from '../model/kind.js'
-import type {FaultSpec, FaultTarget, PhaseSpec, Scenario, ThresholdSpec} from '../model/scenario.js'
+import type {BalancerSpec, FaultSpec, FaultTarget, PhaseSpec, ReplicasSpec, Scenario, ThresholdSpec} from '../model/scenario.js'
 import {strategyKinds} from '../proxy/strategies/registry.js'
 import {replicaKinds} from '../replicas/registry.js'
 import {closest} from './did-you-mean.js'
@@ -32,25 +34,62 @@ interface ReplicaIds {
 
 /** The measured part of the load, which faults must fall in and thresholds may name. */
 interface MeasuredLoad {
+  phases: PhaseTime[]
   phaseIndex: Map<string, number>
   /** The load clock's end: the measured phases' total, from the first measured one; undefined when none is. */
   end?: number
 }
 
-export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undefined): {scenario: Scenario} | {problems: PathProblem[]} {
+/** What the checks read of a phase. */
+export type PhaseTime = Pick<PhaseSpec, 'name' | 'duration' | 'measure'>
+
+/** A fault as the schema resolved it, before its target is checked. */
+type FileFault = ScenarioFile['faults'][number]
+
+/**
+ * The parts of a scenario the checks read, each as the schema resolved it; undefined where it did not
+ * parse (parts.ts). `count` is replicas.count on its own, so ids can be checked when another replicas field is wrong.
+ */
+export interface ScenarioParts {
+  replicas?: ReplicasSpec
+  count?: number
+  balancer?: BalancerSpec
+  phases?: PhaseTime[]
+  faults: Array<FileFault | undefined>
+  thresholds: Array<string | undefined>
+}
+
+/** The problems the checks found; `incomplete` when a check did not run because a part it needs did not parse. */
+export interface PartProblems {
+  problems: PathProblem[]
+  incomplete: boolean
+}
+
+/** A file that passed the schema as a whole: the resolved scenario, or what the checks found. */
+export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undefined): {scenario: Scenario} | PartProblems {
+  const parts = {replicas: file.replicas, count: file.replicas.count, balancer: file.balancer, phases: file.load.phases, faults: file.faults, thresholds: file.thresholds}
+  const {faults, thresholds, ...checked} = checkParts(parts, lineOf)
+  if (checked.problems.length > 0) return checked
+  // Without a problem every fault and threshold resolved.
+  return {scenario: {...file, faults: faults as FaultSpec[], thresholds: thresholds as ThresholdSpec[]}}
+}
+
+/** Every check whose parts parsed; the resolved faults and thresholds (undefined where one has a problem or did not parse). */
+export function checkParts(parts: ScenarioParts, lineOf: LineOf = () => undefined): PartProblems & {faults: Array<FaultSpec | undefined>; thresholds: Array<ThresholdSpec | undefined>} {
   const problems: PathProblem[] = []
   const problem: Problem = (path, message, extra = {}) => problems.push({path, message, ...extra})
-  const ids = replicaIdsOf(file.replicas.count)
-
-  checkReplicas(file, ids, problem)
-  checkBalancer(file, problem)
-  const measured = checkLoad(file.load.phases, problem)
-  const faults = resolveFaults(file.faults, {ids, measured, lineOf, problem})
-  const thresholds = resolveThresholds(file.thresholds, {ids, phases: file.load.phases, measured, problem})
-  if (problems.length > 0) return {problems}
-  const scenario: Scenario = {...file, faults, thresholds}
-  const kindProblems = checkKindSupport(scenario)
-  return kindProblems.length > 0 ? {problems: kindProblems} : {scenario}
+  const {replicas, balancer, phases} = parts
+  const ids = parts.count === undefined ? undefined : replicaIdsOf(parts.count)
+  if (replicas && ids) checkReplicas(replicas, ids, problem)
+  if (balancer) checkBalancer(balancer, replicas, problem)
+  if (balancer && replicas) for (const p of checkBalancerSupport(balancer, replicas)) problem(p.path, p.message, p)
+  if (replicas) for (const p of checkReplicaFaults(replicas, parts.faults)) problem(p.path, p.message, p)
+  const measured = phases && checkLoad(phases, problem)
+  const faults = parts.faults.map((f, i) => f && resolveFault(f, i, {ids, measured, lineOf, problem}))
+  const thresholds = parts.thresholds.map((t, i) => (t === undefined ? undefined : resolveThreshold(t, i, {ids, measured, problem})))
+  // A part missing is a check not run; it is missing because the schema found a problem in it.
+  const incomplete = !replicas || !balancer || !phases || parts.faults.includes(undefined) || parts.thresholds.includes(undefined)
+  return {problems, incomplete, faults, thresholds}
 }
 
 function replicaIdsOf(count: number): ReplicaIds {
@@ -63,13 +102,13 @@ function replicaIdsOf(count: number): ReplicaIds {
 }
 
 /** A kind's problem (a dotted path) as a problem of the file. */
-function fromKind(p: KindProblem & {atKey?: boolean}): PathProblem {
+function fromKind(p: KindProblem): PathProblem {
   const path = p.path.split('.').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))
   return {path, message: p.message, ...(p.atKey ? {atKey: true} : {})}
 }
 
 /** Overrides name existing replicas; the kind gets what it requires, and no key another kind takes. */
-function checkReplicas({replicas: r}: ScenarioFile, ids: ReplicaIds, problem: Problem): void {
+function checkReplicas(r: ReplicasSpec, ids: ReplicaIds, problem: Problem): void {
   for (const id of Object.keys(r.overrides)) if (!ids.exists(id)) problem(['replicas', 'overrides', id], ids.missing(id), {atKey: true})
   for (const p of replicaKinds.get(r.kind)!.check(r).map(fromKind)) problem(p.path, p.message, p)
   foreignKeys('replicas', r, replicaKindOptions, problem)
@@ -86,21 +125,14 @@ function foreignKeys(section: 'replicas' | 'balancer', given: {kind: string}, op
   }
 }
 
-/** Balancer kinds that go with one replica kind or take no strategy; the hash key a strategy needs, or not. */
-function checkBalancer({balancer: b, replicas: r}: ScenarioFile, problem: Problem): void {
-  if (b.kind === 'cluster' && r.kind !== 'cluster') {
-    problem(['balancer', 'kind'], `the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not ${r.kind}`)
-  }
-  if ((b.kind === 'cluster' || b.kind === 'none') && b.strategy !== 'round-robin') {
-    const why = b.kind === 'cluster' ? 'the cluster balancer schedules with schedulingPolicy (rr or none)' : 'balancer kind none sends the load straight to the replicas'
-    problem(['balancer', 'strategy'], `does not apply: ${why}`)
-  }
-  // Shared state is between the built-in proxy's workers: with one process (or another balancer) there is
-  // nothing to share with, and a scenario that asks for it would promise what the run does not do.
-  if (b.sharedState && b.kind !== 'builtin') {
-    problem(['balancer', 'sharedState'], `applies to the built-in proxy's workers only (balancer.kind builtin with workers > 1); balancer.kind is ${b.kind}`, {atKey: true})
-  } else if (b.sharedState && b.workers === 1) {
-    problem(['balancer', 'sharedState'], 'needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1', {atKey: true})
+/** What the kind finds in its sections, no key another kind owns; the hash key a strategy needs, or not. */
+function checkBalancer(b: BalancerSpec, replicas: ReplicasSpec | undefined, problem: Problem): void {
+  for (const p of (balancerKinds.get(b.kind)!.checkSections?.(b, replicas) ?? []).map(fromKind)) problem(p.path, p.message, p)
+  for (const owner of balancerKinds.all) {
+    if (owner.name === b.kind) continue
+    for (const [key, whom] of Object.entries(owner.ownKeys ?? {})) {
+      if (b[key as keyof typeof b] !== undefined) problem(['balancer', key], `applies to ${whom}; balancer.kind is ${b.kind}`, {atKey: true})
+    }
   }
   foreignKeys('balancer', b, balancerKindOptions, problem)
   const needsKey = strategyKinds.get(b.strategy)!.needsHashKey
@@ -114,7 +146,7 @@ function checkBalancer({balancer: b, replicas: r}: ScenarioFile, problem: Proble
 }
 
 /** Phase names are unique and one phase at least is measured. */
-function checkLoad(phases: PhaseSpec[], problem: Problem): MeasuredLoad {
+function checkLoad(phases: PhaseTime[], problem: Problem): MeasuredLoad {
   const phaseIndex = new Map<string, number>()
   phases.forEach((p, i) => {
     const first = phaseIndex.get(p.name)
@@ -125,48 +157,46 @@ function checkLoad(phases: PhaseSpec[], problem: Problem): MeasuredLoad {
   const lastMeasured = phases.findLastIndex((p) => p.measure)
   if (firstMeasured < 0) {
     problem(['load', 'phases'], 'no phase is measured: at least one phase needs measure: true (the default)')
-    return {phaseIndex}
+    return {phases, phaseIndex}
   }
   // The load clock starts with the first measured phase; faults must happen, and end, while it is measured.
-  return {phaseIndex, end: phases.slice(firstMeasured, lastMeasured + 1).reduce((sum, p) => sum + p.duration, 0)}
+  return {phases, phaseIndex, end: phases.slice(firstMeasured, lastMeasured + 1).reduce((sum, p) => sum + p.duration, 0)}
 }
 
-/** What the faults are checked against. */
+/** What the faults are checked against: the replica ids and the measured load, where they parsed. */
 interface FaultSection {
-  ids: ReplicaIds
-  measured: MeasuredLoad
+  ids?: ReplicaIds
+  measured?: MeasuredLoad
   lineOf: LineOf
   problem: Problem
 }
 
-/** Each fault with the fields its action takes and requires, its targets checked, inside the measured load. */
-function resolveFaults(faults: ScenarioFile['faults'], ctx: FaultSection): FaultSpec[] {
+/** A fault with the fields its action takes and requires, its targets checked, inside the measured load. */
+function resolveFault(f: FileFault, i: number, ctx: FaultSection): FaultSpec {
   const {problem, measured} = ctx
-  return faults.map((f, i) => {
-    const at = ['faults', i]
-    const kind = faultKinds.get(f.action)!
-    for (const k of faultFields) {
-      if (f[k] !== undefined && !kind.accepts.includes(k)) {
-        problem([...at, k], `does not apply to ${f.action}; ${f.action} takes ${['at', 'action', ...kind.accepts].join(', ')}`, {atKey: true})
-      }
+  const at = ['faults', i]
+  const kind = faultKinds.get(f.action)!
+  for (const k of faultFields) {
+    if (f[k] !== undefined && !kind.accepts.includes(k)) {
+      problem([...at, k], `does not apply to ${f.action}; ${f.action} takes ${['at', 'action', ...kind.accepts].join(', ')}`, {atKey: true})
     }
-    for (const k of kind.requires) if (f[k] === undefined) problem([...at, k], `is missing; ${requiredWhy(kind, k)}`)
-    const target = f.target !== undefined && kind.needsTarget ? faultTarget(f.target, [...at, 'target'], ctx) : undefined
-    const line = ctx.lineOf(at)
-    if (measured.end !== undefined) {
-      if (f.at >= measured.end) {
-        problem([...at, 'at'], `${formatDuration(f.at)} is not before the end of the measured load at ${formatDuration(measured.end)} (the measured phases' total)`)
-      } else if (f.for !== undefined && kind.accepts.includes('for') && f.at + f.for > measured.end) {
-        const ends = formatDuration(f.at + f.for)
-        problem([...at, 'for'], `the fault would end at ${ends} (at + for), after the measured load ends at ${formatDuration(measured.end)}`)
-      }
+  }
+  for (const k of kind.requires) if (f[k] === undefined) problem([...at, k], `is missing; ${requiredWhy(kind, k)}`)
+  const target = f.target !== undefined && kind.needsTarget ? faultTarget(f.target, [...at, 'target'], ctx) : undefined
+  const line = ctx.lineOf(at)
+  if (measured?.end !== undefined) {
+    if (f.at >= measured.end) {
+      problem([...at, 'at'], `${formatDuration(f.at)} is not before the end of the measured load at ${formatDuration(measured.end)} (the measured phases' total)`)
+    } else if (f.for !== undefined && kind.accepts.includes('for') && f.at + f.for > measured.end) {
+      const ends = formatDuration(f.at + f.for)
+      problem([...at, 'for'], `the fault would end at ${ends} (at + for), after the measured load ends at ${formatDuration(measured.end)}`)
     }
-    // The target replaced where it stands, so the resolved fault lists its fields in the file format's order.
-    const fault: FaultSpec = {...f, target}
-    if (target === undefined) delete fault.target
-    if (line !== undefined) fault.line = line
-    return fault
-  })
+  }
+  // The target replaced where it stands, so the resolved fault lists its fields in the file format's order.
+  const fault: FaultSpec = {...f, target}
+  if (target === undefined) delete fault.target
+  if (line !== undefined) fault.line = line
+  return fault
 }
 
 function requiredWhy(kind: FaultKind, field: FaultField): string {
@@ -177,7 +207,7 @@ function requiredWhy(kind: FaultKind, field: FaultField): string {
 }
 
 function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: FaultSection): FaultTarget | undefined {
-  if (t === 'random' && !ids.exists('r1')) problem(path, 'random picks one of the replicas, and none are listed (replicas.count is 0)')
+  if (t === 'random' && ids && !ids.exists('r1')) problem(path, 'random picks one of the replicas, and none are listed (replicas.count is 0)')
   if (t === 'random') return 'random'
   const list = typeof t === 'string' ? [t] : t
   let ok = true
@@ -189,51 +219,49 @@ function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: Faul
     }
     if (id === 'random') wrong('random picks one replica by itself: write target: random, not in a list')
     else if (!replicaId.test(id)) wrong(`expected a replica id like r2, a list like [r1, r3], or random; got ${quote(id)}`)
-    else if (!ids.exists(id)) wrong(ids.missing(id))
+    else if (ids && !ids.exists(id)) wrong(ids.missing(id))
     else if (list.indexOf(id) !== j) wrong(`${id} is listed twice`)
   })
   return ok ? list : undefined
 }
 
-/** What the thresholds are checked against. */
+/** What the thresholds are checked against: the replica ids and the measured load, where they parsed. */
 interface ThresholdSection {
-  ids: ReplicaIds
-  phases: PhaseSpec[]
-  measured: MeasuredLoad
+  ids?: ReplicaIds
+  measured?: MeasuredLoad
   problem: Problem
 }
 
-/** Each threshold parsed, naming a measured phase and an existing backend. */
-function resolveThresholds(exprs: string[], {ids, phases, measured, problem}: ThresholdSection): ThresholdSpec[] {
-  const thresholds: ThresholdSpec[] = []
-  exprs.forEach((expr, i) => {
-    const path = ['thresholds', i]
-    const parsed = parseThreshold(expr)
-    if ('error' in parsed) return problem(path, parsed.error, {offset: parsed.offset})
-    const t = parsed.spec
-    const offsetOf = (token: string) => Math.max(0, expr.indexOf(token))
-    if (t.phase !== undefined) {
-      const p = measured.phaseIndex.get(t.phase)
-      if (p === undefined) {
-        const names = [...measured.phaseIndex.keys()]
-        const guess = closest(t.phase, names)
-        const message = `no phase is named "${t.phase}"${guess ? ` (did you mean ${guess}?)` : ''}; the phases are ${names.join(', ')}`
-        return problem(path, message, {offset: offsetOf('[')})
-      }
-      if (!phases[p].measure) return problem(path, `phase "${t.phase}" is not measured (measure: false), so it has no numbers`, {offset: offsetOf('[')})
+/** A threshold parsed, naming a measured phase and an existing backend; undefined when it has a problem. */
+function resolveThreshold(expr: string, i: number, {ids, measured, problem}: ThresholdSection): ThresholdSpec | undefined {
+  const path = ['thresholds', i]
+  const parsed = parseThreshold(expr)
+  if ('error' in parsed) return void problem(path, parsed.error, {offset: parsed.offset})
+  const t = parsed.spec
+  const offsetOf = (token: string) => Math.max(0, expr.indexOf(token))
+  if (measured && t.phase !== undefined) {
+    const p = measured.phaseIndex.get(t.phase)
+    if (p === undefined) {
+      const names = [...measured.phaseIndex.keys()]
+      const guess = closest(t.phase, names)
+      const message = `no phase is named "${t.phase}"${guess ? ` (did you mean ${guess}?)` : ''}; the phases are ${names.join(', ')}`
+      return void problem(path, message, {offset: offsetOf('[')})
     }
-    const tooLong = windowProblem(t, phases)
-    if (tooLong) return problem(path, tooLong, {offset: parsed.windowAt})
-    const backend = backendMetricOf(t.metric)
-    if (backend && !ids.exists(backend.id)) return problem(path, ids.missing(backend.id), {offset: offsetOf(t.metric)})
-    thresholds.push(t)
-  })
-  return thresholds
+    if (!measured.phases[p].measure) return void problem(path, `phase "${t.phase}" is not measured (measure: false), so it has no numbers`, {offset: offsetOf('[')})
+  }
+  const tooLong = measured && windowProblem(t, measured.phases)
+  if (tooLong) return void problem(path, tooLong, {offset: parsed.windowAt})
+  const backend = backendMetricOf(t.metric)
+  if (backend && ids && !ids.exists(backend.id)) return void problem(path, ids.missing(backend.id), {offset: offsetOf(t.metric)})
+  return t
 }
 
-/** What each balancer and replica kind can do with the scenario is its own to say (balancers/kinds/, replicas/kinds/). */
-function checkKindSupport(scenario: Scenario): PathProblem[] {
-  const balancer = balancerKinds.get(scenario.balancer.kind)?.check(scenario) ?? []
-  const replicas = replicaKinds.get(scenario.replicas.kind)?.checkScenario?.(scenario) ?? []
-  return [...balancer, ...replicas].map(fromKind)
+/** What each balancer kind can do is its own to say (balancers/kinds/). */
+function checkBalancerSupport(balancer: BalancerSpec, replicas: ReplicasSpec): PathProblem[] {
+  return (balancerKinds.get(balancer.kind)?.check({balancer, replicas}) ?? []).map(fromKind)
+}
+
+/** What the replica kind can do with the faults is its own to say (replicas/kinds/: external replicas only what replicas.actions defines). */
+function checkReplicaFaults(replicas: ReplicasSpec, faults: ScenarioParts['faults']): PathProblem[] {
+  return (replicaKinds.get(replicas.kind)?.checkFaults?.(replicas, faults) ?? []).map(fromKind)
 }

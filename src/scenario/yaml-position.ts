@@ -21,7 +21,8 @@ export function nodeAt(doc: Document, path: PathKey[], atKey = false): Node | un
     if (isAlias(cur)) cur = cur.resolve(doc)
     const last = i === path.length - 1
     if (isMap(cur)) {
-      const pair = cur.items.find((p) => keyText(p.key) === String(path[i]))
+      // The last of duplicate keys: its value is the one the data has.
+      const pair = cur.items.findLast((p) => keyText(p.key) === String(path[i]))
       if (!pair) break
       // A key with nothing after it (`timeout:`) has no value node: point at the key.
       if ((last && atKey) || !isNodeLike(pair.value)) return isNodeLike(pair.key) ? pair.key : cur
@@ -43,7 +44,7 @@ function isNodeLike(v: unknown): v is Node {
 export function positionOf(node: Node | undefined, lc: LineCounter, offset?: number): LineCol {
   if (!node?.range) return {line: 1, col: 1}
   const start = lc.linePos(node.range[0])
-  if (offset && isScalar(node) && typeof node.value === 'string') {
+  if (offset !== undefined && isScalar(node) && typeof node.value === 'string') {
     const end = lc.linePos(node.range[1])
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'
     if (end.line === start.line && (quoted || node.type === 'PLAIN')) return {line: start.line, col: start.col + offset + (quoted ? 1 : 0)}

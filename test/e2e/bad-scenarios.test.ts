@@ -1,5 +1,6 @@
 // The corpus of bad scenario files (test/fixtures/bad/*.yaml, each naming the message it must give in its
-// first line), files that cannot be read at all, and the `validate` and `init` commands end to end.
+// first line, or every line of the message on lines of their own), files that cannot be read at all,
+// and the `validate` and `init` commands end to end.
 // Most files are checked in-process (the same code the CLI runs); a handful go through the CLI for the
 // exit code and what reaches the terminal.
 import {after, before, describe, test} from 'node:test'
@@ -55,10 +56,16 @@ describe('the corpus of bad scenario files', () => {
   for (const f of fixtures) {
     test(f, async () => {
       const file = join(badDir, f)
-      const expected = /^# expect: (.*)$/m.exec(readFileSync(join(root, file), 'utf8'))![1]
+      const expected = [...readFileSync(join(root, file), 'utf8').matchAll(/^# expect: (.*)$/gm)].map((m) => m[1])
       const e = await problemOf(join(root, file))
       assertClean(e.message, join(root, file))
-      assert.ok(e.message.includes(expected), `${f}:\n  message:  ${e.message}\n  expected: ${expected}`)
+      if (expected.length === 1) assert.ok(e.message.includes(expected[0]), `${f}:\n  message:  ${e.message}\n  expected: ${expected[0]}`)
+      else {
+        // Every problem of the file, in order, and nothing else.
+        const lines = e.message.split('\n')
+        assert.equal(lines.length, expected.length, `${f}:\n${e.message}`)
+        lines.forEach((line, i) => assert.ok(line.includes(expected[i]), `${f}, line ${i + 1}:\n  message:  ${line}\n  expected: ${expected[i]}`))
+      }
     })
   }
 })
@@ -118,7 +125,10 @@ describe('lbbench validate', () => {
     const r = cli(['validate', 'scenarios/hello.yaml', ...files])
     assert.equal(r.status, 2)
     assert.equal(r.stdout, 'ok: scenarios/hello.yaml (hello: 2 cluster replicas, built-in proxy (round-robin), measured 5s)\n')
+    // A syntax error leaves nothing else to check, and says so on a line of its own.
     const lines = r.stderr.trimEnd().split('\n')
+    const syntax = files.indexOf(join(badDir, 'syntax-unclosed-flow.yaml'))
+    assert.equal(lines.splice(syntax + 1, 1)[0], `${files[syntax]}:1:1 fix these and validate again: checks that depend on them did not run`)
     assert.equal(lines.length, files.length, r.stderr)
     lines.forEach((line, i) => {
       const expected = /^# expect: (.*)$/m.exec(readFileSync(join(root, files[i]), 'utf8'))![1]

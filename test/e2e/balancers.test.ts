@@ -110,10 +110,13 @@ describe('nginx through lbbench run', {skip: skipWithout('nginx')}, () => {
     assert.match(run.stderr, /upstream lbbench_backends \{/, '--print-config prints it to stderr')
     assert.ok(run.stderr.includes(saved.trim()), 'the printed config is the saved one')
     assert.match(run.report.meta.environment.balancerVersion ?? '', /^nginx\/\d+\.\d+/)
-    // Attempts come from nginx's access log, counted over the measured time like the requests beside them.
-    // (Attempts are placed by when they started, responses by when they ended: a few differ at the edges.)
+    // Attempts come from nginx's access log, counted over the measured time like the requests beside them:
+    // one per request, and the requests cut off when the load stopped (at most one per connection) were
+    // attempts too; give or take a few where the 100 ms buckets meet the warm-up.
     for (const b of run.report.backends) {
-      assert.ok(Math.abs((b.attempts ?? 0) - b.requests) <= Math.max(3, b.requests * 0.01), `${b.id}: no retries, one attempt per request: ${b.attempts} attempts, ${b.requests} requests`)
+      const extra = (b.attempts ?? 0) - b.requests
+      const few = Math.max(3, b.requests * 0.01)
+      assert.ok(extra >= -few && extra <= 8 + few, `${b.id}: no retries, one attempt per request: ${b.attempts} attempts, ${b.requests} requests`)
     }
   })
 
@@ -235,7 +238,10 @@ test('compare --balancers builtin,nginx,haproxy,none: one table with a balancer 
   assert.ok(header, `a column per balancer:\n${stdout}`)
   const cpu = stdout.split('\n').find((l) => /balancer CPU/.test(l))
   assert.ok(cpu, `a balancer CPU row:\n${stdout}`)
-  assert.equal(cpu.match(/\d+%/g)?.length, 4, cpu)
+  // none has no process of its own: no figure, not a 0% that looks measured.
+  // (A signed figure such as -38.0% is the change against the first subject.)
+  assert.equal(cpu.match(/(?<![\d.+-])\d+%/g)?.length, 3, cpu)
+  assert.match(cpu, /\s–\s*$/, cpu)
   const m = /comparison: (\S+comparison\.json)/.exec(stderr)
   assert.ok(m, stderr)
   const c = JSON.parse(readFileSync(join(root, m[1]), 'utf8')) as {subjects: Array<{label: string; balancer: string; reports: Report[]}>}
@@ -245,8 +251,8 @@ test('compare --balancers builtin,nginx,haproxy,none: one table with a balancer 
     assert.ok(r.summary.requests.completed > 50, `${s.label}: load went through`)
     assert.equal(r.summary.requests.failed, 0, s.label)
     // Every kind with a process of its own has its CPU measured from /proc; none has nothing to measure.
-    assert.equal(typeof r.meta.proxy?.cpuPct, 'number', s.label)
-    if (s.balancer !== 'none') assert.ok(r.meta.proxy!.cpuPct > 0, `${s.label}: ${r.meta.proxy!.cpuPct}%`)
+    if (s.balancer === 'none') assert.equal(r.meta.proxy, undefined, s.label)
+    else assert.ok(r.meta.proxy!.cpuPct > 0, `${s.label}: ${r.meta.proxy!.cpuPct}%`)
   }
   // Each run has its own folder beside comparison.json; nginx's and HAProxy's keep their configs.
   const runs = readdirSync(dirname(join(root, m[1]))).filter((f) => f.startsWith('kinds-'))

@@ -78,7 +78,9 @@ ${oneSecond}`)
       /hint: the port it tried is taken by another program; listen on \$PORT/,
       /--- last lines of .*r1\.log ---/,
     ])
-    assert.doesNotMatch(stderr, /report: /, 'no report: nothing was measured')
+    const report = JSON.parse(readFileSync(reportPath(stderr), 'utf8'))
+    assert.equal(report.meta.notRun, true, 'a report marked not run, though nothing was measured')
+    assert.match(report.meta.error.message, /EADDRINUSE/)
   } finally {
     holder.close()
   }
@@ -90,6 +92,43 @@ replicas: {kind: process, count: 2, command: "echo cannot open config.ru >&2; ex
 ${oneSecond}`)
   const run = cli(['run', file, '--out', tmp()])
   await endsWith3(run, [/replica r\d did not become ready: exited with code 1/, /command: echo cannot open config\.ru/, /cwd: /, /cannot open config\.ru/])
+})
+
+/**
+ * A run that could not be carried out still leaves its report (marked not run, with the error and nothing
+ * measured) and its step summary; the error is the last thing said. Returns the report.
+ */
+async function assertNotRunReport(stderr: string, summary: string, message: RegExp): Promise<{meta: {error: {message: string}}}> {
+  const report = JSON.parse(readFileSync(reportPath(stderr), 'utf8'))
+  assert.equal(report.meta.notRun, true)
+  assert.equal(report.meta.aborted, true)
+  assert.equal(report.pass, false)
+  assert.match(report.meta.error.message, message)
+  assert.match(report.meta.error.hint, /what the replicas and the balancer wrote is in \//)
+  assert.equal(report.summary.requests.sent, 0)
+  assert.deepEqual(report.series, [])
+  for (const t of report.thresholds) assert.deepEqual([t.pass, t.detail], [false, 'not evaluated: the run could not be carried out'])
+  const md = readFileSync(summary, 'utf8')
+  assert.match(md, /^## ⛔ NOT RUN · lbbench: /)
+  assert.match(md, message)
+  assert.ok(stderr.lastIndexOf('report: ') < stderr.search(message), 'the error comes after the report path')
+  return report
+}
+
+test('a replica that never listens: exit 3, a report marked not run with the error, the step summary, the terminal report says why', async () => {
+  const summary = join(tmp(), 'summary.md')
+  const file = scenario(`name: never-listens
+replicas: {kind: process, count: 2, command: "sleep 30", ready: {timeout: 1s}}
+${oneSecond}thresholds: [errors.rate < 1%]
+`)
+  const run = cli(['run', file, '--out', tmp()], {GITHUB_STEP_SUMMARY: summary})
+  const message = /replica r\d did not become ready: not ready after 1\.0 s: a connection to port \d+ \(ECONNREFUSED\)/
+  const stderr = await endsWith3(run, [message])
+  await assertNotRunReport(stderr, summary, message)
+  const {stdout} = await run.done
+  assert.match(stdout, /^lbbench · never-listens {2}NOT RUN /)
+  assert.match(stdout, /^NOT RUN: the run could not be carried out \(exit 3\)/m)
+  assert.match(stdout, /^NOT RUN {2}replica r\d did not become ready: /m)
 })
 
 test('a replica that crashes in the middle of the load: the run goes on, the crash is on the timeline, the thresholds decide', async () => {
@@ -140,8 +179,12 @@ balancer: {kind: nginx}
 ${oneSecond}`)
   // Absolute paths: the run's own PATH holds only node.
   const hide = [which('unshare'), '-m', which('sh'), '-c', `${which('mount')} -t tmpfs none /usr/sbin && (${which('mount')} -t tmpfs none /usr/local/sbin 2>/dev/null; exec "$0" "$@")`]
-  const run = cli(['run', file, '--out', tmp()], {PATH: bin}, hide)
-  await endsWith3(run, [/nginx was not found on PATH\. Install it with: apt-get install nginx/])
+  const summary = join(tmp(), 'summary.md')
+  const run = cli(['run', file, '--out', tmp(), '--json'], {PATH: bin, GITHUB_STEP_SUMMARY: summary}, hide)
+  const message = /nginx was not found on PATH\. Install it with: apt-get install nginx/
+  const stderr = await endsWith3(run, [message])
+  const report = await assertNotRunReport(stderr, summary, message)
+  assert.deepEqual(JSON.parse((await run.done).stdout), report, '--json: the report on stdout')
 })
 
 test('nginx rejecting a configuration: the error names the file and says what nginx said', {skip: skipWithout('nginx')}, async () => {

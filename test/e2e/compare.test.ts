@@ -1,6 +1,7 @@
 // `lbbench compare` end to end, from the sources (bin/dev.js): two strategies on a short scenario give
 // one side-by-side table and a comparison.json holding both runs' reports; a combination a balancer
-// cannot do stops everything before it starts (exit 2); Ctrl-C keeps what was measured (exit 130).
+// cannot do stops everything before it starts (exit 2), as does a single subject without --repeat;
+// Ctrl-C keeps what was measured (exit 130).
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
@@ -80,6 +81,16 @@ test('compare two strategies: one table side by side, comparison.json with both 
     assert.ok(stdout.includes(row), `the table has ${row}:\n${stdout}`)
   }
   assert.match(stdout, /★/)
+  // Each subject named once; no legend letters; every row of the second subject has its change
+  // against the first; req/s as the table writes it, on stderr too.
+  assert.match(stdout, /^ {2}round-robin on builtin: PASS\n {2}least-connections on builtin: PASS$/m)
+  assert.match(stdout, /^ {3}throughput \(req\/s\) +[\d,]+\.\d(?: ★)? +[\d,]+\.\d +(?:[+-][\d,]+\.\d|0\.0)%/m)
+  for (const row of ['latency p50', 'latency p99', 'failed requests', 'error rate', 'share r1', 'balancer CPU']) {
+    assert.match(stdout, new RegExp(`^ {3}${row} .* (?:[+-][\\d,]+\\.\\d|0\\.0)%(?: [★☆])?\\s*$`, 'm'), row)
+  }
+  for (const name of ['round-robin', 'least-connections']) {
+    assert.match(stderr, new RegExp(`^ {2}${name}: [\\d,]+\\.\\d req/s · p99 [\\d,]+\\.\\d{3} ms · 0 failed · pass · `, 'm'))
+  }
   const file = comparisonPath(stderr)
   assert.match(stderr, /comparison: \S+comparison\.md/)
   const c = JSON.parse(readFileSync(file, 'utf8'))
@@ -111,6 +122,28 @@ test('nginx with peak-ewma: exit 2 before anything runs, naming what nginx can d
   assert.doesNotMatch(stderr, /starting|^\s+at /m)
   assert.equal(stdout, '')
   assert.equal(existsSync(out), false, 'no reports folder: nothing ran')
+})
+
+test('one subject without --repeat: exit 2 before anything runs, saying what to do instead', async () => {
+  const out = join(dir, 'one')
+  const {code, stderr, stdout} = await dev(['compare', scenario, '--strategies', 'round-robin', '--out', out]).done
+  assert.equal(code, 2, stderr)
+  assert.match(stderr, /^only one subject to compare \(round-robin\): a comparison needs two or more\. .*--repeat N/m)
+  assert.doesNotMatch(stderr, /starting|^\s+at /m)
+  assert.equal(stdout, '')
+  assert.equal(existsSync(out), false, 'nothing ran')
+})
+
+test('one subject with --repeat 2: its runs, and a note that there is nothing to compare it with', async () => {
+  const out = join(dir, 'one-repeated')
+  const run = dev(['compare', scenario, '--strategies', 'p2c', '--repeat', '2', '--time-scale', '0.5', '--out', out])
+  const {code, stderr, stdout} = await run.done
+  assert.equal(code, 0, stderr)
+  assert.match(stderr, /^one subject, p2c: its 2 runs show how much one subject varies/m)
+  assert.match(stdout, /mean of 2 runs/)
+  const c = JSON.parse(readFileSync(comparisonPath(stderr), 'utf8'))
+  assert.deepEqual(c.subjects.map((s: {label: string; reports: unknown[]}) => [s.label, s.reports.length]), [['p2c', 2]])
+  assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 
 test('a bad flag value is exit 2 with a clear message', async () => {

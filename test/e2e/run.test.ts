@@ -23,6 +23,12 @@ test('run --json prints only the v1 report on stdout; nothing is left running', 
   for (const b of report.backends) assert.ok(Math.abs(b.share - 0.5) < 0.02, `${b.id} share ${b.share}`)
   for (const key of ['sent', 'completed', 'failed']) assert.equal(typeof report.summary.requests[key], 'number')
   assert.match(stderr, /report: .*report\.json/)
+  // The progress line: the steady phase's own time (2 s at --time-scale 0.4, the warm-up apart), failed
+  // requests as the report counts them, and its last state before the parts are stopped.
+  const lines = stderr.split('\n')
+  const last = lines.findLastIndex((l) => l.startsWith('steady '))
+  assert.match(lines[last], /^steady 2\.0s\/2\.0s · [\d,]+ req\/s · 0 failed · backends 2\/2 up$/, stderr)
+  assert.ok(last < lines.indexOf('stopping the replicas and the balancer'), stderr)
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 
@@ -50,16 +56,18 @@ test('failover.yaml: a SIGKILLed replica costs no request with retries, and the 
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 
-test('a threshold that fails gives exit 1, and the report says which', async () => {
+test('a threshold that fails gives exit 1, and the report says which; --format json alone prints it', async () => {
   const file = scenario(`name: strict
 replicas: {count: 2, app: {latency: 2ms}}
 load: {connections: 4, phases: [{name: steady, duration: 1s}]}
 thresholds: [latency.p50 < 1us, errors.rate < 1%]
 `)
-  const run = cli(['run', file, '--json', '--out', tmp()])
-  const {code, stdout} = await run.done
+  // One format asked for: that one on stdout, as --json would (and report.json in the run's folder).
+  const run = cli(['run', file, '--format', 'json', '--out', tmp()])
+  const {code, stdout, stderr} = await run.done
   assert.equal(code, 1)
   const report = JSON.parse(stdout)
+  assert.deepEqual(JSON.parse(readFileSync(reportPath(stderr), 'utf8')), report)
   assert.equal(report.pass, false)
   assert.deepEqual(report.thresholds.map((t: {pass: boolean}) => t.pass), [false, true])
 })

@@ -8,10 +8,6 @@ import ts from 'typescript'
 
 export const LAYERS = ['model', 'process', 'metrics', 'proxy', 'replicas', 'balancers', 'faults', 'load', 'scenario', 'report', 'run', 'cli', 'commands']
 
-/** Files at the root of src/ that may stay there for now, and the layer they count as. exit-with.ts is on
- * its way to cli/, where it belongs. */
-export const ROOT_FILES: Record<string, string> = {'exit-with.ts': 'cli'}
-
 /** A source file: its path relative to src/ (with `/`), and its text. */
 export interface SourceFile {
   path: string
@@ -52,11 +48,7 @@ export function relativeImports(file: SourceFile): Import[] {
 /** The layer a path relative to src/ is in, or why it is in none. */
 function layerOf(path: string): {layer: string} | {problem: string} {
   const parts = path.split('/')
-  if (parts.length === 1) {
-    // An import names the compiled file (x.js); the source is x.ts.
-    const layer = ROOT_FILES[path.replace(/\.js$/, '.ts')]
-    return layer ? {layer} : {problem: `${path} is at the root of src/, in no layer (folders: ${LAYERS.join(' → ')})`}
-  }
+  if (parts.length === 1) return {problem: `${path} is at the root of src/, in no layer (folders: ${LAYERS.join(' → ')})`}
   if (parts[0] === '..') return {problem: `${path} is outside src/`}
   return LAYERS.includes(parts[0]) ? {layer: parts[0]} : {problem: `folder ${parts[0]}/ is not a layer (folders: ${LAYERS.join(' → ')})`}
 }

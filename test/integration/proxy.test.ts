@@ -5,6 +5,7 @@ import {describe, test, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {BuiltinBalancer} from '../../src/balancers/builtin.js'
 import {childEntry} from '../../src/process/child-entry.js'
+import {engineNames} from '../../src/proxy/engines.js'
 import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/model/scenario.js'
 import {runDir} from './replica-scenario.js'
 import {alive, backends, balancerSpec as baseSpec, client, load, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
@@ -31,7 +32,7 @@ after(async () => {
 })
 
 // Every behaviour, with each engine.
-for (const engine of ['http-proxy', 'undici'] as const) {
+for (const engine of engineNames) {
 const balancerSpec = (over: Partial<BalancerSpec> = {}): BalancerSpec => baseSpec({engine, ...over})
 
 describe(`built-in proxy (${engine} engine)`, () => {

@@ -9,7 +9,7 @@ import {basename, join} from 'node:path'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {processesOfRun} from '../../src/process/processes-of-run.js'
 import {runScenario} from '../../src/run/orchestrator.js'
-import type {Report} from '../../src/model/report.js'
+import type {FinePoint, Report} from '../../src/model/report.js'
 
 const dir = await mkdtemp(join(tmpdir(), 'lbbench-run-failover-'))
 after(() => rm(dir, {recursive: true, force: true}))
@@ -41,6 +41,20 @@ faults:
   - {at: 1s, action: kill, target: r2}
 `
 
+/** The 100 ms series of a short run covers all of it, and its buckets add up to the seconds exactly. */
+function assertFineSeries(r: Report): void {
+  const fine = r.fineSeries
+  assert.ok(fine, 'a short run keeps its 100 ms series')
+  assert.deepEqual(fine.windows, [{startMs: 0, endMs: Math.ceil(r.summary.durationMs / 100) * 100}])
+  for (const second of r.series) {
+    const parts: FinePoint[] = fine.points.filter((p) => Math.floor(p.tMs / 1000) * 1000 === second.tMs)
+    assert.equal(parts.length, 10, `10 buckets in the second at ${second.tMs} ms`)
+    for (const key of ['completed', 'failed'] as const) assert.equal(parts.reduce((n, p) => n + p[key], 0), second[key], `${key} at ${second.tMs} ms`)
+    for (const [id, n] of Object.entries(second.perBackend)) assert.equal(parts.reduce((a, p) => a + (p.perBackend[id] ?? 0), 0), n, `${id} at ${second.tMs} ms`)
+  }
+  assert.ok(fine.points.some((p) => p.latencyUs && p.latencyUs.p99 >= p.latencyUs.p50 && p.latencyUs.p50 > 0))
+}
+
 describe('lbbench run on cluster replicas behind the built-in proxy', () => {
   test('4 healthy replicas under round-robin get shares within 1% of 25%', async () => {
     const report = await run(`
@@ -71,6 +85,12 @@ load:
       const after = r.series.filter((p) => p.tMs >= 2000)
       assert.ok(after.length > 0)
       for (const p of after) assert.equal(p.perBackend.r2 ?? 0, 0)
+      assertFineSeries(r)
     }
+    // Within the second: the failures are where the kill is (the 100 ms part it fell in, or the one before
+    // when the generator's clock ticked a moment late), not spread over t = 1–2 s.
+    const failing = without.fineSeries!.points.filter((p) => p.failed > 0)
+    assert.ok(failing.length > 0 && failing.every((p) => p.tMs >= 900), JSON.stringify(failing.map((p) => [p.tMs, p.failed])))
+    assert.ok(failing.filter((p) => p.tMs < 1500).reduce((n, p) => n + p.failed, 0) >= without.summary.requests.failed / 2, 'most failures within 500 ms of the kill')
   })
 })

@@ -6,7 +6,7 @@ import type {BalancerKind} from '../../src/balancers/balancer-kind.js'
 import {balancerKinds, describeBalancer} from '../../src/balancers/registry.js'
 import {scenarioJsonSchema} from '../../src/scenario/json-schema.js'
 import {strategyKinds} from '../../src/proxy/strategies/registry.js'
-import {strategyless} from '../../src/run/compare-subjects.js'
+import {strategyless} from '../../src/cli/compare-subjects.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import type {Scenario} from '../../src/model/scenario.js'
 import {lazyLoads} from '../helpers/lazy-loads.js'
@@ -30,10 +30,22 @@ test('the registry has kinds, each with its own name and a one-line summary', ()
 describe('every balancer kind', () => {
   for (const kind of balancerKinds.all) {
     describe(kind.name, () => {
-      test('a scenario that only names it (and its example keys) is valid and its check finds nothing', () => {
+      test('a scenario that only names it (and its example keys) is valid and its checks find nothing', () => {
         const s = parse(named(kind))
         assert.equal(s.balancer.kind, kind.name)
+        assert.deepEqual(kind.checkSections?.(s.balancer, s.replicas) ?? [], [])
         assert.deepEqual(kind.check(s), [])
+      })
+
+      test('a key of its own given with any other kind is a problem at that key, saying whom it applies to', () => {
+        for (const [key, whom] of Object.entries(kind.ownKeys ?? {})) {
+          assert.match(whom, /^\S[^\n]*\S$/, `what ${key} applies to`)
+          for (const other of balancerKinds.names.filter((n) => n !== kind.name)) {
+            const text = `name: a\nbalancer: {kind: ${other}, ${key}: true}\n`
+            const expected = `kinds.yaml:2:${text.indexOf(key) - text.indexOf('balancer') + 1} balancer.${key}: applies to ${whom}; balancer.kind is ${other}`
+            assert.throws(() => parseScenarioText(text, 'kinds.yaml'), (e: Error) => e.message.split('\n').includes(expected), `${key} with ${other}`)
+          }
+        }
       })
 
       test('a scenario without a health section gets its default health, a fresh copy each time', () => {
@@ -53,7 +65,7 @@ describe('every balancer kind', () => {
         assert.ok(claimed.length > 0)
         for (const name of claimed) {
           assert.ok(strategyNames.includes(name), `${kind.name} claims ${name}, which the strategy registry does not have`)
-          assert.match(kind.strategies[name]!, /\S/, `how ${kind.name} does ${name}`)
+          assert.match(kind.strategies[name], /\S/, `how ${kind.name} does ${name}`)
         }
         for (const name of strategyNames) {
           const key = needsKey(name) ? ', hashKey: path' : ''

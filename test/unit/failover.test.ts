@@ -1,4 +1,4 @@
-// The failover metrics (lb-algorithms.md §6) from synthetic timelines, per-second series and 100 ms attempt
+// The failover metrics from synthetic timelines, per-second series and 100 ms attempt
 // buckets, with exact expected values: time to detect (from attempts, from finer response buckets, and from
 // the 1 s series when there is nothing finer) and the source each figure names, the balancer's own flip, failed and hidden counts, time to reintegrate,
 // added p99 and time back to steady state, and the windows those are measured over.

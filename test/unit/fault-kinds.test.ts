@@ -4,7 +4,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {stringify} from 'yaml'
-import {faultFields, type FaultField} from '../../src/faults/action.js'
+import {describeTimed, faultFields, type FaultField} from '../../src/faults/action.js'
 import {failoverOf, faultKinds} from '../../src/faults/registry.js'
 import {faultWindows} from '../../src/metrics/failover.js'
 import {ScenarioError} from '../../src/model/errors.js'
@@ -21,7 +21,7 @@ const samples: Record<FaultField, {file: unknown; resolved: unknown}> = {
   command: {file: 'true', resolved: 'true'},
 }
 
-/** Timeline events that end a fault besides fault actions (run/run.ts emits it when a replica is back). */
+/** Timeline events that end a fault besides fault actions (run/start-replicas.ts emits it when a replica is back). */
 const enderEvents = ['replica-ready']
 
 function faultOf(action: string, fields: readonly FaultField[]): FaultSpec {
@@ -78,6 +78,18 @@ for (const kind of faultKinds.all) {
         const problems = problemsOf(kind.name, [...kind.requires, f])
         assert.ok(problems.includes(`faults.0.${f}: does not apply to ${kind.name}; ${kind.name} takes ${['at', 'action', ...kind.accepts].join(', ')}`), problems.join('\n'))
       }
+    })
+
+    test('the timeline names it first (the failover analysis finds an ending fault by it), then its `for`', () => {
+      const fault = faultOf(kind.name, kind.accepts)
+      const detail = kind.describe?.(fault) ?? describeTimed(fault)
+      assert.equal(detail.split(/[ :]/)[0], kind.name, detail)
+      if (kind.accepts.includes('for')) assert.ok(detail.endsWith(' for 1s'), detail)
+      assert.doesNotMatch(detail, /undefined|NaN/)
+    })
+
+    test('an action that stops its target acts on replicas', () => {
+      if (kind.stopsTarget) assert.ok(kind.needsTarget)
     })
 
     test('failover: a breaking action gets a window, ended by what it names; the others get none', () => {

@@ -50,6 +50,10 @@ test('a 0.3 s warm-up then a 1.2 s phase: one sample per second of the load cloc
   const samples = messages.flatMap((m) => (m.type === 'sample' ? [m.sample] : []))
   assert.deepEqual(samples.map((s) => s.uncorrectedHistogram !== undefined), [false, true, true], 'the paced phase also reports actual-send latency')
   assert.equal(made.stopped, 2, "each phase's autocannon is stopped")
+  // The clock moved the counts on every 100 ms: requests cut off at a phase's end are in the part of the
+  // second it ended in (t = 0 is 300 ms in; the warm-up ends at the end of second -1, steady 200 ms into second 1).
+  const part = (j: number, n: number) => Array.from({length: 10}, (_, i) => (i === j ? n : 0))
+  assert.deepEqual(samples.map((s) => s.tenths?.cutOff), [part(9, 4), part(0, 0), part(1, 4)])
   assert.ok(made.clients.every((c) => c.destroyed))
 })
 

@@ -11,6 +11,7 @@ import type {AcClient} from '../../src/load/generator/autocannon-client.js'
 import {onHeaders, recordingListeners} from '../../src/load/generator/recording.js'
 import {connectionFailureHooks} from '../../src/load/generator/connection-failures.js'
 import {SecondCounts} from '../../src/load/generator/second-counts.js'
+import {fineBucket} from '../../src/metrics/fine-histogram.js'
 
 /** A client as the listeners see it, fresh as the driver leaves it. */
 function fakeClient(over: Partial<AcClient> = {}): AcClient {
@@ -66,7 +67,7 @@ describe('second counts', () => {
     onResponse.call(client, 1234, 5, 0.5)
     onTimeout.call(client)
     const sample = counts.toSample(-1, 'warmup', false, false)
-    const {histogram, perBackend, ...rest} = sample
+    const {histogram, perBackend, tenths: _tenths, ...rest} = sample
     assert.deepEqual(rest, {
       second: -1,
       phase: 'warmup',
@@ -96,6 +97,35 @@ describe('second counts', () => {
     assert.ok(corrected.minNonZeroValue >= 40_000 * 0.999, `timed from when it was due: ${corrected.minNonZeroValue} µs`)
     assert.equal(decodeHistogram(sample.uncorrectedHistogram!).maxValue, 2000)
     assert.equal(counts.toSample(0, 'steady', true, false).uncorrectedHistogram, undefined)
+  })
+
+  test('each count also goes into the current 100 ms part of the second, latency into its coarse histogram', () => {
+    const counts = new SecondCounts()
+    const {onRequest, onResponse, onTimeout} = recordingListeners(counts)
+    const {onConnError, connect} = connectionFailureHooks(counts, () => {})
+    const client = fakeClient()
+    counts.tenth = 2
+    onRequest.call(client)
+    onRequest.call(client)
+    client.lbBackend = 'b1'
+    onResponse.call(client, 200, 10, 1.5)
+    counts.tenth = 7
+    onRequest.call(client)
+    client.lbBackend = 'b1'
+    onResponse.call(client, 503, 10, 20)
+    onTimeout.call(client)
+    const failing = fakeClient({pipelinedRequests: {size: () => 1, clear: () => {}, addBody: () => {}}, parser: {type: 'RESPONSE', reinitialize: () => {}}})
+    onConnError.call(failing, Object.assign(new Error('refused'), {code: 'ECONNREFUSED'}))
+    connect.call(failing)
+    const t = counts.toSample(0, 'steady', true, false).tenths!
+    const only = (j: number, n: number) => Array.from({length: 10}, (_, i) => (i === j ? n : 0))
+    assert.deepEqual([t.sent, t.completed, t.non2xx, t.timeout, t.connect, t.perBackend.b1], [
+      [0, 0, 2, 0, 0, 0, 0, 1, 0, 0], [0, 0, 1, 0, 0, 0, 0, 1, 0, 0], only(7, 1), only(7, 1), only(7, 1), [0, 0, 1, 0, 0, 0, 0, 1, 0, 0],
+    ])
+    assert.deepEqual(t.latency[2], [fineBucket(1500), 1])
+    assert.deepEqual(t.latency[7], [fineBucket(20_000), 1])
+    counts.clear()
+    assert.deepEqual(counts.toSample(1, 'steady', true, false).tenths!.sent, only(0, 0), 'cleared with the second')
   })
 
   test('clear() starts the next second from zero; a backend silent in it is left out', () => {

@@ -39,7 +39,7 @@ describe('layers', () => {
     assert.equal(layerViolations([{path: 'model/m.ts', text}]).length, 3)
   })
 
-  test('folders outside the order and files at the root of src/ are errors; cli/ may come', () => {
+  test('folders outside the order, files at the root of src/ and imports of either are errors; cli/ may import run/', () => {
     const problems = layerViolations([
       {path: 'util/x.ts', text: ''},
       {path: 'stray.ts', text: ''},
@@ -51,6 +51,7 @@ describe('layers', () => {
       'src/util/x.ts: folder util/ is not a layer (folders: model → process → metrics → proxy → replicas → balancers → faults → load → scenario → report → run → cli → commands)',
       'src/stray.ts: stray.ts is at the root of src/, in no layer (folders: model → process → metrics → proxy → replicas → balancers → faults → load → scenario → report → run → cli → commands)',
       'src/model/m.ts:1 imports ../util/u.js: folder util/ is not a layer (folders: model → process → metrics → proxy → replicas → balancers → faults → load → scenario → report → run → cli → commands)',
+      'src/commands/run.ts:1 imports ../exit-with.js: exit-with.js is at the root of src/, in no layer (folders: model → process → metrics → proxy → replicas → balancers → faults → load → scenario → report → run → cli → commands)',
     ])
   })
 

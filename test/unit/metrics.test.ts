@@ -206,7 +206,10 @@ describe('backend rows', () => {
       ['r1', 'r2', 'r3'],
       {r1: 2},
     )
-    assert.deepEqual(rows, [
+    // Each backend that answered keeps all its latencies, for its percentile curve.
+    const histograms = rows.map(({histogram}) => (histogram === undefined ? undefined : decodeHistogram(histogram).totalCount))
+    assert.deepEqual(histograms, [4, 1, undefined, 1])
+    assert.deepEqual(rows.map(({histogram: _histogram, ...row}) => row), [
       {id: 'r1', requests: 4, share: 0.5, errors: 0, latencyUs: {p50: 200, p99: 400}, events: [], weight: 2},
       {id: 'r2', requests: 1, share: 0.125, errors: 1, latencyUs: {p50: 1000, p99: 1000}, events: []},
       {id: 'r3', requests: 0, share: 0, errors: 0, latencyUs: {p50: 0, p99: 0}, events: []},

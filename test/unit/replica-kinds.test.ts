@@ -36,18 +36,20 @@ describe('the replica kind registry', () => {
   })
 
   test('validating a scenario and listing the kinds load no kind’s code: create() does, and only then', () => {
-    // A resolve hook refuses the kinds' modules (and dockerode): importing them eagerly would fail.
+    // A resolve hook refuses the kinds' modules (replicas/<name>.ts, and dockerode): importing one eagerly
+    // fails. Every kind's example scenario is validated with the hook on.
     const hook = `export async function resolve(s, c, next) {
       const r = await next(s, c)
-      if (/\\/replicas\\/(cluster|process|docker|external)\\.ts$|\\/node_modules\\/dockerode\\//.test(r.url)) throw new Error('loaded: ' + r.url)
+      if (/\\/replicas\\/(${replicaKinds.names.join('|')})\\.ts$|\\/node_modules\\/dockerode\\//.test(r.url)) throw new Error('loaded: ' + r.url)
       return r
     }`
+    const examples = replicaKinds.all.map((k) => stringify({name: 'a', replicas: {kind: k.name, ...k.example}}))
     const script = `
       import {register} from 'node:module'
       register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}))
       const {replicaKinds} = await import(${JSON.stringify(pathToFileURL(join(src, 'replicas', 'registry.ts')).href)})
       const {parseScenarioText} = await import(${JSON.stringify(pathToFileURL(join(src, 'scenario', 'load.ts')).href)})
-      parseScenarioText('name: a\\nreplicas: {kind: docker, image: x}\\n', 's.yaml')
+      for (const text of ${JSON.stringify(examples)}) parseScenarioText(text, 's.yaml')
       const created = await Promise.allSettled(replicaKinds.all.map((k) => k.create({})))
       console.log(JSON.stringify(created.map((r) => (r.status === 'rejected' ? String(r.reason.message).split('\\n')[0] : 'created'))))`
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {encoding: 'utf8'})

@@ -104,4 +104,25 @@ describe('junit', () => {
     assert.equal(names.length, 6)
     assert.equal(names[0], 'lbbench.failover.round-robin.run1')
   })
+
+  test('a comparison: CI reporters cannot merge the subjects, every test case is unique by classname and name', () => {
+    const oneRunEach = sampleComparison()
+    for (const s of oneRunEach.subjects) s.reports = s.reports.slice(0, 1)
+    for (const c of [sampleComparison(), oneRunEach]) {
+      const root = parseXml(renderComparisonJunit(c))
+      const keys = findAll(root, 'testcase').map((t) => `${t.attrs.classname} ${t.attrs.name}`)
+      assert.equal(new Set(keys).size, keys.length, keys.join('\n'))
+      for (const suite of findAll(root, 'testsuite')) {
+        const label = /^lbbench\.failover\.([a-z-]+)/.exec(suite.attrs.name)![1]
+        for (const t of findAll(suite, 'testcase')) {
+          assert.equal(t.attrs.classname, suite.attrs.name)
+          assert.ok(t.attrs.name.startsWith(label), t.attrs.name)
+        }
+      }
+    }
+    const names = findAll(parseXml(renderComparisonJunit(oneRunEach)), 'testcase').map((t) => t.attrs.name)
+    const exprs = oneRunEach.subjects[0].reports[0].thresholds.map((t) => t.expr)
+    assert.deepEqual(names.slice(0, exprs.length), exprs.map((e) => `round-robin: ${e}`))
+    assert.match(renderComparisonJunit(sampleComparison()), /name="least-connections run 3: /)
+  })
 })

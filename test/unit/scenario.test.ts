@@ -22,21 +22,23 @@ function messageOf(text: string): string {
 }
 
 describe('bad scenarios give exact messages', () => {
+  // The last line when a part with a problem kept the checks that need it from running.
+  const more = '\ns.yaml:1:1 fix these and validate again: checks that depend on them did not run'
   const cases: Array<[string, string]> = [
     ['', 's.yaml:1:1 the file is empty; a scenario needs at least a name, like "name: my-scenario"'],
     ['seed: 3\n', "s.yaml:1:1 name: is missing; every scenario has a name: lowercase words joined by '-', like my-scenario"],
     ['name: Hello World\n', `s.yaml:1:7 name: expected lowercase words joined by '-', like my-scenario; got "Hello World"`],
-    ['- a\n', 's.yaml:1:1 expected a mapping (key: value), got a list'],
+    ['- a\n', `s.yaml:1:1 expected a mapping (key: value), got a list${more}`],
     ['name: a\nname: b\n', 's.yaml:2:1 name: duplicate key; each key may appear only once in a mapping'],
-    ['name: a\nload:\n\tconnections: 5\n', 's.yaml:3:1 YAML syntax: tabs are not allowed for indentation; use spaces'],
-    ['name: a\nbalancer: *x\n', 's.yaml:2:11 balancer: alias *x refers to no anchor &x before it'],
+    ['name: a\nload:\n\tconnections: 5\n', `s.yaml:3:1 YAML syntax: tabs are not allowed for indentation; use spaces${more}`],
+    ['name: a\nbalancer: *x\n', `s.yaml:2:11 balancer: alias *x refers to no anchor &x before it${more}`],
     [
       'name: a\nlaod: {}\n',
       's.yaml:2:1 laod: unknown key (did you mean load?); expected one of name, description, seed, replicas, balancer, load, faults, thresholds, abortOnFail',
     ],
-    ['name: a\nreplicas: {count: 0}\n', 's.yaml:2:19 replicas.count: must be at least 1; got 0'],
-    ['name: a\nreplicas: {count: 65}\n', 's.yaml:2:19 replicas.count: must be at most 64; got 65'],
-    ['name: a\nreplicas: {count: two}\n', 's.yaml:2:19 replicas.count: expected a number, got the text "two"'],
+    ['name: a\nreplicas: {count: 0}\n', `s.yaml:2:19 replicas.count: must be at least 1; got 0${more}`],
+    ['name: a\nreplicas: {count: 65}\n', `s.yaml:2:19 replicas.count: must be at most 64; got 65${more}`],
+    ['name: a\nreplicas: {count: two}\n', `s.yaml:2:19 replicas.count: expected a number, got the text "two"${more}`],
     ['name: a\nload: {connections: 10001}\n', 's.yaml:2:21 load.connections: must be at most 10000; got 10001'],
     ['name: a\nload: {timeout: 5}\n', 's.yaml:2:17 load.timeout: durations carry a unit: 500ms, 5s, 2m (got the bare number 5)'],
     ['name: a\nload: {timeout: 5sec}\n', 's.yaml:2:17 load.timeout: expected a duration like 500ms, 5s, 2m, 250us; got "5sec"'],
@@ -46,7 +48,7 @@ describe('bad scenarios give exact messages', () => {
     ],
     [
       'name: a\nbalancer: {strategy: round-robbin}\n',
-      's.yaml:2:22 balancer.strategy: expected one of round-robin, weighted-round-robin, least-connections, random, p2c, peak-ewma, ip-hash, consistent-hash, maglev; got "round-robbin" (did you mean round-robin?)',
+      `s.yaml:2:22 balancer.strategy: expected one of round-robin, weighted-round-robin, least-connections, random, p2c, peak-ewma, ip-hash, consistent-hash, maglev; got "round-robbin" (did you mean round-robin?)${more}`,
     ],
     ['name: a\nbalancer: {strategy: maglev}\n', 's.yaml:2:11 balancer.hashKey: is missing; strategy maglev chooses by a key: ip, path or header:NAME'],
     [
@@ -84,7 +86,7 @@ describe('bad scenarios give exact messages', () => {
     ['name: a\nthresholds:\n  - backend.r5.share > 10%\n', 's.yaml:3:5 thresholds.0: replica r5 does not exist: replicas.count is 2 (r1, r2)'],
     [
       'name: a\nreplicas:\n  app: {latency: {dist: normal, mean: 5ms}}\n',
-      's.yaml:3:18 replicas.app.latency.stddev: is missing; a normal latency needs mean and stddev, like {dist: normal, mean: 5ms, stddev: 1ms}',
+      `s.yaml:3:18 replicas.app.latency.stddev: is missing; a normal latency needs mean and stddev, like {dist: normal, mean: 5ms, stddev: 1ms}${more}`,
     ],
     [
       'name: a\nbalancer: {sharedState: true}\n',
@@ -94,7 +96,19 @@ describe('bad scenarios give exact messages', () => {
       'name: a\nbalancer: {kind: nginx, workers: 2, sharedState: true}\n',
       "s.yaml:2:37 balancer.sharedState: applies to the built-in proxy's workers only (balancer.kind builtin with workers > 1); balancer.kind is nginx",
     ],
-    ['name: a\nbalancer: {retryBudget: 120%}\n', 's.yaml:2:25 balancer.retryBudget: expected a percentage like 20% or a fraction from 0 to 1 like 0.2; got "120%"'],
+    [
+      'name: a\nload:\n  requests: [{path: /, headers: {x-user: "user-{{n:0}}"}}]\n',
+      's.yaml:3:48 load.requests.0.headers.x-user: {{n:0}}: the number of keys must be from 1 to 10000',
+    ],
+    [
+      'name: a\nload:\n  requests:\n    - {path: "/u/{{n:10}}", headers: {x-user: "{{n:20}}"}}\n',
+      's.yaml:4:48 load.requests.0.headers.x-user: the placeholders of one request must all be the same size (one key per request); found {{n:10}} and {{n:20}}',
+    ],
+    [
+      "name: a\nload:\n  requests: [{method: POST, body: 'id={{n:5}}'}]\n",
+      's.yaml:3:39 load.requests.0.body: {{n:5}} is not replaced in a body: placeholders work in the path and header values',
+    ],
+    ['name: a\nbalancer: {retryBudget: 120%}\n', `s.yaml:2:25 balancer.retryBudget: expected a percentage like 20% or a fraction from 0 to 1 like 0.2; got "120%"${more}`],
   ]
   for (const [text, message] of cases) {
     test(JSON.stringify(text).slice(0, 70), () => assert.equal(messageOf(text), message))
@@ -104,6 +118,36 @@ describe('bad scenarios give exact messages', () => {
   test('the threshold column points at the unknown metric inside the expression', () => {
     const msg = messageOf('name: a\nthresholds:\n  - errors.rate < 1%\n  - "  latency.p100 < 5ms"\n')
     assert.match(msg, /^s\.yaml:4:8 thresholds\.1: unknown metric "latency\.p100"; known metrics: latency\.pNN/)
+  })
+
+  test('a part the schema refuses does not keep the others from their checks', () => {
+    // A bad strategy leaves the balancer out; the replicas, the phases and every other fault are still checked.
+    const msg = messageOf(`name: a
+replicas: {count: 2, overrides: {r3: {weight: 2}}}
+balancer: {strategy: round-robbin}
+faults:
+  - {at: 1s, action: kill}
+  - {at: 9s, action: kill, target: r1}
+  - {at: 1s, action: pause, target: r1, for: -1s}
+thresholds: [latency.p99 < 5ms, 7, "latency.p99[stedy] < 5ms"]
+`)
+    assert.deepEqual(
+      msg.split('\n').map((l) => l.replace(/: .*/, '')),
+      [
+        's.yaml:2:34 replicas.overrides.r3',
+        's.yaml:3:22 balancer.strategy',
+        's.yaml:5:5 faults.0.target',
+        's.yaml:6:10 faults.1.at',
+        's.yaml:7:46 faults.2.for',
+        's.yaml:8:33 thresholds.1',
+        's.yaml:8:48 thresholds.2',
+        's.yaml:1:1 fix these and validate again',
+      ],
+    )
+  })
+
+  test('with every part parsed there is nothing more to say', () => {
+    assert.doesNotMatch(messageOf('name: a\nfaults: [{at: 9s, action: kill, target: r3}]\n'), /validate again/)
   })
 
   test('every problem of a file is reported, in file order', () => {

@@ -29,6 +29,10 @@ for (const kind of strategyKinds.all) {
         assert.ok(kind.needsHashKey, 'a default hash key for a strategy that takes none')
         assert.match(kind.defaultHashKey, hashKeyPattern)
       }
+      for (const other of kind.nearest ?? []) {
+        assert.ok(strategyKinds.names.includes(other), `nearest ${other} is no strategy`)
+        assert.notEqual(other, kind.name, 'nearest to itself')
+      }
     })
 
     test('over 3 backends: picks a usable backend, never an unusable one, nothing when none is usable', () => {

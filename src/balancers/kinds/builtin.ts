@@ -4,7 +4,7 @@ import {availableParallelism} from 'node:os'
 import type {KindProblem} from '../../model/kind.js'
 import type {BalancerSpec} from '../../model/scenario.js'
 import {strategyKinds} from '../../proxy/strategies/registry.js'
-import {strategyLabel, type BalancerKind, type ObservedBalancer} from '../balancer-kind.js'
+import {ownStackLabel, strategyLabel, type BalancerKind, type ObservedBalancer} from '../balancer-kind.js'
 
 /** Several proxy processes: how many, and whether they shared their health state. */
 function workers(b: BalancerSpec, observed?: ObservedBalancer): string[] {
@@ -18,6 +18,14 @@ export const builtin: BalancerKind = {
   name: 'builtin',
   summary: "lbbench's own Node proxy: every strategy, passive and active health checks, retries and retry budgets",
   strategies: Object.fromEntries(strategyKinds.names.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
+  // Shared state is between the proxy's workers: with one process (or another balancer) there is nothing
+  // to share with, and a scenario that asks for it would promise what the run does not do.
+  ownKeys: {sharedState: "the built-in proxy's workers only (balancer.kind builtin with workers > 1)"},
+  checkSections(b) {
+    if (!b.sharedState || b.workers > 1) return []
+    const message = 'needs balancer.workers 2 or more: a single proxy process has no other to share its state with; workers is 1'
+    return [{path: 'balancer.sharedState', message, atKey: true}]
+  },
   check(s) {
     const problems: KindProblem[] = []
     // More than two processes per core only take turns on the cores.
@@ -27,7 +35,8 @@ export const builtin: BalancerKind = {
     }
     return problems
   },
-  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...workers(b, observed)].join(', ')})`,
+  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...workers(b, observed), ...ownStackLabel(b)].join(', ')})`,
+  terminatesTls: true,
   // Like nginx's own defaults (max_fails=1 fail_timeout=10s): a backend is out for 10 s after one failure.
   defaultHealth: () => ({passive: {maxFails: 1, failTimeout: 10_000, statuses: []}}),
   create: async (opts) => new (await import('../builtin.js')).BuiltinBalancer(opts),

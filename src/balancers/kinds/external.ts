@@ -3,9 +3,9 @@
 // balancer adds (`backendHeader`), matched against the replicas' names and addresses.
 import {z} from 'zod'
 import type {KindProblem} from '../../model/kind.js'
-import type {Scenario} from '../../model/scenario.js'
+import type {BalancerSpec, ReplicasSpec} from '../../model/scenario.js'
 import {loopbackUrlProblem} from '../../process/loopback-address.js'
-import type {BalancerKind} from '../balancer-kind.js'
+import {strategyNotApplicable, type BalancerKind} from '../balancer-kind.js'
 
 /** The schemes `url` may have. */
 const schemes = ['http:']
@@ -17,15 +17,13 @@ const url = z.string().superRefine((text, ctx) => {
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, {error: (iss) => `expected a header name like x-served-by; got ${JSON.stringify(iss.input)}`})
 
-function problems(s: Scenario): KindProblem[] {
+/** A URL to send the load to, no strategy of its own, and replicas it can be configured to reach. */
+function sectionProblems(b: BalancerSpec, r: ReplicasSpec | undefined): KindProblem[] {
   const out: KindProblem[] = []
-  if (s.balancer.url === undefined) out.push({path: 'balancer.url', message: 'is missing; an external balancer is reached at its URL, like url: http://127.0.0.1:8080'})
-  if (s.balancer.strategy !== 'round-robin') {
-    out.push({path: 'balancer.strategy', message: 'does not apply: an external balancer balances as its own configuration says'})
-  }
+  if (b.url === undefined) out.push({path: 'balancer.url', message: 'is missing; an external balancer is reached at its URL, like url: http://127.0.0.1:8080'})
+  out.push(...strategyNotApplicable(b, 'an external balancer balances as its own configuration says'))
   // Replicas lbbench starts on ports it picks could not be in the balancer's configuration.
-  const r = s.replicas
-  if (r.count > 0 && r.ports === undefined && r.addresses === undefined) {
+  if (r && r.count > 0 && r.ports === undefined && r.addresses === undefined) {
     out.push({
       path: 'replicas.ports',
       message: `is missing; an external balancer can reach ${r.kind} replicas only on ports its configuration names: fix them with ports: [9001, 9002], or list a running system with replicas.kind external`,
@@ -44,7 +42,8 @@ export const external: BalancerKind = {
   },
   example: {url: 'http://127.0.0.1:8080'},
   defaultReplicas: {kind: 'external'},
-  check: problems,
+  checkSections: sectionProblems,
+  check: () => [],
   label: (b) => `external balancer at ${b.url ?? '?'}${b.backendHeader ? ` (backends by ${b.backendHeader})` : ''}`,
   // Whatever it checks, its own configuration says; lbbench cannot know.
   defaultHealth: () => ({}),

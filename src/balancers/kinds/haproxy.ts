@@ -1,6 +1,8 @@
-// HAProxy in front of the replicas, with a generated haproxy.cfg.
+// HAProxy in front of the replicas, with a generated haproxy.cfg or your own (balancer.config, read by
+// haproxy-template.ts).
 import type {KindProblem} from '../../model/kind.js'
-import {hashKeyProblem, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
+import {hashKeyProblem, ownStackLabel, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
+import {haproxyOwnConfig} from '../haproxy-template.js'
 
 const strategies: Record<string, string> = {
   'round-robin': 'balance roundrobin',
@@ -17,7 +19,7 @@ const haproxyRetryStatuses = [401, 403, 404, 408, 425, 500, 501, 502, 503, 504]
 
 export const haproxy: BalancerKind = {
   name: 'haproxy',
-  summary: 'HAProxy with a generated haproxy.cfg: its own strategies, passive and active health checks, retries',
+  summary: 'HAProxy with a generated haproxy.cfg or your own: its own strategies, passive and active health checks, retries, TLS',
   strategies,
   check(s) {
     const b = s.balancer
@@ -40,7 +42,9 @@ export const haproxy: BalancerKind = {
     }
     return problems
   },
-  label: (b) => `haproxy (${strategyLabel(b)})`,
+  label: (b) => `haproxy (${[strategyLabel(b), ...ownStackLabel(b)].join(', ')})`,
+  terminatesTls: true,
+  ownConfig: haproxyOwnConfig,
   // HAProxy checks nothing unless told.
   defaultHealth: () => ({}),
   create: async (opts) => new (await import('../haproxy.js')).HaproxyBalancer(opts),

@@ -1,7 +1,9 @@
-// Open-source nginx in front of the replicas. Version-dependent directives (random needs 1.15.1) are
-// checked again against `nginx -v` when the config is generated.
+// Open-source nginx in front of the replicas, with a generated nginx.conf or your own (balancer.config,
+// read by nginx-template.ts). Version-dependent directives (random needs 1.15.1) are checked again
+// against `nginx -v` when the config is generated.
 import type {KindProblem} from '../../model/kind.js'
-import {hashKeyProblem, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
+import {hashKeyProblem, ownStackLabel, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
+import {nginxOwnConfig} from '../nginx-template.js'
 
 const strategies: Record<string, string> = {
   'round-robin': '(default) smooth weighted round robin',
@@ -18,7 +20,7 @@ const nginxRetryStatuses = [403, 404, 429, 500, 502, 503, 504]
 
 export const nginx: BalancerKind = {
   name: 'nginx',
-  summary: 'open-source nginx with a generated nginx.conf: its own strategies, passive health (max_fails), retries',
+  summary: 'open-source nginx with a generated nginx.conf or your own: its own strategies, passive health (max_fails), retries, TLS',
   strategies,
   check(s) {
     const b = s.balancer
@@ -47,7 +49,9 @@ export const nginx: BalancerKind = {
     }
     return problems
   },
-  label: (b) => `nginx (${strategyLabel(b)})`,
+  label: (b) => `nginx (${[strategyLabel(b), ...ownStackLabel(b)].join(', ')})`,
+  terminatesTls: true,
+  ownConfig: nginxOwnConfig,
   // nginx's own defaults: max_fails=1 fail_timeout=10s.
   defaultHealth: () => ({passive: {maxFails: 1, failTimeout: 10_000, statuses: []}}),
   create: async (opts) => new (await import('../nginx.js')).NginxBalancer(opts),

@@ -1,10 +1,11 @@
 // No balancer: the load goes straight to the replicas, the baseline every balancer's cost is measured against.
-import type {BalancerKind} from '../balancer-kind.js'
+import {strategyNotApplicable, type BalancerKind} from '../balancer-kind.js'
 
 export const none: BalancerKind = {
   name: 'none',
   summary: 'no balancer: the load generator spreads its connections over the replicas directly',
   strategies: null,
+  checkSections: (b) => strategyNotApplicable(b, 'balancer kind none sends the load straight to the replicas'),
   check: () => [],
   label: () => 'no balancer (direct)',
   defaultHealth: () => ({}),

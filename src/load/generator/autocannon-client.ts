@@ -1,6 +1,6 @@
 // The parts of an autocannon client (lib/httpClient.js) the generator reaches into, and the fields it
-// adds to each client, named in one place: these internals (`_connect`, `_doRequest`,
-// `pipelinedRequests`, `requestIterator`) are those of autocannon 9.0.0, which package.json pins
+// adds to each client, named in one place: these internals (`conn`, `_connect`, `_doRequest`,
+// `_destroyConnection`, `pipelinedRequests`, `requestIterator`) are those of autocannon 9.0.0, which package.json pins
 // exactly, and @types/autocannon describes none of them.
 
 import type {EventEmitter} from 'node:events'
@@ -13,8 +13,13 @@ export interface AcClient extends EventEmitter {
   parser: {type: string; reinitialize(type: string): void}
   requestIterator: AcRequestIterator
   timeoutTicker: {reschedule(ms: number): void}
-  _connect(): void
-  _doRequest(): void
+  /** The socket of the current connection (net or tls). */
+  conn: unknown
+  // Function-valued fields, not methods: the generator takes autocannon's own off the prototype and calls
+  // them later with the client as `this`, and puts its replacements in their place.
+  _connect: (this: AcClient) => void
+  _doRequest: (this: AcClient) => void
+  _destroyConnection: (this: AcClient) => void
   destroy(): void
   // Ours:
   lbBackend: string | undefined
@@ -35,6 +40,8 @@ export interface AcClient extends EventEmitter {
   lbInterval: number
   lbIntended: number
   lbTimer: NodeJS.Timeout | undefined
+  /** load.keepAlive false: the connection that has carried a request already (fresh-connections.ts). */
+  lbUsedConn: unknown
 }
 
 export interface AcRequestIterator {

@@ -1,8 +1,9 @@
 // Drives one phase's load with autocannon, which lbbench uses for its HTTP client, not for its
 // statistics or its rate limit. Each client autocannon makes is fitted with lbbench's own parts: the
 // recording listeners (recording.ts), the connection-failure accounting and backoff
-// (connection-failures.ts), the intended-send schedule in a paced phase (pacing.ts) and the weighted
-// request choice (request-choice.ts). autocannon's own statistics are never read, so each client does
+// (connection-failures.ts), the intended-send schedule in a paced phase (pacing.ts), a new connection for
+// every request with load.keepAlive false (fresh-connections.ts) and the weighted request choice
+// (request-choice.ts). autocannon's own statistics are never read, so each client does
 // without them (see trimAutocannon): its per-response listeners are removed (no stats, and every event
 // has a single listener, which Node calls without copying the listener array), response bodies are not
 // accumulated into strings, and a single request is not re-cloned through its context for every send.
@@ -11,6 +12,7 @@ import type {PhaseSpec} from '../../model/scenario.js'
 import type {GeneratorConfig} from '../../model/generator-messages.js'
 import type {AcClient, AcInstance, Autocannon} from './autocannon-client.js'
 import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
+import {freshConnectionSender} from './fresh-connections.js'
 import {pace, pacedSender, phaseConnections, sendSchedule} from './pacing.js'
 import {recordingListeners, type RecordingListeners} from './recording.js'
 import {RequestChoice} from './request-choice.js'
@@ -29,6 +31,8 @@ export interface PhaseLoad {
 /** Everything lbbench puts on a client in place of autocannon's own, made once and shared by all. */
 interface ClientHooks extends RecordingListeners, ConnectionFailureHooks {
   pacedRequest: (this: AcClient) => void
+  /** load.keepAlive false: a new connection for every request (the paced sender sends through it too). */
+  freshRequest: (this: AcClient) => void
 }
 
 export class AutocannonDriver {
@@ -55,6 +59,7 @@ export class AutocannonDriver {
       const hooks = this.fit(client, load.paced, timeoutMs)
       choice.setUp(client.requestIterator, index)
       if (load.paced) pace(client, sendSchedule(load.startsAt, index, connections, rate), hooks.pacedRequest)
+      else if (this.config.keepAlive === false) client._doRequest = hooks.freshRequest
       load.clients.push(client)
     }
     const opts: Record<string, unknown> = {
@@ -79,8 +84,11 @@ export class AutocannonDriver {
 
   /** Stops the phase's clients at once: requests in flight are counted as cut off, not failed. */
   stop(load: PhaseLoad, instance: AcInstance | undefined): void {
+    const counts = this.counts
     for (const c of load.clients) {
-      this.counts.cutOff += c.pipelinedRequests.size()
+      const inFlight = c.pipelinedRequests.size()
+      counts.cutOff += inFlight
+      counts.tenths.cutOff[counts.tenth] += inFlight
       if (c.lbTimer) clearTimeout(c.lbTimer)
       if (c.lbBackoff) clearTimeout(c.lbBackoff)
       c.lbTimer = c.lbBackoff = undefined
@@ -97,6 +105,7 @@ export class AutocannonDriver {
     client.lbConnectFailures = 0
     client.lbBackoff = client.lbTimer = undefined
     client.lbPaced = paced
+    client.lbUsedConn = undefined
     // Bodies are only read by autocannon's verifyBody/expectBody/onResponse, none of which lbbench uses.
     client.pipelinedRequests.addBody = noop
     const hooks = this.hooksFor(client)
@@ -112,10 +121,12 @@ export class AutocannonDriver {
   private hooksFor(client: AcClient): ClientHooks {
     if (!this.hooks) {
       const proto = Object.getPrototypeOf(client) as AcClient
+      const freshRequest = freshConnectionSender(proto._doRequest)
       this.hooks = {
         ...recordingListeners(this.counts, this.config.backendHeader),
         ...connectionFailureHooks(this.counts, proto._connect),
-        pacedRequest: pacedSender(proto._doRequest),
+        pacedRequest: pacedSender(this.config.keepAlive === false ? freshRequest : proto._doRequest),
+        freshRequest,
       }
     }
     return this.hooks

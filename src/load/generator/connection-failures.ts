@@ -14,13 +14,13 @@ const maxBackoffMs = 100
 
 export interface ConnectionFailureHooks {
   /** Listener of the client's `connError` event. */
-  onConnError(this: AcClient, err: NodeJS.ErrnoException): void
+  onConnError: (this: AcClient, err: NodeJS.ErrnoException) => void
   /** Replaces Client#_connect: account for what the old connection took with it, then reconnect. */
-  connect(this: AcClient): void
+  connect: (this: AcClient) => void
 }
 
 /** The hooks that count connection failures into `counts`; `acConnect` is autocannon's Client#_connect. */
-export function connectionFailureHooks(counts: SecondCounts, acConnect: () => void): ConnectionFailureHooks {
+export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: AcClient) => void): ConnectionFailureHooks {
   function onConnError(this: AcClient, err: NodeJS.ErrnoException): void {
     const connectError = connectErrorCodes.has(err.code ?? '')
     if (connectError) this.lbConnectFailures++
@@ -28,8 +28,13 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: () => vo
     // keep-alive connection that fails affects no request and is not a request error.
     if (this.pipelinedRequests.size() === 0) return
     this.lbErrored = true
-    if (connectError) counts.connect++
-    else counts.reset++
+    if (connectError) {
+      counts.connect++
+      counts.tenths.connect[counts.tenth]++
+    } else {
+      counts.reset++
+      counts.tenths.reset[counts.tenth]++
+    }
   }
 
   function connect(this: AcClient): void {
@@ -38,8 +43,13 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: () => vo
     if (pending > 0) {
       // The server closed without answering (FIN): autocannon will resend, and would time the resent
       // request from the old start. After `Connection: close` the request was never delivered at all.
-      if (this.lbClose) counts.sent -= pending
-      else if (!this.lbErrored) counts.lost += pending
+      if (this.lbClose) {
+        counts.sent -= pending
+        counts.tenths.sent[counts.tenth] -= pending
+      } else if (!this.lbErrored) {
+        counts.lost += pending
+        counts.tenths.lost[counts.tenth] += pending
+      }
       q.clear()
       // The shared parser may be mid-response; the new connection starts a fresh one.
       this.parser.reinitialize(this.parser.type)
@@ -52,13 +62,16 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: () => vo
       this.lbBackoff = setTimeout(reconnect, backoffMs(this.lbConnectFailures), this)
       return
     }
+    counts.opened++
     acConnect.call(this)
   }
 
   function reconnect(client: AcClient): void {
     client.lbBackoff = undefined
     client.lbDown = false
-    if (!client.destroyed) acConnect.call(client)
+    if (client.destroyed) return
+    counts.opened++
+    acConnect.call(client)
   }
 
   return {onConnError, connect}

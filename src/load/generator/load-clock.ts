@@ -47,6 +47,16 @@ export class LoadClock {
     return this.t0 + (second + 1) * 1000
   }
 
+  /** The 100 ms part of the load clock an offset falls in, counted from t = 0 (part 10s is second s's first). */
+  tenthAt(offset: number): number {
+    return Math.floor((offset - this.t0) / 100)
+  }
+
+  /** The offset at which a 100 ms part of the load clock ends. */
+  tenthEnd(tenth: number): number {
+    return this.t0 + (tenth + 1) * 100
+  }
+
   /** How long from now until an offset, in ms (0 once it is past). */
   msUntil(offset: number): number {
     return Math.max(0, this.startedAt + offset - performance.now())

@@ -39,7 +39,7 @@ export function pace(client: AcClient, schedule: {first: number; interval: numbe
 }
 
 /** The replacement of Client#_doRequest in paced phases; `acDoRequest` is autocannon's own. */
-export function pacedSender(acDoRequest: () => void): (this: AcClient) => void {
+export function pacedSender(acDoRequest: (this: AcClient) => void): (this: AcClient) => void {
   function fire(client: AcClient): void {
     client.lbTimer = undefined
     if (client.destroyed || client.lbDown) return

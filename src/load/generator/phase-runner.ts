@@ -1,6 +1,7 @@
 // Runs a scenario's phases one after another on the load clock, and turns the counts of each second
 // into a sample when the second (or the phase) ends. A second that straddles two phases gives one
-// sample per phase. The phases end on this clock, never on autocannon's timer.
+// sample per phase. The phases end on this clock, never on autocannon's timer. The clock ticks every
+// 100 ms, to move the counts on to the next tenth of the second (so no response handler reads a clock).
 
 import {performance} from 'node:perf_hooks'
 import type {PhaseSpec} from '../../model/scenario.js'
@@ -12,10 +13,11 @@ import {isPaced} from './pacing.js'
 import {SecondCounts} from './second-counts.js'
 
 /** Where the runner's messages go, and what it does once the phases are over (may be called twice) or autocannon fails. */
+/** Callbacks, not methods: `fail` is handed on to the driver on its own. */
 export interface RunnerOutput {
-  send(message: FromGenerator): void
-  done(): void
-  fail(message: string): void
+  send: (message: FromGenerator) => void
+  done: () => void
+  fail: (message: string) => void
 }
 
 interface PhaseRun extends PhaseLoad {
@@ -23,15 +25,16 @@ interface PhaseRun extends PhaseLoad {
   /** Offsets in whole ms on the load clock. */
   startOffset: number
   endOffset: number
-  /** The second being counted. */
+  /** The second being counted, and the 100 ms part of the load clock (both counted from t = 0). */
   second: number
+  tenth: number
   timing: Timing
   instance: AcInstance | undefined
   timer: NodeJS.Timeout | undefined
 }
 
 export class PhaseRunner {
-  private readonly counts = new SecondCounts()
+  private readonly counts: SecondCounts
   private readonly driver: AutocannonDriver
   private current: PhaseRun | undefined
   private readonly tick = (run: PhaseRun): void => this.onClock(run)
@@ -50,7 +53,8 @@ export class PhaseRunner {
     autocannon: Autocannon,
     private readonly out: RunnerOutput,
   ) {
-    this.driver = new AutocannonDriver(autocannon, config, this.counts, out.fail)
+    this.counts = new SecondCounts(config.keepAlive === false)
+    this.driver = new AutocannonDriver(autocannon, config, this.counts, (message) => out.fail(message))
   }
 
   /** Ends the phase running now (its partial second is sent), then out.done(). */
@@ -71,6 +75,7 @@ export class PhaseRunner {
       startOffset,
       endOffset: clock.phaseEnd(index),
       second: clock.secondAt(startOffset),
+      tenth: clock.tenthAt(startOffset),
       paced,
       timing: paced ? 'intended-send' : 'actual-send',
       startsAt: clock.startedAt + startOffset,
@@ -79,27 +84,32 @@ export class PhaseRunner {
       timer: undefined,
     }
     this.current = run
+    this.counts.tenth = run.tenth - run.second * 10
     this.out.send({type: 'phase-start', phase: spec.name, measure: spec.measure, epochMs: clock.epochAt(startOffset), timing: run.timing})
     run.instance = this.driver.start(run)
     this.scheduleClock(run)
   }
 
-  /** The next second boundary or the phase's end, whichever comes first. */
+  /** The next 100 ms boundary or the phase's end, whichever comes first. */
   private scheduleClock(run: PhaseRun): void {
-    const at = Math.min(this.clock.secondEnd(run.second), run.endOffset)
+    const at = Math.min(this.clock.tenthEnd(run.tenth), run.endOffset)
     run.timer = setTimeout(this.tick, this.clock.msUntil(at), run)
   }
 
   private onClock(run: PhaseRun): void {
     if (run !== this.current) return
-    if (run.endOffset <= this.clock.secondEnd(run.second)) {
+    if (run.endOffset <= this.clock.tenthEnd(run.tenth)) {
       this.endPhase(run, run.endOffset)
       if (run.index + 1 < this.config.phases.length) this.runPhase(run.index + 1)
       else this.out.done()
       return
     }
-    this.flush(run)
-    run.second++
+    run.tenth++
+    if (Math.floor(run.tenth / 10) !== run.second) {
+      this.flush(run)
+      run.second++
+    }
+    this.counts.tenth = run.tenth - run.second * 10
     this.scheduleClock(run)
   }
 

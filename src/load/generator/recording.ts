@@ -5,25 +5,31 @@
 //   HDR histograms, per backend too: the backend is read from the response headers of the same client
 //   (x-lbbench-backend, which every balancer adds, or else the built-in app's x-lbbench-replica; before
 //   both, the header a balancer lbbench did not configure names it in, when the scenario gives one).
+// Every count also goes into the current 100 ms part of the second (counts.tenth, moved on by the phase
+// runner's clock), as one more array increment each.
 // The listeners are made once and shared by every client (autocannon calls them with the client as
 // `this`), so a client costs no closures; the only per-response allocation is inside the HDR record
 // when a bucket is new.
 
 import {performance} from 'node:perf_hooks'
+import {FINE_BUCKETS, fineBucket} from '../../metrics/fine-histogram.js'
 import type {AcClient} from './autocannon-client.js'
 import type {SecondCounts} from './second-counts.js'
 
+/** Listeners, handed to client.on() on their own: `this` is the client that emitted the event. */
 export interface RecordingListeners {
-  onRequest(): void
-  onHeaders(this: AcClient, info: {headers: string[]}): void
-  onResponse(this: AcClient, status: number, bytes: number, ms: number): void
-  onTimeout(): void
+  onRequest: () => void
+  onHeaders: (this: AcClient, info: {headers: string[]}) => void
+  onResponse: (this: AcClient, status: number, bytes: number, ms: number) => void
+  onTimeout: () => void
 }
 
 /** The listeners that record every client's requests and responses into `counts`; `backendHeader`: see backendFrom(). */
 export function recordingListeners(counts: SecondCounts, backendHeader?: string): RecordingListeners {
+  const tenths = counts.tenths
   function onRequest(): void {
     counts.sent++
+    tenths.sent[counts.tenth]++
   }
 
   function onResponse(this: AcClient, status: number, bytes: number, ms: number): void {
@@ -38,9 +44,14 @@ export function recordingListeners(counts: SecondCounts, backendHeader?: string)
       us = Math.round(ms * 1000)
     }
     if (us < 1) us = 1
+    const tenth = counts.tenth
+    const bad = status < 200 || status >= 300
     counts.completed++
     counts.bytes += bytes
     counts.status[status >= 0 && status < 1000 ? status : 999]++
+    tenths.completed[tenth]++
+    if (bad) tenths.non2xx[tenth]++
+    tenths.latency[tenth * FINE_BUCKETS + fineBucket(us)]++
     const id = this.lbBackend
     if (id === undefined) {
       counts.unattributed.recordValue(us)
@@ -54,7 +65,8 @@ export function recordingListeners(counts: SecondCounts, backendHeader?: string)
         this.lbCountsId = id
       }
       b.completed++
-      if (status < 200 || status >= 300) b.non2xx++
+      if (bad) b.non2xx++
+      b.tenths[tenth]++
       b.histogram.recordValue(us)
       this.lbBackend = undefined
     }
@@ -62,6 +74,7 @@ export function recordingListeners(counts: SecondCounts, backendHeader?: string)
 
   function onTimeout(): void {
     counts.timeout++
+    tenths.timeout[counts.tenth]++
   }
 
   return {onRequest, onHeaders: backendHeader === undefined ? onHeaders : backendFrom(backendHeader), onResponse, onTimeout}

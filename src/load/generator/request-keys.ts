@@ -25,13 +25,31 @@ export function keyCount(r: RequestSpec): number | undefined {
   return undefined
 }
 
+/** A problem with a placeholder: the request field it is in (`path`, `headers.NAME`, `body`) and where in its text. */
+export interface PlaceholderProblem {
+  field: string[]
+  offset: number
+  message: string
+}
+
 /** What is wrong with a request's placeholders, for scenario validation; [] when nothing is. */
-export function keyPlaceholderProblems(r: RequestSpec): string[] {
-  const sizes = new Set<number>()
-  for (const t of [r.path, ...Object.values(r.headers)]) for (const m of t.matchAll(PLACEHOLDER)) sizes.add(Number(m[1]))
-  const problems: string[] = []
-  for (const n of sizes) if (n < 1 || n > MAX_KEYS) problems.push(`{{n:${n}}}: the number of keys must be from 1 to ${MAX_KEYS}`)
-  if (sizes.size > 1) problems.push(`the placeholders of one request must all be the same size (one key per request); found ${[...sizes].map((n) => `{{n:${n}}}`).join(', ')}`)
+export function keyPlaceholderProblems(r: RequestSpec): PlaceholderProblem[] {
+  const problems: PlaceholderProblem[] = []
+  let size: number | undefined
+  const fields: Array<[string[], string]> = [[['path'], r.path], ...Object.entries(r.headers).map(([k, v]): [string[], string] => [['headers', k], v])]
+  for (const [field, text] of fields) {
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      const n = Number(m[1])
+      const problem = (message: string) => problems.push({field, offset: m.index, message})
+      if (n < 1 || n > MAX_KEYS) problem(`${m[0]}: the number of keys must be from 1 to ${MAX_KEYS}`)
+      else if (size === undefined) size = n
+      else if (n !== size) problem(`the placeholders of one request must all be the same size (one key per request); found {{n:${size}}} and ${m[0]}`)
+    }
+  }
+  // The body is sent as written: a placeholder there would reach the backend as the text {{n:…}}.
+  for (const m of (r.body ?? '').matchAll(PLACEHOLDER)) {
+    problems.push({field: ['body'], offset: m.index, message: `${m[0]} is not replaced in a body: placeholders work in the path and header values`})
+  }
   return problems
 }
 

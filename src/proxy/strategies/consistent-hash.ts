@@ -1,5 +1,5 @@
 // consistent-hash: the ketama ring of nginx `hash $key consistent` (`ngx_http_upstream_hash_module.c`,
-// `init_chash` / `get_chash_peer`; lb-algorithms.md §2.9), Cache::Memcached::Fast compatible:
+// `init_chash` / `get_chash_peer`), Cache::Memcached::Fast compatible:
 //   per backend: base := crc32 state of (name ‖ "\0" ‖ port); prev := 0
 //   160·weight times: h := crc32(base ‖ prev as 4 little-endian bytes); add point (h, backend); prev := h
 //   sort the points, keep one of equal hashes.   lookup: the first point with hash ≥ crc32(key), wrapping.

@@ -1,4 +1,4 @@
-// ip-hash: nginx's modulo hashing (lb-algorithms.md §2.8), chosen by what the key is:
+// ip-hash: nginx's modulo hashing, chosen by what the key is:
 // - a client address (hashKey `ip`, or any key that parses as one): nginx `ip_hash`
 //   (`ngx_http_upstream_ip_hash_module.c`): h := 89; for each of the first 3 octets of IPv4 (all 16 bytes of
 //   IPv6): h := (h·113 + byte) mod 6271; then w := h mod total_weight;

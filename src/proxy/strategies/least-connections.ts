@@ -1,4 +1,4 @@
-// least-connections: nginx `least_conn` (`ngx_http_upstream_least_conn_module.c`; lb-algorithms.md §2.2).
+// least-connections: nginx `least_conn` (`ngx_http_upstream_least_conn_module.c`).
 // The usable backend with the fewest in-flight requests per weight wins, compared as
 // a.inflight * b.weight < b.inflight * a.weight (no division); when several tie, one smooth-WRR step runs
 // over the tied ones only, starting from the first of them. nginx uses the configured weight for the ratio

@@ -1,6 +1,6 @@
 // maglev: Envoy's Maglev table (`source/extensions/load_balancing_policies/maglev/maglev_lb.cc`,
-// `OriginalMaglevTable`), the paper's listing 1 (Eisenbud et al., NSDI 2016, §3.4) with Envoy's weights;
-// lb-algorithms.md §2.10. Table size 65537 (prime, Envoy's default).
+// `OriginalMaglevTable`), the paper's listing 1 (Eisenbud et al., NSDI 2016, §3.4) with Envoy's weights.
+// Table size 65537 (prime, Envoy's default).
 //   hosts sorted by key (here the backend id); offset := xxHash64(id) mod M; skip := xxHash64(id, 1) mod (M−1) + 1
 //   weights normalized to sum 1; for iteration = 1, 2, …: for each host:
 //     if iteration·w < target: skip it this round;  target += max w
@@ -57,6 +57,7 @@ export const maglev: StrategyKind = {
   name: 'maglev',
   summary: "Envoy's Maglev table over a key: even shares, few keys move",
   needsHashKey: true,
+  nearest: ['consistent-hash'],
   create({backends, random}) {
     // A usable set is named by a bit mask (sum of 2^position), exact in a double up to 53 backends;
     // beyond that a string names it (allocates, but nobody runs 53 replicas on two cores).

@@ -1,5 +1,5 @@
 // p2c: power of two choices on in-flight requests per weight (Finagle `P2CPick`, Envoy LEAST_REQUEST's
-// comparison; lb-algorithms.md §2.5). Two distinct usable backends drawn uniformly (see two-choices.ts); the
+// comparison). Two distinct usable backends drawn uniformly (see two-choices.ts); the
 // one with fewer in-flight requests per weight wins, compared as a.inflight * b.weight <= b.inflight * a.weight;
 // a tie goes to the first drawn (Finagle, tower, Envoy — nginx `random two` would take the second).
 

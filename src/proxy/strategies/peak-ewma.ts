@@ -1,12 +1,13 @@
 // peak-ewma: P2C on a peak-EWMA latency cost, as tower's `load/peak_ewma.rs` that linkerd2-proxy uses
-// (Finagle `PeakEwma.scala` is the original; lb-algorithms.md §2.6). Defaults from linkerd2-proxy:
+// (Finagle `PeakEwma.scala` is the original). Defaults from linkerd2-proxy:
 // starting RTT 30 ms (`EWMA_DEFAULT_RTT`), decay 10 s (`EWMA_DECAY`).
 //   update(rtt, t): cost := rtt > cost ? rtt : cost·w + rtt·(1−w),  w = exp(−(t − stamp)/decay);  stamp := t
 //   load(t)       : update(0, t)  — decays toward 0 while idle;  then cost · (pending + 1)
 // Every backend starts at 30 ms stamped at creation, so a never-observed backend costs the starting value,
 // decayed like any other (tower does the same). pending = the backend's in-flight requests (tower counts
 // outstanding handles). No extra penalty for pending with zero cost (Finagle's `Penalty`) and none for
-// failures: tower observes an RTT for failed responses too, which is the known fast-failure pitfall (§2.6).
+// failures: tower observes an RTT for failed responses too, which is the known fast-failure pitfall
+// (Linkerd's and Envoy's docs): a backend that fails in 1 ms looks cheap and draws traffic.
 // The two candidates are drawn as in p2c (two-choices.ts); a tie goes to the first drawn.
 
 import {positionOf} from './smooth-weights.js'
@@ -50,6 +51,7 @@ export const peakEwma: StrategyKind = {
   name: 'peak-ewma',
   summary: 'the cheaper of two random backends, by peak-EWMA latency × in-flight (linkerd, tower)',
   needsHashKey: false,
+  nearest: ['p2c', 'least-connections'],
   create({backends, random, now}) {
     const choices = new TwoChoices(backends, random)
     const costs = new PeakEwmaCosts(backends.length, now())

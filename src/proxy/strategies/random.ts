@@ -1,4 +1,4 @@
-// random: weighted random, as nginx `random;` (`ngx_http_upstream_random_module.c`; lb-algorithms.md §2.2):
+// random: weighted random, as nginx `random;` (`ngx_http_upstream_random_module.c`):
 // x uniform in [0, total weight), binary search over the cumulative weights of ALL backends; an unusable
 // one is drawn again, and after 21 draws (nginx: `++tries > 20`) smooth round-robin over the usable ones
 // decides. nginx draws an integer `ngx_random() % total_weight`; a real x gives the same shares.

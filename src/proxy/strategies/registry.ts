@@ -12,6 +12,9 @@ import {ipHash} from './ip-hash.js'
 import {consistentHash} from './consistent-hash.js'
 import {maglev} from './maglev.js'
 
+/** The strategy of a scenario that names none. */
+export const defaultStrategy = 'round-robin'
+
 export const strategyKinds = registry('strategy', [
   roundRobin,
   weightedRoundRobin,

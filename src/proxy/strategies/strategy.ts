@@ -46,5 +46,10 @@ export interface StrategyKind extends KindDescriptor {
   readonly needsHashKey: boolean
   /** The `balancer.hashKey` a scenario that gives none gets; absent = the scenario must give one. */
   readonly defaultHashKey?: string
+  /**
+   * The strategies that come closest to it, best first, for a balancer that lacks it (`nginx has no
+   * maglev strategy; the closest it has is consistent-hash`); absent: none stands in for it.
+   */
+  readonly nearest?: readonly string[]
   create(opts: StrategyOptions): Strategy
 }

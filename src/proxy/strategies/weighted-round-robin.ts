@@ -1,5 +1,5 @@
 // weighted-round-robin: nginx's smooth weighted round-robin (`ngx_http_upstream_round_robin.c`,
-// `ngx_http_upstream_get_peer`, since 1.3.0; lb-algorithms.md §2.1). Weights 5,1,1 give a a b a c a a.
+// `ngx_http_upstream_get_peer`, since 1.3.0). Weights 5,1,1 give a a b a c a a.
 // Only usable backends take part in a round, as nginx skips tried/down/failed peers. A failed attempt lowers
 // the backend's effective weight by weight/maxFails, and it climbs back by one per round, as nginx's
 // `free_round_robin_peer` does; health (skipping a backend for failTimeout) is the proxy's, not ours.

@@ -18,19 +18,19 @@ export async function sweepContainers({live, dead, dryRun, engineTimeoutMs, repo
   const containers = await docker.listContainers({all: true, filters: {label: [runLabel]}})
   for (const c of containers) {
     const labels = c.Labels ?? {}
-    const runId = labels[runLabel]!
+    const runId = labels[runLabel]
     const name = (c.Names?.[0] ?? c.Id).replace(/^\//, '')
     if (live.has(runId)) continue
     if (!dead.has(runId)) {
       // No state file (or never written): judge by the orchestrator pid on the label, on this host only.
       if (labels[hostLabel] && labels[hostLabel] !== hostname()) {
-        report.notes.push(`container ${name} belongs to a run on ${labels[hostLabel]}: left alone`)
+        report.leftAlone.push(`container ${name} belongs to a run on ${labels[hostLabel]}: left alone`)
         continue
       }
       const pid = Number(labels[pidLabel])
       const start = labels[pidStartLabel] ? Number(labels[pidStartLabel]) : undefined
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid, start)) {
-        report.notes.push(`container ${name}: its run's orchestrator (pid ${pid}) is alive: left alone`)
+        report.leftAlone.push(`container ${name}: its run's orchestrator (pid ${pid}) is alive: left alone`)
         continue
       }
       if (!report.runs.includes(runId)) report.runs.push(runId)

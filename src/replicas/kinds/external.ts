@@ -4,9 +4,9 @@
 // out lists no replicas at all: a balancer lbbench did not start, measured from the outside.
 import {z} from 'zod'
 import type {KindProblem} from '../../model/kind.js'
-import type {ExternalAction, ReplicasSpec, Scenario} from '../../model/scenario.js'
+import type {ExternalAction, ReplicasSpec} from '../../model/scenario.js'
 import {formatAddress, parseLoopbackAddress} from '../../process/loopback-address.js'
-import type {ReplicaKindDescriptor, ReplicaProblem} from '../replica-kind.js'
+import type {FaultToCheck, ReplicaKindDescriptor} from '../replica-kind.js'
 
 /** The fault actions a command of the system's own can do, in the order messages list them. */
 export const externalActions: readonly ExternalAction[] = ['kill', 'terminate', 'pause', 'resume', 'restart']
@@ -26,11 +26,10 @@ function defined(r: ReplicasSpec): string {
 }
 
 /** Every fault on a replica needs the command that does it; what only the built-in app can do is not available. */
-function faultProblems(s: Scenario): KindProblem[] {
-  const r = s.replicas
+function faultProblems(r: ReplicasSpec, faults: ReadonlyArray<FaultToCheck | undefined>): KindProblem[] {
   const problems: KindProblem[] = []
-  s.faults.forEach((f, i) => {
-    if (f.target === undefined) return
+  faults.forEach((f, i) => {
+    if (f?.target === undefined) return
     const action = f.action as ExternalAction
     if (!externalActions.includes(action)) {
       problems.push({
@@ -68,7 +67,7 @@ export const externalKind: ReplicaKindDescriptor<'external'> = {
   defaultReadyPath: '/',
   startLine: (count) => `checking that ${count === 1 ? 'the external replica is' : `the ${count} external replicas are`} ready`,
   check(r) {
-    const problems: ReplicaProblem[] = []
+    const problems: KindProblem[] = []
     const seen = new Map<string, number>()
     r.addresses?.forEach((text, i) => {
       const parsed = parseLoopbackAddress(text)
@@ -85,7 +84,7 @@ export const externalKind: ReplicaKindDescriptor<'external'> = {
     }
     return problems
   },
-  checkScenario: faultProblems,
+  checkFaults: faultProblems,
   leftovers: {what: 'nothing: lbbench starts no process for external replicas (their action commands end within 30 s)'},
   create: async (opts) => new (await import('../external.js')).ExternalReplicaSet(opts),
 }

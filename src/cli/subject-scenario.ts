@@ -4,7 +4,7 @@
 
 import {parseDocument} from 'yaml'
 import {ScenarioError} from '../model/errors.js'
-import {strategyKinds} from '../proxy/strategies/registry.js'
+import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import {parseScenarioText} from '../scenario/load.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import {strategyless, type CompareSubject} from './compare-subjects.js'
@@ -14,7 +14,7 @@ export type SubjectScenario = {loaded: LoadedScenario} | {problems: string[]}
 /** `text` is the scenario file's text (already known to be valid as it is), `file` its name. */
 export function subjectScenario(text: string, file: string, subject: CompareSubject): SubjectScenario {
   const doc = parseDocument(text)
-  const strategyOf = () => (doc.getIn(['balancer', 'strategy']) as string | undefined) ?? 'round-robin'
+  const strategyOf = () => (doc.getIn(['balancer', 'strategy']) as string | undefined) ?? defaultStrategy
   if (subject.balancer !== undefined) {
     doc.setIn(['balancer', 'kind'], subject.balancer)
     // These balancers take no strategy; the file's one (for the built-in proxy) does not apply to them.
