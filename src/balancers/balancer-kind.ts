@@ -5,7 +5,7 @@
 // `lbbench validate` and --help never load it.
 
 import {basename} from 'node:path'
-import type {KindDescriptor, KindProblem} from '../model/kind.js'
+import type {KindDescriptor, KindOption, KindProblem} from '../model/kind.js'
 import type {ActiveHealth, BalancerSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
@@ -47,6 +47,19 @@ export interface BalancerKind extends KindDescriptor {
   defaultHealth(): {passive?: PassiveHealth; active?: ActiveHealth}
   /** It is the replicas' cluster primary, listening on the one port they share. */
   readonly sharesReplicaPort?: true
+  /** The keys under `balancer` that only this kind takes (and other kinds may share), each with what it means. */
+  readonly options?: Readonly<Record<string, KindOption>>
+  /** The `balancer` keys of a smallest valid scenario of this kind, besides `kind`; absent = none. */
+  readonly example?: Readonly<Record<string, unknown>>
+  /** The `replicas` section of a scenario that names this kind and gives none; absent = the replica kinds' defaults. */
+  readonly defaultReplicas?: Readonly<Record<string, unknown>>
+  /**
+   * A balancer lbbench does not configure: the response header that names the backend (undefined:
+   * lbbench's own x-lbbench-backend, which its replicas stamp too). The values are matched against the
+   * replicas' names (r2) and addresses (127.0.0.1:9002), and one that matches neither is counted under
+   * `other`. Absent: the balancer stamps x-lbbench-backend with the replica's id itself.
+   */
+  backendHeaderOf?(balancer: BalancerSpec): string | undefined
   /** It terminates TLS itself (balancer.tls): the load comes in over HTTPS, the replicas stay plain HTTP. */
   readonly terminatesTls?: true
   /** It can run your own configuration (balancer.config): how it reads the template at validation. */

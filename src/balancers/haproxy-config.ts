@@ -21,6 +21,7 @@ import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {RunError} from '../model/errors.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
+import {formatAddress} from '../process/loopback-address.js'
 
 export interface HaproxyConfigInput {
   scenario: Scenario
@@ -52,7 +53,7 @@ export const haproxyStatsLine = (socket: string): string => `stats socket ${path
 
 /** One replica's server line: its id as the server's name (so `%s` is the id), its weight and the scenario's health checks. */
 export function haproxyServerLine(s: Scenario, r: ReplicaAddress): string {
-  return `server ${r.id} ${r.host}:${r.port} weight ${s.replicas.overrides[r.id]?.weight ?? 1}${serverCheck(s)}`
+  return `server ${r.id} ${formatAddress(r)} weight ${s.replicas.overrides[r.id]?.weight ?? 1}${serverCheck(s)}`
 }
 /** HAProxy refuses a longer unix socket path ("too long (max 97)"). */
 export const haproxySocketPathMax = 97

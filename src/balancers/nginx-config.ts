@@ -19,6 +19,7 @@ import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {RunError} from '../model/errors.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
+import {formatAddress} from '../process/loopback-address.js'
 
 export interface NginxConfigInput {
   scenario: Scenario
@@ -161,7 +162,7 @@ function httpPreamble({dir, backends}: NginxConfigInput): string[] {
     '  # The replica id of the address that answered (the last one when nginx retried).',
     '  map $upstream_addr $lbbench_backend {',
     '    default "";',
-    ...backends.map((r) => `    "~(^|, | : )${escapeRegex(`${r.host}:${r.port}`)}$" ${r.id};`),
+    ...backends.map((r) => `    "~(^|, | : )${escapeRegex(formatAddress(r))}$" ${r.id};`),
     '  }',
   ]
 }
@@ -191,7 +192,7 @@ export function nginxServerLine(s: Scenario, r: ReplicaAddress): string {
   const maxFails = passive ? passive.maxFails : 0
   const failTimeout = seconds(passive ? passive.failTimeout : 10_000)
   const weight = s.replicas.overrides[r.id]?.weight ?? 1
-  return `server ${r.host}:${r.port} weight=${weight} max_fails=${maxFails} fail_timeout=${failTimeout};`
+  return `server ${formatAddress(r)} weight=${weight} max_fails=${maxFails} fail_timeout=${failTimeout};`
 }
 
 /** The server block: listen on the run's port, proxy to the upstream with the scenario's timeouts and retries. */

@@ -8,8 +8,9 @@ import {nginx} from './kinds/nginx.js'
 import {haproxy} from './kinds/haproxy.js'
 import {cluster} from './kinds/cluster.js'
 import {none} from './kinds/none.js'
+import {external} from './kinds/external.js'
 
-export const balancerKinds = registry<BalancerKind>('balancer', [builtin, nginx, haproxy, cluster, none])
+export const balancerKinds = registry<BalancerKind>('balancer', [builtin, nginx, haproxy, cluster, none, external])
 
 /** How the reports and `lbbench validate` name a scenario's balancer; a kind this version does not know (a report from another) by its name. */
 export function describeBalancer(b: BalancerSpec, observed?: ObservedBalancer): string {

@@ -1,5 +1,6 @@
 // A replica that died comes back under the same id. A live one is stopped first (SIGTERM), as a
-// rolling restart does. The orchestrator tells the balancer when the new replica has another port.
+// rolling restart does, unless its kind restarts a live one by itself (an external system's restart
+// command). The orchestrator tells the balancer when the new replica has another port.
 import {breaksNothing, onReplicas, type FaultKind} from './action.js'
 
 /** How long a replica gets to end on SIGTERM before a restart SIGKILLs it. */
@@ -15,7 +16,7 @@ export const restart: FaultKind = {
     await Promise.all(
       targets.map(async (id) => {
         const info = ctx.replicas.list().find((r) => r.id === id)
-        if (info && info.state !== 'exited') {
+        if (info && info.state !== 'exited' && !ctx.replicas.restartsLive) {
           const exited = new Promise<void>((resolve) => {
             const onExit = (exitedId: string) => {
               if (exitedId !== id) return

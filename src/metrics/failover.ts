@@ -1,8 +1,9 @@
-// Failover analysis, from what the run recorded: the faults applied, the timeline,
-// the per-second series and, where the balancer gives them, its attempts per backend in 100 ms buckets.
-// Pure: every input is on the load clock (ms from t = 0).
+// Failover analysis, from what the run recorded: the faults applied, the timeline, the per-second series
+// and the finest per-backend counts there are: the balancer's attempts in 100 ms buckets where it counts
+// them, else the responses per backend in buckets finer than a second where the run has them, else the
+// per-second series. Each figure says which it came from. Pure: every input is on the load clock (ms from t = 0).
 
-import type {FailoverReport, SeriesPoint, TimelineEvent} from '../model/report.js'
+import type {FailoverReport, FailoverSource, SeriesPoint, TimelineEvent} from '../model/report.js'
 
 /** What the analysis needs to know of a fault action; each action says it of itself (faults/). */
 export interface FailoverFacts {
@@ -34,6 +35,12 @@ export interface AttemptPoint {
   failed: Record<string, number>
 }
 
+/** Responses per backend (as the responses' backend header names them) in buckets of `widthMs`, finer than the series' second. */
+export interface ResponseBuckets {
+  widthMs: number
+  points: Array<{tMs: number; perBackend: Record<string, number>}>
+}
+
 /** The window [t0, t1) of every breaking fault, ended by its `for` or by the event that undoes it. */
 export function faultWindows(applied: AppliedFault[], timeline: TimelineEvent[], factsOf: FailoverFactsOf): FaultWindow[] {
   return applied
@@ -60,6 +67,8 @@ export interface FailoverInput {
   /** Weight of each backend, for its fair share. */
   weights: Record<string, number>
   attempts?: AttemptPoint[]
+  /** Where the balancer counts no attempts: the responses per backend in finer buckets than the series, if the run has them. */
+  responses?: ResponseBuckets
   /** End of the measured load (ms). */
   endMs: number
   /**
@@ -76,10 +85,11 @@ const QUIET_MS = 500
 
 export function analyseFailover(input: FailoverInput): FailoverReport[] {
   const baseline = baselineP99(input.series, Math.min(...input.windows.map((w) => w.atMs), input.endMs))
+  const detection = detectionSlots(input)
   return input.windows.map((w) => {
     // A window that outlasts the load (a `for` past the end) ends with it: nothing was measured after.
     const end = Math.min(w.endMs ?? input.endMs, input.endMs)
-    const ttdMs = timeToDetect(w, end, input)
+    const ttdMs = timeToDetect(w, end, detection.slots(w.target))
     const flip = input.timeline.find((e) => e.kind === 'backend-down' && e.target === w.target && e.atMs >= w.atMs && e.atMs < end)
     const failed = sumSeries(input.series, w.atMs, end, (p) => p.failed)
     const failedAttempts = input.attempts
@@ -96,21 +106,37 @@ export function analyseFailover(input: FailoverInput): FailoverReport[] {
       ttrMs: w.endMs === undefined ? null : timeToReintegrate(w.target, w.endMs, input),
       addedP99Us: addedP99(input.series, w.atMs, (ttdMs === null ? end : w.atMs + Math.max(ttdMs, 1000)) + (input.drainMs ?? 0), baseline),
       steadyMs: timeToSteady(input.series, w.atMs, baseline),
+      sources: {ttd: detection.source, ttr: {from: 'responses', bucketMs: 1000}},
     }
   })
 }
 
+interface Slot {
+  from: number
+  width: number
+  n: number
+}
+
+/** The finest counts of what went to each backend: the balancer's attempts, else finer response buckets, else the seconds. */
+function detectionSlots(input: FailoverInput): {source: FailoverSource; slots: (target: string) => Slot[]} {
+  const {attempts, responses} = input
+  if (attempts) {
+    return {source: {from: 'attempts', bucketMs: BUCKET_MS}, slots: (t) => attempts.map((a) => ({from: a.tMs, width: BUCKET_MS, n: a.attempts[t] ?? 0}))}
+  }
+  if (responses && responses.widthMs < 1000) {
+    const {widthMs, points} = responses
+    return {source: {from: 'responses', bucketMs: widthMs}, slots: (t) => points.map((p) => ({from: p.tMs, width: widthMs, n: p.perBackend[t] ?? 0}))}
+  }
+  return {source: {from: 'responses', bucketMs: 1000}, slots: (t) => input.series.map((p) => ({from: p.tMs, width: 1000, n: p.perBackend[t] ?? 0}))}
+}
+
 /**
- * Time to detect: from the fault to the first moment after which no request went to the bad
- * backend for QUIET_MS (or until the fault ended): the end of the last slot that still had traffic to it.
- * null when requests never stopped. A balancer's later probes of the backend (nginx's and the built-in
- * proxy's one request after fail_timeout) come after that quiet and do not move it.
+ * From the fault to the first moment after which no request went to the bad backend for QUIET_MS (or
+ * until the fault ended): the end of the last slot that still had traffic to it (from responses: the
+ * last response it gave). null when requests never stopped. A balancer's later probes of the backend
+ * (nginx's and the built-in proxy's one request after fail_timeout) come after that quiet and do not move it.
  */
-function timeToDetect(w: FaultWindow, end: number, input: FailoverInput): number | null {
-  // Without the balancer's attempts, responses per second are all there is: 1 s resolution.
-  const slots = input.attempts
-    ? input.attempts.map((a) => ({from: a.tMs, width: BUCKET_MS, n: a.attempts[w.target] ?? 0}))
-    : input.series.map((p) => ({from: p.tMs, width: 1000, n: p.perBackend[w.target] ?? 0}))
+function timeToDetect(w: FaultWindow, end: number, slots: Slot[]): number | null {
   let lastBusy = w.atMs
   for (const slot of slots) {
     // A slot that reaches past t1 may hold requests sent after the backend was good again.

@@ -18,6 +18,8 @@ export interface GeneratorConfig {
    * Phases without a rate are always timed from the actual send (closed loop).
    */
   timing?: Timing
+  /** The response header that names the backend, for a balancer lbbench did not configure (read before x-lbbench-backend). */
+  backendHeader?: string
 }
 
 export type Timing = 'intended-send' | 'actual-send'
@@ -52,7 +54,7 @@ export interface Sample {
   cutOff?: number
   /** load.keepAlive false only: connections the generator opened (each with its TLS handshake, over HTTPS). */
   connections?: number
-  /** Per backend (from x-lbbench-backend): responses, non-2xx, and a latency histogram. */
+  /** Per backend (from x-lbbench-backend, or the config's backendHeader): responses, non-2xx, and a latency histogram. */
   perBackend: Record<string, {completed: number; non2xx: number; histogram: string}>
   /** HDR histogram of all response latencies in µs, compressed base64 (hdr-histogram-js). */
   histogram: string

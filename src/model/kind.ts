@@ -2,12 +2,24 @@
 // kind or a report format. Each kind is one descriptor in its own file; its seam's registry is the list of
 // descriptors, and everything that needs a list of names, a check or a label reads it from there.
 
+import type {z} from 'zod'
+
 /** A problem a kind finds in a scenario: a dotted field path (`balancer.strategy`, `faults.2.latency`) and what is wrong. */
 export interface KindProblem {
   path: string
   message: string
   /** The message points at the key rather than its value (a key that should not be there at all). */
   atKey?: boolean
+}
+
+/** A scenario key that only some kinds of a seam take (`replicas.command`, `balancer.url`): the schema and the JSON Schema are made from these. */
+export interface KindOption {
+  /** What it means, as the JSON Schema's description and the docs say it. */
+  readonly what: string
+  /** What its value looks like; absent = a text. */
+  readonly schema?: z.ZodType
+  /** A value of that form, for the docs and the contract tests; needed with a schema. */
+  readonly example?: unknown
 }
 
 export interface KindDescriptor {

@@ -93,6 +93,13 @@ export interface FailoverReport {
   ttrMs: number | null
   addedP99Us?: number | null
   steadyMs?: number | null
+  /** What ttd and ttr were measured from: the balancer's attempts, or the responses per backend (their backend header), and the bucket size. */
+  sources?: {ttd: FailoverSource; ttr: FailoverSource}
+}
+
+export interface FailoverSource {
+  from: 'attempts' | 'responses'
+  bucketMs: number
 }
 
 export interface SeriesPoint {

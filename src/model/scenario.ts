@@ -35,9 +35,13 @@ export interface ReplicaOverride {
   weight?: number
 }
 
+/** The fault actions a system lbbench did not start does with commands of its own (`replicas.actions`). */
+export type ExternalAction = 'kill' | 'terminate' | 'pause' | 'resume' | 'restart'
+
 export interface ReplicasSpec {
+  /** r1 … rN; 0 for external replicas none of which are listed (a balancer lbbench did not start, alone). */
   count: number
-  /** A kind of replicas/registry.ts (ReplicaKind there): cluster, process, docker. */
+  /** A kind of replicas/registry.ts (ReplicaKind there): cluster, process, docker, external. */
   kind: string
   /** Built-in app behaviour (cluster kind, and the built-in app image for docker). */
   app: AppBehaviour
@@ -48,6 +52,12 @@ export interface ReplicasSpec {
   /** docker: an image name, or a folder with a Dockerfile to build. */
   image?: string
   build?: string
+  /** cluster, process, docker: fixed ports on 127.0.0.1, one per replica (for a balancer lbbench did not start). */
+  ports?: number[]
+  /** external: the replicas' loopback addresses (`127.0.0.1:9001`, `[::1]:9001`), r1 first. */
+  addresses?: string[]
+  /** external: the shell command that does each fault action ($REPLICA, $REPLICA_INDEX, $ADDRESS are set). */
+  actions?: Partial<Record<ExternalAction, string>>
   ready: {path?: string; timeout: Ms}
   restart: 'never' | 'on-failure'
   overrides: Record<string, ReplicaOverride>
@@ -94,6 +104,10 @@ export interface BalancerSpec {
   sharedState?: true
   /** cluster balancer: Node's cluster scheduling policy. */
   schedulingPolicy: 'rr' | 'none'
+  /** external balancer: the loopback URL the load goes to (`http://127.0.0.1:8080`). */
+  url?: string
+  /** external balancer: the response header that names the backend (its value: a replica's name or address). */
+  backendHeader?: string
   // Your own stack: the user's own configuration, and TLS at the balancer. Written only when given, so
   // that the scenario hash of a scenario without them did not change when they came.
   /** nginx, HAProxy: run the user's own configuration (a template) instead of a generated one. */

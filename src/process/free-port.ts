@@ -15,7 +15,8 @@ const attempts = 50
 /** Ports handed out by this process and not given back, so that two replicas never get the same one. */
 const handedOut = new Set<number>()
 
-function canBind(port: number): Promise<boolean> {
+/** Whether nothing listens on 127.0.0.1:port now (bound and closed again at once). */
+export function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer()
     server.once('error', () => resolve(false))

@@ -44,7 +44,8 @@ export function answeredOk(answer: HttpAnswer): boolean {
 export async function waitForHttp(url: string, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<boolean> {
   const {protocol, hostname, port, pathname, search} = new URL(url)
   const tls = protocol === 'https:'
-  const target = {host: hostname, port: Number(port || (tls ? 443 : 80)), path: `${pathname}${search}`, tls}
+  // An IPv6 host comes in brackets ([::1]); a request takes it without.
+  const target = {host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || (tls ? 443 : 80)), path: `${pathname}${search}`, tls}
   const until = Date.now() + timeoutMs
   while (Date.now() < until && !gaveUp()) {
     if ('status' in (await probeHttp(target, 1000, {'x-lbbench-probe': 'ready'}))) return true

@@ -23,6 +23,7 @@ import {PassThrough, type Readable} from 'node:stream'
 import {Pool, type Dispatcher} from 'undici'
 import type {AttemptHandler, EngineTarget, FailureKind, ForwardOptions, ProxyEngine} from './engine.js'
 import {hasBody} from './request-body.js'
+import {httpUrl} from '../process/loopback-address.js'
 
 /** Where the current attempt of a request is found from its response object. */
 const kAttempt = Symbol('lbbench.attempt')
@@ -205,7 +206,7 @@ export class UndiciEngine implements ProxyEngine {
   private pool(target: EngineTarget): Pool {
     let p = this.byTarget.get(target)
     if (p) return p
-    const origin = `http://${target.host}:${target.port}`
+    const origin = httpUrl(target)
     const previous = this.originOf.get(target.id)
     this.originOf.set(target.id, origin)
     if (previous !== undefined && previous !== origin) this.retire(previous)

@@ -18,6 +18,8 @@ export interface PrimaryReplica {
   id: string
   behaviour: AppBehaviour
   seed: number
+  /** A port the scenario fixes (replicas.ports): the worker listens there or fails, then and after a restart. */
+  port?: number
 }
 
 export interface PrimaryConfig {
@@ -94,6 +96,9 @@ function fork(slot: Slot): void {
   if (config.sharedPort) {
     env.LBBENCH_SHARED_PORT = String(sharedPort)
     env.LBBENCH_STAMP_BACKEND = '1'
+  } else if (slot.spec.port) {
+    env.LBBENCH_PORT = String(slot.spec.port)
+    env.LBBENCH_PORT_FIXED = '1'
   } else if (slot.port) env.LBBENCH_PORT = String(slot.port) // come back on the same port when it is free
   const worker = cluster.fork(env)
   const replies = new Replies<FromWorker>((question) => {

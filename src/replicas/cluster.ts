@@ -12,6 +12,7 @@ import {deferred, type Deferred} from '../model/deferred.js'
 import {RunError} from '../model/errors.js'
 import {deriveSeed} from '../model/random.js'
 import {behaviourOf} from './behaviour-of.js'
+import {fixedPortOf} from './fixed-ports.js'
 import {replicaIds, type Scenario} from '../model/scenario.js'
 import type {FromPrimary, PrimaryConfig, PrimaryReplica, ReplicaCounts, ToPrimary} from './cluster-primary.js'
 import {probeHeader} from './app/server.js'
@@ -90,7 +91,7 @@ export class ClusterReplicaSet extends EventEmitter<ReplicaSetEvents> implements
 
   async start(): Promise<ReplicaInfo[]> {
     const s = this.scenario
-    const replicas: PrimaryReplica[] = replicaIds(s).map((id) => ({id, behaviour: behaviourOf(s, id), seed: deriveSeed(s.seed, `app:${id}`)}))
+    const replicas: PrimaryReplica[] = replicaIds(s).map((id) => ({id, behaviour: behaviourOf(s, id), seed: deriveSeed(s.seed, `app:${id}`), port: fixedPortOf(s.replicas, id)}))
     for (const {id} of replicas) {
       this.infos.set(id, {id, host, port: 0, state: 'starting'})
       this.listening.set(id, deferred())

@@ -21,6 +21,7 @@ import {appImage, ensureAppImage, isAppImage} from './docker/app-image.js'
 import {ensureFolderImage} from './docker/build-folder.js'
 import {connectDocker, followProgress, imageExists, type Docker} from './docker/engine.js'
 import {freePort, releasePort} from '../process/free-port.js'
+import {fixedPortOf} from './fixed-ports.js'
 import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
 import type {BehaviourChange, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 
@@ -126,7 +127,7 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
     for (const id of replicaIds(this.opts.loaded.scenario)) {
       // Ctrl-C during start-up: a container created after stop() listed the run's ones would be left.
       if (this.stopping) throw new RunError('docker replicas were not started: the run is stopping')
-      const slot: Slot = {id, port: await freePort(), state: 'starting', generation: 0, logFile: join(logDir, `${id}.log`)}
+      const slot: Slot = {id, port: fixedPortOf(this.opts.loaded.scenario.replicas, id) ?? (await freePort()), state: 'starting', generation: 0, logFile: join(logDir, `${id}.log`)}
       if (this.builtinApp) slot.controlPort = await freePort()
       slot.log = createWriteStream(slot.logFile, {flags: 'a', mode: 0o600})
       // Output that arrives after stop() closed the file is dropped, not an unhandled 'error'.

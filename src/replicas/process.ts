@@ -12,6 +12,7 @@ import {spawnGuarded, type GuardedProcess} from '../process/guarded-spawn.js'
 import {describeExit} from '../process/program-exit.js'
 import {replicaIds, type ReplicasSpec} from '../model/scenario.js'
 import {freePort, releasePort} from '../process/free-port.js'
+import {fixedPortOf} from './fixed-ports.js'
 import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
 import type {BehaviourChange, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 
@@ -59,7 +60,7 @@ export class ProcessReplicaSet extends EventEmitter<ReplicaSetEvents> implements
     const logDir = join(this.opts.runDir, 'replicas')
     await mkdir(logDir, {recursive: true, mode: 0o700})
     for (const id of replicaIds(this.opts.loaded.scenario)) {
-      this.slots.set(id, {id, port: await freePort(), state: 'starting', logFile: join(logDir, `${id}.log`)})
+      this.slots.set(id, {id, port: fixedPortOf(this.spec, id) ?? (await freePort()), state: 'starting', logFile: join(logDir, `${id}.log`)})
     }
     const results = await Promise.allSettled([...this.slots.values()].map((slot) => this.launch(slot)))
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')

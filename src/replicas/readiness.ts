@@ -1,10 +1,14 @@
 // "Ready" for a replica the harness did not write: its probe path answers 2xx/3xx, or, with no path,
-// its port accepts TCP connections. Probed every 100 ms on 127.0.0.1 until the deadline.
+// its port accepts TCP connections. Probed every 100 ms on 127.0.0.1 (or the loopback address of a
+// system lbbench did not start) until the deadline.
 import {connect} from 'node:net'
 import {open} from 'node:fs/promises'
+import {formatAddress} from '../process/loopback-address.js'
 import {answeredOk, probeHttp} from '../process/wait-http.js'
 
 export interface ReadinessProbe {
+  /** A loopback address; default 127.0.0.1. */
+  host?: string
   port: number
   path?: string
   timeoutMs: number
@@ -21,11 +25,13 @@ export async function waitUntilReady(probe: ReadinessProbe): Promise<void> {
     if (gone) throw new Error(gone)
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
-      const what = probe.path ? `GET ${probe.path} on port ${probe.port}` : `a connection to port ${probe.port}`
+      const where = probe.host === undefined ? `port ${probe.port}` : formatAddress({host: probe.host, port: probe.port})
+      const what = probe.path ? `GET ${probe.path} on ${where}` : `a connection to ${where}`
       throw new Error(`not ready after ${(probe.timeoutMs / 1000).toFixed(1)} s: ${what} (${last})`)
     }
     const attempt = Math.min(1000, Math.max(remaining, 50))
-    const result = probe.path ? await httpProbe(probe.port, probe.path, attempt) : await tcpProbe(probe.port, attempt)
+    const host = probe.host ?? '127.0.0.1'
+    const result = probe.path ? await httpProbe(host, probe.port, probe.path, attempt) : await tcpProbe(host, probe.port, attempt)
     if (result === true) {
       // An exit between the probe and here still wins: a replica that dies at once is not ready.
       const goneNow = probe.gone()
@@ -37,9 +43,9 @@ export async function waitUntilReady(probe: ReadinessProbe): Promise<void> {
   }
 }
 
-function tcpProbe(port: number, timeoutMs: number): Promise<true | string> {
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<true | string> {
   return new Promise((resolve) => {
-    const socket = connect({port, host: '127.0.0.1'})
+    const socket = connect({port, host})
     const done = (result: true | string) => {
       socket.destroy()
       resolve(result)
@@ -50,8 +56,8 @@ function tcpProbe(port: number, timeoutMs: number): Promise<true | string> {
   })
 }
 
-async function httpProbe(port: number, path: string, timeoutMs: number): Promise<true | string> {
-  const answer = await probeHttp({port, path}, timeoutMs)
+async function httpProbe(host: string, port: number, path: string, timeoutMs: number): Promise<true | string> {
+  const answer = await probeHttp({host, port, path}, timeoutMs)
   if (answeredOk(answer)) return true
   if ('status' in answer) return `status ${answer.status}`
   return 'timedOut' in answer ? 'timed out' : (answer.error.code ?? answer.error.message)

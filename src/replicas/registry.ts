@@ -4,9 +4,10 @@
 import {registry} from '../model/kind.js'
 import {clusterKind} from './kinds/cluster.js'
 import {dockerKind} from './kinds/docker.js'
+import {externalKind} from './kinds/external.js'
 import {processKind} from './kinds/process.js'
 
-export const replicaKinds = registry('replica kind', [clusterKind, processKind, dockerKind])
+export const replicaKinds = registry('replica kind', [clusterKind, processKind, dockerKind, externalKind])
 
 /** A name a scenario may give as `replicas.kind`. */
 export type ReplicaKind = (typeof replicaKinds.names)[number]

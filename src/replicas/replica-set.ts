@@ -29,6 +29,8 @@ export interface ReplicaSetEvents {
   exit: [id: string, detail: string]
   /** A replica (re)started and answers its readiness probe. */
   ready: [info: ReplicaInfo]
+  /** A command the scenario gives for a fault action ran (external replicas): what it was, its exit and output. */
+  'action-result': [id: string, detail: string]
 }
 
 export interface ReplicaSetOptions {
@@ -53,6 +55,8 @@ export interface ReplicaSet extends EventEmitter<ReplicaSetEvents> {
   signal(id: string, signal: 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'): Promise<void>
   /** Starts a replica that has exited again, under the same id; resolves once it is ready. */
   restart(id: string): Promise<ReplicaInfo>
+  /** restart() restarts a live replica by itself (an external system's own restart command): the restart fault does not stop it first. */
+  readonly restartsLive?: true
   /** Changes the built-in app's behaviour; throws for apps that have no control channel. */
   control(id: string, change: BehaviourChange): Promise<void>
   /** Stops every replica. Safe to call more than once and from any state. */

@@ -3,7 +3,7 @@
 
 import {lookupMetric} from '../metrics/catalogue.js'
 import type {BrokenThreshold} from '../metrics/early-fail.js'
-import type {WorstWindow} from '../model/report.js'
+import type {FailoverSource, Report, WorstWindow} from '../model/report.js'
 import {plural} from '../model/plural.js'
 
 const LOCALE = 'en-US'
@@ -104,4 +104,20 @@ export function windowSpan(w: {startMs: number; endMs: number}): string {
 /** A window threshold's worst window and how many windows broke it: `t=3–5s (2 of 9 windows failed)`. */
 export function worstWindowText(w: WorstWindow): string {
   return `${windowSpan(w)} (${w.failed} of ${plural(w.windows, 'window')} failed)`
+}
+
+/**
+ * What the failover figures were measured from, as one line: `ttd from the balancer's attempts (100 ms
+ * buckets); ttr from the responses per backend (1 s buckets)`. Undefined for a report without sources.
+ */
+export function failoverSourcesText(r: Report): string | undefined {
+  const sources = r.failover.find((f) => f.sources)?.sources
+  if (!sources) return undefined
+  const header = r.scenario.balancer.backendHeader
+  const what = (s: FailoverSource) => {
+    const counts = s.from === 'attempts' ? "the balancer's attempts" : header ? `the responses' ${header} header` : 'the responses per backend'
+    return `${counts} (${s.bucketMs >= 1000 ? `${s.bucketMs / 1000} s` : `${s.bucketMs} ms`} buckets)`
+  }
+  const [ttd, ttr] = [what(sources.ttd), what(sources.ttr)]
+  return ttd === ttr ? `ttd and ttr from ${ttd}` : `ttd from ${ttd}; ttr from ${ttr}`
 }

@@ -4,7 +4,7 @@
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
 import {backendsLegend} from './backends-legend.js'
-import {at, bytesPerSec, count, duration, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
@@ -116,7 +116,7 @@ function failoverLines(r: Report): string[] {
     ['fault', 'target', 'at', 'ttd', 'failed', 'hidden', 'ttr'],
     r.failover.map((f) => [mdCell(f.fault), mdCell(f.target), at(f.atMs), duration(f.ttdMs), count(f.failed), count(f.hidden), duration(f.ttrMs)]),
     ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
-  ), '']
+  ), '', ...(failoverSourcesText(r) ? [`_${failoverSourcesText(r)}_`, ''] : [])]
 }
 
 

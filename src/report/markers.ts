@@ -23,7 +23,7 @@ export function markerKind(e: TimelineEvent): MarkerKind {
   return 'health'
 }
 
-const VERBS: Record<string, string> = {exit: 'exited', crash: 'crashed', ready: 'ready', down: 'down', up: 'up', end: 'ended'}
+const VERBS: Record<string, string> = {exit: 'exited', crash: 'crashed', ready: 'ready', down: 'down', up: 'up', end: 'ended', result: 'command'}
 
 /**
  * A short label: `kill r2`, `slow r3 +200ms for 4s`, `r2 down`, `r2 ready`, `warmup start`.

@@ -54,6 +54,11 @@ const fairness = z.looseObject({
 
 const nullableMs = z.number().nullable()
 
+const failoverSource = z.looseObject({
+  from: z.enum(['attempts', 'responses']).describe("the balancer's attempts per backend, or the responses per backend (as their backend header names it)"),
+  bucketMs: z.number().positive().describe('the size of the buckets the counts were in'),
+})
+
 const failover = z.looseObject({
   fault: z.string(),
   target: z.string(),
@@ -65,6 +70,7 @@ const failover = z.looseObject({
   ttrMs: nullableMs.describe("time to reintegrate: the fault's end until the backend gets ≥ 90% of its fair share"),
   addedP99Us: z.number().nullable().optional(),
   steadyMs: nullableMs.optional(),
+  sources: z.looseObject({ttd: failoverSource, ttr: failoverSource}).optional().describe('what ttd and ttr were measured from'),
 })
 
 const seriesPoint = z.looseObject({

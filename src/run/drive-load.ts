@@ -2,9 +2,14 @@
 // hundred ms to load) and learn where to send once the balancer is up. The first measured phase sets
 // t = 0 of the load clock; each second's sample is kept for the report, checked by abortOnFail, and
 // shown on the progress line. Once load has been measured, a run that stops early (a signal, abortOnFail,
-// a part that broke) still reports what was measured, marked aborted.
+// a part that broke) still reports what was measured, marked aborted. Behind a balancer lbbench did not
+// configure, the backends its header names are matched to the replicas here, once a second.
 
+import {balancerKinds} from '../balancers/registry.js'
 import {startGenerators, type GeneratorHandlers} from '../load/generator-client.js'
+import {backendNamer, renameBackends, type BackendNamer} from '../metrics/backend-names.js'
+import {formatAddress} from '../process/loopback-address.js'
+import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {EarlyFail} from '../metrics/early-fail.js'
 import {failoverOf} from '../faults/registry.js'
 import {deferred} from '../model/deferred.js'
@@ -34,6 +39,8 @@ export class LoadDriver {
   private readonly earlyFail?: EarlyFail
   private readonly targets = deferred<string[]>()
   private readonly finished = deferred<void>()
+  /** A balancer lbbench did not configure names backends its own way: its names as the report's ids. */
+  private nameBackend?: BackendNamer
 
   constructor(private readonly run: RunContext) {
     const s = run.scenario
@@ -45,12 +52,17 @@ export class LoadDriver {
   start(): void {
     const s = this.run.scenario
     const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
+    const backendHeader = balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer)
+    if (backendHeader !== undefined) config.backendHeader = backendHeader
     if (s.load.keepAlive === false) config.keepAlive = false
     this.run.generator = startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
   }
 
-  /** Where the load goes: the generators start their phases. */
-  aimAt(targets: string[]): void {
+  /** Where the load goes, and the replicas behind it: the generators start their phases. */
+  aimAt(targets: string[], replicas: ReplicaAddress[]): void {
+    const {balancer} = this.run.scenario
+    const kind = balancerKinds.get(balancer.kind)
+    if (kind?.backendHeaderOf) this.nameBackend = backendNamer(replicas.map((r) => ({id: r.id, address: formatAddress(r)})), kind.backendHeaderOf(balancer))
     this.targets.resolve(targets)
   }
 
@@ -93,8 +105,9 @@ export class LoadDriver {
     }
   }
 
-  private onSample(sample: Sample): void {
+  private onSample(received: Sample): void {
     const {run} = this
+    const sample = this.nameBackend ? renameBackends(received, this.nameBackend) : received
     this.samples.push(sample)
     const broken = this.earlyFail?.add(sample, {applied: run.faults?.applied ?? [], timeline: run.timeline.list()})
     if (broken) run.stops.failEarly(earlyFailReason(broken))

@@ -45,7 +45,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     const lb = await createBalancer(run, set)
     const targets = await startBalancer(run, lb, infos)
     run.faults = new FaultScheduler(loaded, set, lb, run.timeline, run.event)
-    load.aimAt(targets)
+    load.aimAt(targets, infos)
     await run.recordPids()
     await load.untilDone()
   } catch (error) {

@@ -18,6 +18,8 @@ import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import {replicaKinds} from '../replicas/registry.js'
 import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
+import {kindOptionShape, kindOptionsOf} from './kind-options.js'
+import {perReplicaKeys, replicaCount, replicasOrDefault} from './replica-section.js'
 import {keepAliveKey, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
 
@@ -162,16 +164,7 @@ const replicaOverride = z.strictObject({
 export const replicaId = /^r[1-9]\d*$/
 
 /** The keys under `replicas` that some kinds take and others do not, with the kinds that take each. */
-export const replicaKindOptions = new Map<string, string[]>()
-for (const kind of replicaKinds.all) {
-  for (const key of Object.keys(kind.options)) replicaKindOptions.set(key, [...(replicaKindOptions.get(key) ?? []), kind.name])
-}
-
-const kindOptionShape: Record<string, z.ZodOptional<z.ZodString>> = {}
-for (const [key, kinds] of replicaKindOptions) {
-  const what = replicaKinds.get(kinds[0])!.options[key]
-  kindOptionShape[key] = z.string().min(1).optional().describe(`${kinds.join(', ')}: ${what}`)
-}
+export const replicaKindOptions = kindOptionsOf(replicaKinds.all)
 
 /** Kinds whose replicas are ready once their port accepts connections, unless the file gives a path. */
 const portChecked = replicaKinds.all.filter((k) => k.defaultReadyPath === undefined).map((k) => k.name)
@@ -184,10 +177,12 @@ const readyShape = {
 }
 
 const replicasShape = {
-  count: int(1, limits.replicas).default(2).describe('replicas are named r1 … rN'),
+  count: int(1, limits.replicas)
+    .optional()
+    .describe(`replicas are named r1 … rN; default 2, or one per entry of ${perReplicaKeys.join(' or ')}`),
   kind: z.enum(replicaKinds.names).default('cluster'),
   app: appBehaviour.prefault({}).describe("the built-in app's behaviour"),
-  ...kindOptionShape,
+  ...kindOptionShape(replicaKinds.all, replicaKindOptions),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {error: 'expected an environment variable name like MY_VAR'}), scalarText).default({}),
   ready: z.strictObject(readyShape).prefault({}),
   restart: z.enum(['never', 'on-failure']).default('never'),
@@ -196,9 +191,14 @@ const replicasShape = {
     .default({}),
 }
 
-/** A ready path the file leaves out is the kind's default (none = a port check). */
+/** A ready path the file leaves out is the kind's default (none = a port check); the count, its list's length. */
 const replicas = z.strictObject(replicasShape).transform(
-  (r): ReplicasSpec => ({...r, ready: resolved(readyShape, {...r.ready, path: r.ready.path ?? replicaKinds.get(r.kind)!.defaultReadyPath})}),
+  (r, ctx): ReplicasSpec =>
+    resolved(replicasShape, {
+      ...r,
+      count: replicaCount(r, ctx, limits.replicas),
+      ready: resolved(readyShape, {...r.ready, path: r.ready.path ?? replicaKinds.get(r.kind)!.defaultReadyPath}),
+    }),
 )
 
 export const hashKeyPattern = /^(ip|path|header:[A-Za-z0-9!#$%&'*+.^_`|~-]+)$/
@@ -216,6 +216,9 @@ const activeHealth = z.strictObject({
   rise: int(1, 100).default(2),
   fall: int(1, 100).default(3),
 })
+
+/** The keys under `balancer` that some kinds take and others do not, with the kinds that take each. */
+export const balancerKindOptions = kindOptionsOf(balancerKinds.all)
 
 const balancerShape = {
   kind: z.enum(balancerKinds.names as [string, ...string[]]).default('builtin'),
@@ -237,6 +240,8 @@ const balancerShape = {
     .default(false)
     .describe('built-in proxy with workers > 1: the workers share health marks and active checks (like nginx zone); in-flight counts, strategy positions and retry budgets stay per worker'),
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
+  // The keys only some balancer kinds take (external: url, backendHeader), as their descriptors give them.
+  ...kindOptionShape(balancerKinds.all, balancerKindOptions),
   // Your own stack (own-stack-schema.ts): your nginx/HAProxy configuration, and TLS at the balancer.
   config: ownConfigKey.optional(),
   tls: tlsKey.optional(),
@@ -351,7 +356,8 @@ const threshold = z.string({error: 'expected a threshold like "latency.p99 < 50m
  * hiding the problems of the others.
  */
 export const partSchemas = {
-  replicas: replicas.prefault({}),
+  /** A file without a replicas section has its balancer kind's default one (replicasOrDefault). */
+  replicas,
   replicaCount: replicasShape.count,
   balancer: balancer.prefault({}),
   phases,
@@ -361,25 +367,29 @@ export const partSchemas = {
 
 export const scenarioNamePattern = /^[a-z0-9]+(-[a-z0-9]+)*$/
 
+const scenarioShape = {
+  name: z
+    .string({error: (iss) => (iss.input === undefined ? "is missing; every scenario has a name: lowercase words joined by '-', like my-scenario" : undefined)})
+    .max(64)
+    .regex(scenarioNamePattern, {error: (iss) => `expected lowercase words joined by '-', like my-scenario; got ${quote(String(iss.input))}`})
+    .describe("lowercase words joined by '-'"),
+  description: z.string().optional(),
+  seed: int(0, 2 ** 32 - 1).default(1).describe('seeds every random choice'),
+  replicas: replicas.optional().describe("default: the balancer kind's (none listed behind an external balancer), else 2 cluster replicas"),
+  balancer: partSchemas.balancer,
+  load: load.prefault({}),
+  faults: z.array(fault).default([]),
+  thresholds: z
+    .array(threshold)
+    .default([])
+    .describe('metric[phase, window=10s] op value, like "errors.rate < 1%" or "latency.p99[window=5s] < 50ms" (in every 5 s window); any false one fails the run (exit 1)'),
+  abortOnFail: z.boolean().default(false),
+}
+
+/** A file without a replicas section has the balancer kind's default one (an external balancer: none listed). */
 export const scenarioFileSchema = z
-  .strictObject({
-    name: z
-      .string({error: (iss) => (iss.input === undefined ? "is missing; every scenario has a name: lowercase words joined by '-', like my-scenario" : undefined)})
-      .max(64)
-      .regex(scenarioNamePattern, {error: (iss) => `expected lowercase words joined by '-', like my-scenario; got ${quote(String(iss.input))}`})
-      .describe("lowercase words joined by '-'"),
-    description: z.string().optional(),
-    seed: int(0, 2 ** 32 - 1).default(1).describe('seeds every random choice'),
-    replicas: partSchemas.replicas,
-    balancer: partSchemas.balancer,
-    load: load.prefault({}),
-    faults: z.array(fault).default([]),
-    thresholds: z
-      .array(threshold)
-      .default([])
-      .describe('metric[phase, window=10s] op value, like "errors.rate < 1%" or "latency.p99[window=5s] < 50ms" (in every 5 s window); any false one fails the run (exit 1)'),
-    abortOnFail: z.boolean().default(false),
-  })
+  .strictObject(scenarioShape)
   .describe('An lbbench scenario (format v1)')
+  .transform((f) => resolved(scenarioShape, {...f, replicas: f.replicas ?? replicas.parse(replicasOrDefault(undefined, f.balancer.kind))}))
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>

@@ -17,7 +17,7 @@ import {replicaKinds} from '../replicas/registry.js'
 import {closest} from './did-you-mean.js'
 import {formatDuration} from './duration.js'
 import {quote, type PathKey, type PathProblem} from './issues.js'
-import {replicaId, replicaKindOptions, type ScenarioFile} from './schema.js'
+import {balancerKindOptions, replicaId, replicaKindOptions, type ScenarioFile} from './schema.js'
 import {parseThreshold, windowProblem} from './threshold.js'
 
 /** Where things are in the file, for FaultSpec.line. */
@@ -83,6 +83,7 @@ export function checkParts(parts: ScenarioParts, lineOf: LineOf = () => undefine
   if (replicas && ids) checkReplicas(replicas, ids, problem)
   if (balancer) checkBalancer(balancer, replicas, problem)
   if (balancer && replicas) for (const p of checkBalancerSupport(balancer, replicas)) problem(p.path, p.message, p)
+  if (replicas) for (const p of checkReplicaFaults(replicas, parts.faults)) problem(p.path, p.message, p)
   const measured = phases && checkLoad(phases, problem)
   const faults = parts.faults.map((f, i) => f && resolveFault(f, i, {ids, measured, lineOf, problem}))
   const thresholds = parts.thresholds.map((t, i) => (t === undefined ? undefined : resolveThreshold(t, i, {ids, measured, problem})))
@@ -94,7 +95,10 @@ export function checkParts(parts: ScenarioParts, lineOf: LineOf = () => undefine
 function replicaIdsOf(count: number): ReplicaIds {
   const ids = Array.from({length: count}, (_, i) => `r${i + 1}`)
   const range = count <= 3 ? ids.join(', ') : `r1 … r${count}`
-  return {exists: (id) => ids.includes(id), missing: (id) => `replica ${id} does not exist: replicas.count is ${count} (${range})`}
+  return {
+    exists: (id) => ids.includes(id),
+    missing: (id) => `replica ${id} does not exist: ${count === 0 ? 'no replicas are listed (replicas.count is 0)' : `replicas.count is ${count} (${range})`}`,
+  }
 }
 
 /** A kind's problem (a dotted path) as a problem of the file. */
@@ -107,10 +111,16 @@ function fromKind(p: KindProblem): PathProblem {
 function checkReplicas(r: ReplicasSpec, ids: ReplicaIds, problem: Problem): void {
   for (const id of Object.keys(r.overrides)) if (!ids.exists(id)) problem(['replicas', 'overrides', id], ids.missing(id), {atKey: true})
   for (const p of replicaKinds.get(r.kind)!.check(r).map(fromKind)) problem(p.path, p.message, p)
-  const given = new Map(Object.entries(r))
-  for (const [key, kinds] of replicaKindOptions) {
-    if (!kinds.includes(r.kind) && given.get(key) !== undefined) {
-      problem(['replicas', key], `applies to ${kinds.join(' or ')} replicas only; replicas.kind is ${r.kind}`, {atKey: true})
+  foreignKeys('replicas', r, replicaKindOptions, problem)
+}
+
+/** A key only other kinds of the section take (`replicas.command` for docker, `balancer.url` for nginx). */
+function foreignKeys(section: 'replicas' | 'balancer', given: {kind: string}, options: Map<string, string[]>, problem: Problem): void {
+  for (const [key, kinds] of options) {
+    if (!kinds.includes(given.kind) && (given as Record<string, unknown>)[key] !== undefined) {
+      const kindsText = kinds.length > 2 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : kinds.join(' or ')
+      const what = section === 'replicas' ? 'replicas' : 'balancers'
+      problem([section, key], `applies to ${kindsText} ${what} only; ${section}.kind is ${given.kind}`, {atKey: true})
     }
   }
 }
@@ -124,6 +134,7 @@ function checkBalancer(b: BalancerSpec, replicas: ReplicasSpec | undefined, prob
       if (b[key as keyof typeof b] !== undefined) problem(['balancer', key], `applies to ${whom}; balancer.kind is ${b.kind}`, {atKey: true})
     }
   }
+  foreignKeys('balancer', b, balancerKindOptions, problem)
   const needsKey = strategyKinds.get(b.strategy)!.needsHashKey
   if (needsKey && b.hashKey === undefined) {
     problem(['balancer', 'hashKey'], `is missing; strategy ${b.strategy} chooses by a key: ip, path or header:NAME`)
@@ -196,6 +207,7 @@ function requiredWhy(kind: FaultKind, field: FaultField): string {
 }
 
 function faultTarget(t: string | string[], path: PathKey[], {ids, problem}: FaultSection): FaultTarget | undefined {
+  if (t === 'random' && ids && !ids.exists('r1')) problem(path, 'random picks one of the replicas, and none are listed (replicas.count is 0)')
   if (t === 'random') return 'random'
   const list = typeof t === 'string' ? [t] : t
   let ok = true
@@ -247,4 +259,9 @@ function resolveThreshold(expr: string, i: number, {ids, measured, problem}: Thr
 /** What each balancer kind can do is its own to say (balancers/kinds/). */
 function checkBalancerSupport(balancer: BalancerSpec, replicas: ReplicasSpec): PathProblem[] {
   return (balancerKinds.get(balancer.kind)?.check({balancer, replicas}) ?? []).map(fromKind)
+}
+
+/** What the replica kind can do with the faults is its own to say (replicas/kinds/: external replicas only what replicas.actions defines). */
+function checkReplicaFaults(replicas: ReplicasSpec, faults: ScenarioParts['faults']): PathProblem[] {
+  return (replicaKinds.get(replicas.kind)?.checkFaults?.(replicas, faults) ?? []).map(fromKind)
 }

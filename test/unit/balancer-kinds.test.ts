@@ -2,7 +2,9 @@
 // kind is held to them by being listed, with no list of names here to keep up to date.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
+import type {BalancerKind} from '../../src/balancers/balancer-kind.js'
 import {balancerKinds, describeBalancer} from '../../src/balancers/registry.js'
+import {scenarioJsonSchema} from '../../src/scenario/json-schema.js'
 import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import {strategyless} from '../../src/cli/compare-subjects.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
@@ -10,6 +12,8 @@ import type {Scenario} from '../../src/model/scenario.js'
 import {lazyLoads} from '../helpers/lazy-loads.js'
 
 const parse = (balancer: string): Scenario => parseScenarioText(`name: a\nbalancer: ${balancer}\n`, 'kinds.yaml').scenario
+/** `{kind: NAME, …its example's keys, …more}` as YAML flow text. */
+const named = (kind: BalancerKind, more = ''): string => JSON.stringify({kind: kind.name, ...kind.example}).replace(/}$/, more ? `, ${more}}` : '}')
 const strategyNames = strategyKinds.names
 const needsKey = (name: string) => strategyKinds.get(name)?.needsHashKey === true
 
@@ -26,8 +30,8 @@ test('the registry has kinds, each with its own name and a one-line summary', ()
 describe('every balancer kind', () => {
   for (const kind of balancerKinds.all) {
     describe(kind.name, () => {
-      test('a scenario that only names it is valid and its checks find nothing', () => {
-        const s = parse(`{kind: ${kind.name}}`)
+      test('a scenario that only names it (and its example keys) is valid and its checks find nothing', () => {
+        const s = parse(named(kind))
         assert.equal(s.balancer.kind, kind.name)
         assert.deepEqual(kind.checkSections?.(s.balancer, s.replicas) ?? [], [])
         assert.deepEqual(kind.check(s), [])
@@ -45,7 +49,7 @@ describe('every balancer kind', () => {
       })
 
       test('a scenario without a health section gets its default health, a fresh copy each time', () => {
-        assert.deepEqual(parse(`{kind: ${kind.name}}`).balancer.health, kind.defaultHealth())
+        assert.deepEqual(parse(named(kind)).balancer.health, kind.defaultHealth())
         const health = kind.defaultHealth()
         if (health.passive) assert.notEqual(health.passive, kind.defaultHealth().passive)
       })
@@ -53,7 +57,7 @@ describe('every balancer kind', () => {
       test('its strategies exist in the strategy registry, and its check agrees with them', () => {
         if (kind.strategies === null) {
           assert.ok(strategyless.has(kind.name), 'a kind without strategies runs once in a compare matrix')
-          assert.throws(() => parse(`{kind: ${kind.name}, strategy: least-connections}`), /balancer\.strategy: does not apply/)
+          assert.throws(() => parse(named(kind, 'strategy: least-connections')), /balancer\.strategy: does not apply/)
           return
         }
         assert.ok(!strategyless.has(kind.name))
@@ -72,12 +76,24 @@ describe('every balancer kind', () => {
       })
 
       test('it labels itself on one line, as validate and the reports show it', () => {
-        const b = parse(`{kind: ${kind.name}}`).balancer
+        const b = parse(named(kind)).balancer
         const label = kind.label(b)
         assert.match(label, /^\S[^\n]*\S$/)
         assert.doesNotMatch(label, /undefined|null|NaN/)
         assert.equal(describeBalancer(b), label)
       })
+    })
+  }
+
+  for (const kind of balancerKinds.all.filter((k) => k.options)) {
+    test(`${kind.name}: its own keys are in the JSON Schema, and refused for every other kind`, () => {
+      const properties = ((scenarioJsonSchema().properties as Record<string, {properties: Record<string, {description?: string}>}>).balancer).properties
+      for (const [key, option] of Object.entries(kind.options!)) {
+        assert.ok(properties[key]?.description?.endsWith(`: ${option.what}`), key)
+        for (const other of balancerKinds.all.filter((k) => !k.options?.[key])) {
+          assert.throws(() => parse(named(other, `${key}: ${JSON.stringify(option.example ?? 'x')}`)), new RegExp(`balancer\\.${key}: applies to ${kind.name} balancers only; balancer\\.kind is ${other.name}`))
+        }
+      }
     })
   }
 

@@ -1,6 +1,6 @@
 // The failover metrics from synthetic timelines, per-second series and 100 ms attempt
-// buckets, with exact expected values: time to detect (from attempts, and from the 1 s series when the
-// balancer gives no attempts), the balancer's own flip, failed and hidden counts, time to reintegrate,
+// buckets, with exact expected values: time to detect (from attempts, from finer response buckets, and from
+// the 1 s series when there is nothing finer) and the source each figure names, the balancer's own flip, failed and hidden counts, time to reintegrate,
 // added p99 and time back to steady state, and the windows those are measured over.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -303,5 +303,34 @@ describe('analyseFailover: added p99 and steady state', () => {
   test('the report row carries the fault, target and time', () => {
     const [f] = analyseFailover(input({windows: [{action: 'pause', target: 'r2', atMs: 3050, forMs: 2000, endMs: 5050}], series, attempts: buckets(0, 10_000, 3200)}))
     assert.deepEqual([f.fault, f.target, f.atMs], ['pause', 'r2', 3050])
+  })
+})
+
+describe('analyseFailover: the finest counts there are, and what each figure says it came from', () => {
+  const series = [0, 1000, 2000, 3000, 4000, 5000].map((t) => point(t, t >= 3000 && t < 5000 ? withoutR2 : even))
+  /** Responses in 100 ms buckets: r2 answers until `r2Until`. */
+  const responses = (r2Until: number) => ({
+    widthMs: 100,
+    points: Array.from({length: 60}, (_, i) => ({tMs: i * 100, perBackend: {r1: 10, r3: 10, r4: 10, ...(i * 100 < r2Until ? {r2: 10} : {})}})),
+  })
+
+  test("the balancer's attempts come first, whatever else there is", () => {
+    const [f] = analyseFailover(input({windows: [kill(3050, 5000)], series, attempts: buckets(0, 6000, 3200), responses: responses(3500)}))
+    assert.equal(f.ttdMs, 150)
+    assert.deepEqual(f.sources, {ttd: {from: 'attempts', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 1000}})
+  })
+
+  test('without attempts, responses in 100 ms buckets: the last response from the backend', () => {
+    // Killed at 3050; its last responses were in the bucket 3300–3400.
+    const [f] = analyseFailover(input({windows: [kill(3050, 5000)], series, responses: responses(3400)}))
+    assert.equal(f.ttdMs, 350)
+    assert.deepEqual(f.sources, {ttd: {from: 'responses', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 1000}})
+  })
+
+  test('with nothing finer than the seconds, the series: 1 s resolution', () => {
+    const last = series.map((p) => (p.tMs === 3000 ? point(3000, {r1: 130, r2: 20, r3: 130, r4: 130}) : p))
+    const [f] = analyseFailover(input({windows: [kill(3050, 5000)], series: last, responses: {widthMs: 1000, points: []}}))
+    assert.equal(f.ttdMs, 950, 'r2 last answered in the second 3000–4000')
+    assert.deepEqual(f.sources?.ttd, {from: 'responses', bucketMs: 1000})
   })
 })

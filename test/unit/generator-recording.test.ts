@@ -32,6 +32,19 @@ describe('response headers', () => {
     assert.deepEqual(headersOf('Content-Type', 'text/plain', 'x-lbbench-backenz', 'no'), {backend: undefined, close: false})
   })
 
+  test("a balancer's own header (the scenario's backendHeader) names the backend first, in any spelling; lbbench's own when it is absent", () => {
+    const listeners = recordingListeners(new SecondCounts(), 'X-Served-By')
+    const backendOf = (...h: string[]) => {
+      const client = fakeClient()
+      listeners.onHeaders.call(client, {headers: h})
+      return client.lbBackend
+    }
+    assert.equal(backendOf('x-lbbench-replica', 'app1', 'x-served-by', 'r2'), 'r2')
+    assert.equal(backendOf('X-SERVED-BY', '127.0.0.1:9002', 'X-Lbbench-Backend', 'b1'), '127.0.0.1:9002')
+    assert.equal(backendOf('x-lbbench-replica', 'r3'), 'r3')
+    assert.equal(backendOf('x-served-byx', 'r1'), undefined)
+  })
+
   test('Connection: close is noted, keep-alive is not', () => {
     assert.deepEqual(headersOf('Connection', 'close'), {backend: undefined, close: true})
     assert.deepEqual(headersOf('connection', 'Close', 'x-lbbench-backend', 'b2'), {backend: 'b2', close: true})

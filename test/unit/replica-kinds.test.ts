@@ -79,11 +79,15 @@ for (const kind of replicaKinds.all) {
 
     test('its own keys are in the JSON Schema, and refused for every other kind', () => {
       const properties = ((scenarioJsonSchema().properties as Record<string, {properties: Record<string, {description?: string}>}>).replicas).properties
-      for (const [key, what] of Object.entries(kind.options)) {
-        assert.match(properties[key]?.description ?? '', new RegExp(`${kind.name}.*: ${what.replace(/[$()]/g, '\\$&')}$`), key)
+      for (const [key, option] of Object.entries(kind.options)) {
+        assert.match(properties[key]?.description ?? '', new RegExp(`${kind.name}.*: ${option.what.replace(/[$()]/g, '\\$&')}$`), key)
+        // A value of the right form, so that only its kind is wrong.
+        const value = option.example ?? (option.schema ? assert.fail(`${kind.name}: ${key} has a schema and no example value`) : 'x')
         for (const other of replicaKinds.all.filter((k) => !(key in k.options))) {
-          const problems = problemsOf({kind: other.name, ...other.example, [key]: 'x'})
-          assert.ok(problems.some((p) => p.startsWith(`replicas.${key}: applies to ${kind.name}`) && p.endsWith(`replicas only; replicas.kind is ${other.name}`)), problems.join('\n'))
+          const problems = problemsOf({kind: other.name, ...other.example, [key]: value})
+          const takers = replicaKinds.all.filter((k) => key in k.options).map((k) => k.name)
+          assert.ok(takers.includes(kind.name))
+          assert.ok(problems.some((p) => p.startsWith(`replicas.${key}: applies to ${takers.slice(0, -1).join(', ')}`) && p.endsWith(`${takers.at(-1)} replicas only; replicas.kind is ${other.name}`)), problems.join('\n'))
         }
       }
     })

@@ -12,6 +12,8 @@ export const cluster: BalancerKind = {
     if (r !== undefined && r.kind !== 'cluster') {
       problems.push({path: 'balancer.kind', message: `the cluster balancer is Node's cluster module: it needs replicas.kind cluster, not ${r.kind}`})
     }
+    // Its replicas share the primary's one port, so there is no port of each to fix.
+    if (r?.ports) problems.push({path: 'replicas.ports', message: "does not apply: the cluster balancer's replicas share the one port it listens on"})
     return [...problems, ...strategyNotApplicable(b, 'the cluster balancer schedules with schedulingPolicy (rr or none)')]
   },
   check: () => [],

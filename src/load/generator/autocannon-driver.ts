@@ -123,7 +123,7 @@ export class AutocannonDriver {
       const proto = Object.getPrototypeOf(client) as AcClient
       const freshRequest = freshConnectionSender(proto._doRequest)
       this.hooks = {
-        ...recordingListeners(this.counts),
+        ...recordingListeners(this.counts, this.config.backendHeader),
         ...connectionFailureHooks(this.counts, proto._connect),
         pacedRequest: pacedSender(this.config.keepAlive === false ? freshRequest : proto._doRequest),
         freshRequest,

@@ -3,7 +3,8 @@
 // - `sent` is counted from the client's `request` event, which it emits right before writing a request;
 // - latency comes from the client's `response` event (float ms), recorded as integer µs into our own
 //   HDR histograms, per backend too: the backend is read from the response headers of the same client
-//   (x-lbbench-backend, which every balancer adds, or else the built-in app's x-lbbench-replica).
+//   (x-lbbench-backend, which every balancer adds, or else the built-in app's x-lbbench-replica; before
+//   both, the header a balancer lbbench did not configure names it in, when the scenario gives one).
 // Every count also goes into the current 100 ms part of the second (counts.tenth, moved on by the phase
 // runner's clock), as one more array increment each.
 // The listeners are made once and shared by every client (autocannon calls them with the client as
@@ -23,8 +24,8 @@ export interface RecordingListeners {
   onTimeout: () => void
 }
 
-/** The listeners that record every client's requests and responses into `counts`. */
-export function recordingListeners(counts: SecondCounts): RecordingListeners {
+/** The listeners that record every client's requests and responses into `counts`; `backendHeader`: see backendFrom(). */
+export function recordingListeners(counts: SecondCounts, backendHeader?: string): RecordingListeners {
   const tenths = counts.tenths
   function onRequest(): void {
     counts.sent++
@@ -76,7 +77,22 @@ export function recordingListeners(counts: SecondCounts): RecordingListeners {
     tenths.timeout[counts.tenth]++
   }
 
-  return {onRequest, onHeaders, onResponse, onTimeout}
+  return {onRequest, onHeaders: backendHeader === undefined ? onHeaders : backendFrom(backendHeader), onResponse, onTimeout}
+}
+
+/** onHeaders, with the backend named by the header `name` (a balancer's own) where a response has it. */
+function backendFrom(name: string): RecordingListeners['onHeaders'] {
+  const lower = name.toLowerCase()
+  return function onHeadersWith(this: AcClient, info: {headers: string[]}): void {
+    onHeaders.call(this, info)
+    const h = info.headers
+    for (let i = 0; i < h.length; i += 2) {
+      if (h[i].length === lower.length && h[i].toLowerCase() === lower) {
+        this.lbBackend = h[i + 1]
+        return
+      }
+    }
+  }
 }
 
 /** `raw` is the header name `lower` (lower case) in any spelling; the usual spellings cost one compare. */

@@ -6,6 +6,7 @@
 //   LBBENCH_SEED           seed of this replica's random source
 //   LBBENCH_PORT           optional: port to listen on alone (`exclusive`), e.g. the port a restarted
 //                          replica had before; taken only if free, else any free port
+//   LBBENCH_PORT_FIXED     '1': LBBENCH_PORT or fail (a port the scenario fixes: no other will do)
 //   LBBENCH_SHARED_PORT    optional: listen on this port shared with the other workers (no `exclusive`:
 //                          the primary owns the socket and Node's cluster module balances connections)
 //   LBBENCH_STAMP_BACKEND  '1': stamp x-lbbench-backend too (no balancer in front to do it)
@@ -80,7 +81,7 @@ const shared = process.env.LBBENCH_SHARED_PORT
 if (shared) listen(Number(shared), false, false)
 else {
   const preferred = Number(process.env.LBBENCH_PORT ?? 0)
-  listen(preferred, true, preferred > 0)
+  listen(preferred, true, preferred > 0 && process.env.LBBENCH_PORT_FIXED !== '1')
 }
 
 const every = Number(process.env.LBBENCH_COUNTS_MS ?? 0)

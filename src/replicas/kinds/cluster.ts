@@ -1,10 +1,11 @@
 // Replicas of the built-in app as Node cluster workers (cluster.ts): the default kind, nothing to install.
+import {fixedPorts} from '../fixed-ports.js'
 import type {ReplicaKindDescriptor} from '../replica-kind.js'
 
 export const clusterKind: ReplicaKindDescriptor<'cluster'> = {
   name: 'cluster',
   summary: 'the built-in app, one Node cluster worker per replica',
-  options: {},
+  options: {ports: fixedPorts},
   example: {},
   defaultReadyPath: '/',
   check: () => [],

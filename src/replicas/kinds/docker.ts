@@ -1,11 +1,12 @@
 // Replicas as Docker containers (docker.ts). Its code and dockerode load only when a run or `lbbench
 // clean` needs them, never for `validate`.
+import {fixedPorts} from '../fixed-ports.js'
 import type {ReplicaKindDescriptor} from '../replica-kind.js'
 
 export const dockerKind: ReplicaKindDescriptor<'docker'> = {
   name: 'docker',
   summary: "containers of an image (the built-in app's lbbench-hello, a named one, or one built from a folder), on host networking",
-  options: {image: 'an image name', build: 'a folder with a Dockerfile'},
+  options: {image: {what: 'an image name'}, build: {what: 'a folder with a Dockerfile'}, ports: fixedPorts},
   example: {image: 'lbbench-hello'},
   defaultReadyPath: '/',
   check(r) {
