@@ -100,6 +100,7 @@ export function buildReport(r: RunRecord): Report {
     ...(r.stats?.attemptBuckets && t0 !== undefined
       ? {attempts: r.stats.attemptBuckets.map((b) => ({tMs: b.epochMs - t0, attempts: b.attempts, failed: b.failed}))}
       : {}),
+    ...(fineSeries && coversRun(fineSeries, measuredMs) ? {responses: {widthMs: fineSeries.bucketMs, points: fineSeries.points}} : {}),
   })
 
   const report: Report = {
@@ -122,6 +123,14 @@ export function buildReport(r: RunRecord): Report {
     : evaluateThresholds(report, s.thresholds, measured)
   report.pass = !report.meta.aborted && report.thresholds.every((t) => t.pass)
   return report
+}
+
+/**
+ * Whether the 100 ms series covers the whole measured time (a short run): only then may failover read
+ * it where the balancer counts no attempts, since a gap outside its windows would look like no traffic.
+ */
+function coversRun(fine: {windows: Array<{startMs: number; endMs: number}>}, measuredMs: number): boolean {
+  return fine.windows.length === 1 && fine.windows[0].startMs <= 0 && fine.windows[0].endMs >= measuredMs
 }
 
 /** Who ran what, where and how: the report's meta, with how the run ended. */
