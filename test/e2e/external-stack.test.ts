@@ -183,7 +183,7 @@ ${load('3500ms')}faults:
     assert.ok(ttd.bucketMs <= 1000)
     // After the kill's second, no response named r2 until it was ready again.
     for (const p of r.series.filter((x) => x.tMs >= 2000 && x.tMs + 1000 <= ready.atMs)) assert.equal(p.perBackend.r2 ?? 0, 0, `t=${p.tMs}`)
-    assert.match(stdout, /ttd and ttr from the responses' x-served-by header/)
+    assert.match(stdout, /ttd from the responses' x-served-by header \(100 ms buckets\); ttr from the responses' x-served-by header \(1 s buckets\)/)
     assert.match(stdout, /r2 command \(kill: exit 0: killed r2 at 127\.0\.0\.1:\d+\)/)
   })
 
