@@ -33,9 +33,8 @@ export interface ComparisonRow {
    * Each subject's mean as a change against the first subject's, in percent (+12.5: 12.5% more), in
    * subject order; 0 when both are 0; null for the first subject, where either has no figure, or where
    * only the first's is 0 (no relative change from nothing).
-   * Optional: comparisons built by hand (tests, other tools) may leave it out.
    */
-  deltaPct?: Array<number | null>
+  deltaPct: Array<number | null>
 }
 
 export interface SubjectRuns {

@@ -96,7 +96,7 @@ export function subjectHeading(s: ComparisonSubject): string {
 
 /** A subject's change against the first subject in a row: `+12.3%`, `from 0` (the first's was 0), or ''. */
 export function deltaText(row: ComparisonRow, i: number): string {
-  const d = row.deltaPct?.[i]
+  const d = row.deltaPct[i]
   if (d !== null && d !== undefined) return signedPercent(d)
   return i > 0 && row.values[0]?.mean === 0 && row.values[i] ? 'from 0' : ''
 }

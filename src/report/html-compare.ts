@@ -4,7 +4,7 @@
 // its runs spanned, on one scale per row, so overlapping ranges (no clear difference) can be seen at once.
 
 import type {Report} from '../model/report.js'
-import {compareRows, deltasAgainstFirst, type ComparisonRow, type Spread} from '../metrics/compare.js'
+import {compareRows, type ComparisonRow, type Spread} from '../metrics/compare.js'
 import {comparisonTitle, formatSpread, repeatsNote, subjectHeading, verdictOfRow, type Comparison} from './comparison.js'
 import {formatMetricValue, ms, rps, thresholdMetric, windowSpan} from './format.js'
 import {comparisonCharts} from './html-charts.js'
@@ -27,7 +27,7 @@ export function spreadBar(s: Spread | null, lo: number, hi: number, title: strin
 }
 
 function rowCells(row: ComparisonRow, c: Comparison, repeats: boolean): Cell[] {
-  const deltas = row.deltaPct ?? deltasAgainstFirst(row.values)
+  const deltas = row.deltaPct
   const present = row.values.filter((v): v is Spread => v !== null)
   const lo = Math.min(...present.map((v) => v.min))
   const hi = Math.max(...present.map((v) => v.max))
