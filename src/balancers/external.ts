@@ -1,10 +1,12 @@
 // A balancer lbbench did not start (kinds/external.ts says what a scenario gives for it). Nothing is
 // started, configured or stopped: start() checks that something answers at its URL and hands that URL to
-// the load. It counts nothing itself, so the report's per-backend figures are the responses' own, read
-// from the header the balancer adds.
+// the load. At an https:// url it must also serve a certificate the system trusts for its address, unless
+// the scenario says `insecure: true`. It counts nothing itself, so the report's per-backend figures are
+// the responses' own, read from the header the balancer adds.
 import {EventEmitter} from 'node:events'
 import {RunError} from '../model/errors.js'
 import type {BalancerSpec} from '../model/scenario.js'
+import {probeTls, UntrustedCertificateError} from '../process/tls-probe.js'
 import {waitForHttp} from '../process/wait-http.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
@@ -27,7 +29,20 @@ export class ExternalBalancer extends EventEmitter<BalancerEvents> implements Ba
     if (!(await waitForHttp(url, ANSWER_MS))) {
       throw new RunError(`nothing answered at ${url} within ${ANSWER_MS / 1000} s: lbbench does not start an external balancer, so start it before the run`)
     }
+    if (url.startsWith('https:') && !this.spec.insecure) await this.checkTrusted(url)
     return [url]
+  }
+
+  /** The certificate at `url` must be one this system trusts, valid for its address; else the run stops before the load, saying how to accept it. */
+  private async checkTrusted(url: string): Promise<void> {
+    try {
+      await probeTls(url, {trust: 'system'})
+    } catch (e) {
+      if (!(e instanceof UntrustedCertificateError)) throw e
+      throw new RunError(
+        `the certificate at ${url} is not trusted: ${e.reason}. A self-signed or test certificate is accepted with balancer.insecure: true (lbbench then checks no certificate there)`,
+      )
+    }
   }
 
   /** Its own configuration says where its backends are; a replica back on another port is not lbbench's to tell it. */

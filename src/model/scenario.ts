@@ -108,6 +108,8 @@ export interface BalancerSpec {
   url?: string
   /** external balancer: the response header that names the backend (its value: a replica's name or address). */
   backendHeader?: string
+  /** external balancer at an https:// url: accept any certificate it serves (a self-signed one); absent = it must be trusted. */
+  insecure?: boolean
   // Your own stack: the user's own configuration, and TLS at the balancer. Written only when given, so
   // that the scenario hash of a scenario without them did not change when they came.
   /** nginx, HAProxy: run the user's own configuration (a template) instead of a generated one. */

@@ -36,9 +36,10 @@ export async function startBalancer(run: RunContext, lb: Balancer, infos: Replic
   const targets = await run.stops.race(withTimeout(lb.start(infos), BALANCER_START_MS, `the ${kind} balancer did not start`))
   run.balancerVersion = await lb.version().catch(() => undefined)
   run.target = targets.join(' ')
+  // What TLS the load meets, wherever it is served (balancer.tls, or an external balancer's https:// url).
   // The certificate lbbench made must be the one served; your own is not checked (its signer is unknown).
   const tls = run.scenario.balancer.tls
-  if (tls && targets[0]?.startsWith('https:')) run.tls = await probeTls(targets[0], {ca: 'selfSigned' in tls ? run.tlsFiles?.certPem : undefined})
+  if (targets[0]?.startsWith('https:')) run.tls = await probeTls(targets[0], {ca: tls && 'selfSigned' in tls ? run.tlsFiles?.certPem : undefined})
   const generated = lb.config?.()
   if (generated) run.hooks.onBalancerConfig?.(generated)
   await run.recordPids()
