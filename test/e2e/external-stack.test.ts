@@ -3,16 +3,18 @@
 // starts itself, each writing its pid to a file, behind an HAProxy with the test's own haproxy.cfg that
 // names the server in X-Served-By. lbbench runs with replicas.kind external and balancer.kind external:
 // it starts none of it, kills r2 and starts it again through the scenario's commands, and reads the
-// backends from the header. Then: an unknown backend counted under `other`, replicas lbbench starts on
+// backends from the header. Then: the same HAProxy serving HTTPS with a self-signed certificate (accepted
+// with insecure: true, refused without it), an unknown backend counted under `other`, replicas lbbench starts on
 // fixed ports behind the test's HAProxy, replicas on 127.0.0.1 and [::1] behind lbbench's own balancers,
 // and the runs that cannot be carried out (exit 3). Everything the test starts, it stops.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {selfSignedCertificate} from '../../src/balancers/self-signed.js'
 import {freePort} from '../../src/process/free-port.js'
 import {waitForHttp} from '../../src/process/wait-http.js'
 import {processAlive} from '../../src/replicas/process-alive.js'
@@ -24,11 +26,17 @@ const app = join(root, 'dist', 'replicas', 'app', 'standalone.js')
 
 // The parts of report.json these tests read.
 interface Report {
-  summary: {requests: {completed: number; failed: number}}
+  meta: {target?: string; tls?: {protocol: string; cipher: string}}
+  summary: {requests: {completed: number; failed: number}; throughput: {rps: number; connectionsPerSec?: number}}
   backends: Array<{id: string; requests: number; share: number; attempts?: number}>
-  failover: Array<{fault: string; target: string; ttdMs: number | null; ttrMs: number | null; sources?: {ttd: {from: string; bucketMs: number}; ttr: {from: string; bucketMs: number}}}>
+  failover: Array<{fault: string; target: string; ttdMs: number | null; ttrMs: number | null; sources?: {ttd: Source; ttr: Source & {until?: string}}}>
   series: Array<{tMs: number; perBackend: Record<string, number>}>
   timeline: Array<{atMs: number; kind: string; target?: string; detail: string}>
+}
+
+interface Source {
+  from: string
+  bucketMs: number
 }
 
 /** The user's app replicas: `start.sh N` starts copy N on its port and writes its pid to rN.pid (also what a restart action runs). */
@@ -57,10 +65,18 @@ function run(command: string, args: string[]): Promise<void> {
   })
 }
 
-/** The test's own HAProxy in front of `servers` (name → port), naming each response's server in X-Served-By by `header` (%s: its name). */
-async function haproxy(name: string, servers: Array<[string, number]>, header = '%s'): Promise<{port: number; child: ChildProcess}> {
+/**
+ * The test's own HAProxy in front of `servers` (name → port), naming each response's server in
+ * X-Served-By by `header` (%s: its name); with `tls`, serving HTTPS with a self-signed certificate.
+ */
+async function haproxy(name: string, servers: Array<[string, number]>, header = '%s', tls = false): Promise<{port: number; child: ChildProcess}> {
   const port = await freePort()
   const cfg = join(dir, `${name}.cfg`)
+  const pem = join(dir, `${name}.pem`)
+  if (tls) {
+    const {cert, key} = selfSignedCertificate()
+    writeFileSync(pem, cert + key)
+  }
   writeFileSync(
     cfg,
     `global
@@ -73,7 +89,7 @@ defaults
   retries 1
   option redispatch
 frontend fe
-  bind 127.0.0.1:${port}
+  bind 127.0.0.1:${port}${tls ? ` ssl crt ${pem}` : ''}
   default_backend be
 backend be
   balance roundrobin
@@ -81,9 +97,11 @@ backend be
 ${servers.map(([s, p]) => `  server ${s} 127.0.0.1:${p} check inter 100 fall 1 rise 1`).join('\n')}
 `,
   )
-  const child = spawn('haproxy', ['-db', '-f', cfg], {stdio: 'ignore'})
+  const log = openSync(join(dir, `${name}.log`), 'w')
+  const child = spawn('haproxy', ['-db', '-f', cfg], {stdio: ['ignore', log, log]})
+  closeSync(log)
   started.push(child)
-  assert.ok(await waitForHttp(`http://127.0.0.1:${port}/`, 10_000), 'haproxy answers')
+  assert.ok(await waitForHttp(`${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, 10_000), `haproxy answers: ${readFileSync(join(dir, `${name}.log`), 'utf8')}`)
   return {port, child}
 }
 
@@ -185,6 +203,44 @@ ${load('3500ms')}faults:
     for (const p of r.series.filter((x) => x.tMs >= 2000 && x.tMs + 1000 <= ready.atMs)) assert.equal(p.perBackend.r2 ?? 0, 0, `t=${p.tMs}`)
     assert.match(stdout, /ttd from the responses' x-served-by header \(100 ms buckets\); ttr from the responses' x-served-by header \(1 s buckets\)/)
     assert.match(stdout, /r2 command \(kill: exit 0: killed r2 at 127\.0\.0\.1:\d+\)/)
+  })
+
+  for (const keepAlive of [true, false]) {
+    test(`an https:// url with a self-signed certificate and insecure: true, keepAlive ${keepAlive}: TLS negotiated, backends from the header`, async () => {
+      const secure = await haproxy(`tls-${keepAlive}`, system.ports.map((p, i) => [`r${i + 1}`, p]), '%s', true)
+      const url = `https://127.0.0.1:${secure.port}`
+      const file = scenarioFile(
+        `external-https-${keepAlive}`,
+        `replicas: {kind: external, addresses: [${system.ports.map((p) => `127.0.0.1:${p}`).join(', ')}]}
+balancer: {kind: external, url: "${url}", insecure: true, backendHeader: x-served-by}
+${load('1s').replace('load:\n', `load:\n  keepAlive: ${keepAlive}\n`)}`,
+      )
+      const {code, stdout, stderr, report} = await lbbench(file)
+      assert.equal(code, 0, stderr)
+      const r = report!
+      assert.equal(r.meta.target, url)
+      assert.match(r.meta.tls?.protocol ?? '', /^TLSv1\.[23]$/, JSON.stringify(r.meta.tls))
+      assert.match(r.meta.tls?.cipher ?? '', /^TLS_/)
+      assert.match(stdout, new RegExp(`^TLS TLSv1\\.[23] · TLS_\\S+ · load to ${url.replace(/\./g, '\\.')}$`, 'm'))
+      assert.deepEqual(r.backends.map((b) => b.id), ['r1', 'r2', 'r3'])
+      for (const b of r.backends) assert.ok(b.requests > 10, `${b.id}: ${b.requests} responses`)
+      assert.equal(r.summary.requests.failed, 0)
+      const {rps, connectionsPerSec} = r.summary.throughput
+      if (keepAlive) assert.equal(connectionsPerSec, undefined)
+      else assert.ok(connectionsPerSec !== undefined && Math.abs(connectionsPerSec - rps) <= rps * 0.1 + 2, `a handshake per request: ${connectionsPerSec}/s for ${rps} req/s`)
+      secure.child.kill('SIGTERM')
+    })
+  }
+
+  test('an https:// url with a self-signed certificate, without insecure: exit 3 before the load, naming insecure: true', async () => {
+    const secure = await haproxy('tls-refused', system.ports.map((p, i) => [`r${i + 1}`, p]), '%s', true)
+    const url = `https://127.0.0.1:${secure.port}`
+    const file = scenarioFile('external-https-untrusted', `balancer: {kind: external, url: "${url}"}\n${load('1s')}`)
+    const {code, stderr, report} = await lbbench(file)
+    secure.child.kill('SIGTERM')
+    assert.equal(code, 3, stderr)
+    assert.match(stderr, new RegExp(`the certificate at ${url.replace(/\./g, '\\.')} is not trusted: self-signed certificate\\. A self-signed or test certificate is accepted with balancer\\.insecure: true`))
+    assert.equal(report?.summary.requests.completed ?? 0, 0, 'no load was sent')
   })
 
   test('a header value that names no replica is counted under other; addresses match too', async () => {

@@ -9,7 +9,7 @@ import type {AddressInfo} from 'node:net'
 import {selfSignedCertificate} from '../../src/balancers/self-signed.js'
 import {startGenerator} from '../../src/load/generator-client.js'
 import type {GeneratorConfig, Sample} from '../../src/model/generator-messages.js'
-import {probeTls} from '../../src/process/tls-probe.js'
+import {probeTls, UntrustedCertificateError} from '../../src/process/tls-probe.js'
 
 interface TlsServer {
   url: string
@@ -93,4 +93,7 @@ test('the TLS probe: protocol and cipher, and the certificate lbbench made is ch
   assert.equal(handshake.protocol, 'TLSv1.3')
   assert.match(handshake.cipher, /^TLS_/)
   await assert.rejects(probeTls(server.url, {ca: selfSignedCertificate().cert}), /TLS handshake with https:\/\/127\.0\.0\.1:\d+ failed: self.signed certificate/)
+  // An external balancer's certificate is checked against the system's CAs: a self-signed one is not trusted, and says so.
+  await assert.rejects(probeTls(server.url, {trust: 'system'}), (e: unknown) => e instanceof UntrustedCertificateError && e.reason === 'self-signed certificate')
+  assert.equal((await probeTls(server.url)).protocol, 'TLSv1.3', 'unchecked, it is accepted')
 })
