@@ -1,9 +1,12 @@
 // Failover analysis, from what the run recorded: the faults applied, the timeline, the per-second series
 // and the finest per-backend counts there are: the balancer's attempts in 100 ms buckets where it counts
 // them, else the responses per backend in buckets finer than a second where the run has them, else the
-// per-second series. Each figure says which it came from. Pure: every input is on the load clock (ms from t = 0).
+// per-second series. Time to reintegrate is the first second with the backend's fair share back, or,
+// where the responses' backend header is all lbbench sees of a balancer (one it did not start), the
+// first response back from it. Each figure says what it came from. Pure: every input is on the load
+// clock (ms from t = 0).
 
-import type {FailoverReport, FailoverSource, SeriesPoint, TimelineEvent} from '../model/report.js'
+import type {FailoverReport, FailoverSource, ReintegratedWhen, SeriesPoint, TimelineEvent} from '../model/report.js'
 
 /** What the analysis needs to know of a fault action; each action says it of itself (faults/). */
 export interface FailoverFacts {
@@ -67,8 +70,13 @@ export interface FailoverInput {
   /** Weight of each backend, for its fair share. */
   weights: Record<string, number>
   attempts?: AttemptPoint[]
-  /** Where the balancer counts no attempts: the responses per backend in finer buckets than the series, if the run has them. */
+  /** The responses per backend in finer buckets than the series over the whole measured time, if the run has them. */
   responses?: ResponseBuckets
+  /**
+   * What ends time to reintegrate: `fair-share` (absent), the first second with ≥ 90% of the backend's fair
+   * share; `first-response`, its first response back (a balancer known only by the responses' header).
+   */
+  reintegrated?: ReintegratedWhen
   /** End of the measured load (ms). */
   endMs: number
   /**
@@ -86,6 +94,7 @@ const QUIET_MS = 500
 export function analyseFailover(input: FailoverInput): FailoverReport[] {
   const baseline = baselineP99(input.series, Math.min(...input.windows.map((w) => w.atMs), input.endMs))
   const detection = detectionSlots(input)
+  const reintegration = reintegrationOf(input)
   return input.windows.map((w) => {
     // A window that outlasts the load (a `for` past the end) ends with it: nothing was measured after.
     const end = Math.min(w.endMs ?? input.endMs, input.endMs)
@@ -103,10 +112,10 @@ export function analyseFailover(input: FailoverInput): FailoverReport[] {
       ttdBalancerMs: flip ? flip.atMs - w.atMs : null,
       failed,
       hidden: Math.max(0, failedAttempts - failed),
-      ttrMs: w.endMs === undefined ? null : timeToReintegrate(w.target, w.endMs, input),
+      ttrMs: w.endMs === undefined ? null : reintegration.ttr(w.target, w.endMs),
       addedP99Us: addedP99(input.series, w.atMs, (ttdMs === null ? end : w.atMs + Math.max(ttdMs, 1000)) + (input.drainMs ?? 0), baseline),
       steadyMs: timeToSteady(input.series, w.atMs, baseline),
-      sources: {ttd: detection.source, ttr: {from: 'responses', bucketMs: 1000}},
+      sources: {ttd: detection.source, ttr: reintegration.source},
     }
   })
 }
@@ -148,8 +157,29 @@ function timeToDetect(w: FaultWindow, end: number, slots: Slot[]): number | null
   return quietAfter - lastBusy >= QUIET_MS ? lastBusy - w.atMs : null
 }
 
+/** How time to reintegrate is measured for this run, and from what. */
+function reintegrationOf(input: FailoverInput): {source: FailoverSource; ttr: (target: string, t1: number) => number | null} {
+  if (input.reintegrated !== 'first-response') {
+    return {source: {from: 'responses', bucketMs: 1000, until: 'fair-share'}, ttr: (target, t1) => timeToFairShare(target, t1, input)}
+  }
+  const fine = input.responses && input.responses.widthMs < 1000 ? input.responses : undefined
+  const bucketMs = fine?.widthMs ?? 1000
+  const slots = (t: string): Slot[] =>
+    fine ? fine.points.map((p) => ({from: p.tMs, width: bucketMs, n: p.perBackend[t] ?? 0})) : input.series.map((p) => ({from: p.tMs, width: 1000, n: p.perBackend[t] ?? 0}))
+  return {source: {from: 'responses', bucketMs, until: 'first-response'}, ttr: (target, t1) => timeToFirstResponse(t1, slots(target))}
+}
+
+/**
+ * From t1 to the end of the first bucket that ends after t1 and holds a response from the backend: its
+ * first response back, to within a bucket. null when none came before the load ended.
+ */
+function timeToFirstResponse(t1: number, slots: Slot[]): number | null {
+  const back = slots.find((s) => s.n > 0 && s.from + s.width > t1)
+  return back ? back.from + back.width - t1 : null
+}
+
 /** From t1 to the end of the first whole second in which the backend got ≥ 90% of its fair share. */
-function timeToReintegrate(target: string, t1: number, input: FailoverInput): number | null {
+function timeToFairShare(target: string, t1: number, input: FailoverInput): number | null {
   const totalWeight = sum(input.weights) || 1
   const weight = input.weights[target] ?? 1
   for (const p of input.series) {

@@ -70,6 +70,27 @@ export function fineSeriesOf(samples: readonly Sample[], windows: Window[], inpu
   return {bucketMs: FINE_BUCKET_MS, minLatencyCount: FINE_MIN_LATENCY_COUNT, windows, points}
 }
 
+/**
+ * The responses per backend in 100 ms buckets over the whole measured time [0, measuredMs), for the
+ * failover figures: counts only, so cheap for a run of any length, where the fine series the report keeps
+ * covers only the stretches around the faults. Undefined when a measured second has no tenths (a
+ * generator that sent none): a gap would read as no traffic.
+ */
+export function fineBackendCounts(samples: readonly Sample[], measuredMs: number): {widthMs: number; points: Array<{tMs: number; perBackend: Record<string, number>}>} | undefined {
+  if (samples.some((s) => s.measure && !s.tenths)) return undefined
+  const bySecond = tenthsBySecond(samples)
+  if (bySecond.size === 0) return undefined
+  const points: Array<{tMs: number; perBackend: Record<string, number>}> = []
+  for (let t = 0; t < measuredMs; t += FINE_BUCKET_MS) {
+    const second = Math.floor(t / 1000)
+    const j = Math.round((t - second * 1000) / FINE_BUCKET_MS)
+    const perBackend: Record<string, number> = {}
+    for (const [id, counts] of Object.entries(bySecond.get(second)?.perBackend ?? {})) if (counts[j] > 0) perBackend[id] = counts[j]
+    points.push({tMs: t, perBackend})
+  }
+  return {widthMs: FINE_BUCKET_MS, points}
+}
+
 /** Each measured second's tenths, its phases' (and generators') added up. */
 function tenthsBySecond(samples: readonly Sample[]): Map<number, TenthsSample> {
   const parts = new Map<number, TenthsSample[]>()

@@ -89,7 +89,7 @@ export interface FailoverReport {
   failed: number
   /** Attempts that failed but were retried (latency cost only). */
   hidden: number
-  /** Time to reintegrate: the fault's end until the first second the backend gets ≥ 90% of its fair share. */
+  /** Time to reintegrate: the fault's end until the first second the backend gets ≥ 90% of its fair share, or until its first response back (sources.ttr.until says which). */
   ttrMs: number | null
   addedP99Us?: number | null
   steadyMs?: number | null
@@ -100,7 +100,16 @@ export interface FailoverReport {
 export interface FailoverSource {
   from: 'attempts' | 'responses'
   bucketMs: number
+  /** ttr's only: what ended it (absent in reports from before it was written: fair-share). */
+  until?: ReintegratedWhen
 }
+
+/**
+ * What ends time to reintegrate: `fair-share`, the end of the first second in which the backend gets
+ * ≥ 90% of its fair share; `first-response`, its first response back (a balancer lbbench did not start,
+ * known only by the responses' backend header).
+ */
+export type ReintegratedWhen = 'fair-share' | 'first-response'
 
 export interface SeriesPoint {
   tMs: number

@@ -119,5 +119,13 @@ export function failoverSourcesText(r: Report): string | undefined {
     return `${counts} (${s.bucketMs >= 1000 ? `${s.bucketMs / 1000} s` : `${s.bucketMs} ms`} buckets)`
   }
   const [ttd, ttr] = [what(sources.ttd), what(sources.ttr)]
-  return ttd === ttr ? `ttd and ttr from ${ttd}` : `ttd from ${ttd}; ttr from ${ttr}`
+  const ttrName = sources.ttr.until === 'first-response' ? 'ttr (to its first response back)' : 'ttr'
+  return ttd === ttr ? `ttd and ${ttrName} from ${ttd}` : `ttd from ${ttd}; ${ttrName} from ${ttr}`
+}
+
+/** What ttd and ttr measure in this report, for the failover table's heading. */
+export function failoverLegend(r: Report): string {
+  return r.failover.find((f) => f.sources)?.sources?.ttr.until === 'first-response'
+    ? 'ttd: fault → its last response; ttr: fault end → its first response back'
+    : 'ttd: fault → requests to it stop; ttr: fault end → ≥ 90% of its fair share'
 }

@@ -91,7 +91,8 @@ function failoverTable(r: Report): string {
   if (r.failover.length === 0) return ''
   return '<h2>Failover</h2>' + table(['fault', 'target', 'at', 'time to detect', 'balancer flip', 'failed', 'hidden', 'time to reintegrate', 'added p99'],
     r.failover.map((f) => [f.fault, f.target, at(f.atMs), duration(f.ttdMs), duration(f.ttdBalancerMs), count(f.failed), count(f.hidden), duration(f.ttrMs), f.addedP99Us == null ? '–' : `+${ms(f.addedP99Us)}`]), 2) +
-    '<p class="muted">Time to detect: the fault until requests stopped going to the bad backend (its last one before 500 ms without any). Hidden: attempts that failed and were retried. Time to reintegrate: the end of the fault until the backend gets ≥ 90% of its fair share.' +
+    '<p class="muted">Time to detect: the fault until requests stopped going to the bad backend (its last one before 500 ms without any). Hidden: attempts that failed and were retried. Time to reintegrate: the end of the fault until ' +
+    (r.failover.some((f) => f.sources?.ttr.until === 'first-response') ? 'its first response back.' : 'the backend gets ≥ 90% of its fair share.') +
     (failoverSourcesText(r) ? ` Measured: ${htmlEscape(failoverSourcesText(r)!)}.` : '') + '</p>'
 }
 

@@ -57,6 +57,10 @@ const nullableMs = z.number().nullable()
 const failoverSource = z.looseObject({
   from: z.enum(['attempts', 'responses']).describe("the balancer's attempts per backend, or the responses per backend (as their backend header names it)"),
   bucketMs: z.number().positive().describe('the size of the buckets the counts were in'),
+  until: z
+    .enum(['fair-share', 'first-response'])
+    .optional()
+    .describe("ttr's only: what ended it, the first second with ≥ 90% of the backend's fair share, or its first response back (absent: fair-share)"),
 })
 
 const failover = z.looseObject({
@@ -67,7 +71,7 @@ const failover = z.looseObject({
   ttdBalancerMs: nullableMs.optional(),
   failed: count,
   hidden: count,
-  ttrMs: nullableMs.describe("time to reintegrate: the fault's end until the backend gets ≥ 90% of its fair share"),
+  ttrMs: nullableMs.describe("time to reintegrate: the fault's end until the backend gets ≥ 90% of its fair share, or until its first response back (sources.ttr.until)"),
   addedP99Us: z.number().nullable().optional(),
   steadyMs: nullableMs.optional(),
   sources: z.looseObject({ttd: failoverSource, ttr: failoverSource}).optional().describe('what ttd and ttr were measured from'),

@@ -9,7 +9,7 @@ import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {backendsLegend} from './backends-legend.js'
 import {paint, plainTableOptions} from './color.js'
-import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, failoverLegend, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -186,7 +186,7 @@ function failover(r: Report, c: ChalkInstance, color: boolean): string[] {
   ])
   const sources = failoverSourcesText(r)
   return [
-    c.bold('Failover') + c.dim(' (ttd: fault → requests to it stop; ttr: fault end → ≥ 90% of its fair share)'),
+    c.bold('Failover') + c.dim(` (${failoverLegend(r)})`),
     indent(table(['fault', 'target', 'at', 'ttd', 'failed', 'hidden', 'ttr', 'added p99'], rows, color, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])),
     ...(sources ? [c.dim(`  ${sources}`)] : []),
   ]

@@ -3,6 +3,7 @@
 // each gets: measured phases only, the backends that were up the whole time for fairness, the load clock.
 
 import type {BalancerStats} from '../balancers/balancer.js'
+import {balancerKinds} from '../balancers/registry.js'
 import type {Sample, Timing} from '../model/generator-messages.js'
 import {attemptsInSpans, backendRows} from '../metrics/backends.js'
 import {failoverOf} from '../faults/registry.js'
@@ -10,7 +11,7 @@ import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failo
 import {fairness} from '../metrics/fairness.js'
 import {buildSeries} from '../metrics/series.js'
 import {backendsUpChanges} from '../metrics/backends-up.js'
-import {fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
+import {fineBackendCounts, fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
 import {measuredSamples, summarize, summarizePhases} from '../metrics/summary.js'
 import {evaluateThresholds} from '../metrics/thresholds.js'
 import type {BackendEvent, Report, TimelineEvent} from '../model/report.js'
@@ -90,6 +91,8 @@ export function buildReport(r: RunRecord): Report {
   const counts = Object.fromEntries(backends.map((b) => [b.id, b.requests]))
 
   const windows = faultWindows(r.applied, timeline, failoverOf)
+  // The 100 ms counts of the whole measured time, not only the fine series' windows around the faults.
+  const responses = windows.length ? fineBackendCounts(measured, measuredMs) : undefined
   const failover = analyseFailover({
     windows,
     series,
@@ -100,7 +103,9 @@ export function buildReport(r: RunRecord): Report {
     ...(r.stats?.attemptBuckets && t0 !== undefined
       ? {attempts: r.stats.attemptBuckets.map((b) => ({tMs: b.epochMs - t0, attempts: b.attempts, failed: b.failed}))}
       : {}),
-    ...(fineSeries && coversRun(fineSeries, measuredMs) ? {responses: {widthMs: fineSeries.bucketMs, points: fineSeries.points}} : {}),
+    ...(responses ? {responses} : {}),
+    // A balancer known only by the responses' header: its reintegration is its first response back.
+    ...(balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer) !== undefined ? {reintegrated: 'first-response' as const} : {}),
   })
 
   const report: Report = {
@@ -123,14 +128,6 @@ export function buildReport(r: RunRecord): Report {
     : evaluateThresholds(report, s.thresholds, measured)
   report.pass = !report.meta.aborted && report.thresholds.every((t) => t.pass)
   return report
-}
-
-/**
- * Whether the 100 ms series covers the whole measured time (a short run): only then may failover read
- * it where the balancer counts no attempts, since a gap outside its windows would look like no traffic.
- */
-function coversRun(fine: {windows: Array<{startMs: number; endMs: number}>}, measuredMs: number): boolean {
-  return fine.windows.length === 1 && fine.windows[0].startMs <= 0 && fine.windows[0].endMs >= measuredMs
 }
 
 /** Who ran what, where and how: the report's meta, with how the run ended. */

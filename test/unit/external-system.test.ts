@@ -7,7 +7,7 @@ import {backendNamer, renameBackends} from '../../src/metrics/backend-names.js'
 import {decodeHistogram, encodeHistogram, newLatencyHistogram} from '../../src/metrics/histogram.js'
 import type {Sample} from '../../src/model/generator-messages.js'
 import {formatAddress, loopbackUrlProblem, parseLoopbackAddress} from '../../src/process/loopback-address.js'
-import {failoverSourcesText} from '../../src/report/format.js'
+import {failoverLegend, failoverSourcesText} from '../../src/report/format.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 
@@ -99,6 +99,11 @@ describe('what the failover figures came from', () => {
     r.failover = r.failover.map((f) => ({...f, sources: {ttd: responses, ttr: responses}}))
     r.scenario = {...r.scenario, balancer: {...r.scenario.balancer, kind: 'external', backendHeader: 'x-served-by'}}
     assert.equal(failoverSourcesText(r), "ttd and ttr from the responses' x-served-by header (1 s buckets)")
+    assert.equal(failoverLegend(r), 'ttd: fault → requests to it stop; ttr: fault end → ≥ 90% of its fair share')
+    const fine = {from: 'responses' as const, bucketMs: 100}
+    r.failover = r.failover.map((f) => ({...f, sources: {ttd: fine, ttr: {...fine, until: 'first-response' as const}}}))
+    assert.equal(failoverSourcesText(r), "ttd and ttr (to its first response back) from the responses' x-served-by header (100 ms buckets)")
+    assert.equal(failoverLegend(r), 'ttd: fault → its last response; ttr: fault end → its first response back')
   })
 })
 

@@ -317,14 +317,14 @@ describe('analyseFailover: the finest counts there are, and what each figure say
   test("the balancer's attempts come first, whatever else there is", () => {
     const [f] = analyseFailover(input({windows: [kill(3050, 5000)], series, attempts: buckets(0, 6000, 3200), responses: responses(3500)}))
     assert.equal(f.ttdMs, 150)
-    assert.deepEqual(f.sources, {ttd: {from: 'attempts', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 1000}})
+    assert.deepEqual(f.sources, {ttd: {from: 'attempts', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 1000, until: 'fair-share'}})
   })
 
   test('without attempts, responses in 100 ms buckets: the last response from the backend', () => {
     // Killed at 3050; its last responses were in the bucket 3300–3400.
     const [f] = analyseFailover(input({windows: [kill(3050, 5000)], series, responses: responses(3400)}))
     assert.equal(f.ttdMs, 350)
-    assert.deepEqual(f.sources, {ttd: {from: 'responses', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 1000}})
+    assert.deepEqual(f.sources, {ttd: {from: 'responses', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 1000, until: 'fair-share'}})
   })
 
   test('with nothing finer than the seconds, the series: 1 s resolution', () => {
@@ -332,5 +332,36 @@ describe('analyseFailover: the finest counts there are, and what each figure say
     const [f] = analyseFailover(input({windows: [kill(3050, 5000)], series: last, responses: {widthMs: 1000, points: []}}))
     assert.equal(f.ttdMs, 950, 'r2 last answered in the second 3000–4000')
     assert.deepEqual(f.sources?.ttd, {from: 'responses', bucketMs: 1000})
+  })
+})
+
+describe('analyseFailover: a balancer known only by the responses\' header (reintegrated: first-response)', () => {
+  const series = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000].map((t) => point(t, t >= 3000 && t < 6000 ? withoutR2 : {r1: 130, r2: 10, r3: 130, r4: 130}))
+  /** Responses in 100 ms buckets over 8 s: r2 answers before `gone` and again from `back`, `n` a bucket. */
+  const responses = (gone: number, back: number, n = 10) => ({
+    widthMs: 100,
+    points: Array.from({length: 80}, (_, i) => ({tMs: i * 100, perBackend: {r1: 10, r3: 10, r4: 10, ...(i * 100 < gone || i * 100 >= back ? {r2: n} : {})}})),
+  })
+
+  test('ttd: the last response from it; ttr: its first response back, both to within 100 ms, and the sources say so', () => {
+    // Killed at 3050, its last response in 3100–3200; ready again at 5420, its first response back in 5600–5700.
+    const [f] = analyseFailover(input({windows: [kill(3050, 5420)], series, responses: responses(3200, 5600), reintegrated: 'first-response', endMs: 8000}))
+    assert.equal(f.ttdMs, 150)
+    assert.equal(f.ttrMs, 5700 - 5420)
+    assert.deepEqual(f.sources, {ttd: {from: 'responses', bucketMs: 100}, ttr: {from: 'responses', bucketMs: 100, until: 'first-response'}})
+    // One response a bucket is enough: far below its fair share, where the fair-share rule would wait for more.
+    assert.equal(analyseFailover(input({windows: [kill(3050, 5420)], series, responses: responses(3200, 5600, 1), reintegrated: 'first-response', endMs: 8000}))[0].ttrMs, 280)
+    assert.equal(analyseFailover(input({windows: [kill(3050, 5420)], series, responses: responses(3200, 5600, 1), endMs: 8000}))[0].ttrMs, null, 'the fair-share rule on the same run: the series never gives r2 its share')
+  })
+
+  test('a response in the bucket t1 falls in counts (ttr under a bucket); none after t1 before the end: null', () => {
+    assert.equal(analyseFailover(input({windows: [kill(3050, 5420)], series, responses: responses(3200, 5400), reintegrated: 'first-response', endMs: 8000}))[0].ttrMs, 80)
+    assert.equal(analyseFailover(input({windows: [kill(3050, 5420)], series, responses: responses(3200, 9000), reintegrated: 'first-response', endMs: 8000}))[0].ttrMs, null)
+  })
+
+  test('with nothing finer than the seconds: the end of the first second with a response from it', () => {
+    const [f] = analyseFailover(input({windows: [kill(3050, 5420)], series, reintegrated: 'first-response', endMs: 8000}))
+    assert.equal(f.ttrMs, 7000 - 5420)
+    assert.deepEqual(f.sources?.ttr, {from: 'responses', bucketMs: 1000, until: 'first-response'})
   })
 })

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import type {Sample, TenthsSample} from '../../src/model/generator-messages.js'
 import type {TimelineEvent} from '../../src/model/report.js'
 import {addFinePairs, FINE_BUCKETS, fineBucket, fineBucketValue, finePairs, finePercentiles} from '../../src/metrics/fine-histogram.js'
-import {fineSeriesOf, fineWindows} from '../../src/metrics/fine-series.js'
+import {fineBackendCounts, fineSeriesOf, fineWindows} from '../../src/metrics/fine-series.js'
 import {encodeHistogram, newLatencyHistogram} from '../../src/metrics/histogram.js'
 import {mergeSamples} from '../../src/metrics/merge-samples.js'
 import {percentileCurve, summaryPercentileCurve} from '../../src/metrics/percentile-curve.js'
@@ -102,6 +102,21 @@ describe('the 100 ms series', () => {
     assert.deepEqual(p5, {tMs: 1500, sent: 0, completed: 19, failed: 1, errors: {connect: 0, reset: 0, timeout: 0, non2xx: 1, lost: 0}, perBackend: {r2: 19}}, '19 responses: no percentiles')
     assert.deepEqual(p9, {tMs: 1900, sent: 0, completed: 0, failed: 0, perBackend: {}}, 'cut off requests are not sent (and never below 0)')
     assert.equal(fineSeriesOf([{...s, tenths: undefined}], [{startMs: 0, endMs: 1000}]), undefined, 'samples of an older generator')
+  })
+
+  test('the responses per backend for failover: every 100 ms of the measured time, however long the run', () => {
+    // A 40 s run: the report's fine series keeps only ±2 s around faults, the failover counts keep all of it.
+    const samples = Array.from({length: 40}, (_, second) =>
+      sample(second, tenths({completed: at(3, 7), perBackend: {r1: at(3, 5), ...(second < 20 ? {r2: at(3, 2)} : {})}})),
+    )
+    const warmup = sample(0, tenths({perBackend: {r1: at(0, 99)}}), {measure: false})
+    const counts = fineBackendCounts([warmup, ...samples], 40_000)!
+    assert.equal(counts.widthMs, 100)
+    assert.equal(counts.points.length, 400)
+    assert.deepEqual(counts.points[0], {tMs: 0, perBackend: {}}, 'the warm-up is not measured')
+    assert.deepEqual(counts.points[193], {tMs: 19_300, perBackend: {r1: 5, r2: 2}})
+    assert.deepEqual(counts.points[393], {tMs: 39_300, perBackend: {r1: 5}})
+    assert.equal(fineBackendCounts([...samples.slice(0, 5), {...samples[5], tenths: undefined}], 6000), undefined, 'a second without tenths would read as silence')
   })
 })
 
