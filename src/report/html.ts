@@ -19,6 +19,7 @@ import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 import {plural} from '../model/plural.js'
+import {replicasLabel} from '../scenario/describe.js'
 
 /** JSON that is safe inside <script>: no `</script>`, no `<!--`, no line separators JS would choke on. */
 export function scriptJson(value: unknown): string {
@@ -138,7 +139,7 @@ function reportBody(r: Report): string {
   const e = s.errors
   return [
     `<header><h1>lbbench · ${htmlEscape(r.scenario.name)} <span class="badge ${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'}</span></h1>`,
-    `<p class="meta">${htmlEscape([balancerLabel(r), `${plural(r.scenario.replicas.count, 'replica')} (${r.scenario.replicas.kind})`, `${duration(s.durationMs)} measured`, `seed ${r.scenario.seed}`, r.meta.startedAt].join(' · '))}</p>`,
+    `<p class="meta">${htmlEscape([balancerLabel(r), replicasLabel(r.scenario.replicas), `${duration(s.durationMs)} measured`, `seed ${r.scenario.seed}`, r.meta.startedAt].join(' · '))}</p>`,
     r.scenario.description ? `<p class="muted">${htmlEscape(r.scenario.description)}</p>` : '',
     '</header>',
     alerts(r),

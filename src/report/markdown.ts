@@ -9,7 +9,7 @@ import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
-import {plural} from '../model/plural.js'
+import {replicasLabel} from '../scenario/describe.js'
 
 /** Escapes what would break a table cell or start Markdown/HTML markup inside one. */
 export function mdCell(s: string): string {
@@ -54,7 +54,7 @@ function headingLines(r: Report): string[] {
   const verdict = r.meta.notRun ? '⛔ NOT RUN' : r.pass ? '✅ PASS' : '❌ FAIL'
   const measured = r.meta.notRun ? '' : ` · ${duration(r.summary.durationMs)} measured`
   out.push(`## ${verdict} · lbbench: ${mdCell(s.name)}`, '')
-  out.push(`${mdCell(balancerLabel(r))} · ${plural(s.replicas.count, 'replica')} (${s.replicas.kind})${measured} · seed ${s.seed} · ${r.meta.startedAt}`, '')
+  out.push(`${mdCell(balancerLabel(r))} · ${replicasLabel(s.replicas)}${measured} · seed ${s.seed} · ${r.meta.startedAt}`, '')
   if (r.meta.tls) out.push(`TLS ${mdCell(r.meta.tls.protocol)} · ${mdCell(r.meta.tls.cipher)}${r.meta.target ? ` · load to ${mdCell(r.meta.target)}` : ''}`, '')
   if (r.meta.notRun) {
     out.push('> [!CAUTION]', '> **NOT RUN**: the run could not be carried out (exit 3); nothing was measured under load.', '')

@@ -14,6 +14,7 @@ import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 import {plural} from '../model/plural.js'
+import {replicasLabel} from '../scenario/describe.js'
 
 const DEFAULT_WIDTH = 100
 /** Beyond this many backends the per-second table shows backends up instead of one column each. */
@@ -67,7 +68,7 @@ function header(r: Report, c: ChalkInstance): string[] {
     `${c.bold(`lbbench · ${s.name}`)}  ${verdict}  ${c.dim(started)}`,
     [
       balancerLabel(r),
-      `${plural(s.replicas.count, 'replica')} (${s.replicas.kind})`,
+      replicasLabel(s.replicas),
       ...(r.meta.notRun ? [] : [`${duration(r.summary.durationMs)} measured`]),
       `seed ${s.seed}`,
     ].join(' · '),

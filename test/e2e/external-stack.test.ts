@@ -279,6 +279,7 @@ ${load('1500ms')}`,
     assert.ok(report!.summary.requests.completed > 100)
     assert.deepEqual(report!.backends, [])
     assert.doesNotMatch(stdout, /^Backends/m)
+    assert.match(stdout, /^external balancer at http:\/\/127\.0\.0\.1:\d+ · replicas not listed \(external\) · /m)
   })
 })
 

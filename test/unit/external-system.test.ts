@@ -8,6 +8,7 @@ import {decodeHistogram, encodeHistogram, newLatencyHistogram} from '../../src/m
 import type {Sample} from '../../src/model/generator-messages.js'
 import {formatAddress, loopbackUrlProblem, parseLoopbackAddress} from '../../src/process/loopback-address.js'
 import {failoverLegend, failoverSourcesText} from '../../src/report/format.js'
+import {describeScenario, replicasLabel} from '../../src/scenario/describe.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 
@@ -115,6 +116,10 @@ describe('scenarios of a system lbbench did not start', () => {
     assert.equal(s.replicas.kind, 'external')
     assert.equal(s.replicas.count, 0)
     assert.equal(s.replicas.addresses, undefined)
+    // Named as what they are, not as "0 replicas".
+    assert.equal(replicasLabel(s.replicas), 'replicas not listed (external)')
+    assert.equal(describeScenario(s), 'a: external replicas not listed, external balancer at http://127.0.0.1:8080, measured 5s')
+    assert.equal(replicasLabel(parse('replicas: {kind: external, addresses: [127.0.0.1:1]}\n').replicas), '1 replica (external)')
   })
 
   test('the count comes from the addresses or the ports; without them it is 2', () => {
