@@ -69,18 +69,32 @@ function run(command: string, args: string[]): Promise<void> {
 /**
  * The test's own HAProxy in front of `servers` (name → port), naming each response's server in
  * X-Served-By by `header` (%s: its name); with `tls`, serving HTTPS with a self-signed certificate.
+ * A port another program took between freePort() and HAProxy's bind (the machine is shared) is tried again.
  */
 async function haproxy(name: string, servers: Array<[string, number]>, header = '%s', tls = false): Promise<{port: number; child: ChildProcess}> {
-  const port = await freePort()
-  const cfg = join(dir, `${name}.cfg`)
   const pem = join(dir, `${name}.pem`)
   if (tls) {
     const {cert, key} = selfSignedCertificate()
     writeFileSync(pem, cert + key)
   }
-  writeFileSync(
-    cfg,
-    `global
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const cfg = join(dir, `${name}.cfg`)
+    writeFileSync(cfg, haproxyConfig(port, servers, header, tls ? pem : undefined))
+    const logFile = join(dir, `${name}.log`)
+    const log = openSync(logFile, 'w')
+    const child = spawn('haproxy', ['-db', '-f', cfg], {stdio: ['ignore', log, log]})
+    closeSync(log)
+    started.push(child)
+    if (await waitForHttp(`${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, 10_000, () => child.exitCode !== null)) return {port, child}
+    child.kill('SIGTERM')
+    const said = readFileSync(logFile, 'utf8')
+    if (attempt === 3 || !/cannot bind|address already in use/i.test(said)) assert.fail(`haproxy did not answer on ${port}: ${said}`)
+  }
+}
+
+function haproxyConfig(port: number, servers: Array<[string, number]>, header: string, pem: string | undefined): string {
+  return `global
   maxconn 2000
 defaults
   mode http
@@ -90,20 +104,13 @@ defaults
   retries 1
   option redispatch
 frontend fe
-  bind 127.0.0.1:${port}${tls ? ` ssl crt ${pem}` : ''}
+  bind 127.0.0.1:${port}${pem ? ` ssl crt ${pem}` : ''}
   default_backend be
 backend be
   balance roundrobin
   http-response set-header X-Served-By ${header}
 ${servers.map(([s, p]) => `  server ${s} 127.0.0.1:${p} check inter 100 fall 1 rise 1`).join('\n')}
-`,
-  )
-  const log = openSync(join(dir, `${name}.log`), 'w')
-  const child = spawn('haproxy', ['-db', '-f', cfg], {stdio: ['ignore', log, log]})
-  closeSync(log)
-  started.push(child)
-  assert.ok(await waitForHttp(`${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, 10_000), `haproxy answers: ${readFileSync(join(dir, `${name}.log`), 'utf8')}`)
-  return {port, child}
+`
 }
 
 const started: ChildProcess[] = []
