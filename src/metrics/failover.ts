@@ -128,10 +128,16 @@ interface Slot {
 
 /** The finest counts of what went to each backend: the balancer's attempts, else finer response buckets, else the seconds. */
 function detectionSlots(input: FailoverInput): {source: FailoverSource; slots: (target: string) => Slot[]} {
-  const {attempts, responses} = input
+  const {attempts} = input
   if (attempts) {
     return {source: {from: 'attempts', bucketMs: BUCKET_MS}, slots: (t) => attempts.map((a) => ({from: a.tMs, width: BUCKET_MS, n: a.attempts[t] ?? 0}))}
   }
+  return responseSlots(input)
+}
+
+/** The responses each backend gave: in the finer buckets where the run has them, else in the series' seconds. */
+function responseSlots(input: FailoverInput): {source: FailoverSource; slots: (target: string) => Slot[]} {
+  const {responses} = input
   if (responses && responses.widthMs < 1000) {
     const {widthMs, points} = responses
     return {source: {from: 'responses', bucketMs: widthMs}, slots: (t) => points.map((p) => ({from: p.tMs, width: widthMs, n: p.perBackend[t] ?? 0}))}
@@ -162,11 +168,8 @@ function reintegrationOf(input: FailoverInput): {source: FailoverSource; ttr: (t
   if (input.reintegrated !== 'first-response') {
     return {source: {from: 'responses', bucketMs: 1000, until: 'fair-share'}, ttr: (target, t1) => timeToFairShare(target, t1, input)}
   }
-  const fine = input.responses && input.responses.widthMs < 1000 ? input.responses : undefined
-  const bucketMs = fine?.widthMs ?? 1000
-  const slots = (t: string): Slot[] =>
-    fine ? fine.points.map((p) => ({from: p.tMs, width: bucketMs, n: p.perBackend[t] ?? 0})) : input.series.map((p) => ({from: p.tMs, width: 1000, n: p.perBackend[t] ?? 0}))
-  return {source: {from: 'responses', bucketMs, until: 'first-response'}, ttr: (target, t1) => timeToFirstResponse(t1, slots(target))}
+  const {source, slots} = responseSlots(input)
+  return {source: {...source, until: 'first-response'}, ttr: (target, t1) => timeToFirstResponse(t1, slots(target))}
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import type {Sample, TenthsSample} from '../model/generator-messages.js'
 import type {ErrorCounts, FinePoint, FineSeries, TimelineEvent} from '../model/report.js'
+import type {ResponseBuckets} from './failover.js'
 import {addFinePairs, fineCount, finePercentiles} from './fine-histogram.js'
 import {averageInflight} from './series.js'
 import {sumTenths} from './tenths.js'
@@ -76,11 +77,11 @@ export function fineSeriesOf(samples: readonly Sample[], windows: Window[], inpu
  * covers only the stretches around the faults. Undefined when a measured second has no tenths (a
  * generator that sent none): a gap would read as no traffic.
  */
-export function fineBackendCounts(samples: readonly Sample[], measuredMs: number): {widthMs: number; points: Array<{tMs: number; perBackend: Record<string, number>}>} | undefined {
+export function fineBackendCounts(samples: readonly Sample[], measuredMs: number): ResponseBuckets | undefined {
   if (samples.some((s) => s.measure && !s.tenths)) return undefined
   const bySecond = tenthsBySecond(samples)
   if (bySecond.size === 0) return undefined
-  const points: Array<{tMs: number; perBackend: Record<string, number>}> = []
+  const points: ResponseBuckets['points'] = []
   for (let t = 0; t < measuredMs; t += FINE_BUCKET_MS) {
     const second = Math.floor(t / 1000)
     const j = Math.round((t - second * 1000) / FINE_BUCKET_MS)
