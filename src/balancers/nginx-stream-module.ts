@@ -8,8 +8,8 @@ import {RunError} from '../model/errors.js'
 
 export const streamModulePackage = 'libnginx-mod-stream'
 
-/** From `nginx -V`'s text: 'built-in', the module's path, or undefined when nginx was built without it. */
-export function streamModuleOf(configureText: string): 'built-in' | string | undefined {
+/** From `nginx -V`'s text: `built-in`, the module's path, or undefined when nginx was built without it. */
+export function streamModuleOf(configureText: string): string | undefined {
   const args = configureText.split(/\s+/)
   if (args.includes('--with-stream')) return 'built-in'
   if (!args.includes('--with-stream=dynamic')) return undefined
