@@ -14,6 +14,8 @@ import {NginxLogAnalysis} from '../../src/balancers/nginx-logs.js'
 import {nginxStreamAccessLog, nginxStreamConfig} from '../../src/balancers/nginx-stream-config.js'
 import {streamModuleOf, streamModuleToLoad} from '../../src/balancers/nginx-stream-module.js'
 import {compareSubjects} from '../../src/cli/compare-subjects.js'
+import {mergeProxyStats} from '../../src/proxy/merge-stats.js'
+import type {ProxyStats} from '../../src/proxy/messages.js'
 import {subjectScenario} from '../../src/cli/subject-scenario.js'
 import {findProgram} from '../../src/process/find-program.js'
 import type {BalancerSpec} from '../../src/model/scenario.js'
@@ -164,4 +166,21 @@ describe('lbbench compare --modes', () => {
     const hashed = subjectScenario('name: x\nbalancer: {strategy: consistent-hash, hashKey: path}\n', 'x.yaml', {label: 'tcp', mode: 'tcp'})
     assert.ok('problems' in hashed && /balancer.hashKey: mode tcp sees connections/.test(hashed.problems[0]), JSON.stringify(hashed))
   })
+})
+
+test("several proxy workers' connections and bytes add up", () => {
+  const worker = (connections: number, bytes: number): ProxyStats => ({
+    attempts: {r1: connections},
+    failedAttempts: {},
+    retries: 0,
+    noBackend: 0,
+    staleSocketRetries: 0,
+    inflightDropped: 0,
+    connections: {r1: connections},
+    bytesToBackend: {r1: bytes},
+    bytesFromBackend: {r1: bytes * 2},
+  })
+  const merged = mergeProxyStats([worker(2, 100), worker(3, 50)])
+  assert.deepEqual([merged.connections, merged.bytesToBackend, merged.bytesFromBackend], [{r1: 5}, {r1: 150}, {r1: 300}])
+  assert.equal(mergeProxyStats([{...worker(1, 1), connections: undefined, bytesToBackend: undefined, bytesFromBackend: undefined}]).connections, undefined, 'mode http: none')
 })

@@ -3,7 +3,8 @@
 // (tcp-connection.ts). Health (passive marks from failed connects, active HTTP checks), the strategy,
 // the in-flight samples and the counters are those of mode http; what differs is the unit: a
 // connection, where mode http balances requests. For strategies, in flight means connections open to a
-// backend; a hash strategy hashes on the client's address (validation refuses any other key).
+// backend, a strategy that learns from latencies (peak-ewma) learns from connect times, and a hash
+// strategy hashes on the client's address (validation refuses any other key).
 
 import {createServer, type AddressInfo, type Server, type Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
