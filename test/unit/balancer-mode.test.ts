@@ -15,6 +15,8 @@ import {nginxStreamAccessLog, nginxStreamConfig} from '../../src/balancers/nginx
 import {streamModuleOf, streamModuleToLoad} from '../../src/balancers/nginx-stream-module.js'
 import {compareSubjects} from '../../src/cli/compare-subjects.js'
 import {mergeProxyStats} from '../../src/proxy/merge-stats.js'
+import {renderTerminal} from '../../src/report/terminal.js'
+import {sampleReport} from '../fixtures/sample-report.js'
 import type {ProxyStats} from '../../src/proxy/messages.js'
 import {subjectScenario} from '../../src/cli/subject-scenario.js'
 import {findProgram} from '../../src/process/find-program.js'
@@ -183,4 +185,14 @@ test("several proxy workers' connections and bytes add up", () => {
   const merged = mergeProxyStats([worker(2, 100), worker(3, 50)])
   assert.deepEqual([merged.connections, merged.bytesToBackend, merged.bytesFromBackend], [{r1: 5}, {r1: 150}, {r1: 300}])
   assert.equal(mergeProxyStats([{...worker(1, 1), connections: undefined, bytesToBackend: undefined, bytesFromBackend: undefined}]).connections, undefined, 'mode http: none')
+})
+
+test('the terminal report of a mode tcp run: connections and bytes per backend, and what its attempts are', () => {
+  const r = sampleReport()
+  r.scenario.balancer.mode = 'tcp'
+  r.backends = r.backends.map((b, i) => ({...b, attempts: 2, connections: 10 + i, bytes: {toBackend: 355_230, fromBackend: 1_011_025}}))
+  const text = renderTerminal(r, {color: false, width: 200})
+  assert.match(text, /bytes to \/ from/)
+  assert.match(text, /355\.23 kB \/ 1\.01 MB/)
+  assert.match(text.replace(/\n {2}/g, ' '), /attempts: connects the balancer started to it in the measured time/)
 })
