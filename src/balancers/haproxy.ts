@@ -170,6 +170,11 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     const rows = await this.fetchRows().catch(() => this.lastRows)
     const per = (f: (r: StatRow) => number): Record<string, number> => Object.fromEntries(rows.map((r) => [r.svname, f(r)]))
     const responses = (r: StatRow): number => ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].reduce((n, f) => n + num(r, f), 0)
+    // Mode tcp: a session is a connection; bin and bout are the bytes to and from the server.
+    const served =
+      this.opts.loaded.scenario.balancer.mode === 'tcp'
+        ? {connections: per((r) => num(r, 'stot')), bytesToBackend: per((r) => num(r, 'bin')), bytesFromBackend: per((r) => num(r, 'bout'))}
+        : {requests: per(responses)}
     return {
       attempts: per(attemptsOf),
       retries: rows.reduce((n, r) => n + num(r, 'wretr') + num(r, 'wredis'), 0),
@@ -177,7 +182,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
       attemptBuckets: this.buckets.list(),
       // HAProxy does not count "no server available" 503s apart from its other 503s.
       noBackend: 0,
-      requests: per(responses),
+      ...served,
     }
   }
 

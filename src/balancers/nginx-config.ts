@@ -51,7 +51,7 @@ const since: Record<string, string> = {
   non_idempotent: '1.9.13',
 }
 
-function need(version: string, what: string, why: string): void {
+export function need(version: string, what: string, why: string): void {
   const min = since[what]
   if (min && !versionAtLeast(version, min)) {
     throw new RunError(`nginx ${version} has no ${what} (needed for ${why}; it came in nginx ${min}). Upgrade nginx or choose another strategy: round-robin, least-connections, ip-hash, consistent-hash`)
@@ -64,10 +64,10 @@ function need(version: string, what: string, why: string): void {
  */
 export const pathArg = (path: string): string => (/^[A-Za-z0-9_./@+:=,%-]+$/.test(path) ? path : `"${path.replace(/(["\\])/g, '\\$1')}"`)
 
-const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`
+export const seconds = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-function balancingDirective(s: Scenario, version: string): string | undefined {
+export function balancingDirective(s: Scenario, version: string): string | undefined {
   const b = s.balancer
   switch (b.strategy) {
     case 'round-robin':

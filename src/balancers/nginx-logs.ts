@@ -1,4 +1,6 @@
-// What nginx's logs say about a run (pure: lines in, counts and state changes out).
+// What nginx's logs say about a run (pure: lines in, counts and state changes out). The access log is
+// read through its format: the http one here, or the stream module's sessions (mode tcp,
+// nginx-stream-config.ts), where an attempt is a connect and the counts are connections and bytes.
 //
 // Access log (format nginxLogFormat): per request the lists $upstream_addr, $upstream_status and
 // $upstream_header_time hold one entry per attempt ("a, b" = one retry; " : " separates internal
@@ -26,7 +28,8 @@ interface PendingDown {
   polls: number
 }
 
-const disabledLine = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[\w+\] .*upstream server temporarily disabled.*upstream: "\w+:\/\/([^/"]+)/
+// The stream module names the upstream without a scheme: upstream: "127.0.0.1:9001".
+const disabledLine = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[\w+\] .*upstream server temporarily disabled.*upstream: "(?:\w+:\/\/)?([^/"]+)/
 
 /** epoch ms of an error-log timestamp (nginx writes local time, as this process reads it). */
 function localSecond(m: RegExpExecArray): number {
@@ -34,9 +37,59 @@ function localSecond(m: RegExpExecArray): number {
 }
 
 /** A log time in seconds ("0.002", or "-" when there was none) → ms. */
-const seconds = (text: string | undefined): number => {
+export const seconds = (text: string | undefined): number => {
   const n = Number(text)
   return Number.isFinite(n) ? Math.round(n * 1000) : 0
+}
+
+/** One attempt of a logged line: when it started, and when its outcome was known (epoch ms). */
+export interface LoggedAttempt {
+  addr: string
+  failed: boolean
+  startMs: number
+  atMs: number
+}
+
+/** One access-log line: a request (http) or a session (stream), its attempts in order, and the bytes of a session. */
+export interface LoggedLine {
+  noBackend: boolean
+  attempts: LoggedAttempt[]
+  bytes?: {toBackend: number; fromBackend: number}
+}
+
+/** How one access log's lines read: what a line is (a request or a connection) and its parser. */
+export interface AccessLogFormat {
+  unit: 'request' | 'connection'
+  parse(line: string): LoggedLine | undefined
+}
+
+function addTo(into: {toBackend: Map<string, number>; fromBackend: Map<string, number>}, id: string, bytes: {toBackend: number; fromBackend: number}): void {
+  into.toBackend.set(id, (into.toBackend.get(id) ?? 0) + bytes.toBackend)
+  into.fromBackend.set(id, (into.fromBackend.get(id) ?? 0) + bytes.fromBackend)
+}
+
+/** The http access log (nginxLogFormat): an attempt failed when nginx moved on after it or no response header came. */
+export const httpAccessLog: AccessLogFormat = {
+  unit: 'request',
+  parse(line) {
+    const [msecText, status, addrs, statuses, headerTimes, responseTimes, requestTime] = line.split('|')
+    if (headerTimes === undefined) return undefined
+    const msec = Math.round(Number(msecText) * 1000)
+    const addrList = addrs.split(/, | : /)
+    // No live upstreams: the upstream's name instead of an address.
+    if (addrList.length === 1 && !addrList[0].includes(':')) return {noBackend: status === '502', attempts: []}
+    const statusList = statuses.split(/, | : /)
+    const headerList = headerTimes.split(/, | : /)
+    const responseList = (responseTimes ?? '').split(/, | : /).map(seconds)
+    let startMs = msec - seconds(requestTime)
+    const attempts = addrList.map((addr, i) => {
+      const failed = i < addrList.length - 1 || headerList[i] === '-' || statusList[i] === '-'
+      const attempt = {addr, failed, startMs, atMs: msec}
+      startMs += responseList[i] ?? 0
+      return attempt
+    })
+    return {noBackend: false, attempts}
+  },
 }
 
 export class NginxLogAnalysis {
@@ -52,8 +105,13 @@ export class NginxLogAnalysis {
   private readonly recentFailures = new Map<string, number[]>()
   private readonly buckets = new Map<number, AttemptBucket>()
 
-  /** `ids` maps host:port to replica id; updated when a replica moves. */
-  constructor(private readonly ids: Map<string, string>) {}
+  private readonly bytes = {toBackend: new Map<string, number>(), fromBackend: new Map<string, number>()}
+
+  /** `ids` maps host:port to replica id; updated when a replica moves. `format`: the access log's lines (http, or stream for mode tcp). */
+  constructor(
+    private readonly ids: Map<string, string>,
+    private readonly format: AccessLogFormat = httpAccessLog,
+  ) {}
 
   setAddress(addr: string, id: string): void {
     for (const [a, i] of this.ids) if (i === id) this.ids.delete(a)
@@ -77,38 +135,30 @@ export class NginxLogAnalysis {
   }
 
   private access(line: string, changes: BackendStateChange[]): void {
-    const [msecText, status, addrs, statuses, headerTimes, responseTimes, requestTime] = line.split('|')
-    if (headerTimes === undefined) return
+    const logged = this.format.parse(line)
+    if (!logged) return
     this.requestsSeen++
-    const msec = Math.round(Number(msecText) * 1000)
-    const addrList = addrs.split(/, | : /)
-    const statusList = statuses.split(/, | : /)
-    const headerList = headerTimes.split(/, | : /)
-    const responseList = (responseTimes ?? '').split(/, | : /).map(seconds)
-    let attemptStart = msec - seconds(requestTime)
-    if (addrList.length === 1 && !addrList[0].includes(':')) {
-      // No live upstreams: the upstream's name instead of an address.
-      if (status === '502') this.noBackend++
-      return
-    }
-    addrList.forEach((addr, i) => {
-      const id = this.idOf(addr)
+    if (logged.noBackend) this.noBackend++
+    if (logged.attempts.length === 0) return
+    logged.attempts.forEach((attempt, i) => {
+      const id = this.idOf(attempt.addr)
       this.attempts.set(id, (this.attempts.get(id) ?? 0) + 1)
-      const last = i === addrList.length - 1
-      const failed = !last || headerList[i] === '-' || statusList[i] === '-'
-      if (failed) {
+      const last = i === logged.attempts.length - 1
+      if (attempt.failed) {
         this.failed.set(id, (this.failed.get(id) ?? 0) + 1)
-        const list = this.recentFailures.get(addr) ?? []
-        list.push(msec)
-        this.recentFailures.set(addr, list)
+        const list = this.recentFailures.get(attempt.addr) ?? []
+        list.push(attempt.atMs)
+        this.recentFailures.set(attempt.addr, list)
       } else {
-        if (this.down.delete(addr)) changes.push({id, state: 'up', reason: 'a request to it succeeded after fail_timeout', epochMs: msec})
+        if (this.down.delete(attempt.addr)) changes.push({id, state: 'up', reason: `a ${this.format.unit} to it succeeded after fail_timeout`, epochMs: attempt.atMs})
       }
-      if (last) this.responders.set(id, (this.responders.get(id) ?? 0) + 1)
-      this.countInBucket(id, attemptStart, failed)
-      attemptStart += responseList[i] ?? 0
+      if (last) {
+        this.responders.set(id, (this.responders.get(id) ?? 0) + 1)
+        if (logged.bytes) addTo(this.bytes, id, logged.bytes)
+      }
+      this.countInBucket(id, attempt.startMs, attempt.failed)
     })
-    this.retries += addrList.length - 1
+    this.retries += logged.attempts.length - 1
   }
 
   private countInBucket(id: string, epochMs: number, failed: boolean): void {
@@ -141,12 +191,17 @@ export class NginxLogAnalysis {
   }
 
   stats(): BalancerStats {
+    // The stream module logs sessions: the last attempt of each is a connection the backend served.
+    const served =
+      this.format.unit === 'request'
+        ? {requests: Object.fromEntries(this.responders)}
+        : {connections: Object.fromEntries(this.responders), bytesToBackend: Object.fromEntries(this.bytes.toBackend), bytesFromBackend: Object.fromEntries(this.bytes.fromBackend)}
     return {
       attempts: Object.fromEntries(this.attempts),
       retries: this.retries,
       failedAttempts: Object.fromEntries(this.failed),
       noBackend: this.noBackend,
-      requests: Object.fromEntries(this.responders),
+      ...served,
       attemptBuckets: [...this.buckets.values()].sort((a, b) => a.epochMs - b.epochMs),
     }
   }

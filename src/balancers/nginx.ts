@@ -2,6 +2,7 @@
 // your own rendered from its template: nginx-own.ts) into <runDir>/nginx/ (0700) and runs
 // `nginx -c … -p … -g 'daemon off;'` in the foreground under the orphan guard, on a free port below 32768 (nginx cannot listen on port 0). Per-backend numbers come from the
 // access log and state changes from the error log (nginx OSS exposes neither otherwise): nginx-logs.ts.
+// balancer.mode tcp: the stream module instead of http (nginx-stream-config.ts), one log line per session.
 // A restarted replica on a new port: the config is rewritten, checked with `nginx -t`, and nginx is
 // reloaded with SIGHUP (new workers; nginx's peer state such as max_fails counts starts over). One back
 // on its old port (process and cluster replicas restart there) needs nothing.
@@ -17,6 +18,8 @@ import {LogTail} from '../process/log-tail.js'
 import {groupMembers} from '../process/process-group.js'
 import {nginxConfig} from './nginx-config.js'
 import {NginxLogAnalysis} from './nginx-logs.js'
+import {nginxStreamAccessLog, nginxStreamConfig} from './nginx-stream-config.js'
+import {streamModuleToLoad} from './nginx-stream-module.js'
 import {renderOwnNginx, type OwnNginxConfig} from './nginx-own.js'
 import {checkerProblem} from './own-config.js'
 import {parseVersion, versionAtLeast} from './program-version.js'
@@ -72,6 +75,16 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
     return `nginx/${this.versionText}`
   }
 
+  /** balancer.mode tcp: nginx's stream module balances connections (nginx-stream-config.ts). */
+  private get tcp(): boolean {
+    return this.opts.loaded.scenario.balancer.mode === 'tcp'
+  }
+
+  /** Mode tcp: the stream module to load (undefined: built in), from `nginx -V`. */
+  private async streamModule(): Promise<string | undefined> {
+    return streamModuleToLoad((await programOutput(this.program(), ['-V'])).text)
+  }
+
   /** Arguments shared by -t, the run and reloads; -e (≥ 1.19.5) keeps nginx away from /var/log/nginx. */
   private baseArgs(): string[] {
     const args = ['-c', this.confFile, '-p', `${this.dir}/`]
@@ -92,7 +105,8 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
       this.own = renderOwnNginx({scenario, scenarioFile: file, backends: this.backends, port: this.port, dir: this.dir, asRoot, tls})
       this.text = this.own.rendered.text
     } else {
-      this.text = nginxConfig({scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls})
+      const input = {scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls}
+      this.text = this.tcp ? nginxStreamConfig({...input, streamModule: await this.streamModule()}) : nginxConfig(input)
     }
     writeFileSync(this.confFile, this.text, {mode: 0o600})
     // A copy next to the report's other files, for --print-config and later reading.
@@ -110,7 +124,7 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
     this.backends = backends.map((b) => ({...b}))
     mkdirSync(this.dir, {recursive: true, mode: 0o700})
     mkdirSync(join(this.dir, 'temp'), {mode: 0o700})
-    this.analysis = new NginxLogAnalysis(new Map(backends.map((b) => [`${b.host}:${b.port}`, b.id])))
+    this.analysis = new NginxLogAnalysis(new Map(backends.map((b) => [`${b.host}:${b.port}`, b.id])), this.tcp ? nginxStreamAccessLog : undefined)
     const {process: proc, port} = await startOnFreePort({
       name: 'nginx',
       file,

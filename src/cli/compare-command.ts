@@ -30,6 +30,8 @@ export interface CompareCommandOptions {
   file: string
   strategies?: string
   balancers?: string
+  /** --modes: balancer.mode per subject (tcp, http). */
+  modes?: string
   repeat?: string | number
   formats: string
   out: string
@@ -50,7 +52,7 @@ export async function compareCommand(o: CompareCommandOptions): Promise<number> 
   const formats = parseFormats(o.formats)
   const factor = parseTimeScale(o.timeScale)
   const repeat = parseRepeat(o.repeat)
-  const subjects = compareSubjects(o.strategies, o.balancers)
+  const subjects = compareSubjects(o.strategies, o.balancers, o.modes)
   if (subjects.length === 1) {
     if (repeat === 1) throw oneSubject(subjects[0])
     stderr(`one subject, ${subjects[0].label}: its ${repeat} runs show how much one subject varies; there is nothing to compare it with`)
@@ -109,7 +111,7 @@ async function runSubject(p: Planned, title: string, dir: string, signal: AbortS
 
 function oneSubject(s: CompareSubject): UsageError {
   return new UsageError(
-    `only one subject to compare (${s.label}): a comparison needs two or more. Name another in --strategies or --balancers, ` +
+    `only one subject to compare (${s.label}): a comparison needs two or more. Name another in --strategies, --balancers or --modes, ` +
       'or add --repeat N (2 or more) to see how much the runs of one subject vary; `lbbench run` runs one scenario once.',
   )
 }
@@ -135,7 +137,7 @@ async function plan(file: string, subjects: CompareSubject[], factor: number): P
 }
 
 function describeSubject(s: CompareSubject): string {
-  return [s.balancer && `balancer ${s.balancer}`, s.strategy && `strategy ${s.strategy}`].filter(Boolean).join(' with ')
+  return [s.balancer && `balancer ${s.balancer}`, s.strategy && `strategy ${s.strategy}`, s.mode && `mode ${s.mode}`].filter(Boolean).join(' with ')
 }
 
 export function buildComparison(name: string, planned: Planned[]): Comparison {

@@ -1,10 +1,11 @@
-// What `lbbench compare` runs: the subjects named by --strategies and --balancers (the matrix of both
-// when both are given) and the order of the runs. Pure: no files, no processes.
+// What `lbbench compare` runs: the subjects named by --strategies, --balancers and --modes (the matrix of
+// those given) and the order of the runs. Pure: no files, no processes.
 
 import {UsageError} from '../model/errors.js'
 import {closest} from '../scenario/did-you-mean.js'
 import {strategyKinds} from '../proxy/strategies/registry.js'
 import {balancerKinds} from '../balancers/registry.js'
+import {balancerModes} from '../balancers/balancer-mode.js'
 
 /**
  * Balancers with no strategy to choose (Node's cluster schedules by its own policy, `none` sends the load
@@ -12,13 +13,18 @@ import {balancerKinds} from '../balancers/registry.js'
  */
 export const strategyless: ReadonlySet<string> = new Set(balancerKinds.all.filter((k) => k.strategies === null).map((k) => k.name))
 
+/** Balancers with one mode only (no balancer.mode): with --modes they appear once. */
+export const modeless: ReadonlySet<string> = new Set(balancerKinds.all.filter((k) => k.options?.mode === undefined).map((k) => k.name))
+
 export interface CompareSubject {
-  /** The column's name: `least-connections`, `nginx`, `nginx/p2c`. */
+  /** The column's name: `least-connections`, `nginx`, `nginx/p2c`, `tcp`, `nginx/tcp`. */
   label: string
   /** Set when the subject overrides the scenario's balancer.kind. */
   balancer?: string
   /** Set when the subject overrides the scenario's balancer.strategy. */
   strategy?: string
+  /** Set when the subject overrides the scenario's balancer.mode. */
+  mode?: string
 }
 
 /** `a, b ,c` → ['a', 'b', 'c'], each known and given once. */
@@ -37,12 +43,21 @@ export function parseList(text: string | undefined, flag: string, known: readonl
   return names
 }
 
-export function compareSubjects(strategiesFlag: string | undefined, balancersFlag: string | undefined): CompareSubject[] {
+export function compareSubjects(strategiesFlag: string | undefined, balancersFlag: string | undefined, modesFlag?: string): CompareSubject[] {
   const strategies = parseList(strategiesFlag, '--strategies', strategyKinds.names)
   const balancers = parseList(balancersFlag, '--balancers', balancerKinds.names)
-  if (!strategies && !balancers) {
-    throw new UsageError('nothing to compare: give --strategies (e.g. round-robin,least-connections), --balancers (e.g. builtin,nginx,none), or both')
+  const modes = parseList(modesFlag, '--modes', balancerModes)
+  if (!strategies && !balancers && !modes) {
+    throw new UsageError('nothing to compare: give --strategies (e.g. round-robin,least-connections), --balancers (e.g. builtin,nginx,none), --modes (tcp,http), or several')
   }
+  const subjects = strategies || balancers ? strategyBalancerSubjects(strategies, balancers) : [{label: ''}]
+  if (!modes) return subjects
+  return subjects.flatMap((s) =>
+    s.balancer && modeless.has(s.balancer) ? [s] : modes.map((mode) => ({...s, label: s.label ? `${s.label}/${mode}` : mode, mode})),
+  )
+}
+
+function strategyBalancerSubjects(strategies: string[] | undefined, balancers: string[] | undefined): CompareSubject[] {
   if (!balancers) return strategies!.map((strategy) => ({label: strategy, strategy}))
   if (!strategies) return balancers.map((balancer) => ({label: balancer, balancer}))
   return balancers.flatMap((balancer) =>

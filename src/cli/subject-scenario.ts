@@ -1,4 +1,4 @@
-// A compare subject's scenario: the scenario file with its balancer kind and strategy replaced, then
+// A compare subject's scenario: the scenario file with its balancer kind, strategy and mode replaced, then
 // loaded exactly as `lbbench run` would load it, so that every check of validation (what each balancer
 // can do, hash keys, replica kinds) applies to every combination before anything runs.
 
@@ -26,6 +26,7 @@ export function subjectScenario(text: string, file: string, subject: CompareSubj
   if (subject.strategy !== undefined) {
     doc.setIn(['balancer', 'strategy'], subject.strategy)
   }
+  if (subject.mode !== undefined) doc.setIn(['balancer', 'mode'], subject.mode)
   // A hash key belongs to the hash strategies: comparing hash-keys.yaml's consistent-hash with
   // round-robin drops it for round-robin rather than refusing the combination.
   if (!strategyKinds.get(strategyOf())?.needsHashKey) doc.deleteIn(['balancer', 'hashKey'])

@@ -1,6 +1,7 @@
 // `lbbench compare` for oclif: its arguments, flags and help; what it does is cli/compare-command.ts.
 
 import {Args, Command, Flags} from '@oclif/core'
+import {balancerModes} from '../balancers/balancer-mode.js'
 import {balancerKinds} from '../balancers/registry.js'
 import {strategyless} from '../cli/compare-subjects.js'
 import {strategyKinds} from '../proxy/strategies/registry.js'
@@ -24,8 +25,8 @@ function impossibleExample(): string {
 }
 
 export default class Compare extends Command {
-  static override summary = 'Run one scenario per strategy or balancer (or both) and show them side by side.'
-  static override description = `Runs the scenario once per subject: each strategy of --strategies, each balancer of --balancers, or the matrix of both (${takeNoStrategy()}). Every combination is checked before anything runs: one a balancer cannot do (${impossibleExample()}) is an error naming what it can do. With --repeat N each subject runs N times, every other round in reverse order (A B B A …) so that a drift of the machine does not favour one subject.
+  static override summary = 'Run one scenario per strategy, balancer or balancer mode (or a matrix of them) and show them side by side.'
+  static override description = `Runs the scenario once per subject: each strategy of --strategies, each balancer of --balancers, each balancer mode of --modes (tcp: per connection, http: per request), or the matrix of those given (${takeNoStrategy()}; with --modes, a balancer with one mode appears once). Every combination is checked before anything runs: one a balancer cannot do (${impossibleExample()}) is an error naming what it can do. With --repeat N each subject runs N times, every other round in reverse order (A B B A …) so that a drift of the machine does not favour one subject.
 
 Each run is a normal run with its own folder (report.json) inside reports/compare-<name>-<stamp>/, next to comparison.json, which holds every run's full report. As with run, stdout gets one document at most (the JSON with --json, else the terminal table when terminal is among the formats, else the one format asked for), every file format is written beside comparison.json, and the Markdown is appended to $GITHUB_STEP_SUMMARY whenever that is set. The table shows throughput, latency p50/p99/p99.9, failed requests, Jain's index, each backend's share, failover figures when there are faults, and the balancer's and the load generator's CPU use where known; with --repeat, the mean and (min–max) of the runs, and whether the best differs from the rest by more than that spread. The best value of each row is highlighted. A comparison needs two subjects or more; one subject is refused (exit 2) unless --repeat is 2 or more, which shows how much one subject's runs vary.
 
@@ -37,6 +38,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
     '<%= config.bin %> compare scenarios/slow-backend.yaml --strategies round-robin,least-connections,p2c,peak-ewma',
     '<%= config.bin %> compare scenarios/balancers.yaml --balancers builtin,nginx,haproxy,none',
     '<%= config.bin %> compare scenarios/slow-backend.yaml --strategies round-robin,p2c --balancers builtin,nginx --repeat 3',
+    '<%= config.bin %> compare scenarios/l4-vs-l7.yaml --modes tcp,http',
     '<%= config.bin %> compare scenarios/hash-keys.yaml --strategies ip-hash,consistent-hash,maglev --format terminal,html',
   ]
 
@@ -47,6 +49,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
   static override flags = {
     strategies: Flags.string({description: `Strategies to compare, comma-separated (${strategyKinds.names.join(', ')}).`}),
     balancers: Flags.string({description: `Balancers to compare, comma-separated: ${balancerKinds.names.join(', ')} (none goes straight to the replicas: the baseline of what a balancer costs).`}),
+    modes: Flags.string({description: `Balancer modes to compare, comma-separated: ${balancerModes.join(', ')} (tcp balances connections, http requests; for ${[...balancerKinds.all].filter((k) => k.options?.mode).map((k) => k.name).join(', ')}).`}),
     repeat: Flags.integer({description: 'Runs per subject; the table shows their mean and spread.', default: 1, min: 1, max: 50}),
     format: Flags.string({
       description: `Output formats, comma-separated: ${reportFormats.names.join(', ')}. comparison.json is always written.`,
@@ -67,6 +70,7 @@ Exit codes: a comparison is for looking, so thresholds that fail in a run are sh
         file: args.scenario,
         strategies: flags.strategies,
         balancers: flags.balancers,
+        modes: flags.modes,
         repeat: flags.repeat,
         formats: flags.format,
         out: flags.out,

@@ -22,8 +22,11 @@ export interface BalancerStats {
   bodyTooLargeToRetry?: number
   /** Retries refused by the retry budget. */
   budgetExhausted?: number
-  /** Connections per backend, where the balancer balances connections. */
+  /** Connections per backend, where the balancer balances connections (cluster, mode tcp). */
   connections?: Record<string, number>
+  /** Mode tcp: the bytes the balancer forwarded to each backend, and from it, over the whole run. */
+  bytesToBackend?: Record<string, number>
+  bytesFromBackend?: Record<string, number>
   /** Requests per backend that the balancer counted itself. */
   requests?: Record<string, number>
   /** In-flight requests per backend, sampled ≥ 10 times a second: [epochMs, {id: n}]. */

@@ -62,8 +62,10 @@ export interface BackendReport {
   latencyUs: {p50: number; p99: number}
   events: BackendEvent[]
   weight?: number
-  /** Connections it accepted (the cluster balancer balances connections, not requests). */
+  /** Connections it accepted (the cluster balancer balances connections, not requests), or that a balancer in mode tcp forwarded to it. */
   connections?: number
+  /** Mode tcp: the bytes the balancer forwarded to it and from it, over the whole run. */
+  bytes?: {toBackend: number; fromBackend: number}
   /** The latencies of its responses as an HDR histogram (µs, hdr-histogram-js compressed base64), for its percentile curve. */
   histogram?: string
 }

@@ -94,6 +94,11 @@ export interface BalancerSpec {
   health: {passive?: PassiveHealth; active?: ActiveHealth}
   /** Built-in proxy engine. */
   engine: 'http-proxy' | 'undici'
+  /**
+   * builtin, nginx, haproxy: `tcp` balances connections (L4) instead of requests; absent = http. Written
+   * only when given, so the scenario hash of a scenario without it did not change when it came.
+   */
+  mode?: 'http' | 'tcp'
   /** Built-in proxy processes. */
   workers: number
   /**

@@ -10,8 +10,8 @@ import cluster from 'node:cluster'
 import {performance} from 'node:perf_hooks'
 import {proxyEngines} from './engines.js'
 import {usageIntervalMs, type FromProxy, type ProxyConfig, type ToProxy} from './messages.js'
+import {proxyModes, type RunningProxy} from './modes.js'
 import {ProxyPrimary, workerConfigEnv} from './primary.js'
-import {ProxyServer} from './server.js'
 import type {HealthEvent} from './shared-health.js'
 import {strategyKinds} from './strategies/registry.js'
 
@@ -26,7 +26,7 @@ process.on('SIGTERM', () => exit(0))
 // the proxy for its counters for the aborted run's report before it closes the channel.
 process.on('SIGINT', () => {})
 
-let server: ProxyServer | undefined
+let server: RunningProxy | undefined
 let primary: ProxyPrimary | undefined
 
 /** Exits; a primary first waits for its workers to have exited (at most about 1 s). */
@@ -47,7 +47,7 @@ async function start(config: ProxyConfig): Promise<void> {
   if (!strategy) throw new Error(`balancer.strategy: unknown strategy ${b.strategy}`)
   const shared = cluster.isWorker && b.sharedState === true
   const share = shared ? (event: HealthEvent) => send({type: 'health', event}) : undefined
-  server = new ProxyServer(config, await engine(), strategy, (change) => send({type: 'backend-state', ...change}), share)
+  server = await proxyModes[b.mode ?? 'http'](config, strategy, (change) => send({type: 'backend-state', ...change}), share)
   const port = await server.listen()
   reportUsage()
   send({type: 'ready', port})

@@ -40,6 +40,10 @@ export function mergeProxyStats(all: readonly ProxyStats[]): ProxyStats {
     out.bodyTooLargeToRetry! += s.bodyTooLargeToRetry ?? 0
     out.budgetExhausted! += s.budgetExhausted ?? 0
     out.staleSocketRetries += s.staleSocketRetries
+    // Mode tcp: connections and bytes per backend.
+    if (s.connections) addInto((out.connections ??= {}), s.connections)
+    if (s.bytesToBackend) addInto((out.bytesToBackend ??= {}), s.bytesToBackend)
+    if (s.bytesFromBackend) addInto((out.bytesFromBackend ??= {}), s.bytesFromBackend)
   }
   return out
 }

@@ -4,7 +4,7 @@
 // responses per backend, in-flight requests per backend (per request, not per socket), refusals.
 //
 // The request path avoids allocations it can: one Forwarding object per request, one PickRequest shared
-// by every pick (picks are synchronous), counters in arrays by backend position.
+// by every pick (balancing.ts, which mode tcp shares), counters in arrays by backend position.
 
 import {readFileSync} from 'node:fs'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
@@ -14,32 +14,25 @@ import {performance} from 'node:perf_hooks'
 import type {Readable} from 'node:stream'
 import type {BackendStateChange} from '../model/balancer-stats.js'
 import type {HashKey} from './hash-key.js'
-import {deriveSeed, seededRandom} from '../model/random.js'
 import type {BalancerSpec} from '../model/scenario.js'
-import {BackendTable} from './backend-table.js'
+import type {BackendTable} from './backend-table.js'
+import {Balancing} from './balancing.js'
 import type {AttemptFailure, AttemptHandler, FailureKind, ProxyEngine} from './engine.js'
-import {HealthChecker} from './health-checker.js'
-import {inflightSampleMs, type ProxyConfig, type ProxyStats} from './messages.js'
+import type {ProxyConfig, ProxyStats} from './messages.js'
 import {ProxyCounters} from './proxy-stats.js'
 import {bufferBody, hasBody, replay} from './request-body.js'
-import {failureStatus, isReplayableMethod, RetryBudget} from './retries.js'
+import {failureStatus, isReplayableMethod, type RetryBudget} from './retries.js'
 import type {HealthEvent} from './shared-health.js'
-import type {PickRequest, Strategy, StrategyKind} from './strategies/strategy.js'
+import type {StrategyKind} from './strategies/strategy.js'
 
 export class ProxyServer {
   readonly table: BackendTable
   readonly counters: ProxyCounters
   readonly spec: BalancerSpec
   readonly budget: RetryBudget | undefined
-  private readonly strategy: Strategy
+  private readonly balancing: Balancing
   private readonly hashKey: HashKey | undefined
   private readonly server: Server | TlsServer
-  private readonly checker: HealthChecker | undefined
-  private sampler: NodeJS.Timeout | undefined
-  /** The request being placed by the current (synchronous) pick, and the time of that pick. */
-  private picking: Forwarding | undefined
-  private pickNow = 0
-  private readonly pickRequest: PickRequest
 
   constructor(
     private readonly config: ProxyConfig,
@@ -53,24 +46,17 @@ export class ProxyServer {
     share?: (event: HealthEvent) => void,
   ) {
     this.spec = config.balancer
-    this.table = new BackendTable(config.backends, this.spec, onState, share)
-    this.counters = new ProxyCounters(config.backends.map((b) => b.id), Date.now())
-    this.budget = this.spec.retryBudget === undefined ? undefined : new RetryBudget(this.spec.retryBudget)
-    this.strategy = definition.create({
-      backends: this.table.views,
-      random: seededRandom(deriveSeed(config.seed, 'proxy-strategy')),
-      now: () => performance.now(),
-    })
+    this.balancing = new Balancing(config, definition, new ProxyCounters(config.backends.map((b) => b.id), Date.now()), onState, share)
+    this.table = this.balancing.table
+    this.counters = this.balancing.counters
+    this.budget = this.balancing.budget
     if (definition.needsHashKey) this.hashKey = hashKeyOf(this.spec.hashKey)
-    this.pickRequest = {key: undefined, usable: (b) => this.picking!.mayTry(b.index) && this.table.usable(b.index, this.pickNow)}
     const forward = (req: IncomingMessage, res: ServerResponse) => new Forwarding(this, req, res).start()
     // balancer.tls: the proxy terminates TLS; the replicas stay plain HTTP.
     const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)}
     this.server = tls ? createTlsServer(tls, forward) : createServer(forward)
     // Load generators keep connections busy; a long idle allowance only matters between phases.
     this.server.keepAliveTimeout = 30_000
-    const active = this.spec.health.active
-    if (active && !share) this.checker = new HealthChecker(this.table.targets, active, (i, ok, cause) => this.table.checkResult(i, ok, cause))
   }
 
   /** Starts listening and checking; resolves with the port. */
@@ -79,14 +65,12 @@ export class ProxyServer {
       this.server.once('error', reject)
       this.server.listen(this.config.port, this.config.host, () => resolve())
     })
-    this.sampler = setInterval(() => this.counters.sample(Date.now(), (i) => this.table.views[i].inflight), inflightSampleMs)
-    this.checker?.start()
+    this.balancing.start()
     return (this.server.address() as AddressInfo).port
   }
 
   setBackend(id: string, host: string, port: number): void {
-    const i = this.table.indexOf(id)
-    if (i >= 0) this.table.replace(i, host, port)
+    this.balancing.setBackend(id, host, port)
   }
 
   stats(): ProxyStats {
@@ -94,8 +78,7 @@ export class ProxyServer {
   }
 
   close(): void {
-    if (this.sampler) clearInterval(this.sampler)
-    this.checker?.stop()
+    this.balancing.stop()
     this.server.close()
     this.server.closeAllConnections()
     this.engine.close()
@@ -103,16 +86,11 @@ export class ProxyServer {
 
   /** The backend position the strategy chooses for `f`, or -1 when none is usable. */
   pick(f: Forwarding): number {
-    this.picking = f
-    this.pickNow = Date.now()
-    this.pickRequest.key = this.hashKey && f.hashKeyValue(this.hashKey)
-    const v = this.strategy.pick(this.pickRequest)
-    this.picking = undefined
-    return v ? v.index : -1
+    return this.balancing.pick(f, this.hashKey && f.hashKeyValue(this.hashKey))
   }
 
   observe(i: number, latencyMs: number, ok: boolean, now: number): void {
-    this.strategy.observe?.(this.table.views[i], latencyMs, ok, now)
+    this.balancing.observe(i, latencyMs, ok, now)
   }
 }
 

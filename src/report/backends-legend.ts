@@ -9,6 +9,12 @@ export function backendsLegend(r: Report): string | undefined {
   if (!r.backends.some((b) => b.attempts !== undefined)) return undefined
   const requests = 'requests: answers the clients got in the measured time'
   if (r.scenario.balancer.kind === 'cluster') return `${requests} · attempts: requests each worker counted itself, over the whole run (warm-up included)`
+  if (r.scenario.balancer.mode === 'tcp') {
+    return (
+      `${requests} (the replicas' own stamp) · attempts: connects the balancer started to it in the measured time, failed ones ` +
+      'included (mode tcp balances connections, so a keep-alive client makes few) · connections and bytes: what it forwarded over the whole run'
+    )
+  }
   return (
     `${requests} · attempts: tries the balancer started in it, retries included. Attempts exceed requests by tries that ` +
     'failed and were tried again and by requests never answered (cut off when the load stopped, or timed out); ' +

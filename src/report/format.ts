@@ -50,10 +50,10 @@ export function duration(msLength: number | null | undefined): string {
   return `${minutes}m ${((msLength - minutes * 60_000) / 1000).toFixed(1)}s`
 }
 
-/** Bytes per second in decimal units: 1234567 → `1.23 MB/s`. */
-export function bytesPerSec(n: number | null | undefined): string {
+/** Bytes in decimal units: 1234567 → `1.23 MB`. */
+export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
-  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s']
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
   let v = n
   let i = 0
   while (Math.abs(v) >= 1000 && i < units.length - 1) {
@@ -61,6 +61,12 @@ export function bytesPerSec(n: number | null | undefined): string {
     i++
   }
   return `${i === 0 ? fixed(v, 0) : fixed(v, 2)} ${units[i]}`
+}
+
+/** Bytes per second in decimal units: 1234567 → `1.23 MB/s`. */
+export function bytesPerSec(n: number | null | undefined): string {
+  const text = bytes(n)
+  return text === '–' ? text : `${text}/s`
 }
 
 /** A change in percent with its sign: 12.34 → `+12.3%`, -5 → `-5.0%`; one that rounds to nothing → `0.0%`, never `-0.0%`. */

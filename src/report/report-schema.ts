@@ -41,6 +41,7 @@ const backend = z.looseObject({
   events: z.array(z.looseObject({atMs: msFromZero, state: z.string(), reason: z.string().optional()})),
   weight: z.number().optional(),
   connections: count.optional(),
+  bytes: z.looseObject({toBackend: count, fromBackend: count}).optional().describe('mode tcp: the bytes the balancer forwarded to this backend and from it, over the whole run'),
   histogram: z.string().optional().describe("its responses' latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)"),
 })
 

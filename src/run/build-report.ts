@@ -84,6 +84,9 @@ export function buildReport(r: RunRecord): Report {
     ...row,
     ...(attempts ? {attempts: attempts[row.id] ?? 0} : {}),
     ...(r.stats?.connections ? {connections: r.stats.connections[row.id] ?? 0} : {}),
+    ...(r.stats?.bytesToBackend && r.stats.bytesFromBackend
+      ? {bytes: {toBackend: r.stats.bytesToBackend[row.id] ?? 0, fromBackend: r.stats.bytesFromBackend[row.id] ?? 0}}
+      : {}),
     events: eventsOf(row.id, timeline),
   }))
   const disturbed = new Set(timeline.filter((e) => e.target && e.atMs >= 0 && BACKEND_EVENT_KINDS[e.kind]).map((e) => e.target!))

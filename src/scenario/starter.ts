@@ -58,6 +58,7 @@ balancer:
   ${`strategy: ${defaultStrategy}`.padEnd(COMMENT_COLUMN - 2)}# ${namesComment(otherStrategies, ' (the hash ones take hashKey)')}
   retries: 1                      # a refused or reset GET is tried once more on another replica
   timeout: 2s                     # per try
+  # mode: tcp                     # builtin, nginx, haproxy: balance connections (L4), not requests
   # health:
   #   passive: {maxFails: 1, failTimeout: 10s}
   #   active: {path: /, interval: 1s, timeout: 500ms, rise: 2, fall: 3}

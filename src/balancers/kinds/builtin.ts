@@ -1,5 +1,6 @@
 // The built-in proxy (src/proxy): every strategy and health option, one or more proxy processes behind
-// one port.
+// one port; per request (mode http) or per connection (mode tcp, proxy/tcp/).
+import {modeLabel, modeOption, modeProblems} from '../balancer-mode.js'
 import {availableParallelism} from 'node:os'
 import type {KindProblem} from '../../model/kind.js'
 import type {BalancerSpec} from '../../model/scenario.js'
@@ -20,6 +21,7 @@ export const builtin: BalancerKind = {
   strategies: Object.fromEntries(strategyKinds.names.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
   // Shared state is between the proxy's workers: with one process (or another balancer) there is nothing
   // to share with, and a scenario that asks for it would promise what the run does not do.
+  options: {mode: modeOption},
   ownKeys: {sharedState: "the built-in proxy's workers only (balancer.kind builtin with workers > 1)"},
   checkSections(b) {
     if (!b.sharedState || b.workers > 1) return []
@@ -27,7 +29,7 @@ export const builtin: BalancerKind = {
     return [{path: 'balancer.sharedState', message, atKey: true}]
   },
   check(s) {
-    const problems: KindProblem[] = []
+    const problems: KindProblem[] = [...modeProblems(s.balancer)]
     // More than two processes per core only take turns on the cores.
     const most = availableParallelism() * 2
     if (s.balancer.workers > most) {
@@ -35,7 +37,7 @@ export const builtin: BalancerKind = {
     }
     return problems
   },
-  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...workers(b, observed), ...ownStackLabel(b)].join(', ')})`,
+  label: (b, observed) => `built-in proxy (${[strategyLabel(b), ...modeLabel(b), ...workers(b, observed), ...ownStackLabel(b)].join(', ')})`,
   terminatesTls: true,
   // Like nginx's own defaults (max_fails=1 fail_timeout=10s): a backend is out for 10 s after one failure.
   defaultHealth: () => ({passive: {maxFails: 1, failTimeout: 10_000, statuses: []}}),

@@ -1,6 +1,7 @@
 // HAProxy in front of the replicas, with a generated haproxy.cfg or your own (balancer.config, read by
 // haproxy-template.ts).
 import type {KindProblem} from '../../model/kind.js'
+import {modeLabel, modeOption, modeProblems} from '../balancer-mode.js'
 import {hashKeyProblem, ownStackLabel, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
 import {haproxyOwnConfig} from '../haproxy-template.js'
 
@@ -21,9 +22,10 @@ export const haproxy: BalancerKind = {
   name: 'haproxy',
   summary: 'HAProxy with a generated haproxy.cfg or your own: its own strategies, passive and active health checks, retries, TLS',
   strategies,
+  options: {mode: modeOption},
   check(s) {
     const b = s.balancer
-    const problems: KindProblem[] = [...strategyProblem('HAProxy', b, strategies), ...hashKeyProblem(b)]
+    const problems: KindProblem[] = [...strategyProblem('HAProxy', b, strategies), ...hashKeyProblem(b), ...modeProblems(b)]
     for (const status of b.health.passive?.statuses ?? []) {
       if (!haproxyRetryStatuses.includes(status)) {
         problems.push({
@@ -42,7 +44,7 @@ export const haproxy: BalancerKind = {
     }
     return problems
   },
-  label: (b) => `haproxy (${[strategyLabel(b), ...ownStackLabel(b)].join(', ')})`,
+  label: (b) => `haproxy (${[strategyLabel(b), ...modeLabel(b), ...ownStackLabel(b)].join(', ')})`,
   terminatesTls: true,
   ownConfig: haproxyOwnConfig,
   // HAProxy checks nothing unless told.

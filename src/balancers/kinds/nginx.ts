@@ -2,6 +2,7 @@
 // read by nginx-template.ts). Version-dependent directives (random needs 1.15.1) are checked again
 // against `nginx -v` when the config is generated.
 import type {KindProblem} from '../../model/kind.js'
+import {modeLabel, modeOption, modeProblems} from '../balancer-mode.js'
 import {hashKeyProblem, ownStackLabel, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
 import {nginxOwnConfig} from '../nginx-template.js'
 
@@ -22,9 +23,10 @@ export const nginx: BalancerKind = {
   name: 'nginx',
   summary: 'open-source nginx with a generated nginx.conf or your own: its own strategies, passive health (max_fails), retries, TLS',
   strategies,
+  options: {mode: modeOption},
   check(s) {
     const b = s.balancer
-    const problems: KindProblem[] = [...strategyProblem('nginx', b, strategies), ...hashKeyProblem(b)]
+    const problems: KindProblem[] = [...strategyProblem('nginx', b, strategies), ...hashKeyProblem(b), ...modeProblems(b)]
     if (b.health.active) {
       problems.push({
         path: 'balancer.health.active',
@@ -49,7 +51,7 @@ export const nginx: BalancerKind = {
     }
     return problems
   },
-  label: (b) => `nginx (${[strategyLabel(b), ...ownStackLabel(b)].join(', ')})`,
+  label: (b) => `nginx (${[strategyLabel(b), ...modeLabel(b), ...ownStackLabel(b)].join(', ')})`,
   terminatesTls: true,
   ownConfig: nginxOwnConfig,
   // nginx's own defaults: max_fails=1 fail_timeout=10s.
