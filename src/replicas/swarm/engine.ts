@@ -5,7 +5,7 @@
 // made: its services first (a service left would start its tasks again), then any container still
 // carrying its label (removing a service can leave its containers running).
 //
-// Stable API: connectSwarmManager, swarmInitCommand, runLabels, localImageId, hostServiceSpec,
+// Stable API: connectSwarmManager, swarmInitCommand, swarmNodeId, runLabels, localImageId, hostServiceSpec,
 // createService, removeRunServices, removeRunContainers, removeRun, sweepServices (in leftovers.ts).
 import {hostname} from 'node:os'
 import type Dockerode from 'dockerode'
@@ -88,6 +88,18 @@ export interface HostServiceOptions {
   update?: Dockerode.UpdateConfig
   /** Tasks run on the manager's node only (their ports are on its loopback). Default true. */
   onManager?: boolean
+  /** Tasks run on this node only (swarmNodeId's answer): narrower than onManager when a swarm has several managers. */
+  nodeId?: string
+}
+
+function placementOf(o: HostServiceOptions): Pick<Dockerode.TaskSpecBase, 'Placement'> {
+  if (o.nodeId) return {Placement: {Constraints: [`node.id == ${o.nodeId}`]}}
+  return o.onManager === false ? {} : {Placement: {Constraints: ['node.role == manager']}}
+}
+
+/** The id of the swarm node the engine runs (connectSwarmManager's engine): its tasks share this machine's loopback. */
+export async function swarmNodeId(docker: Docker): Promise<string> {
+  return ((await docker.info()) as {Swarm?: {NodeID?: string}}).Swarm?.NodeID ?? ''
 }
 
 /** A service spec on host networking (no ingress, no overlay): every task listens on the node's 127.0.0.1. */
@@ -105,7 +117,7 @@ export function hostServiceSpec(o: HostServiceOptions): Dockerode.CreateServiceO
       },
       Networks: [{Target: 'host'}],
       RestartPolicy: o.restart,
-      ...(o.onManager === false ? {} : {Placement: {Constraints: ['node.role == manager']}}),
+      ...placementOf(o),
     },
     Mode: o.mode,
     ...(o.update ? {UpdateConfig: o.update} : {}),
