@@ -120,11 +120,13 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
     if (!slot || this.stopping) return
     const current = e.containerId === slot.containerId
     if (e.action === 'create') {
+      // A rolling update creates the new task's container before it stops the old one: the slot's
+      // container is the one that runs, from its start on.
+      this.emit('engine', slot.id, 'task-create', `task ${e.taskId.slice(0, 12)}`, e.epochMs)
+    } else if (e.action === 'start') {
       slot.containerId = e.containerId
       slot.taskId = e.taskId
       slot.unhealthy = false
-      this.emit('engine', slot.id, 'task-create', `task ${e.taskId.slice(0, 12)}`, e.epochMs)
-    } else if (e.action === 'start' && current) {
       slot.state = 'starting'
       this.emit('engine', slot.id, 'task-start', `task ${e.taskId.slice(0, 12)}`, e.epochMs)
       void followTaskLog(this.docker!, e.containerId, `${slot.id}: task ${e.taskId.slice(0, 12)} of ${this.image?.name} (port ${slot.port})`, slot.log)
@@ -133,6 +135,8 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
       const detail = describeContainerExit(Number(e.detail ?? 0)) + (slot.unhealthy ? ', replaced after the engine found it unhealthy' : '')
       this.emit('engine', slot.id, 'task-die', `task ${e.taskId.slice(0, 12)} ${detail}`, e.epochMs)
       if (current) void this.ended(slot, detail, e.taskId)
+    } else if (e.action === 'kill' && current) {
+      this.emit('engine', slot.id, 'task-kill', `task ${e.taskId.slice(0, 12)} sent signal ${e.detail ?? '?'}`, e.epochMs)
     } else if (e.action === 'health' && current) {
       slot.unhealthy = e.detail === 'unhealthy'
       this.emit('engine', slot.id, `task-${e.detail ?? 'health'}`, `task ${e.taskId.slice(0, 12)}`, e.epochMs)
