@@ -54,6 +54,8 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
   private service?: Dockerode.Service
   private stopEvents?: () => void
   private stopping?: Promise<void>
+  /** The service being created, which stop() waits for (a service created after it removed the run's would be left). */
+  private creating?: Promise<Dockerode.Service>
 
   constructor(private readonly opts: ReplicaSetOptions) {
     super()
@@ -74,7 +76,8 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
         runId: this.opts.runId, scenario: this.opts.loaded.scenario, imageId: this.image.id, builtinApp: this.image.builtinApp,
         imageCommand: this.image.command, slots: [...this.slots.values()], token: this.token, nodeId: await swarmNodeId(docker),
       })
-      this.service = await createService(docker, spec)
+      this.creating = createService(docker, spec)
+      this.service = await this.creating
       await this.whenUp([...this.slots.values()].slice(0, this.spec.count), this.spec.ready.timeout)
     } catch (err) {
       await this.stop()
@@ -239,6 +242,7 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopEvents?.()
+      await this.creating?.catch(() => {})
       if (this.docker) await removeRun(this.docker, this.opts.runId)
       for (const s of this.slots.values()) {
         s.state = 'exited'
