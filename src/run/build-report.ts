@@ -8,6 +8,8 @@ import type {Sample, Timing} from '../model/generator-messages.js'
 import {attemptsInSpans, backendRows} from '../metrics/backends.js'
 import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
+import {withReplacement} from '../metrics/replacement.js'
+import {rollingUpdateRows} from '../metrics/rolling-update.js'
 import {fairness} from '../metrics/fairness.js'
 import {buildSeries} from '../metrics/series.js'
 import {backendsUpChanges} from '../metrics/backends-up.js'
@@ -96,7 +98,7 @@ export function buildReport(r: RunRecord): Report {
   const windows = faultWindows(r.applied, timeline, failoverOf)
   // The 100 ms counts of the whole measured time, not only the fine series' windows around the faults.
   const responses = windows.length ? fineBackendCounts(measured, measuredMs) : undefined
-  const failover = analyseFailover({
+  const failover = [...analyseFailover({
     windows,
     series,
     timeline,
@@ -109,7 +111,7 @@ export function buildReport(r: RunRecord): Report {
     ...(responses ? {responses} : {}),
     // A balancer known only by the responses' header: its reintegration is its first response back.
     ...(balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer) !== undefined ? {reintegrated: 'first-response' as const} : {}),
-  })
+  }).map((row) => withReplacement(row, timeline)), ...rollingUpdateRows({timeline, series, endMs: measuredMs})]
 
   const report: Report = {
     schemaVersion: 1,
