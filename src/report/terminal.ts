@@ -15,6 +15,7 @@ import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 import {plural} from '../model/plural.js'
 import {replicasLabel} from '../scenario/describe.js'
+import {orchestratorNote} from './orchestrator-note.js'
 
 const DEFAULT_WIDTH = 100
 /** Beyond this many backends the per-second table shows backends up instead of one column each. */
@@ -195,19 +196,6 @@ function failover(r: Report, c: ChalkInstance, color: boolean): string[] {
     ...(sources ? [c.dim(`  ${sources}`)] : []),
     ...r.failover.flatMap((f) => orchestratorNote(f)).map((line) => c.dim(`  ${line}`)),
   ]
-}
-
-/** What the orchestrator did, for rows that have it: a replacement task's times, a rolling update's length. */
-function orchestratorNote(f: Report['failover'][number]): string[] {
-  if (f.replacement) {
-    const {dieMs, startMs, servingMs} = f.replacement
-    return [`${f.fault} ${f.target}: task died +${duration(dieMs)}, replacement task started +${duration(startMs)}, serving +${duration(servingMs)} (engine events)`]
-  }
-  if (f.durationMs !== undefined) {
-    const out = f.longestOutMs == null ? '' : `; longest a slot was out: ${duration(f.longestOutMs)} (${f.longestOutTarget})`
-    return [`${f.fault}: took ${duration(f.durationMs)}${out}`]
-  }
-  return []
 }
 
 /** Merges consecutive seconds into one row (sums of counts, the worst p99). */
