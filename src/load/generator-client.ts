@@ -13,8 +13,8 @@ export interface GeneratorHandlers {
   onPhaseStart?(event: {phase: string; measure: boolean; epochMs: number; timing: Timing}): void
   onPhaseEnd?(event: {phase: string; epochMs: number}): void
   onSample?(sample: Sample): void
-  /** Each generator's own CPU use (percent of one core) and event-loop utilisation, once a second. */
-  onUsage?(usage: {cpuPct: number; elu: number; generator: number}): void
+  /** Each generator's own CPU use (percent of one core) and event-loop utilisation, once a second; how late its clock ticked. */
+  onUsage?(usage: {cpuPct: number; elu: number; generator: number; lateMs?: number}): void
   /** Every phase ran (or stop() was obeyed) and the last sample was delivered. */
   onDone?(): void
   /** A generator failed or exited unexpectedly; the run cannot be trusted (exit 3). */
@@ -98,7 +98,7 @@ export function startGenerators(
             else handlers.onSample?.(m.sample)
             break
           case 'usage':
-            handlers.onUsage?.({cpuPct: m.cpuPct, elu: m.elu, generator: g})
+            handlers.onUsage?.({cpuPct: m.cpuPct, elu: m.elu, generator: g, ...(m.lateMs ? {lateMs: m.lateMs} : {})})
             break
           case 'done':
             if (merger) emitSamples(merger.finish(g))

@@ -20,14 +20,20 @@ import type {GeneratorUsage} from './build-report.js'
 import type {RunContext} from './context.js'
 import {AbortedRun, withTimeout} from './stops.js'
 
-/** How long the generators may take past the phases' total before the run is called broken. */
+/**
+ * How long the generators may take past the phases' total. Past it they are late, which is a saturated
+ * generator, not a broken run: they are stopped, and deliver what they measured.
+ */
 const GENERATOR_GRACE_MS = 10_000
 /** How long stopped generators get to deliver their last sample. */
 const STOP_GRACE_MS = 3_000
+const LATE = 'the load generator did not finish in time'
 
 export class LoadDriver {
   readonly samples: Sample[] = []
   readonly usage: GeneratorUsage[] = []
+  /** How far past the phases' end (ms) the generators were stopped, when they were late. */
+  lateMs?: number
   /** Which clock the generators' latencies are on (they say so when a phase starts). */
   timing: Timing = 'actual-send'
   /** The phase under way: its name, when it started, how long it lasts (for the progress line). */
@@ -73,7 +79,7 @@ export class LoadDriver {
   async untilDone(): Promise<void> {
     const {run} = this
     try {
-      await run.stops.race(withTimeout(this.finished.promise, this.totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
+      await run.stops.race(this.finishedOrLate())
     } catch (error) {
       if (!(error instanceof AbortedRun || run.timeline.t0 !== undefined)) throw error
       if (!(error instanceof AbortedRun)) run.failure = error instanceof RunError ? error : new RunError((error as Error).message)
@@ -81,6 +87,26 @@ export class LoadDriver {
       run.event('aborted', run.abortReason)
       run.generator?.stop()
       await withTimeout(this.finished.promise, STOP_GRACE_MS, '', run.stops.untilHardExit).catch(() => {})
+    }
+  }
+
+  /**
+   * Every phase ran; or, once the generators are past the phases' end by the grace and something was
+   * measured, they are stopped and deliver their last samples: the report is whole and marked saturated.
+   * Only a generator that never reached the measured phases, or does not answer the stop, breaks the run.
+   */
+  private async finishedOrLate(): Promise<void> {
+    const {run} = this
+    const deadline = this.totalMs + GENERATOR_GRACE_MS
+    const startedAt = Date.now()
+    try {
+      await withTimeout(this.finished.promise, deadline, LATE)
+    } catch (error) {
+      if (run.timeline.t0 === undefined) throw error
+      this.lateMs = Date.now() - startedAt - this.totalMs
+      run.event('generator-late', `the load generator was still running ${(this.lateMs / 1000).toFixed(1)}s past the phases' end: stopped, and marked saturated`)
+      run.generator?.stop()
+      await withTimeout(this.finished.promise, STOP_GRACE_MS, `${LATE}, and did not stop when asked`)
     }
   }
 

@@ -11,6 +11,7 @@
 import type {PhaseSpec} from '../../model/scenario.js'
 import type {GeneratorConfig} from '../../model/generator-messages.js'
 import type {AcClient, AcInstance, Autocannon} from './autocannon-client.js'
+import {countCutOff} from './cut-offs.js'
 import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
 import {freshConnectionSender} from './fresh-connections.js'
 import {pace, pacedSender, phaseConnections, sendSchedule} from './pacing.js'
@@ -82,13 +83,10 @@ export class AutocannonDriver {
     return instance
   }
 
-  /** Stops the phase's clients at once: requests in flight are counted as cut off, not failed. */
+  /** Stops the phase's clients at once: requests in flight are counted as cut off (cut-offs.ts), not failed. */
   stop(load: PhaseLoad, instance: AcInstance | undefined): void {
-    const counts = this.counts
     for (const c of load.clients) {
-      const inFlight = c.pipelinedRequests.size()
-      counts.cutOff += inFlight
-      counts.tenths.cutOff[counts.tenth] += inFlight
+      countCutOff(this.counts, c)
       if (c.lbTimer) clearTimeout(c.lbTimer)
       if (c.lbBackoff) clearTimeout(c.lbBackoff)
       c.lbTimer = c.lbBackoff = undefined
@@ -106,6 +104,7 @@ export class AutocannonDriver {
     client.lbBackoff = client.lbTimer = undefined
     client.lbPaced = paced
     client.lbUsedConn = undefined
+    client.lbSentTenth = undefined
     // Bodies are only read by autocannon's verifyBody/expectBody/onResponse, none of which lbbench uses.
     client.pipelinedRequests.addBody = noop
     const hooks = this.hooksFor(client)
