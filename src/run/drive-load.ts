@@ -21,10 +21,11 @@ import type {RunContext} from './context.js'
 import {AbortedRun, withTimeout} from './stops.js'
 
 /**
- * How long the generators may take past the phases' total. Past it they are late, which is a saturated
- * generator, not a broken run: they are stopped, and deliver what they measured.
+ * How long the generators may take past the phases' total: 2 s, and 1 ms more per connection (opening and
+ * closing them is what takes time at a phase's edges), at most 10 s. Past it they are late, which is a
+ * saturated generator, not a broken run: they are stopped, and deliver what they measured.
  */
-const GENERATOR_GRACE_MS = 10_000
+const graceMs = (connections: number): number => Math.min(10_000, 2_000 + connections)
 /** How long stopped generators get to deliver their last sample. */
 const STOP_GRACE_MS = 3_000
 const LATE = 'the load generator did not finish in time'
@@ -41,6 +42,7 @@ export class LoadDriver {
   private phaseStartedAt?: number
   private phaseMs = 0
   private readonly totalMs: number
+  private readonly graceMs: number
   /** abortOnFail: each second's sample may show a threshold that can no longer hold. */
   private readonly earlyFail?: EarlyFail
   private readonly targets = deferred<string[]>()
@@ -51,6 +53,7 @@ export class LoadDriver {
   constructor(private readonly run: RunContext) {
     const s = run.scenario
     this.totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
+    this.graceMs = graceMs(Math.max(0, ...s.load.phases.map((p) => p.connections)))
     this.earlyFail = s.abortOnFail ? new EarlyFail(s, failoverOf) : undefined
   }
 
@@ -97,7 +100,7 @@ export class LoadDriver {
    */
   private async finishedOrLate(): Promise<void> {
     const {run} = this
-    const deadline = this.totalMs + GENERATOR_GRACE_MS
+    const deadline = this.totalMs + this.graceMs
     const startedAt = Date.now()
     try {
       await withTimeout(this.finished.promise, deadline, LATE)
