@@ -72,7 +72,8 @@ async function point(ctx: BenchContext, kind: string, replicas: number, connecti
       got.push(await measurePoint(ctx, kind, replicas, connections, memory && r === rounds - 1))
     }
   } catch (error) {
-    return {error: (error as Error).message.split('\n')[0]}
+    if (ctx.signal.aborted) throw error
+    return {error: String((error as Error)?.message ?? error).split('\n')[0]}
   }
   const med = (f: (p: Point) => number | undefined) => {
     const values = got.map(f).filter((v): v is number => v !== undefined)

@@ -96,7 +96,8 @@ export class LoadDriver {
   /**
    * Every phase ran; or, once the generators are past the phases' end by the grace and something was
    * measured, they are stopped and deliver their last samples: the report is whole and marked saturated.
-   * Only a generator that never reached the measured phases, or does not answer the stop, breaks the run.
+   * One too busy even to answer the stop in time leaves a report of what it sent, marked aborted (exit 1,
+   * or 4 with --strict). Only a generator that never reached the measured phases breaks the run (exit 3).
    */
   private async finishedOrLate(): Promise<void> {
     const {run} = this
@@ -109,7 +110,10 @@ export class LoadDriver {
       this.lateMs = Date.now() - startedAt - this.totalMs
       run.event('generator-late', `the load generator was still running ${(this.lateMs / 1000).toFixed(1)}s past the phases' end: stopped, and marked saturated`)
       run.generator?.stop()
-      await withTimeout(this.finished.promise, STOP_GRACE_MS, `${LATE}, and did not stop when asked`)
+      await withTimeout(this.finished.promise, STOP_GRACE_MS, '', run.stops.untilHardExit).catch(() => {
+        run.abortReason = `${LATE}: stopped, it did not deliver its last samples within ${STOP_GRACE_MS / 1000}s`
+        run.event('aborted', run.abortReason)
+      })
     }
   }
 
