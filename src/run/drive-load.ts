@@ -26,8 +26,10 @@ import {AbortedRun, withTimeout} from './stops.js'
  * saturated generator, not a broken run: they are stopped, and deliver what they measured.
  */
 const graceMs = (connections: number): number => Math.min(10_000, 2_000 + connections)
-/** How long stopped generators get to deliver their last sample. */
+/** How long stopped generators get to deliver their last sample (a signal or abortOnFail stopped the run). */
 const STOP_GRACE_MS = 3_000
+/** …and late ones, which may be busy closing their connections: 1 ms more per connection, at most 13 s. */
+const lateStopMs = (connections: number): number => Math.min(13_000, STOP_GRACE_MS + connections)
 const LATE = 'the load generator did not finish in time'
 
 export class LoadDriver {
@@ -43,6 +45,7 @@ export class LoadDriver {
   private phaseMs = 0
   private readonly totalMs: number
   private readonly graceMs: number
+  private readonly lateStopMs: number
   /** abortOnFail: each second's sample may show a threshold that can no longer hold. */
   private readonly earlyFail?: EarlyFail
   private readonly targets = deferred<string[]>()
@@ -53,7 +56,9 @@ export class LoadDriver {
   constructor(private readonly run: RunContext) {
     const s = run.scenario
     this.totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
-    this.graceMs = graceMs(Math.max(0, ...s.load.phases.map((p) => p.connections)))
+    const connections = Math.max(0, ...s.load.phases.map((p) => p.connections))
+    this.graceMs = graceMs(connections)
+    this.lateStopMs = lateStopMs(connections)
     this.earlyFail = s.abortOnFail ? new EarlyFail(s, failoverOf) : undefined
   }
 
@@ -96,8 +101,8 @@ export class LoadDriver {
   /**
    * Every phase ran; or, once the generators are past the phases' end by the grace and something was
    * measured, they are stopped and deliver their last samples: the report is whole and marked saturated.
-   * One too busy even to answer the stop in time leaves a report of what it sent, marked aborted (exit 1,
-   * or 4 with --strict). Only a generator that never reached the measured phases breaks the run (exit 3).
+   * One too busy even to answer the stop in time, or to reach the measured phases at all, leaves a report
+   * of what it sent, marked aborted (exit 1, or 4 with --strict): lateness is never exit 3.
    */
   private async finishedOrLate(): Promise<void> {
     const {run} = this
@@ -105,15 +110,18 @@ export class LoadDriver {
     const startedAt = Date.now()
     try {
       await withTimeout(this.finished.promise, deadline, LATE)
-    } catch (error) {
-      if (run.timeline.t0 === undefined) throw error
+    } catch {
       this.lateMs = Date.now() - startedAt - this.totalMs
       run.event('generator-late', `the load generator was still running ${(this.lateMs / 1000).toFixed(1)}s past the phases' end: stopped, and marked saturated`)
-      run.generator?.stop()
-      await withTimeout(this.finished.promise, STOP_GRACE_MS, '', run.stops.untilHardExit).catch(() => {
-        run.abortReason = `${LATE}: stopped, it did not deliver its last samples within ${STOP_GRACE_MS / 1000}s`
+      run.generator?.stop(this.lateStopMs)
+      await withTimeout(this.finished.promise, this.lateStopMs, '', run.stops.untilHardExit).catch(() => {
+        run.abortReason = `${LATE}: stopped, it did not deliver its last samples within ${(this.lateStopMs / 1000).toFixed(1)}s`
         run.event('aborted', run.abortReason)
       })
+      if (run.abortReason === undefined && run.timeline.t0 === undefined) {
+        run.abortReason = `${LATE}: it never reached the measured phases`
+        run.event('aborted', run.abortReason)
+      }
     }
   }
 
