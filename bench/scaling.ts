@@ -7,9 +7,9 @@
 //   scaling-connections  every balancer kind with 64 replicas at 100, 1,000 and 10,000 connections, the
 //                        same figures, and at 10,000 the RSS of the orchestrator (the bench process), the
 //                        generator, the replicas (all workers and their primary) and the balancer
-// A closed loop of `subjectSeconds` after a 1 s warm-up; every run starts afresh. With --quick one round
-// per point, else the median of the rounds. The 2 shared cores run everything: the figures are the whole
-// setup's, and "smooth" means no point much worse than its neighbours, not a flat line.
+// A closed loop of `subjectSeconds` (at least 2 s) after a 2 s warm-up; every run starts afresh. With
+// --quick one round per point, else the median of the rounds. The 2 shared cores run everything: the
+// figures are the whole setup's, and "smooth" means no point much worse than its neighbours.
 
 import type {BenchContext} from './context.js'
 import {meets, tidy, type Figure, type Measurement} from './figures.js'
@@ -21,6 +21,12 @@ const replicaCounts = [2, 8, 32, 64]
 const connectionCounts = [100, 1000, 10_000]
 const replicaKinds = ['builtin', 'nginx', 'haproxy']
 const connectionKinds = ['none', 'builtin', 'nginx', 'haproxy', 'cluster']
+/**
+ * Each phase opens its own connections (in batches: load/generator/client-batches.ts), so a measured phase
+ * starts with a ramp; at least 2 s of it, after a 2 s warm-up, even with --quick.
+ */
+const warmupS = 2
+const measuredS = (ctx: BenchContext): number => Math.max(2, ctx.subjectSeconds)
 
 interface Point {
   rps: number
@@ -40,7 +46,7 @@ async function measurePoint(ctx: BenchContext, kind: string, replicas: number, c
       // 64 workers start together on 2 cores: more than the default 10 s on a busy machine.
       replicas: {count: replicas, kind: 'cluster', ready: {timeout: '60s'}},
       balancer: kind === 'builtin' ? {kind, strategy: 'least-connections'} : {kind},
-      load: {connections, timeout: '10s', phases: [{name: 'warmup', duration: '1s', measure: false}, {name: 'steady', duration: `${ctx.subjectSeconds}s`}]},
+      load: {connections, timeout: '10s', phases: [{name: 'warmup', duration: `${warmupS}s`, measure: false}, {name: 'steady', duration: `${measuredS(ctx)}s`}]},
     })
     const steady = phaseOf(report, 'steady')
     const rps = steady.throughput.rps
@@ -105,7 +111,7 @@ export async function scalingReplicas(ctx: BenchContext): Promise<Measurement> {
     name: 'scaling-replicas',
     title: '6a. How the cost grows with the replicas',
     figures,
-    notes: [`${replicaKinds.join(', ')} (1 worker or thread each) in front of 2, 8, 32 and 64 cluster replicas, ${connections} connections closed-loop for ${ctx.subjectSeconds} s after a 1 s warm-up; ${ctx.quick ? 'one run' : `median of ${ctx.rounds} runs`} per point. CPU per request: the balancer's processes' CPU over the measured time divided by its responses.`],
+    notes: [`${replicaKinds.join(', ')} (1 worker or thread each) in front of 2, 8, 32 and 64 cluster replicas, ${connections} connections closed-loop for ${measuredS(ctx)} s after a ${warmupS} s warm-up; ${ctx.quick ? 'one run' : `median of ${ctx.rounds} runs`} per point. CPU per request: the balancer's processes' CPU over the measured time divided by its responses.`],
     seconds: (Date.now() - started) / 1000,
   }
 }
@@ -131,7 +137,7 @@ export async function scalingConnections(ctx: BenchContext): Promise<Measurement
     title: '6b. How the cost grows with the connections (64 replicas)',
     figures,
     notes: [
-      `Every balancer kind in front of ${replicas} cluster replicas (the cluster kind: its primary hands the connections to the workers), 100, 1,000 and 10,000 connections closed-loop for ${ctx.subjectSeconds} s after a 1 s warm-up; ${ctx.quick ? 'one run' : `median of ${ctx.rounds} runs`} per point.`,
+      `Every balancer kind in front of ${replicas} cluster replicas (the cluster kind: its primary hands the connections to the workers), 100, 1,000 and 10,000 connections closed-loop for ${measuredS(ctx)} s after a ${warmupS} s warm-up; ${ctx.quick ? 'one run' : `median of ${ctx.rounds} runs`} per point.`,
       'RSS at 10,000 connections: the highest sum over each part\'s processes, sampled once a second during the run; the orchestrator is the bench process, which runs the scenario itself.',
     ],
     seconds: (Date.now() - started) / 1000,
