@@ -6,6 +6,7 @@
 //   npm run bench                      3 rounds, 3 s per subject per round, memory over 60 s
 //   npm run bench -- --quick           1 s per subject, 3 rounds, memory over 10 s: a smoke check
 //   npm run bench -- --only balancer,startup
+//   npm run bench -- --only scaling-replicas --quick     (or scaling-connections): the cost at the limits
 //   npm run bench -- --long            memory over the 10 minutes issue 8 asks for
 //   options: --rounds N (≥ 3), --seconds S (per subject per round), --out DIR, --verbose
 
@@ -22,6 +23,7 @@ import type {BenchContext, MeasureFn} from './context.js'
 import type {BenchReport, Measurement} from './figures.js'
 import {harnessCost} from './harness-cost.js'
 import {memory} from './memory.js'
+import {scalingConnections, scalingReplicas} from './scaling.js'
 import {startup} from './startup.js'
 import {strategyPicks} from './strategies-pick.js'
 import {renderBenchMarkdown, writeBenchReport} from './write-report.js'
@@ -33,6 +35,8 @@ const measurements: Record<string, MeasureFn> = {
   harness: harnessCost,
   balancer: balancerCost,
   accuracy,
+  'scaling-replicas': scalingReplicas,
+  'scaling-connections': scalingConnections,
   memory,
 }
 

@@ -13,8 +13,8 @@ export interface GeneratorHandlers {
   onPhaseStart?(event: {phase: string; measure: boolean; epochMs: number; timing: Timing}): void
   onPhaseEnd?(event: {phase: string; epochMs: number}): void
   onSample?(sample: Sample): void
-  /** Each generator's own CPU use (percent of one core) and event-loop utilisation, once a second. */
-  onUsage?(usage: {cpuPct: number; elu: number; generator: number}): void
+  /** Each generator's own CPU use (percent of one core) and event-loop utilisation, once a second; how late its clock ticked. */
+  onUsage?(usage: {cpuPct: number; elu: number; generator: number; lateMs?: number}): void
   /** Every phase ran (or stop() was obeyed) and the last sample was delivered. */
   onDone?(): void
   /** A generator failed or exited unexpectedly; the run cannot be trusted (exit 3). */
@@ -27,13 +27,13 @@ export interface GeneratorHandle {
   ready: Promise<void>
   /** Resolves when every generator process has exited, with the error if one went wrong. */
   exited: Promise<{error?: RunError}>
-  /** Ends the current phase now: the partial last sample is delivered, then `done`. */
-  stop(): void
+  /** Ends the current phase now: the partial last sample is delivered, then `done`; killed after `graceMs` (default 3 s). */
+  stop(graceMs?: number): void
   /** SIGKILL, for when there is no time to be polite. */
   kill(): void
 }
 
-/** Grace given to a generator after `stop` before it is killed. */
+/** Grace given to a generator after `stop` before it is killed, unless the caller gives its own. */
 const stopGraceMs = 3000
 
 /** Forks one generator process and starts it with `config`. */
@@ -98,7 +98,7 @@ export function startGenerators(
             else handlers.onSample?.(m.sample)
             break
           case 'usage':
-            handlers.onUsage?.({cpuPct: m.cpuPct, elu: m.elu, generator: g})
+            handlers.onUsage?.({cpuPct: m.cpuPct, elu: m.elu, generator: g, ...(m.lateMs ? {lateMs: m.lateMs} : {})})
             break
           case 'done':
             if (merger) emitSamples(merger.finish(g))
@@ -120,7 +120,7 @@ export function startGenerators(
     pids: procs.map((p) => p.pid),
     ready: Promise.all(procs.map((p) => p.ready)).then(() => undefined),
     exited: Promise.all(procs.map((p) => p.exited)).then(() => (failed ? {error: lastError(procs)} : {})),
-    stop: () => procs.forEach((p) => p.stop()),
+    stop: (graceMs) => procs.forEach((p) => p.stop(graceMs)),
     kill: () => procs.forEach((p) => p.kill()),
   }
 }
@@ -134,7 +134,7 @@ interface OneGenerator {
   ready: Promise<void>
   exited: Promise<void>
   error: RunError | undefined
-  stop(): void
+  stop(graceMs?: number): void
   kill(): void
 }
 
@@ -152,8 +152,8 @@ function spawnOne(
     ready,
     exited: child.exited.then(() => undefined),
     error: undefined,
-    stop() {
-      void child.end({type: 'stop'}, stopGraceMs)
+    stop(graceMs = stopGraceMs) {
+      void child.end({type: 'stop'}, graceMs)
     },
     kill() {
       child.expectExit()

@@ -20,6 +20,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   let lost: number | undefined
   let cutOff: number | undefined
   let connections: number | undefined
+  let cutOffSentBefore: Record<string, number> | undefined
   for (const s of samples) {
     sent += s.sent
     completed += s.completed
@@ -30,6 +31,10 @@ export function mergeSamples(samples: Sample[]): Sample {
     errors.timeout += s.errors.timeout
     if (s.lost !== undefined) lost = (lost ?? 0) + s.lost
     if (s.cutOff !== undefined) cutOff = (cutOff ?? 0) + s.cutOff
+    for (const [second, n] of Object.entries(s.cutOffSentBefore ?? {})) {
+      cutOffSentBefore ??= {}
+      cutOffSentBefore[second] = (cutOffSentBefore[second] ?? 0) + n
+    }
     if (s.connections !== undefined) connections = (connections ?? 0) + s.connections
     for (const id of Object.keys(s.perBackend)) backendIds.add(id)
   }
@@ -56,6 +61,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   }
   if (lost !== undefined) merged.lost = lost
   if (cutOff !== undefined) merged.cutOff = cutOff
+  if (cutOffSentBefore) merged.cutOffSentBefore = cutOffSentBefore
   if (connections !== undefined) merged.connections = connections
   const uncorrected = samples.map((s) => s.uncorrectedHistogram).filter((h): h is string => h !== undefined)
   if (uncorrected.length > 0) merged.uncorrectedHistogram = encodeHistogram(mergeEncoded(uncorrected))

@@ -1,6 +1,7 @@
 // The per-second view: one point per second of the load clock. Failures are counted in the second they
 // happened (connect, reset, timeout, lost, non-2xx), so an outage shows as a dip in completed and a rise
-// in failed, never as a quiet gap.
+// in failed, never as a quiet gap. Requests cut off when a phase stopped are taken off the second they
+// were sent in (a sample names those sent in earlier seconds), so a second's `sent` is never negative.
 
 import type {Sample} from '../model/generator-messages.js'
 import type {ErrorCounts, SeriesPoint} from '../model/report.js'
@@ -26,23 +27,25 @@ const isOk = (code: string): boolean => Number(code) >= 200 && Number(code) < 30
  *  the phase that sent more of its requests. */
 export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): SeriesPoint[] {
   const bySecond = new Map<number, Sample[]>()
+  const cutOffs = new Map<number, number>()
   for (const s of samples) {
     if (!s.measure && !inputs.includeUnmeasured) continue
     const list = bySecond.get(s.second)
     if (list) list.push(s)
     else bySecond.set(s.second, [s])
+    addCutOffs(cutOffs, s)
   }
   const seconds = [...bySecond.keys()].sort((a, b) => a - b)
   return seconds.map((second) => {
     const parts = bySecond.get(second)!
     const errors: ErrorCounts = {connect: 0, reset: 0, timeout: 0, non2xx: 0, lost: 0}
     const perBackend: Record<string, number> = {}
-    let sent = 0
+    let sent = -(cutOffs.get(second) ?? 0)
     let completed = 0
     let phase = parts[0].phase
     let phaseSent = -1
     for (const s of parts) {
-      sent += s.sent - (s.cutOff ?? 0)
+      sent += s.sent
       completed += s.completed
       errors.connect += s.errors.connect
       errors.reset += s.errors.reset
@@ -78,6 +81,17 @@ export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): Serie
     }
     return point
   })
+}
+
+/** Adds a sample's cut-off requests to the seconds they were sent in. */
+function addCutOffs(bySecond: Map<number, number>, s: Sample): void {
+  let before = 0
+  for (const [second, n] of Object.entries(s.cutOffSentBefore ?? {})) {
+    bySecond.set(Number(second), (bySecond.get(Number(second)) ?? 0) + n)
+    before += n
+  }
+  const own = (s.cutOff ?? 0) - before
+  if (own !== 0) bySecond.set(s.second, (bySecond.get(s.second) ?? 0) + own)
 }
 
 /** Each backend's p99 over the parts of one second, for the backends with enough responses in it. */

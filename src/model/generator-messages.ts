@@ -52,6 +52,12 @@ export interface Sample {
    * failed. Not failures; the summary leaves them out of `sent`.
    */
   cutOff?: number
+  /**
+   * Of the `cutOff` requests, those sent in an earlier second of the same phase, by that second (a slow
+   * response can be in flight for seconds). A second's requests sent is its `sent` less the cut-offs
+   * sent in it, which is never negative; its own sample's `cutOff` may be larger than its `sent`.
+   */
+  cutOffSentBefore?: Record<string, number>
   /** load.keepAlive false only: connections the generator opened (each with its TLS handshake, over HTTPS). */
   connections?: number
   /** Per backend (from x-lbbench-backend, or the config's backendHeader): responses, non-2xx, and a latency histogram. */
@@ -94,7 +100,10 @@ export type FromGenerator =
   | {type: 'phase-start'; phase: string; measure: boolean; epochMs: number; timing?: Timing}
   | {type: 'phase-end'; phase: string; epochMs: number}
   | {type: 'sample'; sample: Sample}
-  /** Its own CPU use, so a saturated generator can be told apart from a slow system. */
-  | {type: 'usage'; cpuPct: number; elu: number}
+  /**
+   * Its own CPU use, so a saturated generator can be told apart from a slow system; `lateMs`: how late
+   * its 100 ms clock ticked at worst during the measured phases of that second (a starved event loop).
+   */
+  | {type: 'usage'; cpuPct: number; elu: number; lateMs?: number}
   | {type: 'done'}
   | {type: 'error'; message: string}

@@ -246,7 +246,8 @@ export interface Report {
     scenarioFile: string
     seed: number
     environment: Environment
-    generator: {cpuPct: number; saturated: boolean; elu?: number}
+    /** `lateMs`: how late the generator's 100 ms clock ticked at worst while it measured (a saturated generator). */
+    generator: {cpuPct: number; saturated: boolean; elu?: number; lateMs?: number}
     /** The balancer's processes (the built-in proxy, nginx, HAProxy, a cluster primary): CPU % of one core over the measured time. */
     /**
      * The built-in proxy: CPU use (all its processes together, percent of one core), event-loop utilisation

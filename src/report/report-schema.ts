@@ -176,7 +176,7 @@ export const reportSchema = z.looseObject({
     scenarioFile: z.string(),
     seed: z.number(),
     environment: z.looseObject({cpu: z.string(), cores: count, node: z.string(), os: z.string(), balancerVersion: z.string().optional()}),
-    generator: z.looseObject({cpuPct: z.number(), saturated: z.boolean(), elu: z.number().optional()}),
+    generator: z.looseObject({cpuPct: z.number(), saturated: z.boolean(), elu: z.number().optional(), lateMs: z.number().min(0).optional()}),
     proxy: z
       .looseObject({
         cpuPct: z.number(),

@@ -26,6 +26,8 @@ export interface GeneratorUsage {
   cpuPct: number
   elu: number
   generator: number
+  /** How late its clock ticked at worst in that second (ms), when it was. */
+  lateMs?: number
 }
 
 export interface RunRecord {
@@ -41,6 +43,8 @@ export interface RunRecord {
   target?: string
   tls?: {protocol: string; cipher: string}
   generatorUsage: GeneratorUsage[]
+  /** The generators were still running this long past the phases' end plus their grace, and were stopped. */
+  generatorLateMs?: number
   timing: Timing
   /** The balancer's processes over the measured time; ELU only for the built-in proxy. */
   balancerUsage?: {cpuPct: number; elu?: number; workers?: number; state?: 'per-worker' | 'shared'}
@@ -51,6 +55,8 @@ export interface RunRecord {
 
 // A generator at this share of one core (or of its event loop) was the bottleneck, not the system.
 const SATURATED = 0.95
+// …and so was one whose 100 ms clock ticked this late: its seconds are no longer the system's seconds.
+const SATURATED_LATE_MS = 500
 
 /** Timeline kinds that change a backend's state, as shown in its events column. */
 const BACKEND_EVENT_KINDS: Record<string, string> = {
@@ -139,6 +145,8 @@ export function buildReport(r: RunRecord): Report {
 function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
   const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
   const elu = median(r.generatorUsage.map((u) => u.elu))
+  const lateMs = Math.max(r.generatorLateMs ?? 0, ...r.generatorUsage.map((u) => u.lateMs ?? 0))
+  const saturated = cpu / 100 >= SATURATED || elu >= SATURATED || lateMs >= SATURATED_LATE_MS
   return {
     lbbench: lbbenchVersion(),
     startedAt: r.startedAt.toISOString(),
@@ -146,7 +154,7 @@ function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
     scenarioFile: r.loaded.file,
     seed: r.loaded.scenario.seed,
     environment: environment(r.balancerVersion),
-    generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
+    generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated, ...(lateMs > 0 ? {lateMs: Math.round(lateMs)} : {})},
     ...(r.balancerUsage
       ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
       : {}),

@@ -20,14 +20,23 @@ import type {GeneratorUsage} from './build-report.js'
 import type {RunContext} from './context.js'
 import {AbortedRun, withTimeout} from './stops.js'
 
-/** How long the generators may take past the phases' total before the run is called broken. */
-const GENERATOR_GRACE_MS = 10_000
-/** How long stopped generators get to deliver their last sample. */
+/**
+ * How long the generators may take past the phases' total: 2 s, and 1 ms more per connection (opening and
+ * closing them is what takes time at a phase's edges), at most 10 s. Past it they are late, which is a
+ * saturated generator, not a broken run: they are stopped, and deliver what they measured.
+ */
+const graceMs = (connections: number): number => Math.min(10_000, 2_000 + connections)
+/** How long stopped generators get to deliver their last sample (a signal or abortOnFail stopped the run). */
 const STOP_GRACE_MS = 3_000
+/** …and late ones, which may be busy closing their connections: 1 ms more per connection, at most 13 s. */
+const lateStopMs = (connections: number): number => Math.min(13_000, STOP_GRACE_MS + connections)
+const LATE = 'the load generator did not finish in time'
 
 export class LoadDriver {
   readonly samples: Sample[] = []
   readonly usage: GeneratorUsage[] = []
+  /** How far past the phases' end (ms) the generators were stopped, when they were late. */
+  lateMs?: number
   /** Which clock the generators' latencies are on (they say so when a phase starts). */
   timing: Timing = 'actual-send'
   /** The phase under way: its name, when it started, how long it lasts (for the progress line). */
@@ -35,6 +44,8 @@ export class LoadDriver {
   private phaseStartedAt?: number
   private phaseMs = 0
   private readonly totalMs: number
+  private readonly graceMs: number
+  private readonly lateStopMs: number
   /** abortOnFail: each second's sample may show a threshold that can no longer hold. */
   private readonly earlyFail?: EarlyFail
   private readonly targets = deferred<string[]>()
@@ -45,6 +56,9 @@ export class LoadDriver {
   constructor(private readonly run: RunContext) {
     const s = run.scenario
     this.totalMs = s.load.phases.reduce((n, p) => n + p.duration, 0)
+    const connections = Math.max(0, ...s.load.phases.map((p) => p.connections))
+    this.graceMs = graceMs(connections)
+    this.lateStopMs = lateStopMs(connections)
     this.earlyFail = s.abortOnFail ? new EarlyFail(s, failoverOf) : undefined
   }
 
@@ -73,7 +87,7 @@ export class LoadDriver {
   async untilDone(): Promise<void> {
     const {run} = this
     try {
-      await run.stops.race(withTimeout(this.finished.promise, this.totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
+      await run.stops.race(this.finishedOrLate())
     } catch (error) {
       if (!(error instanceof AbortedRun || run.timeline.t0 !== undefined)) throw error
       if (!(error instanceof AbortedRun)) run.failure = error instanceof RunError ? error : new RunError((error as Error).message)
@@ -81,6 +95,33 @@ export class LoadDriver {
       run.event('aborted', run.abortReason)
       run.generator?.stop()
       await withTimeout(this.finished.promise, STOP_GRACE_MS, '', run.stops.untilHardExit).catch(() => {})
+    }
+  }
+
+  /**
+   * Every phase ran; or, once the generators are past the phases' end by the grace and something was
+   * measured, they are stopped and deliver their last samples: the report is whole and marked saturated.
+   * One too busy even to answer the stop in time, or to reach the measured phases at all, leaves a report
+   * of what it sent, marked aborted (exit 1, or 4 with --strict): lateness is never exit 3.
+   */
+  private async finishedOrLate(): Promise<void> {
+    const {run} = this
+    const deadline = this.totalMs + this.graceMs
+    const startedAt = Date.now()
+    try {
+      await withTimeout(this.finished.promise, deadline, LATE)
+    } catch {
+      this.lateMs = Date.now() - startedAt - this.totalMs
+      run.event('generator-late', `the load generator was still running ${(this.lateMs / 1000).toFixed(1)}s past the phases' end: stopped, and marked saturated`)
+      run.generator?.stop(this.lateStopMs)
+      await withTimeout(this.finished.promise, this.lateStopMs, '', run.stops.untilHardExit).catch(() => {
+        run.abortReason = `${LATE}: stopped, it did not deliver its last samples within ${(this.lateStopMs / 1000).toFixed(1)}s`
+        run.event('aborted', run.abortReason)
+      })
+      if (run.abortReason === undefined && run.timeline.t0 === undefined) {
+        run.abortReason = `${LATE}: it never reached the measured phases`
+        run.event('aborted', run.abortReason)
+      }
     }
   }
 

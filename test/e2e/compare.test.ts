@@ -10,6 +10,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {leftAfter, root} from '../helpers/cli.js'
+import {withValidDocuments} from '../helpers/written-reports.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lbbench-compare-'))
 after(() => rmSync(dir, {recursive: true, force: true}))
@@ -54,7 +55,7 @@ function dev(args: string[]) {
   child.stderr.on('data', (d) => (stderr += d))
   const done = new Promise<Done>((resolve) =>
     child.on('close', (code, signal) => resolve({code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr: clean(stderr)})),
-  )
+  ).then((result) => withValidDocuments(result, root))
   return {child, mark, done, stderr: () => stderr}
 }
 

@@ -1,9 +1,11 @@
 // Runs the lbbench CLI as a user would, and finds the processes a run left behind.
 // The compiled CLI (bin/run.js) is used: `npm test` builds it first. For one file, `npm run build` first.
+// Every report the run wrote must pass lbbench's own report check, or `done` rejects (written-reports.ts).
 import {spawn, type ChildProcess} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {withValidDocuments} from './written-reports.js'
 
 export const root = join(import.meta.dirname, '..', '..')
 const bin = join(root, 'bin', 'run.js')
@@ -14,7 +16,7 @@ export interface CliRun {
   mark: string
   stdout: () => string
   stderr: () => string
-  /** Exit code (or 128 + signal number) and output, once it has exited. */
+  /** Exit code (or 128 + signal number) and output, once it has exited; rejects when a report it wrote is not valid. */
   done: Promise<{code: number; stdout: string; stderr: string; ms: number}>
 }
 
@@ -38,7 +40,7 @@ export function cli(args: string[], env: Record<string, string> = {}, wrap: stri
     child.on('close', (code, signal) =>
       resolve({code: code ?? 128 + (SIGNALS[signal ?? ''] ?? 0), stdout: out, stderr: err, ms: Date.now() - started}),
     )
-  })
+  }).then((result) => withValidDocuments(result, root))
   return {child, mark, stdout: () => out, stderr: () => err, done}
 }
 

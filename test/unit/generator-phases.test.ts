@@ -7,6 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {PhaseSpec} from '../../src/model/scenario.js'
 import type {FromGenerator, GeneratorConfig} from '../../src/model/generator-messages.js'
 import {PhaseRunner} from '../../src/load/generator/phase-runner.js'
+import {CHECK_EVERY} from '../../src/load/generator/clock-due.js'
 import {fakeAutocannon} from './generator-fixtures.js'
 
 const phase = (name: string, duration: number, over: Partial<PhaseSpec> = {}): PhaseSpec => ({name, duration, measure: true, connections: 2, ...over})
@@ -35,7 +36,7 @@ test('a 0.3 s warm-up then a 1.2 s phase: one sample per second of the load cloc
     fail: (message) => assert.fail(message),
   })
   await until(() => done > 0, 5000)
-  assert.deepEqual(messages.map(shape), [
+  assert.deepEqual(messages.filter((m) => m.type !== 'usage').map(shape), [
     ['phase-start', 'warmup', false, 'actual-send'],
     ['sample', 'warmup', -1, 4],
     ['phase-end', 'warmup'],
@@ -45,6 +46,7 @@ test('a 0.3 s warm-up then a 1.2 s phase: one sample per second of the load cloc
     ['phase-end', 'steady'],
   ])
   assert.equal(done, 1)
+  assert.deepEqual(messages.flatMap((m) => (m.type === 'usage' ? [m.lateMs ?? 0] : [])).length, 1, 'usage once per whole second of the clock')
   const epochs = messages.flatMap((m) => (m.type === 'phase-start' || m.type === 'phase-end' ? [m.epochMs - (messages[0] as {epochMs: number}).epochMs] : []))
   assert.deepEqual(epochs, [0, 300, 300, 1500], 'phase edges exactly where the durations put them')
   const samples = messages.flatMap((m) => (m.type === 'sample' ? [m.sample] : []))
@@ -82,4 +84,42 @@ test('no phases: done at once, nothing started', () => {
   PhaseRunner.start(configWith([]), autocannon, {send: () => assert.fail('nothing to say'), done: () => done++, fail: assert.fail})
   assert.equal(done, 1)
   assert.equal(made.opts, undefined)
+})
+
+/** Keeps the event loop busy for `ms` (no timer can run meanwhile). */
+function block(ms: number): void {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    // busy on purpose
+  }
+}
+
+test('a tick that comes late: the seconds it passed are sent (empty), cut-offs go to the second they were sent in, the lateness to the usage report', async () => {
+  const messages: FromGenerator[] = []
+  let done = 0
+  const {autocannon, made} = fakeAutocannon()
+  PhaseRunner.start(configWith([phase('steady', 3000)]), autocannon, {send: (m) => messages.push(m), done: () => done++, fail: assert.fail})
+  made.clients[0].emit('request')
+  block(3100)
+  await until(() => done > 0, 1000)
+  const samples = messages.flatMap((m) => (m.type === 'sample' ? [m.sample] : []))
+  assert.deepEqual(samples.map((s) => [s.second, s.sent, s.cutOff, s.cutOffSentBefore]), [[0, 1, 0, undefined], [1, 0, 0, undefined], [2, 0, 4, {'0': 2}]], 'all three seconds at once; the request sent in second 0 and still in flight is taken off second 0')
+  const late = messages.flatMap((m) => (m.type === 'usage' ? [m.lateMs ?? 0] : []))
+  assert.ok(late.length === 2 && late[0] >= 2900, `usage reports say how late the clock was: ${late}`)
+})
+
+test("the clock is also looked at from the clients' events: a due tick runs before any timer can", () => {
+  const messages: FromGenerator[] = []
+  const {autocannon, made} = fakeAutocannon()
+  const runner = PhaseRunner.start(configWith([phase('steady', 5000)]), autocannon, {send: (m) => messages.push(m), done: () => {}, fail: assert.fail})
+  block(1150)
+  // Timers cannot run before this function returns; the events of a busy loop do.
+  for (let i = 0; i < CHECK_EVERY; i++) made.clients[0].emit('request')
+  return new Promise<void>((resolve) => {
+    process.nextTick(() => {
+      assert.deepEqual(messages.filter((m) => m.type === 'sample').map((m) => (m.type === 'sample' ? [m.sample.second, m.sample.sent] : [])), [[0, CHECK_EVERY]])
+      runner.stop()
+      resolve()
+    })
+  })
 })

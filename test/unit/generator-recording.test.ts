@@ -131,7 +131,7 @@ describe('second counts', () => {
   test('clear() starts the next second from zero; a backend silent in it is left out', () => {
     const counts = new SecondCounts()
     const {onRequest, onResponse} = recordingListeners(counts)
-    onRequest()
+    onRequest.call(fakeClient())
     onResponse.call(fakeClient({lbBackend: 'b1'}), 200, 100, 1)
     counts.connect = counts.reset = counts.lost = counts.cutOff = 1
     counts.clear()

@@ -31,6 +31,8 @@ export interface AcClient extends EventEmitter {
   /** The connection failed with an error already counted for its request. */
   lbErrored: boolean
   lbConnectFailures: number
+  /** The load clock's 100 ms part (from t = 0) in which the last request was written (cut-offs.ts). */
+  lbSentTenth: number | undefined
   lbBackoff: NodeJS.Timeout | undefined
   /** Waiting out a backoff: nothing may be written. */
   lbDown: boolean

@@ -11,6 +11,8 @@
 import type {PhaseSpec} from '../../model/scenario.js'
 import type {GeneratorConfig} from '../../model/generator-messages.js'
 import type {AcClient, AcInstance, Autocannon} from './autocannon-client.js'
+import {batchRate, rotatedTargets, startInBatches} from './client-batches.js'
+import {countCutOff} from './cut-offs.js'
 import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
 import {freshConnectionSender} from './fresh-connections.js'
 import {pace, pacedSender, phaseConnections, sendSchedule} from './pacing.js'
@@ -46,7 +48,7 @@ export class AutocannonDriver {
     private readonly fail: (message: string) => void,
   ) {}
 
-  /** Starts the phase's clients; they run until stop(). */
+  /** Starts the phase's clients (in batches: client-batches.ts); they run until stop(). */
   start(load: PhaseLoad): AcInstance {
     const {spec} = load
     const rate = spec.rate ?? 0
@@ -62,33 +64,34 @@ export class AutocannonDriver {
       else if (this.config.keepAlive === false) client._doRequest = hooks.freshRequest
       load.clients.push(client)
     }
-    const opts: Record<string, unknown> = {
-      url: this.config.targets,
-      connections,
-      // The phase is ended by our own clock; autocannon's timer only has to stay out of the way.
-      duration: Math.ceil(spec.duration / 1000) + 3600,
-      // autocannon refuses a timeout under 1 s; fit() sets the exact one on each client.
-      timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
-      requests: choice.requests,
-      setupClient,
-    }
-    // Its coordinated-omission "correction" uses a 1 ms interval whatever the rate, and it refuses the
-    // option without a rate. Paced phases pass no rate to autocannon at all.
-    if (rate > 0 && !load.paced) Object.assign(opts, {overallRate: rate, ignoreCoordinatedOmission: true})
-    const instance = this.autocannon(opts, (err) => {
-      if (err) this.fail(`autocannon: ${err.message}`)
+    // In batches (client-batches.ts), each one autocannon instance.
+    return startInBatches(connections, (first, n) => {
+      const opts: Record<string, unknown> = {
+        url: rotatedTargets(this.config.targets, first),
+        connections: n,
+        // The phase is ended by our own clock; autocannon's timer only has to stay out of the way.
+        duration: Math.ceil(spec.duration / 1000) + 3600,
+        // autocannon refuses a timeout under 1 s; fit() sets the exact one on each client.
+        timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+        requests: choice.requests,
+        setupClient,
+      }
+      // Its coordinated-omission "correction" uses a 1 ms interval whatever the rate, and it refuses the
+      // option without a rate. Paced phases pass no rate to autocannon at all.
+      if (rate > 0 && !load.paced) Object.assign(opts, {overallRate: batchRate(rate, first, n, connections), ignoreCoordinatedOmission: true})
+      const made = load.clients.length
+      const instance = this.autocannon(opts, (err) => {
+        if (err) this.fail(`autocannon: ${err.message}`)
+      })
+      for (const c of load.clients.slice(made)) this.trimAutocannon(c)
+      return instance
     })
-    for (const c of load.clients) this.trimAutocannon(c)
-    return instance
   }
 
-  /** Stops the phase's clients at once: requests in flight are counted as cut off, not failed. */
+  /** Stops the phase's clients at once: requests in flight are counted as cut off (cut-offs.ts), not failed. */
   stop(load: PhaseLoad, instance: AcInstance | undefined): void {
-    const counts = this.counts
     for (const c of load.clients) {
-      const inFlight = c.pipelinedRequests.size()
-      counts.cutOff += inFlight
-      counts.tenths.cutOff[counts.tenth] += inFlight
+      countCutOff(this.counts, c)
       if (c.lbTimer) clearTimeout(c.lbTimer)
       if (c.lbBackoff) clearTimeout(c.lbBackoff)
       c.lbTimer = c.lbBackoff = undefined
@@ -106,6 +109,7 @@ export class AutocannonDriver {
     client.lbBackoff = client.lbTimer = undefined
     client.lbPaced = paced
     client.lbUsedConn = undefined
+    client.lbSentTenth = undefined
     // Bodies are only read by autocannon's verifyBody/expectBody/onResponse, none of which lbbench uses.
     client.pipelinedRequests.addBody = noop
     const hooks = this.hooksFor(client)

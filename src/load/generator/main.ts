@@ -9,7 +9,6 @@
 import type {FromGenerator, ToGenerator} from '../../model/generator-messages.js'
 import type {Autocannon} from './autocannon-client.js'
 import {PhaseRunner} from './phase-runner.js'
-import {startUsageReports} from './usage.js'
 
 function send(message: FromGenerator, then?: () => void): void {
   if (!process.connected || !process.send) {
@@ -42,7 +41,6 @@ async function main(): Promise<void> {
     if (m.type === 'start') {
       loading.then((autocannon) => {
         if (finished || runner) return
-        startUsageReports(send)
         runner = PhaseRunner.start(m.config, autocannon, {send, done, fail})
       }, (e: Error) => fail(`cannot load autocannon: ${e.message}`))
     } else if (m.type === 'stop') {

@@ -1,7 +1,10 @@
 // Runs a scenario's phases one after another on the load clock, and turns the counts of each second
 // into a sample when the second (or the phase) ends. A second that straddles two phases gives one
 // sample per phase. The phases end on this clock, never on autocannon's timer. The clock ticks every
-// 100 ms, to move the counts on to the next tenth of the second (so no response handler reads a clock).
+// 100 ms, to move the counts on to the next tenth of the second (so no response handler reads a clock),
+// on a timer and also from the generator's own events (clock-due.ts). A tick that comes late (a starved
+// event loop) catches up: the parts and seconds it passed are sent, empty, and how late it was goes
+// into the usage report, where the orchestrator takes it for a saturated generator.
 
 import {performance} from 'node:perf_hooks'
 import type {PhaseSpec} from '../../model/scenario.js'
@@ -11,6 +14,7 @@ import {AutocannonDriver, type PhaseLoad} from './autocannon-driver.js'
 import {LoadClock} from './load-clock.js'
 import {isPaced} from './pacing.js'
 import {SecondCounts} from './second-counts.js'
+import {UsageMeter} from './usage.js'
 
 /** Where the runner's messages go, and what it does once the phases are over (may be called twice) or autocannon fails. */
 /** Callbacks, not methods: `fail` is handed on to the driver on its own. */
@@ -37,7 +41,12 @@ export class PhaseRunner {
   private readonly counts: SecondCounts
   private readonly driver: AutocannonDriver
   private current: PhaseRun | undefined
-  private readonly tick = (run: PhaseRun): void => this.onClock(run)
+  private readonly usage = new UsageMeter()
+  /** The latest tick of the measured phases since the last usage report (ms). */
+  private lateMs = 0
+  private readonly tick = (): void => {
+    if (this.current) this.onClock(this.current)
+  }
 
   /** Starts the load clock and the first phase; out.done() once the last one is over. */
   static start(config: GeneratorConfig, autocannon: Autocannon, out: RunnerOutput): PhaseRunner {
@@ -54,6 +63,7 @@ export class PhaseRunner {
     private readonly out: RunnerOutput,
   ) {
     this.counts = new SecondCounts(config.keepAlive === false)
+    this.counts.due.tick = this.tick
     this.driver = new AutocannonDriver(autocannon, config, this.counts, (message) => out.fail(message))
   }
 
@@ -84,33 +94,57 @@ export class PhaseRunner {
       timer: undefined,
     }
     this.current = run
-    this.counts.tenth = run.tenth - run.second * 10
+    this.setTenth(run)
     this.out.send({type: 'phase-start', phase: spec.name, measure: spec.measure, epochMs: clock.epochAt(startOffset), timing: run.timing})
     run.instance = this.driver.start(run)
     this.scheduleClock(run)
   }
 
-  /** The next 100 ms boundary or the phase's end, whichever comes first. */
-  private scheduleClock(run: PhaseRun): void {
-    const at = Math.min(this.clock.tenthEnd(run.tenth), run.endOffset)
-    run.timer = setTimeout(this.tick, this.clock.msUntil(at), run)
+  private setTenth(run: PhaseRun): void {
+    this.counts.tenth = run.tenth - run.second * 10
+    this.counts.clockTenth = run.tenth
   }
 
+  /** The next 100 ms boundary or the phase's end, whichever comes first. */
+  private nextBoundary(run: PhaseRun): number {
+    return Math.min(this.clock.tenthEnd(run.tenth), run.endOffset)
+  }
+
+  private scheduleClock(run: PhaseRun): void {
+    const at = this.nextBoundary(run)
+    this.counts.due.at = this.clock.startedAt + at
+    run.timer = setTimeout(this.tick, this.clock.msUntil(at))
+  }
+
+  /** A boundary is due (the timer, or clock-due.ts): moves on to the part of the clock it is now in. */
   private onClock(run: PhaseRun): void {
-    if (run !== this.current) return
-    if (run.endOffset <= this.clock.tenthEnd(run.tenth)) {
-      this.endPhase(run, run.endOffset)
-      if (run.index + 1 < this.config.phases.length) this.runPhase(run.index + 1)
-      else this.out.done()
-      return
-    }
-    run.tenth++
-    if (Math.floor(run.tenth / 10) !== run.second) {
-      this.flush(run)
-      run.second++
-    }
-    this.counts.tenth = run.tenth - run.second * 10
+    clearTimeout(run.timer)
+    this.counts.due.at = Infinity
+    const now = this.clock.now()
+    if (run.spec.measure) this.lateMs = Math.max(this.lateMs, now - this.nextBoundary(run))
+    // Normally one step; a late tick steps over every part that has passed meanwhile.
+    do {
+      if (run.endOffset <= this.clock.tenthEnd(run.tenth)) {
+        this.endPhase(run, run.endOffset)
+        if (run.index + 1 < this.config.phases.length) this.runPhase(run.index + 1)
+        else this.out.done()
+        return
+      }
+      run.tenth++
+      if (Math.floor(run.tenth / 10) !== run.second) {
+        this.flush(run)
+        this.reportUsage()
+        run.second++
+      }
+      this.setTenth(run)
+    } while (this.nextBoundary(run) <= now)
     this.scheduleClock(run)
+  }
+
+  private reportUsage(): void {
+    const lateMs = Math.max(0, Math.round(this.lateMs))
+    this.lateMs = 0
+    this.out.send({type: 'usage', ...this.usage.take(), ...(lateMs > 0 ? {lateMs} : {})})
   }
 
   private flush(run: PhaseRun): void {
@@ -120,7 +154,8 @@ export class PhaseRunner {
 
   /** Stops the phase's clients at once (in-flight requests are cut off, not failed) and sends its last sample. */
   private endPhase(run: PhaseRun, endOffset: number): void {
-    if (run.timer) clearTimeout(run.timer)
+    clearTimeout(run.timer)
+    this.counts.due.at = Infinity
     this.driver.stop(run, run.instance)
     this.flush(run)
     this.out.send({type: 'phase-end', phase: run.spec.name, epochMs: this.clock.epochAt(endOffset)})

@@ -6,7 +6,8 @@
 //   (x-lbbench-backend, which every balancer adds, or else the built-in app's x-lbbench-replica; before
 //   both, the header a balancer lbbench did not configure names it in, when the scenario gives one).
 // Every count also goes into the current 100 ms part of the second (counts.tenth, moved on by the phase
-// runner's clock), as one more array increment each.
+// runner's clock), as one more array increment each. Every 64th event also looks at that clock
+// (clock-due.ts: timers starve when more than 1024 sockets are ready at once).
 // The listeners are made once and shared by every client (autocannon calls them with the client as
 // `this`), so a client costs no closures; the only per-response allocation is inside the HDR record
 // when a bucket is new.
@@ -14,11 +15,12 @@
 import {performance} from 'node:perf_hooks'
 import {FINE_BUCKETS, fineBucket} from '../../metrics/fine-histogram.js'
 import type {AcClient} from './autocannon-client.js'
+import {CHECK_EVERY} from './clock-due.js'
 import type {SecondCounts} from './second-counts.js'
 
 /** Listeners, handed to client.on() on their own: `this` is the client that emitted the event. */
 export interface RecordingListeners {
-  onRequest: () => void
+  onRequest: (this: AcClient) => void
   onHeaders: (this: AcClient, info: {headers: string[]}) => void
   onResponse: (this: AcClient, status: number, bytes: number, ms: number) => void
   onTimeout: () => void
@@ -27,13 +29,17 @@ export interface RecordingListeners {
 /** The listeners that record every client's requests and responses into `counts`; `backendHeader`: see backendFrom(). */
 export function recordingListeners(counts: SecondCounts, backendHeader?: string): RecordingListeners {
   const tenths = counts.tenths
-  function onRequest(): void {
+  const due = counts.due
+  function onRequest(this: AcClient): void {
     counts.sent++
     tenths.sent[counts.tenth]++
+    this.lbSentTenth = counts.clockTenth
+    if (++due.events >= CHECK_EVERY) due.check()
   }
 
   function onResponse(this: AcClient, status: number, bytes: number, ms: number): void {
     this.lbConnectFailures = 0
+    if (++due.events >= CHECK_EVERY) due.check()
     let us: number
     if (this.lbPaced) {
       // Intended-send timing: from when the request was due (pacing.ts sets lbIntended).

@@ -5,6 +5,7 @@
 
 import {encodeHistogram, newLatencyHistogram, type Histogram} from '../../metrics/histogram.js'
 import type {Sample} from '../../model/generator-messages.js'
+import {ClockDue} from './clock-due.js'
 import {backendTenths, TenthCounts, tenthsList} from './tenth-counts.js'
 
 export interface BackendCounts {
@@ -20,9 +21,16 @@ export class SecondCounts {
   completed = 0
   bytes = 0
   lost = 0
+  /** Requests cut off when the phase stopped, wherever they were sent (cut-offs.ts). */
   cutOff = 0
+  /** Those of them sent in an earlier second than this one, by that second. */
+  readonly cutOffSentBefore = new Map<number, number>()
   /** Which 100 ms part of the second it is (0..9): the phase runner's clock moves it on. */
   tenth = 0
+  /** The same part counted from t = 0 of the load clock (negative in a warm-up): each request notes it on its client. */
+  clockTenth = 0
+  /** The runner's clock, looked at by the recording listeners too (clock-due.ts). */
+  readonly due = new ClockDue()
   readonly tenths = new TenthCounts()
   connect = 0
   reset = 0
@@ -83,6 +91,7 @@ export class SecondCounts {
       histogram: encodeHistogram(this.histogram),
       tenths: this.tenths.toSample(tenthsPerBackend),
     }
+    if (this.cutOffSentBefore.size > 0) sample.cutOffSentBefore = Object.fromEntries(this.cutOffSentBefore)
     if (paced) sample.uncorrectedHistogram = encodeHistogram(this.uncorrected)
     if (this.connectionsReported) sample.connections = this.opened
     return sample
@@ -91,6 +100,7 @@ export class SecondCounts {
   clear(): void {
     this.sent = this.completed = this.bytes = this.lost = this.cutOff = 0
     this.connect = this.reset = this.timeout = this.opened = 0
+    this.cutOffSentBefore.clear()
     this.status.fill(0)
     this.histogram.reset()
     this.unattributed.reset()

@@ -1,21 +1,24 @@
-// The generator's own CPU use and event-loop utilisation, reported once a second, so a saturated
-// generator (autocannon is single-threaded and CPU-bound) can be told apart from a slow system.
+// The generator's own CPU use and event-loop utilisation, reported once a second of the load clock (the
+// phase runner sends it, on the clock that is also checked from the generator's own events, so that a
+// starved timers phase cannot silence it), so a saturated generator (autocannon is single-threaded and
+// CPU-bound) can be told apart from a slow system.
 
 import {performance} from 'node:perf_hooks'
-import type {FromGenerator} from '../../model/generator-messages.js'
 
-export function startUsageReports(send: (message: FromGenerator) => void): void {
-  let cpu = process.cpuUsage()
-  let wall = performance.now()
-  let elu = performance.eventLoopUtilization()
-  setInterval(() => {
-    const cpuDelta = process.cpuUsage(cpu)
+export class UsageMeter {
+  private cpu = process.cpuUsage()
+  private wall = performance.now()
+  private elu = performance.eventLoopUtilization()
+
+  /** CPU (percent of one core) and event-loop utilisation since the last call (or since it was made). */
+  take(): {cpuPct: number; elu: number} {
+    const cpuDelta = process.cpuUsage(this.cpu)
     const now = performance.now()
-    const eluDelta = performance.eventLoopUtilization(elu)
-    const cpuPct = ((cpuDelta.user + cpuDelta.system) / 1000 / Math.max(1, now - wall)) * 100
-    send({type: 'usage', cpuPct: Math.round(cpuPct * 10) / 10, elu: Math.round(eluDelta.utilization * 1000) / 1000})
-    cpu = process.cpuUsage()
-    wall = now
-    elu = performance.eventLoopUtilization()
-  }, 1000).unref()
+    const eluDelta = performance.eventLoopUtilization(this.elu)
+    const cpuPct = ((cpuDelta.user + cpuDelta.system) / 1000 / Math.max(1, now - this.wall)) * 100
+    this.cpu = process.cpuUsage()
+    this.wall = now
+    this.elu = performance.eventLoopUtilization()
+    return {cpuPct: Math.round(cpuPct * 10) / 10, elu: Math.round(eluDelta.utilization * 1000) / 1000}
+  }
 }
