@@ -101,8 +101,10 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   async version(): Promise<string | undefined> {
-    // The engine is a library of the same name (http-proxy, later undici): its version is the proxy's.
+    // The engine is a library of the same name (http-proxy, undici): its version is the proxy's. The lean
+    // engine is lbbench's own code on node:net: the Node version is its version.
     const engine = this.opts.loaded.scenario.balancer.engine
+    if (engine === 'lean') return `lbbench-proxy (lean node ${process.versions.node})`
     const {version} = createRequire(import.meta.url)(`${engine}/package.json`) as {version: string}
     return `lbbench-proxy (${engine} ${version})`
   }

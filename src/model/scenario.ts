@@ -93,7 +93,7 @@ export interface BalancerSpec {
   timeout: Ms
   health: {passive?: PassiveHealth; active?: ActiveHealth}
   /** Built-in proxy engine. */
-  engine: 'http-proxy' | 'undici'
+  engine: 'http-proxy' | 'undici' | 'lean'
   /** Built-in proxy processes. */
   workers: number
   /**

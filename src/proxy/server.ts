@@ -7,8 +7,8 @@
 // by every pick (picks are synchronous), counters in arrays by backend position.
 
 import {readFileSync} from 'node:fs'
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import {createServer as createTlsServer, type Server as TlsServer} from 'node:https'
+import {createServer} from 'node:http'
+import {createServer as createTlsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {performance} from 'node:perf_hooks'
 import type {Readable} from 'node:stream'
@@ -17,7 +17,7 @@ import type {HashKey} from './hash-key.js'
 import {deriveSeed, seededRandom} from '../model/random.js'
 import type {BalancerSpec} from '../model/scenario.js'
 import {BackendTable} from './backend-table.js'
-import type {AttemptFailure, AttemptHandler, FailureKind, ProxyEngine} from './engine.js'
+import type {AttemptFailure, AttemptHandler, FailureKind, FrontListener, FrontRequest, FrontResponse, FrontServer, ProxyEngine} from './engine.js'
 import {HealthChecker} from './health-checker.js'
 import {inflightSampleMs, type ProxyConfig, type ProxyStats} from './messages.js'
 import {ProxyCounters} from './proxy-stats.js'
@@ -33,7 +33,7 @@ export class ProxyServer {
   readonly budget: RetryBudget | undefined
   private readonly strategy: Strategy
   private readonly hashKey: HashKey | undefined
-  private readonly server: Server | TlsServer
+  private readonly server: FrontServer
   private readonly checker: HealthChecker | undefined
   private sampler: NodeJS.Timeout | undefined
   /** The request being placed by the current (synchronous) pick, and the time of that pick. */
@@ -63,12 +63,10 @@ export class ProxyServer {
     })
     if (definition.needsHashKey) this.hashKey = hashKeyOf(this.spec.hashKey)
     this.pickRequest = {key: undefined, usable: (b) => this.picking!.mayTry(b.index) && this.table.usable(b.index, this.pickNow)}
-    const forward = (req: IncomingMessage, res: ServerResponse) => new Forwarding(this, req, res).start()
+    const forward: FrontListener = (req, res) => new Forwarding(this, req, res).start()
     // balancer.tls: the proxy terminates TLS; the replicas stay plain HTTP.
     const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)}
-    this.server = tls ? createTlsServer(tls, forward) : createServer(forward)
-    // Load generators keep connections busy; a long idle allowance only matters between phases.
-    this.server.keepAliveTimeout = 30_000
+    this.server = engine.createFront?.(forward, tls) ?? nodeFront(forward, tls)
     const active = this.spec.health.active
     if (active && !share) this.checker = new HealthChecker(this.table.targets, active, (i, ok, cause) => this.table.checkResult(i, ok, cause))
   }
@@ -116,6 +114,14 @@ export class ProxyServer {
   }
 }
 
+/** node:http's server (node:https with balancer.tls), for the engines that do not serve clients themselves. */
+function nodeFront(forward: FrontListener, tls: {cert: Buffer; key: Buffer} | undefined): FrontServer {
+  const server = tls ? createTlsServer(tls, forward) : createServer(forward)
+  // Load generators keep connections busy; a long idle allowance only matters between phases.
+  server.keepAliveTimeout = 30_000
+  return server
+}
+
 /**
  * `balancer.hashKey` as the proxy reads it (validated by the scenario schema; absent = the path). Any
  * header name the schema accepts works here, `_` included, unlike in nginx and HAProxy.
@@ -147,8 +153,8 @@ class Forwarding implements AttemptHandler {
 
   constructor(
     private readonly s: ProxyServer,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: FrontRequest,
+    private readonly res: FrontResponse,
   ) {
     this.methodReplayable = isReplayableMethod(req.method, s.spec.retryNonIdempotent)
   }
