@@ -128,6 +128,7 @@ class ClientConnection implements ClientSide {
     }
     let used = end
     if (!req.complete && end < buf.length) used = this.body(req, buf, end)
+    if (this.res !== res) return // its body broke the rules already (brokenBody)
     if (used < buf.length) this.pending = buf.subarray(used)
     this.onRequest(req, res)
   }
@@ -139,9 +140,7 @@ class ClientConnection implements ClientSide {
       try {
         end = this.framer.feed(buf, start, buf.length)
       } catch {
-        // A broken chunked body: the request cannot be completed, and nothing after it can be trusted.
-        this.closing = true
-        this.socket.destroy()
+        this.brokenBody()
         return buf.length
       }
       if (end < 0) end = buf.length
@@ -156,6 +155,22 @@ class ClientConnection implements ClientSide {
       req.push(null)
     } else if (!more) this.socket.pause()
     return end
+  }
+
+  /**
+   * A chunked body that breaks the rules: the request cannot be completed and nothing after it can be
+   * trusted. The attempt on it is abandoned (as when a client goes away), and the client gets a 400 if
+   * no response has begun, then the connection closes.
+   */
+  private brokenBody(): void {
+    const res = this.res!
+    this.res = undefined
+    this.framer = undefined
+    const answered = res.headersSent
+    res.req.destroy()
+    res.clientClosed()
+    if (answered) this.socket.destroy()
+    else this.refuse(400)
   }
 
   private refuse(status: number): void {

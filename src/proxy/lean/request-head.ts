@@ -44,11 +44,10 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Reque
   if (i === targetStart || buf[i] !== SP) throw new HeadError('a malformed request-line (request-target)')
   const target = buf.toString('latin1', targetStart, i)
   i++
-  if (buf.toString('latin1', i, i + 7) !== 'HTTP/1.' || buf[i + 8] !== 13 || buf[i + 9] !== 10) {
-    throw new HeadError('a malformed request-line (HTTP version)', buf.toString('latin1', i, i + 5) === 'HTTP/' ? 505 : 400)
-  }
+  const version = buf.toString('latin1', i, i + 8)
+  if (!/^HTTP\/\d\.\d$/.test(version) || buf[i + 8] !== 13 || buf[i + 9] !== 10) throw new HeadError('a malformed request-line (HTTP version)')
   const minor = buf[i + 7] - 0x30
-  if (minor !== 0 && minor !== 1) throw new HeadError('an unsupported HTTP version', 505)
+  if (version.charCodeAt(5) !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
   if (method === 'CONNECT') throw new HeadError('CONNECT is not proxied', 501)
   return fieldsOf(method, target, minor, readFields(buf, i + 10, end - 2))
 }
