@@ -22,6 +22,7 @@ import type {BenchContext, MeasureFn} from './context.js'
 import type {BenchReport, Measurement} from './figures.js'
 import {harnessCost} from './harness-cost.js'
 import {memory} from './memory.js'
+import {proxyWorkers} from './proxy-workers.js'
 import {startup} from './startup.js'
 import {strategyPicks} from './strategies-pick.js'
 import {renderBenchMarkdown, writeBenchReport} from './write-report.js'
@@ -32,6 +33,7 @@ const measurements: Record<string, MeasureFn> = {
   startup,
   harness: harnessCost,
   balancer: balancerCost,
+  workers: proxyWorkers,
   accuracy,
   memory,
 }

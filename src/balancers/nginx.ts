@@ -92,7 +92,7 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
       this.own = renderOwnNginx({scenario, scenarioFile: file, backends: this.backends, port: this.port, dir: this.dir, asRoot, tls})
       this.text = this.own.rendered.text
     } else {
-      this.text = nginxConfig({scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls})
+      this.text = nginxConfig({scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls, workerProcesses: scenario.balancer.workers})
     }
     writeFileSync(this.confFile, this.text, {mode: 0o600})
     // A copy next to the report's other files, for --print-config and later reading.

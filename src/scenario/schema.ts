@@ -234,7 +234,7 @@ const balancerShape = {
   timeout: duration({positive: true}).prefault('2s').describe('per try'),
   health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
   engine: z.enum(engineNames).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
-  workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port'),
+  workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port; nginx worker processes; HAProxy threads'),
   sharedState: z
     .boolean()
     .default(false)

@@ -120,7 +120,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
       if (h.status === 101) return this.fail('reset', 'EBADRESPONSE')
       if (h.status < 200) {
         // An interim response (100, 103): passed on, the final one follows.
-        this.res.write(`${h.head}\r\n`)
+        this.res.socket.write(`${h.head}\r\n`, 'latin1')
         buf = buf.subarray(end)
         if (buf.length === 0) return
         continue
@@ -132,15 +132,18 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
       if (h.framing === 'chunked') this.framer = new ChunkedFramer()
       this.handler.onResponse(h.status)
       if (this.settled) return
+      // A body that ends when the backend closes ends the client's connection too: nothing else frames it.
+      if (h.framing === 'close') this.res.closeAfter = true
+      const head = this.res.closeAfter ? `${h.head}connection: close\r\n\r\n` : `${h.head}\r\n`
       if (h.framing === 'none' || (h.framing === 'length' && h.length === 0)) {
-        this.res.write(`${h.head}\r\n`)
+        this.res.write(head)
         if (end < buf.length) this.reusable = false
         return this.complete()
       }
       // The head and the body's first bytes leave in one write (one syscall).
       const client = this.res.socket
       client.cork()
-      this.res.write(`${h.head}\r\n`)
+      this.res.write(head)
       this.forwardBody(buf, end)
       client.uncork()
       return
