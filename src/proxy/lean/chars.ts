@@ -23,23 +23,6 @@ export const LF = 10
 export const SP = 32
 export const HTAB = 9
 
-/** Hop-by-hop fields (RFC 9110 §7.6.1), lowercase: never forwarded either way as received. */
-export const hopByHop: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization'])
-
-/** The field names a Connection header lists besides keep-alive and close (they are hop-by-hop too), lowercased. */
-export function connectionTokens(value: string, into: Set<string> | undefined): {names: Set<string> | undefined; close: boolean; keepAlive: boolean} {
-  let close = false
-  let keepAlive = false
-  let names = into
-  for (const t of value.split(',')) {
-    const n = t.trim().toLowerCase()
-    if (n === 'close') close = true
-    else if (n === 'keep-alive') keepAlive = true
-    else if (n) (names ??= new Set()).add(n)
-  }
-  return {names, close, keepAlive}
-}
-
 /** Trims OWS (SP, HTAB) from both ends of a latin1 string. */
 export function trimOws(s: string): string {
   let a = 0

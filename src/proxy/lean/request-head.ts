@@ -11,7 +11,8 @@
 // Every refusal closes the connection. What is forwarded is the kept field lines as received; the framing
 // (Content-Length or `Transfer-Encoding: chunked`) is written by the proxy itself, in one canonical form.
 
-import {connectionTokens, hopByHop, isTargetByte, isTchar, SP} from './chars.js'
+import {isTargetByte, isTchar, SP} from './chars.js'
+import {connectionTokens, hopByHop} from '../hop-by-hop.js'
 import {HeadError, readFields, type Field} from './fields.js'
 
 export interface RequestHead {

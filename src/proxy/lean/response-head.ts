@@ -6,7 +6,7 @@
 // A head the proxy cannot frame safely (an invalid or repeated Content-Length, Content-Length with
 // Transfer-Encoding) is a failure of the backend (RFC 9112 §6.3: a proxy must not forward it; 502).
 
-import {connectionTokens, hopByHop} from './chars.js'
+import {connectionTokens, hopByHop} from '../hop-by-hop.js'
 import {HeadError, readFields} from './fields.js'
 
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close'
