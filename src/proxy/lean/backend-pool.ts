@@ -29,7 +29,9 @@ export class BackendPool {
   /** An idle socket to `host:port` (`reused`), or a new one connecting. */
   take(host: string, port: number, key: string, owner: SocketOwner): {socket: PooledSocket; reused: boolean} {
     const list = this.idle.get(key)
-    const idle = list?.pop()
+    let idle = list?.pop()
+    // One destroyed since it went idle is still listed until its `close` event.
+    while (idle?.destroyed) idle = list!.pop()
     if (idle) {
       idle.owner = owner
       return {socket: idle, reused: true}
