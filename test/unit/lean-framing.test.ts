@@ -62,4 +62,7 @@ test('a request head forwards its fields less hop-by-hop ones and framing, which
   assert.deepEqual({method: h.method, target: h.target, minor: h.minor, length: h.length, close: h.close, expectContinue: h.expectContinue}, {method: 'POST', target: '/p?q=1', minor: 1, length: 3, close: false, expectContinue: true})
   assert.equal(h.forward, 'Host: a\r\nX-Kept: 2\r\n')
   assert.equal(h.headers['x-kept'], '2')
+  const odd = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\nToString: y\r\nX-A: 1\r\nx-a: 2\r\n\r\n', 'latin1')
+  const o = parseRequestHead(odd, 0, odd.length)
+  assert.deepEqual({...o.headers}, {host: 'a', constructor: 'x', tostring: 'y', 'x-a': '1, 2'}, 'fields named like Object members are fields like any other')
 })

@@ -36,25 +36,32 @@ const maxLengthDigits = 15
 
 /** Parses the head in buf[start, end) (end = after its CRLFCRLF). Throws HeadError. */
 export function parseRequestHead(buf: Buffer, start: number, end: number): RequestHead {
-  let i = start
-  while (isTchar[buf[i]] === 1) i++
-  if (i === start || buf[i] !== SP) throw new HeadError('a malformed request-line (method)')
-  const method = buf.toString('latin1', start, i)
+  const text = buf.toString('latin1', start, end)
+  let i = 0
+  while (isTchar[text.charCodeAt(i)] === 1) i++
+  if (i === 0 || text.charCodeAt(i) !== SP) throw new HeadError('a malformed request-line (method)')
+  const method = text.slice(0, i)
   const targetStart = ++i
-  while (isTargetByte[buf[i]] === 1) i++
-  if (i === targetStart || buf[i] !== SP) throw new HeadError('a malformed request-line (request-target)')
-  const target = buf.toString('latin1', targetStart, i)
+  while (isTargetByte[text.charCodeAt(i)] === 1) i++
+  if (i === targetStart || text.charCodeAt(i) !== SP) throw new HeadError('a malformed request-line (request-target)')
+  const target = text.slice(targetStart, i)
   i++
-  const version = buf.toString('latin1', i, i + 8)
-  if (!/^HTTP\/\d\.\d$/.test(version) || buf[i + 8] !== 13 || buf[i + 9] !== 10) throw new HeadError('a malformed request-line (HTTP version)')
-  const minor = buf[i + 7] - 0x30
-  if (version.charCodeAt(5) !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
+  if (!versionAt(text, i) || text.charCodeAt(i + 8) !== 13 || text.charCodeAt(i + 9) !== 10) throw new HeadError('a malformed request-line (HTTP version)')
+  const minor = text.charCodeAt(i + 7) - 0x30
+  if (text.charCodeAt(i + 5) !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
   if (method === 'CONNECT') throw new HeadError('CONNECT is not proxied', 501)
-  return fieldsOf(method, target, minor, readFields(buf, i + 10, end - 2))
+  return fieldsOf(method, target, minor, readFields(text, i + 10, text.length - 2))
+}
+
+/** `HTTP/d.d` at text[i…]. */
+function versionAt(text: string, i: number): boolean {
+  const digit = (c: number) => c >= 0x30 && c <= 0x39
+  return text.startsWith('HTTP/', i) && digit(text.charCodeAt(i + 5)) && text.charCodeAt(i + 6) === 0x2e && digit(text.charCodeAt(i + 7))
 }
 
 function fieldsOf(method: string, target: string, minor: number, fields: Field[]): RequestHead {
-  const headers = Object.create(null) as Record<string, string>
+  // A plain object (fast properties); a field named like an Object.prototype member is still its own.
+  const headers: Record<string, string> = {}
   let lengths = 0
   let length = 0
   let codings: string[] | undefined
@@ -64,7 +71,7 @@ function fieldsOf(method: string, target: string, minor: number, fields: Field[]
   let dropNamed: Set<string> | undefined
   for (const f of fields) {
     const l = f.lower
-    headers[l] = l in headers ? `${headers[l]}, ${f.value}` : f.value
+    headers[l] = Object.hasOwn(headers, l) ? `${headers[l]}, ${f.value}` : f.value
     if (l === 'content-length') {
       lengths++
       length = contentLength(f.value)

@@ -24,13 +24,14 @@ export interface ResponseHead {
 
 /** Parses buf[start, end) (end = after its CRLFCRLF). `stamp` is the x-lbbench-backend line. Throws HeadError. */
 export function parseResponseHead(buf: Buffer, start: number, end: number, headRequest: boolean, stamp: string): ResponseHead {
-  if (buf.toString('latin1', start, start + 7) !== 'HTTP/1.' || buf[start + 8] !== 0x20) throw new HeadError('a malformed status line')
-  const minor = buf[start + 7] - 0x30
-  const status = (buf[start + 9] - 0x30) * 100 + (buf[start + 10] - 0x30) * 10 + (buf[start + 11] - 0x30)
-  if (!(status >= 100 && status <= 999) || (buf[start + 12] !== 0x20 && buf[start + 12] !== 13)) throw new HeadError('a malformed status line')
-  const lineEnd = buf.indexOf(13, start + 12)
-  const fields = readFields(buf, lineEnd + 2, end - 2)
-  let head = buf.toString('latin1', start, lineEnd + 2)
+  const text = buf.toString('latin1', start, end)
+  if (!text.startsWith('HTTP/1.') || text.charCodeAt(8) !== 0x20) throw new HeadError('a malformed status line')
+  const minor = text.charCodeAt(7) - 0x30
+  const status = (text.charCodeAt(9) - 0x30) * 100 + (text.charCodeAt(10) - 0x30) * 10 + (text.charCodeAt(11) - 0x30)
+  if (!(status >= 100 && status <= 999) || (text.charCodeAt(12) !== 0x20 && text.charCodeAt(12) !== 13)) throw new HeadError('a malformed status line')
+  const lineEnd = text.indexOf('\r', 12)
+  const fields = readFields(text, lineEnd + 2, text.length - 2)
+  let head = text.slice(0, lineEnd + 2)
   let length = -1
   let chunked = false
   let codings = false
