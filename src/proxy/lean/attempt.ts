@@ -140,34 +140,47 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
         if (end < buf.length) this.reusable = false
         return this.complete()
       }
-      // The head and the body's first bytes leave in one write (one syscall).
-      const client = this.res.socket
-      client.cork()
-      this.res.write(head)
-      this.forwardBody(buf, end)
-      client.uncork()
-      return
+      const bodyEnd = this.frame(buf, end)
+      if (bodyEnd < 0) return
+      // The head and the body's first bytes leave in one buffer, one write (one syscall, no writev).
+      const headLength = Buffer.byteLength(head, 'latin1')
+      const first = Buffer.allocUnsafe(headLength + bodyEnd - end)
+      first.write(head, 0, 'latin1')
+      buf.copy(first, headLength, end, bodyEnd)
+      return this.sent(first, buf, bodyEnd)
     }
   }
 
   private forwardBody(buf: Buffer, start: number): void {
-    let end = buf.length
-    if (this.framing === 'length') end = Math.min(end, start + this.left)
-    else if (this.framer) {
-      let e: number
-      try {
-        e = this.framer.feed(buf, start, buf.length)
-      } catch {
-        return this.fail('reset', 'EBADRESPONSE')
-      }
-      if (e >= 0) end = e
+    const end = this.frame(buf, start)
+    if (end < 0) return
+    this.sent(start === 0 && end === buf.length ? buf : buf.subarray(start, end), buf, end)
+  }
+
+  /** Where the response's bytes in buf[start…] end (its framing followed that far); -1 when the framing broke (failed). */
+  private frame(buf: Buffer, start: number): number {
+    if (this.framing === 'length') {
+      const end = Math.min(buf.length, start + this.left)
+      this.left -= end - start
+      return end
     }
-    const whole = start === 0 && end === buf.length
-    if (end > start && !this.res.write(whole ? buf : buf.subarray(start, end))) {
+    if (!this.framer) return buf.length
+    let e: number
+    try {
+      e = this.framer.feed(buf, start, buf.length)
+    } catch {
+      this.fail('reset', 'EBADRESPONSE')
+      return -1
+    }
+    return e >= 0 ? e : buf.length
+  }
+
+  /** Writes `bytes` to the client (pausing the backend while the client is full); completes at the body's end (`end` in `buf`). */
+  private sent(bytes: Buffer, buf: Buffer, end: number): void {
+    if (bytes.length > 0 && !this.res.write(bytes)) {
       this.socket.pause()
       this.res.socket.once('drain', this.resumeBackend)
     }
-    if (this.framing === 'length') this.left -= end - start
     const over = this.framing === 'length' ? this.left === 0 : this.framer?.done === true
     if (!over) return
     if (end < buf.length) this.reusable = false
