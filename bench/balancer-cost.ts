@@ -8,6 +8,7 @@ import {proxyEngines} from '../src/proxy/engines.js'
 import type {BenchContext} from './context.js'
 import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {differenceOf, pairwise, perRound, ratioOf, runRounds, type Subject} from './rounds.js'
+import {leanTargets} from './proxy-targets.js'
 import {phaseOf, runBenchScenario} from './run-scenario.js'
 
 /** Subjects: a balancer kind, and for the built-in proxy its engine (`builtin-undici` once that engine exists). */
@@ -78,7 +79,8 @@ export async function balancerCost(ctx: BenchContext): Promise<Measurement> {
       {name: `${kind}: p99 at ${fixedRate} req/s`, value: get('fixedP99'), unit: 'µs', ratio: ratio('fixedP99'), ratioTo: 'none', rounds: tidyAll(s?.values.fixedP99)},
     )
   }
-  for (const builtin of kinds.filter((k) => k.startsWith('builtin'))) {
+  // The lean engine's own targets are stricter (proxy-targets.ts).
+  for (const builtin of kinds.filter((k) => k.startsWith('builtin') && k !== 'builtin-lean')) {
     const vsNginx = tidy(pairwise(r, builtin, 'nginx', 'rps', ratioOf))
     figures.push({
       name: `${builtin} / nginx throughput (same round)`,
@@ -89,6 +91,7 @@ export async function balancerCost(ctx: BenchContext): Promise<Measurement> {
       rounds: tidyAll(perRound(r, builtin, 'nginx', 'rps', ratioOf)),
     })
   }
+  figures.push(...leanTargets(r, fixedRate))
   for (const kind of kinds.filter((k) => k !== 'none')) {
     const builtin = kind.startsWith('builtin')
     const added = tidy(pairwise(r, kind, 'none', 'fixedP50', differenceOf))

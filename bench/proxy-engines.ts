@@ -1,13 +1,14 @@
-// The built-in proxy's engines against each other (issue 8: "measure http-proxy against an undici-based
-// engine … defaulting to the faster one"). Standalone, not part of `npm run bench`:
+// The built-in proxy's engines against each other (issue 8 chose undici over http-proxy; issue 17 added
+// lean), with the proxy's own CPU per request, the figure that stays steady on a busy machine.
+// Standalone, not part of `npm run bench`:
 //
 //   npm run build && node --import tsx bench/proxy-engines.ts [--rounds 3] [--seconds 5] [--connections 50] [--workers 1]
 //
 // Setup as in the measurement that chose the engines: two node:http backends answering 1 KiB (one
 // process of their own), the proxy as lbbench starts it (BuiltinBalancer: its own process, round-robin),
 // autocannon in this process with 50 connections. Each round measures every engine once, a different one first each round,
-// and every figure is the median over the rounds; the ratio undici / http-proxy is taken within each
-// round (neighbours in time on a busy 2-core machine) and its median printed too.
+// and every figure is the median over the rounds; the ratio of each engine to undici is taken within each
+// round (neighbours in time on a busy 2-core machine) and its median printed too (each engine / undici).
 
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -111,10 +112,11 @@ async function main(): Promise<void> {
     const m = (k: keyof Figures) => median(rs.map((r) => r[k]))
     console.log(`  ${engine.padEnd(10)} ${Math.round(m('rps'))} req/s   p50 ${m('p50')} ms   p99 ${m('p99')} ms   errors ${m('errors')}   proxy CPU ${Math.round(m('proxyCpu'))}%   ${Math.round(m('perCore'))} req/s per proxy core`)
   }
-  if (results.undici && results['http-proxy']) {
-    const ratio = median(results.undici.map((u, i) => u.rps / results['http-proxy'][i].rps))
-    const perCore = median(results.undici.map((u, i) => u.perCore / results['http-proxy'][i].perCore))
-    console.log(`  undici / http-proxy, median of the per-round ratios: throughput ${ratio.toFixed(2)}×, req/s per proxy core ${perCore.toFixed(2)}×`)
+  for (const engine of engines.filter((e) => e !== 'undici')) {
+    if (!results.undici) break
+    const ratio = median(results[engine].map((f, i) => f.rps / results.undici[i].rps))
+    const perCore = median(results[engine].map((f, i) => f.perCore / results.undici[i].perCore))
+    console.log(`  ${engine} / undici, median of the per-round ratios: throughput ${ratio.toFixed(2)}×, req/s per proxy core ${perCore.toFixed(2)}×`)
   }
 }
 

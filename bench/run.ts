@@ -23,6 +23,7 @@ import type {BenchContext, MeasureFn} from './context.js'
 import type {BenchReport, Measurement} from './figures.js'
 import {harnessCost} from './harness-cost.js'
 import {memory} from './memory.js'
+import {proxyWorkers} from './proxy-workers.js'
 import {scalingConnections, scalingReplicas} from './scaling.js'
 import {startup} from './startup.js'
 import {strategyPicks} from './strategies-pick.js'
@@ -34,6 +35,7 @@ const measurements: Record<string, MeasureFn> = {
   startup,
   harness: harnessCost,
   balancer: balancerCost,
+  workers: proxyWorkers,
   accuracy,
   'scaling-replicas': scalingReplicas,
   'scaling-connections': scalingConnections,

@@ -101,10 +101,12 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   async version(): Promise<string | undefined> {
-    // The engine is a library of the same name (http-proxy, later undici): its version is the proxy's.
+    // The engine is a library of the same name (http-proxy, undici): its version is the proxy's. The lean
+    // engine is lbbench's own code on node:net: the Node version is its version.
     const {engine, mode} = this.opts.loaded.scenario.balancer
     // Mode tcp forwards with Node's own sockets, no engine.
     if (mode === 'tcp') return `lbbench-proxy (mode tcp, node:net ${process.versions.node})`
+    if (engine === 'lean') return `lbbench-proxy (lean node ${process.versions.node})`
     const {version} = createRequire(import.meta.url)(`${engine}/package.json`) as {version: string}
     return `lbbench-proxy (${engine} ${version})`
   }

@@ -115,7 +115,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     const {scenario, file: scenarioFile} = this.opts.loaded
     const tls = this.opts.tls
     const own = scenario.balancer.config ? renderOwnHaproxy({scenario, scenarioFile, backends, port, socket: this.socket, tls}) : undefined
-    this.text = own?.rendered.text ?? haproxyConfig({scenario, backends, port, dir: this.dir, socket: this.socket, version: this.versionText!, tls})
+    this.text = own?.rendered.text ?? haproxyConfig({scenario, backends, port, dir: this.dir, socket: this.socket, version: this.versionText!, tls, threads: scenario.balancer.workers})
     if (own) this.backendName = own.backend
     writeFileSync(this.confFile, this.text, {mode: 0o600})
     writeFileSync(join(this.opts.runDir, 'haproxy.cfg'), this.text, {mode: 0o600})

@@ -105,7 +105,7 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
       this.own = renderOwnNginx({scenario, scenarioFile: file, backends: this.backends, port: this.port, dir: this.dir, asRoot, tls})
       this.text = this.own.rendered.text
     } else {
-      const input = {scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls}
+      const input = {scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls, workerProcesses: scenario.balancer.workers}
       this.text = this.tcp ? nginxStreamConfig({...input, streamModule: await this.streamModule()}) : nginxConfig(input)
     }
     writeFileSync(this.confFile, this.text, {mode: 0o600})

@@ -104,7 +104,7 @@ export interface BalancerSpec {
   timeout: Ms
   health: {passive?: PassiveHealth; active?: ActiveHealth}
   /** Built-in proxy engine. */
-  engine: 'http-proxy' | 'undici'
+  engine: 'http-proxy' | 'undici' | 'lean'
   /**
    * builtin, nginx, haproxy: `tcp` balances connections (L4) instead of requests; absent = http. Written
    * only when given, so the scenario hash of a scenario without it did not change when it came.

@@ -22,6 +22,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {PassThrough, type Readable} from 'node:stream'
 import {Pool, type Dispatcher} from 'undici'
 import type {AttemptHandler, EngineTarget, FailureKind, ForwardOptions, ProxyEngine} from './engine.js'
+import {connectionTokens, hopByHop} from './hop-by-hop.js'
 import {hasBody} from './request-body.js'
 import {httpUrl} from '../process/loopback-address.js'
 
@@ -33,27 +34,15 @@ type Tagged<T> = T & {[kAttempt]?: Attempt}
 const connectCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN'])
 const timeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** Hop-by-hop headers (lowercase), never forwarded either way. */
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization'])
 /** Request headers undici refuses or that must not be forwarded. */
 const dropRequest = new Set([...hopByHop, 'expect'])
 /** Response headers the proxy sets itself. */
 const dropResponse = new Set([...hopByHop, 'x-lbbench-backend'])
 
-/** The header names a Connection header lists, lowercased; undefined when it lists only keep-alive/close. */
-function connectionTokens(value: string): Set<string> | undefined {
-  let names: Set<string> | undefined
-  for (const t of value.split(',')) {
-    const n = t.trim().toLowerCase()
-    if (n && n !== 'keep-alive' && n !== 'close') (names ??= new Set()).add(n)
-  }
-  return names
-}
-
 /** req.rawHeaders without hop-by-hop ones, as the flat [name, value, …] list undici takes. */
 function requestHeaders(raw: string[]): string[] {
   let extra: Set<string> | undefined
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') extra = connectionTokens(raw[i + 1])
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') extra = connectionTokens(raw[i + 1], extra).names
   const out: string[] = []
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase()
@@ -71,7 +60,7 @@ function responseHeaders(raw: Buffer[], backend: string): string[] {
     const name = raw[i].toString('latin1')
     const lower = name.toLowerCase()
     const value = raw[i + 1].toString('latin1')
-    if (lower === 'connection') extra = connectionTokens(value)
+    if (lower === 'connection') extra = connectionTokens(value, extra).names
     if (dropResponse.has(lower)) continue
     out.push(name, value)
   }

@@ -1,9 +1,40 @@
 // The ProxyEngine seam: how one attempt of a request travels to one backend and its response back to the
 // client. Everything else (which backend, retries, health, counting) is the server's business, so a new
-// engine (undici) is one more file plus one line in engines.ts.
+// engine (undici) is one more file plus one line in engines.ts. An engine may also serve the clients
+// itself (`createFront`, the lean engine); the others are served by node:http.
 
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import type {Readable} from 'node:stream'
+
+/** What the server reads of a client request: node:http's IncomingMessage, or an engine's own. */
+export interface FrontRequest extends Readable {
+  readonly method?: string
+  readonly url?: string
+  readonly headers: Record<string, string | string[] | undefined>
+  /** The body has been read in full. */
+  readonly complete: boolean
+  readonly socket: {remoteAddress?: string}
+}
+
+/** What the server answers through: node:http's ServerResponse, or an engine's own. */
+export interface FrontResponse {
+  readonly headersSent: boolean
+  readonly destroyed: boolean
+  writeHead(status: number, headers: Record<string, string | number>): unknown
+  end(text: string): unknown
+  destroy(): unknown
+}
+
+export type FrontListener = (req: FrontRequest, res: FrontResponse) => void
+
+/** The listening side: node:http's Server, or an engine's own. */
+export interface FrontServer {
+  listen(port: number, host: string, done: () => void): unknown
+  once(event: 'error', listener: (err: Error) => void): unknown
+  address(): AddressInfo | string | null
+  close(): unknown
+  closeAllConnections(): void
+}
 
 /** Why an attempt failed: the connection was refused, it was reset, or it took longer than the per-try timeout. */
 export type FailureKind = 'connect' | 'reset' | 'timeout'
@@ -50,7 +81,9 @@ export interface ForwardOptions {
 export interface ProxyEngine {
   /** e.g. `http-proxy 1.18.1`, for the environment fingerprint. */
   readonly version: string
-  forward(req: IncomingMessage, res: ServerResponse, target: EngineTarget, opts: ForwardOptions, handler: AttemptHandler): void
+  forward(req: FrontRequest, res: FrontResponse, target: EngineTarget, opts: ForwardOptions, handler: AttemptHandler): void
+  /** Serves the clients itself (absent: node:http serves them, and `forward` gets its objects). */
+  createFront?(onRequest: FrontListener, tls?: {cert: Buffer; key: Buffer}): FrontServer
   /** Closes pooled connections. */
   close(): void
 }

@@ -2,10 +2,10 @@
 // backend it is gone (nginx buffers bodies for the same reason, `proxy_request_buffering on`). Bodies
 // over the cap are streamed as they come and cannot be retried.
 
-import type {IncomingMessage} from 'node:http'
+import type {FrontRequest} from './engine.js'
 import {PassThrough, type Readable} from 'node:stream'
 
-export function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: FrontRequest): boolean {
   const length = req.headers['content-length']
   if (length !== undefined) return length !== '0'
   return req.headers['transfer-encoding'] !== undefined
@@ -20,7 +20,7 @@ export type BodyResult =
   | {kind: 'aborted'}
 
 /** Reads `req`'s body up to `limit` bytes. */
-export function bufferBody(req: IncomingMessage, limit: number, done: (r: BodyResult) => void): void {
+export function bufferBody(req: FrontRequest, limit: number, done: (r: BodyResult) => void): void {
   const declared = Number(req.headers['content-length'])
   if (declared > limit) {
     done({kind: 'streamed', stream: req})

@@ -7,8 +7,8 @@
 // by every pick (balancing.ts, which mode tcp shares), counters in arrays by backend position.
 
 import {readFileSync} from 'node:fs'
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import {createServer as createTlsServer, type Server as TlsServer} from 'node:https'
+import {createServer} from 'node:http'
+import {createServer as createTlsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {performance} from 'node:perf_hooks'
 import type {Readable} from 'node:stream'
@@ -17,7 +17,7 @@ import type {HashKey} from './hash-key.js'
 import type {BalancerSpec} from '../model/scenario.js'
 import type {BackendTable} from './backend-table.js'
 import {Balancing} from './balancing.js'
-import type {AttemptFailure, AttemptHandler, FailureKind, ProxyEngine} from './engine.js'
+import type {AttemptFailure, AttemptHandler, FailureKind, FrontListener, FrontRequest, FrontResponse, FrontServer, ProxyEngine} from './engine.js'
 import type {ProxyConfig, ProxyStats} from './messages.js'
 import {ProxyCounters} from './proxy-stats.js'
 import {bufferBody, hasBody, replay} from './request-body.js'
@@ -32,7 +32,7 @@ export class ProxyServer {
   readonly budget: RetryBudget | undefined
   private readonly balancing: Balancing
   private readonly hashKey: HashKey | undefined
-  private readonly server: Server | TlsServer
+  private readonly server: FrontServer
 
   constructor(
     private readonly config: ProxyConfig,
@@ -51,12 +51,10 @@ export class ProxyServer {
     this.counters = this.balancing.counters
     this.budget = this.balancing.budget
     if (definition.needsHashKey) this.hashKey = hashKeyOf(this.spec.hashKey)
-    const forward = (req: IncomingMessage, res: ServerResponse) => new Forwarding(this, req, res).start()
+    const forward: FrontListener = (req, res) => new Forwarding(this, req, res).start()
     // balancer.tls: the proxy terminates TLS; the replicas stay plain HTTP.
     const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)}
-    this.server = tls ? createTlsServer(tls, forward) : createServer(forward)
-    // Load generators keep connections busy; a long idle allowance only matters between phases.
-    this.server.keepAliveTimeout = 30_000
+    this.server = engine.createFront?.(forward, tls) ?? nodeFront(forward, tls)
   }
 
   /** Starts listening and checking; resolves with the port. */
@@ -104,6 +102,14 @@ function hashKeyOf(key: string | undefined): HashKey {
   return {kind: 'path'}
 }
 
+/** node:http's server (node:https with balancer.tls), for the engines that do not serve clients themselves. */
+function nodeFront(forward: FrontListener, tls: {cert: Buffer; key: Buffer} | undefined): FrontServer {
+  const server = tls ? createTlsServer(tls, forward) : createServer(forward)
+  // Load generators keep connections busy; a long idle allowance only matters between phases.
+  server.keepAliveTimeout = 30_000
+  return server
+}
+
 /** One client request on its way through one or more attempts. */
 class Forwarding implements AttemptHandler {
   /** Backends tried, as a bit mask by position (positions ≥ 31 in `triedMore`). */
@@ -125,8 +131,8 @@ class Forwarding implements AttemptHandler {
 
   constructor(
     private readonly s: ProxyServer,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: FrontRequest,
+    private readonly res: FrontResponse,
   ) {
     this.methodReplayable = isReplayableMethod(req.method, s.spec.retryNonIdempotent)
   }

@@ -233,8 +233,8 @@ const balancerShape = {
   retryBodyLimit: size.prefault('64KiB'),
   timeout: duration({positive: true}).prefault('2s').describe('per try'),
   health: z.strictObject({passive: passiveHealth.optional(), active: activeHealth.optional()}).optional(),
-  engine: z.enum(engineNames).default('undici').describe('built-in proxy engine; undici is the faster (bench/proxy-engines.ts)'),
-  workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port'),
+  engine: z.enum(engineNames).default('lean').describe('built-in proxy engine; lean is the fastest (docs/proxy-engines.md)'),
+  workers: int(1, limits.workers).default(1).describe('built-in proxy processes behind one port; nginx worker processes; HAProxy threads'),
   sharedState: z
     .boolean()
     .default(false)

@@ -14,10 +14,11 @@ const {pids, servers, stops} = run
 const setup = (n: number, over: Partial<BalancerSpec> = {}) => run.setup(n, over)
 
 describe('built-in proxy with 2 workers', () => {
-  test('through BuiltinBalancer: one port, both workers serve, shares within 2% of 25%, counters summed', async () => {
+  for (const engine of ['undici', 'lean'] as const)
+  test(`through BuiltinBalancer (${engine} engine): one port, both workers serve, shares within 2% of 25%, counters summed`, async () => {
     const bs = await backends(4)
     servers.push(...bs)
-    const scenario = {seed: 1, balancer: balancerSpec({engine: 'undici', workers: 2}), replicas: {overrides: {}}} as unknown as Scenario
+    const scenario = {seed: 1, balancer: balancerSpec({engine, workers: 2}), replicas: {overrides: {}}} as unknown as Scenario
     const loaded: LoadedScenario = {scenario, file: 'test.yaml', hash: 'test'}
     const balancer = new BuiltinBalancer({loaded, runDir: runDir(), log: () => {}})
     stops.push(() => balancer.stop())

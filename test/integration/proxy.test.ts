@@ -46,7 +46,8 @@ describe(`built-in proxy (${engine} engine)`, () => {
     const [url] = await balancer.start(bs.map((b) => ({id: b.id, host: '127.0.0.1', port: b.port})))
     pids.push(...balancer.pids())
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
-    assert.equal(await balancer.version(), engine === 'undici' ? 'lbbench-proxy (undici 7.30.2)' : 'lbbench-proxy (http-proxy 1.18.1)')
+    const versions = {undici: 'undici 7.30.2', 'http-proxy': 'http-proxy 1.18.1', lean: `lean node ${process.versions.node}`}
+    assert.equal(await balancer.version(), `lbbench-proxy (${versions[engine]})`)
     const outcomes = await load(Number(new URL(url).port), 2000, 4)
     const by: Record<string, number> = {}
     for (const o of outcomes) {

@@ -132,9 +132,10 @@ describe('scenarios of a system lbbench did not start', () => {
   })
 
   test('a scenario without any of it keeps its hash', () => {
-    // The hash of `name: a` before external kinds and fixed ports came.
+    // The hash of `name: a` as it was before external kinds and fixed ports came, but for the default
+    // proxy engine, which became lean (a different setup, so a different hash, rightly).
     assert.equal(parseScenarioText('name: a\n', 's.yaml').hash, HASH_OF_NAME_A)
   })
 })
 
-const HASH_OF_NAME_A = '3391802ec983c66683de3af3052fe3d12bca382a48b139a3d0e23cf70789d452'
+const HASH_OF_NAME_A = 'c9470dcf3ec3fe38c5624d0504738b55fa33ce0cdeaec45d9809267f827c7431'

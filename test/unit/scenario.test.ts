@@ -181,7 +181,7 @@ describe('defaults', () => {
         retryBodyLimit: 65_536,
         timeout: 2000,
         health: {passive: {maxFails: 1, failTimeout: 10_000, statuses: []}},
-        engine: 'undici',
+        engine: 'lean',
         workers: 1,
         schedulingPolicy: 'rr',
       },

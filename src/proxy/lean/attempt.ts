@@ -1,0 +1,228 @@
+// One attempt of a request on one backend through the lean engine: the request head written in one
+// piece, the body piped after it, the response head read as far as framing needs (response-head.ts) and
+// the response passed to the client as it arrives, with backpressure (the backend socket is paused while
+// the client's is full). Outcomes as engine.ts defines them: connect failure (an error before the socket
+// connected), reset (an error or close before the response was complete; `reusedSocket` when a pooled
+// socket failed before any byte of a response), per-try timeout (our own timer, body included).
+// A backend socket goes back to the pool only after a complete response to a completely written request.
+
+import type {Readable} from 'node:stream'
+import type {AttemptHandler, FailureKind} from '../engine.js'
+import type {BackendPool, PooledSocket, SocketOwner} from './backend-pool.js'
+import {ChunkedFramer} from './chunked.js'
+import {headEnd, HeadError} from './fields.js'
+import type {ClientWatcher, LeanRequest, LeanResponse} from './messages.js'
+import {parseResponseHead, type BodyFraming} from './response-head.js'
+
+/** A response head larger than this is refused (as a failure of the backend). */
+const maxResponseHead = 64 * 1024
+
+export interface AttemptTarget {
+  host: string
+  port: number
+  key: string
+  /** `x-lbbench-backend: <id>\r\n` */
+  stamp: string
+}
+
+export class LeanAttempt implements SocketOwner, ClientWatcher {
+  private socket!: PooledSocket
+  private reused = false
+  private timer: NodeJS.Timeout | undefined
+  private settled = false
+  private started = false
+  private gotBytes = false
+  private requestWritten: boolean
+  private pending: Buffer | undefined
+  private framing: BodyFraming = 'none'
+  private left = 0
+  private framer: ChunkedFramer | undefined
+  private reusable = false
+  private pool: BackendPool | undefined
+  private readonly resumeBackend = (): void => void this.socket.resume()
+
+  constructor(
+    private readonly req: LeanRequest,
+    private readonly res: LeanResponse,
+    private readonly target: AttemptTarget,
+    private readonly handler: AttemptHandler,
+    private readonly body: Readable | null,
+  ) {
+    this.requestWritten = body === null
+  }
+
+  start(pool: BackendPool, head: string, timeoutMs: number): void {
+    const {socket, reused} = pool.take(this.target.host, this.target.port, this.target.key, this)
+    this.pool = pool
+    this.socket = socket
+    this.reused = reused
+    this.res.watcher = this
+    if (timeoutMs > 0) this.timer = setTimeout(onTimeout, timeoutMs, this)
+    socket.write(head, 'latin1')
+    const body = this.body
+    if (body) {
+      body.once('end', () => (this.requestWritten = true))
+      body.pipe(socket, {end: false})
+    }
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.settled) return
+    this.gotBytes = true
+    if (!this.started) return this.head(chunk)
+    this.forwardBody(chunk, 0)
+  }
+
+  onError(err: NodeJS.ErrnoException): void {
+    if (this.settled) return
+    const code = err.code ?? 'ERROR'
+    if (!this.socket.connected) return this.fail('connect', code)
+    this.fail(code === 'ETIMEDOUT' ? 'timeout' : 'reset', code)
+  }
+
+  onClose(): void {
+    if (this.settled) return
+    // A body framed by the end of the connection is complete when it closes.
+    if (this.started && this.framing === 'close') return this.complete()
+    this.fail('reset', 'ECONNRESET')
+  }
+
+  clientGone(): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    this.stopBody()
+    this.socket.destroy()
+    this.handler.onEnd(false)
+  }
+
+  timedOut(): void {
+    if (!this.settled) this.fail('timeout', 'ETIMEDOUT')
+  }
+
+  private head(chunk: Buffer): void {
+    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk
+    this.pending = undefined
+    for (;;) {
+      let end: number
+      let h
+      try {
+        end = headEnd(buf, 0, maxResponseHead)
+        if (end < 0) {
+          this.pending = buf
+          return
+        }
+        h = parseResponseHead(buf, 0, end, this.req.method === 'HEAD', this.target.stamp)
+      } catch (err) {
+        if (!(err instanceof HeadError)) throw err
+        return this.fail('reset', 'EBADRESPONSE')
+      }
+      if (h.status === 101) return this.fail('reset', 'EBADRESPONSE')
+      if (h.status < 200) {
+        // An interim response (100, 103): passed on, the final one follows.
+        this.res.socket.write(`${h.head}\r\n`, 'latin1')
+        buf = buf.subarray(end)
+        if (buf.length === 0) return
+        continue
+      }
+      this.started = true
+      this.framing = h.framing
+      this.left = h.length
+      this.reusable = h.reusable
+      if (h.framing === 'chunked') this.framer = new ChunkedFramer()
+      this.handler.onResponse(h.status)
+      if (this.settled) return
+      // A body that ends when the backend closes ends the client's connection too: nothing else frames it.
+      if (h.framing === 'close') this.res.closeAfter = true
+      const head = this.res.closeAfter ? `${h.head}connection: close\r\n\r\n` : `${h.head}\r\n`
+      if (h.framing === 'none' || (h.framing === 'length' && h.length === 0)) {
+        this.res.write(head)
+        if (end < buf.length) this.reusable = false
+        return this.complete()
+      }
+      const bodyEnd = this.frame(buf, end)
+      if (bodyEnd < 0) return
+      // The head and the body's first bytes leave in one buffer, one write (one syscall, no writev).
+      const headLength = Buffer.byteLength(head, 'latin1')
+      const first = Buffer.allocUnsafe(headLength + bodyEnd - end)
+      first.write(head, 0, 'latin1')
+      buf.copy(first, headLength, end, bodyEnd)
+      return this.sent(first, buf, bodyEnd)
+    }
+  }
+
+  private forwardBody(buf: Buffer, start: number): void {
+    const end = this.frame(buf, start)
+    if (end < 0) return
+    this.sent(start === 0 && end === buf.length ? buf : buf.subarray(start, end), buf, end)
+  }
+
+  /** Where the response's bytes in buf[start…] end (its framing followed that far); -1 when the framing broke (failed). */
+  private frame(buf: Buffer, start: number): number {
+    if (this.framing === 'length') {
+      const end = Math.min(buf.length, start + this.left)
+      this.left -= end - start
+      return end
+    }
+    if (!this.framer) return buf.length
+    let e: number
+    try {
+      e = this.framer.feed(buf, start, buf.length)
+    } catch {
+      this.fail('reset', 'EBADRESPONSE')
+      return -1
+    }
+    return e >= 0 ? e : buf.length
+  }
+
+  /** Writes `bytes` to the client (pausing the backend while the client is full); completes at the body's end (`end` in `buf`). */
+  private sent(bytes: Buffer, buf: Buffer, end: number): void {
+    if (bytes.length > 0 && !this.res.write(bytes)) {
+      this.socket.pause()
+      this.res.socket.once('drain', this.resumeBackend)
+    }
+    const over = this.framing === 'length' ? this.left === 0 : this.framer?.done === true
+    if (!over) return
+    if (end < buf.length) this.reusable = false
+    this.complete()
+  }
+
+  private complete(): void {
+    this.settled = true
+    clearTimeout(this.timer)
+    const s = this.socket
+    this.socket.resume()
+    if (this.reusable && this.requestWritten && !s.destroyed) this.pool!.give(s)
+    else {
+      s.owner = undefined
+      this.stopBody()
+      s.destroy()
+    }
+    this.res.done()
+    this.handler.onEnd(true)
+  }
+
+  private fail(kind: FailureKind, code: string): void {
+    this.settled = true
+    clearTimeout(this.timer)
+    this.stopBody()
+    this.socket.owner = undefined
+    this.socket.destroy()
+    // Part of the response is out: the only honest signal left is to break the client's connection.
+    if (this.started) this.res.destroy()
+    else this.res.watcher = undefined
+    this.handler.onFailure({kind, code, reusedSocket: kind === 'reset' && this.reused && !this.gotBytes, responseStarted: this.started})
+  }
+
+  private stopBody(): void {
+    const body = this.body
+    if (!body || this.requestWritten) return
+    body.unpipe(this.socket)
+    // A replayed copy is ours to drop; the client's own request stays, its connection closes after the answer.
+    if (body !== (this.req as Readable)) body.destroy()
+  }
+}
+
+function onTimeout(a: LeanAttempt): void {
+  a.timedOut()
+}

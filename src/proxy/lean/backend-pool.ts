@@ -1,0 +1,100 @@
+// The lean engine's keep-alive connections to the backends: idle sockets per backend address, the most
+// recently used taken first (its peer is least likely to have timed it out). A socket gets its listeners
+// once, when it is made, and hands every event to whichever attempt owns it at the time, so reusing it
+// costs no listener changes. Idle sockets are closed after 4 s, before Node backends' 5 s keepAliveTimeout
+// would close them under a request.
+
+import {connect, type Socket} from 'node:net'
+
+/** What owns a backend socket while a request is on it (an attempt). */
+export interface SocketOwner {
+  onData(chunk: Buffer): void
+  onError(err: NodeJS.ErrnoException): void
+  onClose(): void
+}
+
+export interface PooledSocket extends Socket {
+  owner: SocketOwner | undefined
+  /** The address it belongs to, for giving it back. */
+  key: string
+  /** It has connected (an error before that is a connect failure). */
+  connected: boolean
+}
+
+const idleMs = 4000
+
+export class BackendPool {
+  private readonly idle = new Map<string, PooledSocket[]>()
+
+  /** An idle socket to `host:port` (`reused`), or a new one connecting. */
+  take(host: string, port: number, key: string, owner: SocketOwner): {socket: PooledSocket; reused: boolean} {
+    const list = this.idle.get(key)
+    let idle = list?.pop()
+    // One destroyed since it went idle is still listed until its `close` event.
+    while (idle?.destroyed) idle = list!.pop()
+    if (idle) {
+      idle.owner = owner
+      return {socket: idle, reused: true}
+    }
+    const s = connect({host, port, noDelay: true}) as PooledSocket
+    s.owner = owner
+    s.key = key
+    s.connected = false
+    s.setTimeout(idleMs)
+    s.on('connect', onConnect)
+    s.on('data', onData)
+    s.on('error', onError)
+    s.on('close', () => this.closed(s))
+    s.on('timeout', onTimeout)
+    return {socket: s, reused: false}
+  }
+
+  /** A socket whose response is complete and whose request was written in full: kept for the next request. */
+  give(s: PooledSocket): void {
+    s.owner = undefined
+    if (s.destroyed) return
+    let list = this.idle.get(s.key)
+    if (!list) this.idle.set(s.key, (list = []))
+    list.push(s)
+  }
+
+  close(): void {
+    for (const list of this.idle.values()) for (const s of list) s.destroy()
+    this.idle.clear()
+  }
+
+  /** Idle sockets held per address (tests count them). */
+  idleCount(key: string): number {
+    return this.idle.get(key)?.length ?? 0
+  }
+
+  private closed(s: PooledSocket): void {
+    const owner = s.owner
+    s.owner = undefined
+    const list = this.idle.get(s.key)
+    const i = list ? list.indexOf(s) : -1
+    if (i >= 0) list!.splice(i, 1)
+    if (list && list.length === 0) this.idle.delete(s.key)
+    owner?.onClose()
+  }
+}
+
+function onConnect(this: PooledSocket): void {
+  this.connected = true
+}
+
+function onData(this: PooledSocket, chunk: Buffer): void {
+  // Bytes on an idle socket belong to no request: the connection cannot be trusted any more.
+  if (this.owner) this.owner.onData(chunk)
+  else this.destroy()
+}
+
+function onError(this: PooledSocket, err: NodeJS.ErrnoException): void {
+  const owner = this.owner
+  this.owner = undefined
+  owner?.onError(err)
+}
+
+function onTimeout(this: PooledSocket): void {
+  if (!this.owner) this.destroy()
+}

@@ -1,0 +1,46 @@
+// The lean engine (`balancer.engine: lean`): a forwarder on node:net sockets of its own, both ways, for a
+// proxy whose own cost per request is close to nginx's. Node's HTTP server and an HTTP client library
+// each build objects, header maps and streams per request; here a request is one strict parse of its
+// head (request-head.ts), one write of the forwarded head on a pooled keep-alive socket (backend-pool.ts),
+// a response head read only for its framing (response-head.ts) and bytes passed on as they arrive
+// (attempt.ts). It serves clients itself (front.ts) instead of through node:http.
+
+import type {AttemptHandler, EngineTarget, ForwardOptions, FrontServer, ProxyEngine} from '../engine.js'
+import type {AttemptTarget} from './attempt.js'
+import {LeanAttempt} from './attempt.js'
+import {BackendPool} from './backend-pool.js'
+import {createFront, type RequestListener} from './front.js'
+import type {LeanRequest, LeanResponse} from './messages.js'
+
+export class LeanEngine implements ProxyEngine {
+  readonly version = `lean node ${process.versions.node}`
+  private readonly pool = new BackendPool()
+  private readonly targets = new WeakMap<EngineTarget, AttemptTarget>()
+
+  createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}): FrontServer {
+    return createFront(onRequest, tls)
+  }
+
+  forward(req: LeanRequest, res: LeanResponse, target: EngineTarget, opts: ForwardOptions, handler: AttemptHandler): void {
+    const h = req.head
+    const body = opts.body ?? (h.length !== 0 ? req : null)
+    let framing = ''
+    if (h.length > 0 || (h.length === 0 && req.headers['content-length'] !== undefined)) framing = `content-length: ${h.length}\r\n`
+    else if (h.length < 0) framing = 'transfer-encoding: chunked\r\n'
+    const head = `${h.method} ${h.target} HTTP/1.${h.minor}\r\n${h.forward}${framing}${h.minor === 0 ? 'connection: close\r\n' : ''}\r\n`
+    new LeanAttempt(req, res, this.attemptTarget(target), handler, body).start(this.pool, head, opts.timeoutMs)
+  }
+
+  close(): void {
+    this.pool.close()
+  }
+
+  private attemptTarget(target: EngineTarget): AttemptTarget {
+    let t = this.targets.get(target)
+    if (!t) {
+      t = {host: target.host, port: target.port, key: `${target.host}:${target.port}`, stamp: `x-lbbench-backend: ${target.id}\r\n`}
+      this.targets.set(target, t)
+    }
+    return t
+  }
+}

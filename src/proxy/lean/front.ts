@@ -1,0 +1,191 @@
+// The lean engine's front: client connections on node:net (or node:tls with balancer.tls), read by its
+// own strict parser (request-head.ts), one request at a time per connection. Requests the client sends
+// ahead (pipelining) wait in the buffer until the response before them is done. A head the parser refuses
+// gets its status (400, 417, 431, 501, 505) and the connection is closed (RFC 9112 §6.3, §9.6): nothing
+// after a refused head is ever read, so nothing after it can be smuggled through.
+
+import {createServer as createNetServer, type Server, type Socket} from 'node:net'
+import {STATUS_CODES} from 'node:http'
+import {createServer as createTlsServer} from 'node:tls'
+import type {FrontServer} from '../engine.js'
+import {ChunkedFramer} from './chunked.js'
+import {CR, LF} from './chars.js'
+import {headEnd, HeadError} from './fields.js'
+import {LeanRequest, LeanResponse, type ClientSide} from './messages.js'
+import {parseRequestHead} from './request-head.js'
+
+/** Node's default limit for a request head (--max-http-header-size), kept for the same clients. */
+export const maxRequestHead = 16 * 1024
+/** A connection without a request in progress is closed after this long (as the node:http server's keepAliveTimeout). */
+const idleClientMs = 30_000
+
+export type RequestListener = (req: LeanRequest, res: LeanResponse) => void
+
+export function createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}): FrontServer {
+  const sockets = new Set<Socket>()
+  const accept = (socket: Socket): void => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    new ClientConnection(socket, onRequest)
+  }
+  const server: Server = tls ? createTlsServer(tls, accept) : createNetServer({noDelay: true}, accept)
+  return Object.assign(server, {
+    closeAllConnections: () => {
+      for (const s of sockets) s.destroy()
+    },
+  })
+}
+
+class ClientConnection implements ClientSide {
+  /** Bytes received and not yet handled (the start of a head, requests sent ahead). */
+  private pending: Buffer | undefined
+  private res: LeanResponse | undefined
+  /** The body of the current request still to come: a byte count, or its chunked framing. */
+  private bodyLeft = 0
+  private framer: ChunkedFramer | undefined
+  private parsing = false
+  private closing = false
+
+  constructor(
+    readonly socket: Socket,
+    private readonly onRequest: RequestListener,
+  ) {
+    socket.setNoDelay(true)
+    socket.setTimeout(idleClientMs)
+    socket.on('data', (chunk: Buffer) => this.received(chunk))
+    socket.on('timeout', () => this.res === undefined && socket.destroy())
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => this.closed())
+  }
+
+  resumeBody(): void {
+    if (!this.closing) this.socket.resume()
+  }
+
+  responseDone(res: LeanResponse): void {
+    if (res !== this.res) return
+    this.res = undefined
+    if (res.closeAfter || !res.req.complete) {
+      this.closing = true
+      this.socket.end()
+      return
+    }
+    if (this.pending && !this.parsing) this.next()
+  }
+
+  private received(chunk: Buffer): void {
+    if (this.closing) return
+    const res = this.res
+    if (res && !res.req.complete) {
+      const used = this.body(res.req, chunk, 0)
+      if (used === chunk.length) return
+      chunk = chunk.subarray(used)
+    }
+    this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk
+    if (this.res) {
+      // Requests sent ahead wait; a client that sends far ahead waits for the responses first.
+      if (this.pending.length > maxRequestHead) this.socket.pause()
+      return
+    }
+    this.next()
+  }
+
+  /** Handles the heads in `pending`, one request at a time. */
+  private next(): void {
+    this.parsing = true
+    try {
+      while (this.pending && !this.res && !this.closing) this.nextHead(this.pending)
+    } finally {
+      this.parsing = false
+    }
+    if (!this.res && !this.closing && this.socket.isPaused()) this.socket.resume()
+  }
+
+  private nextHead(buf: Buffer): void {
+    let start = 0
+    // RFC 9112 §2.2: empty lines before a request-line are ignored.
+    while (buf[start] === CR && buf[start + 1] === LF) start += 2
+    let end: number
+    let req: LeanRequest
+    try {
+      end = headEnd(buf, start, maxRequestHead)
+      if (end < 0) {
+        this.pending = start === buf.length ? undefined : buf.subarray(start)
+        return
+      }
+      req = new LeanRequest(parseRequestHead(buf, start, end), this)
+    } catch (err) {
+      if (!(err instanceof HeadError)) throw err
+      return this.refuse(err.status)
+    }
+    const res = new LeanResponse(req, this)
+    this.res = res
+    this.pending = undefined
+    if (req.head.expectContinue) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
+    if (!req.complete) {
+      if (req.head.length > 0) this.bodyLeft = req.head.length
+      else this.framer = new ChunkedFramer()
+    }
+    let used = end
+    if (!req.complete && end < buf.length) used = this.body(req, buf, end)
+    if (this.res !== res) return // its body broke the rules already (brokenBody)
+    if (used < buf.length) this.pending = buf.subarray(used)
+    this.onRequest(req, res)
+  }
+
+  /** Passes the body bytes of buf[start…] to `req`; returns where its body ended (or buf.length). */
+  private body(req: LeanRequest, buf: Buffer, start: number): number {
+    let end: number
+    if (this.framer) {
+      try {
+        end = this.framer.feed(buf, start, buf.length)
+      } catch {
+        this.brokenBody()
+        return buf.length
+      }
+      if (end < 0) end = buf.length
+    } else {
+      end = Math.min(buf.length, start + this.bodyLeft)
+      this.bodyLeft -= end - start
+    }
+    const more = req.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end))
+    if (this.framer ? this.framer.done : this.bodyLeft === 0) {
+      this.framer = undefined
+      req.complete = true
+      req.push(null)
+    } else if (!more) this.socket.pause()
+    return end
+  }
+
+  /**
+   * A chunked body that breaks the rules: the request cannot be completed and nothing after it can be
+   * trusted. The attempt on it is abandoned (as when a client goes away), and the client gets a 400 if
+   * no response has begun, then the connection closes.
+   */
+  private brokenBody(): void {
+    const res = this.res!
+    this.res = undefined
+    this.framer = undefined
+    const answered = res.headersSent
+    res.req.destroy()
+    res.clientClosed()
+    if (answered) this.socket.destroy()
+    else this.refuse(400)
+  }
+
+  private refuse(status: number): void {
+    this.closing = true
+    this.pending = undefined
+    const text = `${STATUS_CODES[status]}\n`
+    this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`, 'latin1')
+  }
+
+  private closed(): void {
+    this.closing = true
+    const res = this.res
+    if (!res) return
+    this.res = undefined
+    if (!res.req.complete) res.req.destroy()
+    res.clientClosed()
+  }
+}

@@ -1,0 +1,124 @@
+// The lean engine's request and response objects: what the proxy server reads of a client request and
+// answers through (the same shape as node:http's IncomingMessage and ServerResponse, as far as the server
+// uses them), on a client connection of the lean front (front.ts). The request is a Readable of its body
+// bytes exactly as received (chunked framing included), so a body is forwarded, buffered or replayed
+// without being decoded and encoded again.
+
+import {STATUS_CODES} from 'node:http'
+import {Readable} from 'node:stream'
+import type {Socket} from 'node:net'
+import type {RequestHead} from './request-head.js'
+
+/** The connection side a request and its response need (front.ts implements it). */
+export interface ClientSide {
+  readonly socket: Socket
+  /** The body's reader wants more: resume reading the socket. */
+  resumeBody(): void
+  /** The response is complete: the connection goes on to the next request, or closes. */
+  responseDone(res: LeanResponse): void
+}
+
+export class LeanRequest extends Readable {
+  readonly method: string
+  readonly url: string
+  readonly headers: Record<string, string>
+  /** The body has been read in full (at once when it has none). */
+  complete: boolean
+
+  constructor(
+    readonly head: RequestHead,
+    private readonly side: ClientSide,
+  ) {
+    super()
+    this.method = head.method
+    this.url = head.target
+    this.headers = head.headers
+    this.complete = head.length === 0
+  }
+
+  get socket(): Socket {
+    return this.side.socket
+  }
+
+  get rawHeaders(): string[] {
+    return this.head.fields.flatMap((f) => [f.name, f.value])
+  }
+
+  override _read(): void {
+    this.side.resumeBody()
+  }
+}
+
+/** Whoever is sending the response (an attempt) hears of the client going away through this. */
+export interface ClientWatcher {
+  clientGone(): void
+}
+
+export class LeanResponse {
+  headersSent = false
+  destroyed = false
+  finished = false
+  /** Close the connection after this response (the client asked, or its request was not read in full). */
+  closeAfter: boolean
+  watcher: ClientWatcher | undefined
+  private status = 200
+  private fields: Record<string, string | number> = {}
+
+  constructor(
+    readonly req: LeanRequest,
+    private readonly side: ClientSide,
+  ) {
+    this.closeAfter = req.head.close
+  }
+
+  get socket(): Socket {
+    return this.side.socket
+  }
+
+  /** The proxy's own answers (503, 502, 504): a status and a few fields. */
+  writeHead(status: number, fields: Record<string, string | number>): this {
+    this.status = status
+    this.fields = fields
+    return this
+  }
+
+  end(text: string): void {
+    if (this.finished || this.destroyed) return
+    let head = `HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? ''}\r\n`
+    for (const [name, value] of Object.entries(this.fields)) head += `${name}: ${value}\r\n`
+    if (!this.req.complete) this.closeAfter = true
+    if (this.closeAfter) head += 'connection: close\r\n'
+    this.headersSent = true
+    this.side.socket.write(this.req.method === 'HEAD' ? `${head}\r\n` : `${head}\r\n${text}`, 'latin1')
+    this.done()
+  }
+
+  /** Bytes of a forwarded response (its head already rewritten); false when the client's socket is full. */
+  write(data: Buffer | string): boolean {
+    this.headersSent = true
+    return typeof data === 'string' ? this.side.socket.write(data, 'latin1') : this.side.socket.write(data)
+  }
+
+  /** The forwarded response is complete. */
+  done(): void {
+    if (this.finished) return
+    this.finished = true
+    this.watcher = undefined
+    this.side.responseDone(this)
+  }
+
+  /** Breaks the client's connection: the only honest signal once part of a response is out. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    this.side.socket.destroy()
+  }
+
+  /** The client's connection closed (front.ts). */
+  clientClosed(): void {
+    this.destroyed = true
+    const w = this.watcher
+    this.watcher = undefined
+    w?.clientGone()
+  }
+}

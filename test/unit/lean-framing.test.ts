@@ -1,0 +1,68 @@
+// The lean engine's framing readers on their own: a chunked body found whole however it is split into
+// reads, and a response head read for exactly what forwarding needs (its framing, whether the backend
+// connection can be kept, the head the client gets).
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {ChunkedFramer} from '../../src/proxy/lean/chunked.js'
+import {headEnd, HeadError} from '../../src/proxy/lean/fields.js'
+import {parseResponseHead} from '../../src/proxy/lean/response-head.js'
+import {parseRequestHead} from '../../src/proxy/lean/request-head.js'
+
+const body = '5;ext=1\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\nTrailer: x\r\n\r\n'
+
+test('a chunked body ends at its last CRLF, whatever the reads it arrives in', () => {
+  const bytes = Buffer.from(`${body}NEXT`, 'latin1')
+  for (let split = 1; split < body.length; split++) {
+    const f = new ChunkedFramer()
+    assert.equal(f.feed(bytes.subarray(0, split), 0, split), -1, `split at ${split}`)
+    const rest = bytes.subarray(split)
+    assert.equal(f.feed(rest, 0, rest.length), body.length - split, `split at ${split}`)
+    assert.ok(f.done)
+  }
+})
+
+test('a malformed chunked body throws', () => {
+  for (const bad of ['zz\r\n', '5\nhello', '2\r\nhello\r\n', '5\r\nhello\n', '1234567890abc\r\n', ';x\r\n', '0\r\nX\x00\r\n\r\n']) {
+    assert.throws(() => new ChunkedFramer().feed(Buffer.from(bad, 'latin1'), 0, bad.length), Error, JSON.stringify(bad))
+  }
+})
+
+function response(head: string, method = 'GET') {
+  const buf = Buffer.from(head, 'latin1')
+  return parseResponseHead(buf, 0, headEnd(buf, 0, 65536), method === 'HEAD', 'x-lbbench-backend: r1\r\n')
+}
+
+test('a response head is read for its framing and rewritten for the client', () => {
+  const r = response('HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=5\r\nX-Hop: 1\r\nX-Lbbench-Backend: fake\r\nX-Kept: 2\r\n\r\n')
+  assert.deepEqual({status: r.status, framing: r.framing, length: r.length, reusable: r.reusable}, {status: 200, framing: 'length', length: 12, reusable: true})
+  assert.equal(r.head, 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Kept: 2\r\nx-lbbench-backend: r1\r\n')
+  const chunked = response('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n')
+  assert.deepEqual([chunked.framing, chunked.reusable], ['chunked', false])
+  assert.match(chunked.head, /\r\nTransfer-Encoding: chunked\r\n/)
+  assert.deepEqual([response('HTTP/1.1 200 OK\r\n\r\n').framing, response('HTTP/1.1 200 OK\r\n\r\n').reusable], ['close', false])
+  assert.equal(response('HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\n').reusable, false)
+  for (const status of [204, 304, 103]) assert.equal(response(`HTTP/1.1 ${status} X\r\nContent-Length: 5\r\n\r\n`).framing, 'none', String(status))
+  assert.equal(response('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n', 'HEAD').framing, 'none')
+})
+
+test('a response head the proxy cannot frame safely is refused', () => {
+  for (const bad of [
+    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n',
+    'HTTP/1.1 2000 OK\r\n\r\n',
+    'HTTP/1.1 200 OK\r\n Folded: x\r\n\r\n',
+  ]) assert.throws(() => response(bad), HeadError, JSON.stringify(bad))
+})
+
+test('a request head forwards its fields less hop-by-hop ones and framing, which the proxy writes itself', () => {
+  const text = 'POST /p?q=1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nTE: trailers\r\nContent-Length: 3\r\nExpect: 100-continue\r\nX-Kept: 2\r\n\r\n'
+  const buf = Buffer.from(text, 'latin1')
+  const h = parseRequestHead(buf, 0, headEnd(buf, 0, 16384))
+  assert.deepEqual({method: h.method, target: h.target, minor: h.minor, length: h.length, close: h.close, expectContinue: h.expectContinue}, {method: 'POST', target: '/p?q=1', minor: 1, length: 3, close: false, expectContinue: true})
+  assert.equal(h.forward, 'Host: a\r\nX-Kept: 2\r\n')
+  assert.equal(h.headers['x-kept'], '2')
+  const odd = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\nToString: y\r\nX-A: 1\r\nx-a: 2\r\n\r\n', 'latin1')
+  const o = parseRequestHead(odd, 0, odd.length)
+  assert.deepEqual({...o.headers}, {host: 'a', constructor: 'x', tostring: 'y', 'x-a': '1, 2'}, 'fields named like Object members are fields like any other')
+})
