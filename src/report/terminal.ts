@@ -13,6 +13,7 @@ import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {shardNotes, shardRows, shardsHead} from './shards-view.js'
 import {plural} from '../model/plural.js'
 
 const DEFAULT_WIDTH = 100
@@ -89,6 +90,12 @@ function notRunLines(r: Report, c: ChalkInstance): string[] {
     c.red.bold('NOT RUN') + c.red(': the run could not be carried out (exit 3); nothing was measured under load'),
     ...(e ? [indent(e.message), ...(e.hint ? [c.dim(indent(e.hint))] : [])] : []),
   ]
+}
+
+function shards(r: Report, c: ChalkInstance, color: boolean): string[] {
+  const rows = shardRows(r)
+  if (rows.length === 0) return []
+  return [c.bold('Shards'), indent(table(shardsHead, rows, color)), ...shardNotes(r).map((n) => c.dim(`  ${n}`))]
 }
 
 function requests(r: Report, c: ChalkInstance): string[] {
@@ -367,6 +374,7 @@ export function renderTerminal(report: Report, opts: RenderOptions): string {
   const figures = report.meta.notRun ? [] : [
     requests(report, c),
     latency(report, c, opts.color),
+    shards(report, c, opts.color),
     backends(report, c, opts.color, width),
     fairness(report, c),
     failover(report, c, opts.color),

@@ -8,6 +8,7 @@ import {attemptsInSpans, backendRows} from '../metrics/backends.js'
 import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
 import {fairness} from '../metrics/fairness.js'
+import {generatorLoad} from '../metrics/generator-load.js'
 import {buildSeries} from '../metrics/series.js'
 import {backendsUpChanges} from '../metrics/backends-up.js'
 import {fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
@@ -45,9 +46,6 @@ export interface RunRecord {
   /** The run could not be carried out: why (the thresholds are then not evaluated). */
   notRun?: {message: string; hint?: string}
 }
-
-// A generator at this share of one core (or of its event loop) was the bottleneck, not the system.
-const SATURATED = 0.95
 
 /** Timeline kinds that change a backend's state, as shown in its events column. */
 const BACKEND_EVENT_KINDS: Record<string, string> = {
@@ -135,8 +133,6 @@ function coversRun(fine: {windows: Array<{startMs: number; endMs: number}>}, mea
 
 /** Who ran what, where and how: the report's meta, with how the run ended. */
 function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
-  const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
-  const elu = median(r.generatorUsage.map((u) => u.elu))
   return {
     lbbench: lbbenchVersion(),
     startedAt: r.startedAt.toISOString(),
@@ -144,7 +140,7 @@ function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
     scenarioFile: r.loaded.file,
     seed: r.loaded.scenario.seed,
     environment: environment(r.balancerVersion),
-    generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated: cpu / 100 >= SATURATED || elu >= SATURATED},
+    generator: generatorLoad(r.generatorUsage),
     ...(r.balancerUsage
       ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
       : {}),
@@ -197,12 +193,6 @@ function eventsOf(id: string, timeline: TimelineEvent[]): BackendEvent[] {
   return timeline
     .filter((e) => e.target?.split(',').includes(id) && BACKEND_EVENT_KINDS[e.kind])
     .map((e) => ({atMs: e.atMs, state: e.kind === 'fault' ? e.detail : BACKEND_EVENT_KINDS[e.kind], reason: e.detail}))
-}
-
-function median(xs: number[]): number {
-  if (!xs.length) return 0
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits

@@ -7,6 +7,7 @@
 
 import {balancerKinds} from '../balancers/registry.js'
 import {startGenerators, type GeneratorHandlers} from '../load/generator-client.js'
+import {generatorConfigOf} from '../load/generator-config.js'
 import {backendNamer, renameBackends, type BackendNamer} from '../metrics/backend-names.js'
 import {formatAddress} from '../process/loopback-address.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
@@ -15,7 +16,7 @@ import {failoverOf} from '../faults/registry.js'
 import {deferred} from '../model/deferred.js'
 import {earlyFailReason} from '../report/format.js'
 import {RunError} from '../model/errors.js'
-import type {GeneratorConfig, Sample, Timing} from '../model/generator-messages.js'
+import type {Sample, Timing} from '../model/generator-messages.js'
 import type {GeneratorUsage} from './build-report.js'
 import type {RunContext} from './context.js'
 import {AbortedRun, withTimeout} from './stops.js'
@@ -51,11 +52,7 @@ export class LoadDriver {
   /** Starts the generator processes; they send nothing until aimAt. */
   start(): void {
     const s = this.run.scenario
-    const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
-    const backendHeader = balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer)
-    if (backendHeader !== undefined) config.backendHeader = backendHeader
-    if (s.load.keepAlive === false) config.keepAlive = false
-    this.run.generator = startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
+    this.run.generator = startGenerators(generatorConfigOf(s, []), s.load.generators, this.handlers(), this.targets.promise)
   }
 
   /** Where the load goes, and the replicas behind it: the generators start their phases. */
