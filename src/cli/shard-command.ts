@@ -7,7 +7,7 @@ import {createWriteStream, type WriteStream} from 'node:fs'
 import {UsageError} from '../model/errors.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import type {ShardLine} from '../model/shard.js'
-import {runShard} from '../load/shard.js'
+import {checkNotTooLate, runShard} from '../load/shard.js'
 import {loopbackUrlProblem} from '../process/loopback-address.js'
 import {lbbenchVersion} from '../run/environment.js'
 import {parseDuration} from '../scenario/duration.js'
@@ -29,6 +29,7 @@ export async function shardCommand(o: ShardCommandOptions): Promise<number> {
   const maxLateMs = parseDuration(o.maxLate)
   const loaded = await loadScenario(o.file)
   const target = shardTarget(loaded, o.target)
+  checkNotTooLate({startAt, maxLateMs}, Date.now())
   const sink = o.out === undefined ? process.stdout : createWriteStream(o.out)
   const say = (line: string) => process.stderr.write(`shard ${o.index} of ${o.of}: ${line}\n`)
   const interrupt = onInterrupt(say, 'the shard')

@@ -99,13 +99,14 @@ export async function runShard(loaded: LoadedScenario, o: ShardOptions, emit: (l
   return end
 }
 
-function lateProblem(o: ShardOptions, now: number): string | undefined {
+function lateProblem(o: Pick<ShardOptions, 'startAt' | 'maxLateMs'>, now: number): string | undefined {
   const late = now - o.startAt
   if (late <= o.maxLateMs) return undefined
   return `--start-at ${new Date(o.startAt).toISOString()} is ${(late / 1000).toFixed(1)} s past, more than --max-late ${o.maxLateMs / 1000}s allows: this shard would not overlap the others; give every shard a later instant`
 }
 
-function checkNotTooLate(o: ShardOptions, now: number): void {
+/** A start instant already further past than --max-late: a usage error (exit 2), before anything starts. */
+export function checkNotTooLate(o: Pick<ShardOptions, 'startAt' | 'maxLateMs'>, now: number): void {
   const problem = lateProblem(o, now)
   if (problem) throw new UsageError(problem)
 }

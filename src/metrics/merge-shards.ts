@@ -70,7 +70,8 @@ export function mergeShards(records: readonly ShardRecord[], phases: readonly Ph
 }
 
 function rowOf(r: ShardRecord): ShardRow {
-  const requests = r.samples.filter((s) => s.measure).reduce((n, s) => n + s.sent, 0)
+  // As the summary counts them: requests still in flight when a phase stopped were not sent in it.
+  const requests = r.samples.filter((s) => s.measure).reduce((n, s) => n + s.sent - (s.cutOff ?? 0), 0)
   return {
     index: r.header.index,
     host: r.header.host,
