@@ -299,6 +299,27 @@ const request = z
     for (const p of keyPlaceholderProblems(r)) ctx.addIssue({code: 'custom', path: p.field, message: p.message, params: {offset: p.offset}})
   })
 
+/**
+ * `load.generators`: how many generator processes share the load, as a number (on this machine), or as
+ * `{count, on}`, where `on: swarm` runs them as the shards of a Docker Swarm job.
+ */
+const generatorsKey = z
+  .union(
+    [
+      int(1, limits.generators),
+      z.strictObject({
+        count: int(1, limits.generators).describe('generator processes (or shards) that share the load'),
+        on: z.enum(['local', 'swarm']).default('local').describe('local: processes on this machine; swarm: the shards of a Docker Swarm replicated job'),
+      }),
+    ],
+    {error: (iss) => generatorsProblem(iss.input)},
+  )
+  .default(1)
+
+function generatorsProblem(input: unknown): string {
+  return `expected a whole number from 1 to ${limits.generators}, or {count: N, on: local | swarm}; got ${describeValue(input)}`
+}
+
 /** The default: a warm-up second, then five measured. */
 const phases = z
   .array(z.strictObject(phaseShape))
@@ -315,14 +336,17 @@ const load = z
     timeout: duration({positive: true}).prefault('2s').describe('per request'),
     phases,
     requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
-    generators: int(1, limits.generators).default(1),
+    generators: generatorsKey,
     keepAlive: keepAliveKey,
   })
-  // A phase without its own connections or rate has the load's; keepAlive is written only when false.
+  // A phase without its own connections or rate has the load's; keepAlive is written only when false, and
+  // where the generators run only when not here (so a scenario without either keeps its hash).
   .transform(
-    ({keepAlive, ...l}): LoadSpec => ({
+    ({keepAlive, generators, ...l}): LoadSpec => ({
       ...l,
       phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate})),
+      generators: typeof generators === 'number' ? generators : generators.count,
+      ...(typeof generators === 'object' && generators.on === 'swarm' ? {generatorsOn: 'swarm' as const} : {}),
       ...(keepAlive ? {} : {keepAlive: false as const}),
     }),
   )
