@@ -22,6 +22,8 @@ export interface ShardCommandOptions {
   target?: string
   out?: string
   maxLate: string
+  /** No progress on stderr (a log collector that mixes stderr into stdout would corrupt the lines). */
+  quiet?: boolean
 }
 
 export async function shardCommand(o: ShardCommandOptions): Promise<number> {
@@ -31,7 +33,7 @@ export async function shardCommand(o: ShardCommandOptions): Promise<number> {
   const target = shardTarget(loaded, o.target)
   checkNotTooLate({startAt, maxLateMs}, Date.now())
   const sink = o.out === undefined ? process.stdout : createWriteStream(o.out)
-  const say = (line: string) => process.stderr.write(`shard ${o.index} of ${o.of}: ${line}\n`)
+  const say = (line: string) => (o.quiet ? undefined : process.stderr.write(`shard ${o.index} of ${o.of}: ${line}\n`))
   const interrupt = onInterrupt(say, 'the shard')
   try {
     const wait = startAt - Date.now()
@@ -58,7 +60,7 @@ export function parseInstant(text: string, flag: string): number {
 }
 
 /** --target, or the scenario's external balancer: a loopback URL either way. */
-function shardTarget(loaded: LoadedScenario, flag: string | undefined): string {
+export function shardTarget(loaded: LoadedScenario, flag: string | undefined): string {
   const {balancer} = loaded.scenario
   const target = flag ?? balancer.url
   if (target === undefined) {

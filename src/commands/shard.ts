@@ -28,6 +28,7 @@ Exit codes: 0 the shard ran to its end · 2 bad scenario or usage, or a start in
     target: Flags.string({description: "Where the load goes (a loopback URL); default: the scenario's external balancer url."}),
     out: Flags.string({description: 'Write the lines to this file instead of stdout.'}),
     'max-late': Flags.string({description: 'Refuse (exit 2) when the start instant is already further past than this.', default: '10s'}),
+    quiet: Flags.boolean({description: 'Nothing on stderr but errors: for log collectors (kubectl logs, docker service logs) that mix stderr into stdout.'}),
   }
 
   async run(): Promise<void> {
@@ -43,6 +44,7 @@ Exit codes: 0 the shard ran to its end · 2 bad scenario or usage, or a start in
         target: flags.target,
         out: flags.out,
         maxLate: flags['max-late'],
+        quiet: flags.quiet,
       })
     } catch (error) {
       const {exitWith} = await import('../cli/exit-with.js')
