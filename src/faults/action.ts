@@ -9,7 +9,7 @@ import type {ReplicaSet} from '../replicas/replica-set.js'
 import type {FaultSpec, Scenario} from '../model/scenario.js'
 
 /** The fields a fault may have besides `at` and `action`, in the order messages list them. */
-export const faultFields = ['target', 'for', 'latency', 'status', 'rate', 'command'] as const
+export const faultFields = ['target', 'for', 'latency', 'status', 'rate', 'command', 'replicas'] as const
 
 export type FaultField = (typeof faultFields)[number]
 
@@ -17,8 +17,8 @@ export interface FaultContext {
   scenario: Scenario
   replicas: ReplicaSet
   balancer: Balancer
-  /** Puts an event on the timeline at the current load-clock time. */
-  event: (kind: string, detail: string, target?: string) => void
+  /** Puts an event on the timeline at the current load-clock time, or at `epochMs` (an engine's own time). */
+  event: (kind: string, detail: string, target?: string, epochMs?: number) => void
   /** Runs `fn` after `ms`, unless the run has ended by then (for `for:`). */
   later: (ms: number, fn: () => Promise<void>) => void
   /** Folder of the scenario file: `exec` commands run there. */
@@ -34,6 +34,8 @@ export interface FaultKind extends KindDescriptor {
   readonly accepts: readonly FaultField[]
   /** What the resolved fault holds for a field the file leaves out. */
   readonly defaults?: Partial<Pick<FaultSpec, Exclude<FaultField, 'target'>>>
+  /** The replica kinds that can carry it out (an action on an orchestrator's service); absent = every kind. */
+  readonly replicaKinds?: readonly string[]
   /** Why a required field is needed (after "is missing; "), where the general words would not say enough. */
   readonly why?: Partial<Record<FaultField, string>>
   /** Whether it makes its target a bad backend, and what ends it early: the failover analysis reads it. */

@@ -13,8 +13,10 @@ import {fail} from './fail.js'
 import {hang} from './hang.js'
 import {heal} from './heal.js'
 import {exec} from './exec.js'
+import {update} from './update.js'
+import {scale} from './scale.js'
 
-export const faultKinds = registry('fault action', [kill, terminate, pause, resume, restart, slow, fail, hang, heal, exec])
+export const faultKinds = registry('fault action', [kill, terminate, pause, resume, restart, slow, fail, hang, heal, exec, update, scale])
 
 /** What each action does to failover, as metrics/failover.ts takes it (metrics may not read this folder). */
 export const failoverOf: FailoverFactsOf = (action) => faultKinds.get(action)?.failover

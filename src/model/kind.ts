@@ -16,10 +16,16 @@ export interface KindProblem {
 export interface KindOption {
   /** What it means, as the JSON Schema's description and the docs say it. */
   readonly what: string
-  /** What its value looks like; absent = a text. */
-  readonly schema?: z.ZodType
+  /** What its value looks like; absent = a text. A function gets the scenario's own forms (a duration with a unit). */
+  readonly schema?: z.ZodType | ((forms: OptionForms) => z.ZodType)
   /** A value of that form, for the docs and the contract tests; needed with a schema. */
   readonly example?: unknown
+}
+
+/** Value forms the scenario format defines once, for a kind option's schema. */
+export interface OptionForms {
+  /** A duration with a unit (`500ms`, `5s`), as milliseconds. */
+  duration(opts?: {positive?: boolean}): z.ZodType<number>
 }
 
 export interface KindDescriptor {

@@ -96,6 +96,13 @@ export interface FailoverReport {
   steadyMs?: number | null
   /** What ttd and ttr were measured from: the balancer's attempts, or the responses per backend (their backend header), and the bucket size. */
   sources?: {ttd: FailoverSource; ttr: FailoverSource}
+  /** A replica an orchestrator replaced (swarm): from the fault to its task's death, to the replacement task's start (engine events), and to it answering. */
+  replacement?: {dieMs: number; startMs: number | null; servingMs: number | null}
+  /** A rolling update: the fault until the engine reported it ended (null: not within the run). */
+  durationMs?: number | null
+  /** A rolling update: the longest time one slot had no task answering, and which slot. */
+  longestOutMs?: number | null
+  longestOutTarget?: string
 }
 
 export interface FailoverSource {

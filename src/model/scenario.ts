@@ -54,6 +54,10 @@ export interface ReplicasSpec {
   build?: string
   /** cluster, process, docker: fixed ports on 127.0.0.1, one per replica (for a balancer lbbench did not start). */
   ports?: number[]
+  /** swarm: how long Swarm waits before it replaces a task that ended (Swarm's own default: 5 s). */
+  restartDelay?: Ms
+  /** swarm: how the `update` fault rolls the service's tasks over. */
+  update?: SwarmUpdate
   /** external: the replicas' loopback addresses (`127.0.0.1:9001`, `[::1]:9001`), r1 first. */
   addresses?: string[]
   /** external: the shell command that does each fault action ($REPLICA, $REPLICA_INDEX, $ADDRESS are set). */
@@ -61,6 +65,13 @@ export interface ReplicasSpec {
   ready: {path?: string; timeout: Ms}
   restart: 'never' | 'on-failure'
   overrides: Record<string, ReplicaOverride>
+}
+
+/** A swarm service's rolling update: tasks replaced at a time, stop the old one first or start the new one first, the wait between batches. */
+export interface SwarmUpdate {
+  parallelism: number
+  order: 'stop-first' | 'start-first'
+  delay: Ms
 }
 
 export interface PassiveHealth {
@@ -185,6 +196,8 @@ export interface FaultSpec {
   status?: number
   rate?: number
   command?: string
+  /** scale: the service's new replica count. */
+  replicas?: number
   /** Where the fault stands in the file, for messages. */
   line?: number
 }

@@ -7,7 +7,6 @@
 import {EventEmitter} from 'node:events'
 import {createWriteStream, type WriteStream} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
-import {request} from 'node:http'
 import {randomBytes} from 'node:crypto'
 import {constants, hostname} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
@@ -20,6 +19,8 @@ import {replicaIds, type ReplicasSpec} from '../model/scenario.js'
 import {appImage, ensureAppImage, isAppImage} from './docker/app-image.js'
 import {ensureFolderImage} from './docker/build-folder.js'
 import {connectDocker, followProgress, imageExists, type Docker} from './docker/engine.js'
+import {tolerant, unpauseIfPaused} from './docker/container-calls.js'
+import {sendControl} from './docker/control-channel.js'
 import {freePort, releasePort} from '../process/free-port.js'
 import {fixedPortOf} from './fixed-ports.js'
 import {shareStart, tailOfLog, waitUntilReady} from './readiness.js'
@@ -61,28 +62,6 @@ const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) =>
 export function describeContainerExit(code: number): string {
   const signal = code > 128 ? signalNames.get(code - 128) : undefined
   return signal ? `killed by ${signal} (exit code ${code})` : `exited with code ${code}`
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as {statusCode?: number}).statusCode
-}
-
-/** Runs a Docker call whose "already so" answers (304 not modified, 404 gone, 409 conflict) are fine. */
-async function tolerant(call: Promise<unknown>, ok: number[]): Promise<void> {
-  try {
-    await call
-  } catch (err) {
-    if (!ok.includes(statusOf(err) ?? 0)) throw err
-  }
-}
-
-/** Unpause answers 500 for a container that is not paused: ask first. */
-async function unpauseIfPaused(c: Dockerode.Container): Promise<void> {
-  try {
-    if ((await c.inspect()).State.Paused) await tolerant(c.unpause(), [404, 409])
-  } catch (err) {
-    if (statusOf(err) !== 404) throw err
-  }
 }
 
 export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements ReplicaSet {
@@ -205,27 +184,7 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
           `${this.image ?? this.spec.image ?? this.spec.build}. Use image: ${appImage} for these faults.`,
       )
     }
-    const body = JSON.stringify(change)
-    const status = await new Promise<number | string>((resolve) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: slot.controlPort,
-          path: '/control',
-          method: 'POST',
-          agent: false,
-          timeout: 2000,
-          headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-lbbench-token': this.token},
-        },
-        (res) => {
-          res.resume()
-          resolve(res.statusCode ?? 0)
-        },
-      )
-      req.once('timeout', () => req.destroy(new Error('no answer within 2 s')))
-      req.once('error', (err) => resolve(err.message))
-      req.end(body)
-    })
+    const status = await sendControl(slot.controlPort, this.token, change)
     if (status !== 204) throw new RunError(`replica ${id} did not take the behaviour change: ${status}`)
   }
 

@@ -6,8 +6,9 @@ import {clusterKind} from './kinds/cluster.js'
 import {dockerKind} from './kinds/docker.js'
 import {externalKind} from './kinds/external.js'
 import {processKind} from './kinds/process.js'
+import {swarmKind} from './kinds/swarm.js'
 
-export const replicaKinds = registry('replica kind', [clusterKind, processKind, dockerKind, externalKind])
+export const replicaKinds = registry('replica kind', [clusterKind, processKind, dockerKind, swarmKind, externalKind])
 
 /** A name a scenario may give as `replicas.kind`. */
 export type ReplicaKind = (typeof replicaKinds.names)[number]

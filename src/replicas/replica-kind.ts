@@ -13,6 +13,8 @@ export interface LeftoverReport {
   /** Runs whose leftovers were (or, with dryRun, would be) removed. */
   runs: string[]
   containers: Array<{id: string; name: string; runId: string}>
+  /** Swarm services (swarm replicas), removed before their containers. */
+  services?: Array<{id: string; name: string; runId: string}>
   /** What was left alone on purpose: a run still going, a container of another host's run. */
   leftAlone: string[]
   /** What could not be done: an engine that could not be reached, a container that would not go. */

@@ -25,10 +25,15 @@ export interface ReplicaInfo extends ReplicaAddress {
 export type BehaviourChange = Partial<AppBehaviour> & {reset?: boolean; addLatency?: number}
 
 export interface ReplicaSetEvents {
-  /** A replica's process or container ended, with or without a fault. */
-  exit: [id: string, detail: string]
+  /**
+   * A replica's process or container ended, with or without a fault. `planned`: its orchestrator ended
+   * it on purpose (a swarm task retired by a rolling update or a scale-in), so it is no crash.
+   */
+  exit: [id: string, detail: string, planned?: boolean]
   /** A replica (re)started and answers its readiness probe. */
   ready: [info: ReplicaInfo]
+  /** What an orchestrator did to a replica (a swarm task's die, create, start, health), at the engine's own time. */
+  engine: [id: string, kind: string, detail: string, epochMs: number]
   /** A command the scenario gives for a fault action ran (external replicas): what it was, its exit and output. */
   'action-result': [id: string, detail: string]
 }
@@ -59,6 +64,10 @@ export interface ReplicaSet extends EventEmitter<ReplicaSetEvents> {
   readonly restartsLive?: true
   /** Changes the built-in app's behaviour; throws for apps that have no control channel. */
   control(id: string, change: BehaviourChange): Promise<void>
+  /** Rolls every replica over as the kind's orchestrator does (swarm: a forced rolling update); resolves when it has ended, with what ended it. */
+  update?(): Promise<{epochMs: number; detail: string}>
+  /** Changes how many replicas run (swarm: the service's replica count); new ones come as `ready` events. */
+  scale?(count: number): Promise<void>
   /** Stops every replica. Safe to call more than once and from any state. */
   stop(): Promise<void>
 }

@@ -71,6 +71,13 @@ const failover = z.looseObject({
   addedP99Us: z.number().nullable().optional(),
   steadyMs: nullableMs.optional(),
   sources: z.looseObject({ttd: failoverSource, ttr: failoverSource}).optional().describe('what ttd and ttr were measured from'),
+  replacement: z
+    .looseObject({dieMs: z.number(), startMs: nullableMs, servingMs: nullableMs})
+    .optional()
+    .describe("a replica its orchestrator replaced: the fault until its task died, the replacement task started (engine events), and it answered"),
+  durationMs: nullableMs.optional().describe('a rolling update: the fault until the engine reported it ended'),
+  longestOutMs: nullableMs.optional().describe('a rolling update: the longest time one slot had no task answering'),
+  longestOutTarget: z.string().optional(),
 })
 
 const seriesPoint = z.looseObject({

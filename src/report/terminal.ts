@@ -196,7 +196,21 @@ function failover(r: Report, c: ChalkInstance, color: boolean): string[] {
     c.bold('Failover') + c.dim(' (ttd: fault → requests to it stop; ttr: fault end → ≥ 90% of its fair share)'),
     indent(table(['fault', 'target', 'at', 'ttd', 'failed', 'hidden', 'ttr', 'added p99'], rows, color, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])),
     ...(sources ? [c.dim(`  ${sources}`)] : []),
+    ...r.failover.flatMap((f) => orchestratorNote(f)).map((line) => c.dim(`  ${line}`)),
   ]
+}
+
+/** What the orchestrator did, for rows that have it: a replacement task's times, a rolling update's length. */
+function orchestratorNote(f: Report['failover'][number]): string[] {
+  if (f.replacement) {
+    const {dieMs, startMs, servingMs} = f.replacement
+    return [`${f.fault} ${f.target}: task died +${duration(dieMs)}, replacement task started +${duration(startMs)}, serving +${duration(servingMs)} (engine events)`]
+  }
+  if (f.durationMs !== undefined) {
+    const out = f.longestOutMs == null ? '' : `; longest a slot was out: ${duration(f.longestOutMs)} (${f.longestOutTarget})`
+    return [`${f.fault}: took ${duration(f.durationMs)}${out}`]
+  }
+  return []
 }
 
 /** Merges consecutive seconds into one row (sums of counts, the worst p99). */

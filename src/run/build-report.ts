@@ -7,6 +7,8 @@ import type {Sample, Timing} from '../model/generator-messages.js'
 import {attemptsInSpans, backendRows} from '../metrics/backends.js'
 import {failoverOf} from '../faults/registry.js'
 import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failover.js'
+import {withReplacement} from '../metrics/replacement.js'
+import {rollingUpdateRows} from '../metrics/rolling-update.js'
 import {fairness} from '../metrics/fairness.js'
 import {generatorLoad} from '../metrics/generator-load.js'
 import {buildSeries} from '../metrics/series.js'
@@ -88,7 +90,7 @@ export function buildReport(r: RunRecord): Report {
   const counts = Object.fromEntries(backends.map((b) => [b.id, b.requests]))
 
   const windows = faultWindows(r.applied, timeline, failoverOf)
-  const failover = analyseFailover({
+  const failover = [...analyseFailover({
     windows,
     series,
     timeline,
@@ -99,7 +101,7 @@ export function buildReport(r: RunRecord): Report {
       ? {attempts: r.stats.attemptBuckets.map((b) => ({tMs: b.epochMs - t0, attempts: b.attempts, failed: b.failed}))}
       : {}),
     ...(fineSeries && coversRun(fineSeries, measuredMs) ? {responses: {widthMs: fineSeries.bucketMs, points: fineSeries.points}} : {}),
-  })
+  }).map((row) => withReplacement(row, timeline)), ...rollingUpdateRows({timeline, series, endMs: measuredMs})]
 
   const report: Report = {
     schemaVersion: 1,

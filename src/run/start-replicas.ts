@@ -1,7 +1,7 @@
 // The first step of a run: the replicas of the scenario's kind, watched for the whole run. A replica that
 // exits is down (a crash, unless a fault explains it, is restarted when the scenario asks for that); one
 // that is ready again goes back to the balancer. What a fault action's own command did (external
-// replicas) goes on the timeline.
+// replicas) and what an orchestrator did to a replica (swarm tasks), at its own time, go on the timeline.
 
 import type {ReplicaInfo, ReplicaSet} from '../replicas/replica-set.js'
 import {replicaKinds} from '../replicas/registry.js'
@@ -15,10 +15,10 @@ import type {RunContext} from './context.js'
 export async function createReplicas(run: RunContext): Promise<ReplicaSet> {
   const set = await replicaSetOf(run)
   run.replicas = set
-  set.on('exit', (id, detail) => {
+  set.on('exit', (id, detail, planned) => {
     if (run.ending) return
     run.down.add(id)
-    const byFault = run.faults?.explainsExit(id, run.timeline.now()) ?? false
+    const byFault = planned === true || (run.faults?.explainsExit(id, run.timeline.now()) ?? false)
     run.event(byFault ? 'replica-exit' : 'replica-crash', detail, id)
     if (!byFault && run.scenario.replicas.restart === 'on-failure' && run.timeline.t0 !== undefined) {
       set.restart(id).catch((e: Error) => run.ending || run.event('restart-failed', e.message, id))
@@ -31,6 +31,7 @@ export async function createReplicas(run: RunContext): Promise<ReplicaSet> {
     run.balancer?.updateBackend(info).catch((e: Error) => run.event('balancer-error', e.message, info.id))
   })
   set.on('action-result', (id, detail) => run.ending || run.event('action-result', detail, id))
+  set.on('engine', (id, kind, detail, epochMs) => run.ending || run.event(kind, detail, id, epochMs))
   return set
 }
 

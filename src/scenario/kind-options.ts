@@ -4,7 +4,7 @@
 // Which kind a given key is refused for is validate.ts's to say.
 
 import {z} from 'zod'
-import type {KindOption} from '../model/kind.js'
+import type {KindOption, OptionForms} from '../model/kind.js'
 
 type KindWithOptions = {name: string; options?: Readonly<Record<string, KindOption>>}
 
@@ -16,11 +16,12 @@ export function kindOptionsOf(kinds: readonly KindWithOptions[]): Map<string, st
 }
 
 /** Each of those keys, optional, as its first kind describes it (a text unless the kind gives a schema). */
-export function kindOptionShape(kinds: readonly KindWithOptions[], options: Map<string, string[]>) {
+export function kindOptionShape(kinds: readonly KindWithOptions[], options: Map<string, string[]>, forms: OptionForms) {
   const shape: Record<string, z.ZodOptional<z.ZodType>> = {}
   for (const [key, names] of options) {
     const option = kinds.find((k) => k.name === names[0])!.options![key]
-    shape[key] = (option.schema ?? z.string().min(1)).optional().describe(`${names.join(', ')}: ${option.what}`)
+    const schema = typeof option.schema === 'function' ? option.schema(forms) : option.schema
+    shape[key] = (schema ?? z.string().min(1)).optional().describe(`${names.join(', ')}: ${option.what}`)
   }
   return shape
 }

@@ -263,5 +263,10 @@ function checkBalancerSupport(balancer: BalancerSpec, replicas: ReplicasSpec): P
 
 /** What the replica kind can do with the faults is its own to say (replicas/kinds/: external replicas only what replicas.actions defines). */
 function checkReplicaFaults(replicas: ReplicasSpec, faults: ScenarioParts['faults']): PathProblem[] {
-  return (replicaKinds.get(replicas.kind)?.checkFaults?.(replicas, faults) ?? []).map(fromKind)
+  const onlyFor = faults.flatMap((f, i) => {
+    const kinds = f && faultKinds.get(f.action)?.replicaKinds
+    if (!f || !kinds || kinds.includes(replicas.kind)) return []
+    return [{path: ['faults', i, 'action'], message: `${f.action} acts on a ${kinds.join(' or ')} service, and only ${kinds.join(' or ')} replicas have one; replicas.kind is ${replicas.kind}`}]
+  })
+  return [...onlyFor, ...(replicaKinds.get(replicas.kind)?.checkFaults?.(replicas, faults) ?? []).map(fromKind)]
 }

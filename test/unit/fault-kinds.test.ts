@@ -19,6 +19,7 @@ const samples: Record<FaultField, {file: unknown; resolved: unknown}> = {
   status: {file: 502, resolved: 502},
   rate: {file: '50%', resolved: 0.5},
   command: {file: 'true', resolved: 'true'},
+  replicas: {file: 4, resolved: 4},
 }
 
 /** Timeline events that end a fault besides fault actions (run/start-replicas.ts emits it when a replica is back). */
@@ -26,7 +27,9 @@ const enderEvents = ['replica-ready']
 
 function faultOf(action: string, fields: readonly FaultField[]): FaultSpec {
   const fault = {at: '1s', action, ...Object.fromEntries(fields.map((f) => [f, samples[f].file]))}
-  const text = stringify({name: 'a', replicas: {count: 3}, faults: [fault]})
+  // An action on an orchestrator's service is checked with replicas of the first kind that can do it.
+  const kind = faultKinds.get(action)?.replicaKinds?.[0]
+  const text = stringify({name: 'a', replicas: {count: 3, ...(kind ? {kind} : {})}, faults: [fault]})
   return parseScenarioText(text, 's.yaml').scenario.faults[0]
 }
 

@@ -12,6 +12,7 @@
 //     LBBENCH_STAMP_BACKEND  '1': stamp `x-lbbench-backend` too
 //     LBBENCH_CONTROL_PORT   optional: serve the control channel on 127.0.0.1:<port> (0 = any free port)
 //     LBBENCH_CONTROL_TOKEN  required with LBBENCH_CONTROL_PORT; every control request must carry it
+//     LBBENCH_SLOT           optional (swarm replicas): NAME_<slot> then stands for each NAME above
 //   Control channel (HTTP, 127.0.0.1 only, header `x-lbbench-token: $LBBENCH_CONTROL_TOKEN`):
 //     POST /control   body: a BehaviourChange as JSON (src/replicas/replica-set.ts) → 204; bad JSON → 400
 //     GET  /control   → 200 {configured, current, addLatency}
@@ -41,12 +42,24 @@ export const defaultBehaviour: AppBehaviour = {
 const loopback = new Set(['127.0.0.1', '::1', 'localhost'])
 const drainTimeoutMs = 10_000
 
+/**
+ * Swarm replicas share one environment: with LBBENCH_SLOT set, NAME_<slot> stands for NAME, so each
+ * task takes its own port, behaviour, seed and control port (replicas/swarm/service-spec.ts).
+ */
+function valuesOfSlot(all: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const suffix = all.LBBENCH_SLOT ? `_${all.LBBENCH_SLOT}` : undefined
+  if (!suffix) return all
+  const own = {...all}
+  for (const [key, value] of Object.entries(all)) if (key.endsWith(suffix)) own[key.slice(0, -suffix.length)] = value
+  return own
+}
+
 function die(message: string): never {
   process.stderr.write(`lbbench app: ${message}\n`)
   process.exit(1)
 }
 
-const env = process.env
+const env = valuesOfSlot(process.env)
 const port = Number(env.PORT ?? die('PORT is not set'))
 if (!Number.isInteger(port) || port < 0 || port > 65535) die(`PORT must be a port number, got ${env.PORT}`)
 const host = env.HOST || '127.0.0.1'
