@@ -48,33 +48,43 @@ function lineProblem(x: Record<string, unknown>): string | undefined {
   }
 }
 
-/** One shard's record from its text; `source` names it in messages (a file name). */
-export function parseShard(text: string, source: string): ShardRecord {
-  let record: ShardRecord | undefined
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim()
-    if (raw === '') continue
+/** Reads one shard's lines one at a time (a file, or a task's log as it arrives) into its record. */
+export class ShardReader {
+  record: ShardRecord | undefined
+
+  constructor(private readonly source: string) {}
+
+  /** One line (its number for messages); returns what it said, or undefined for a blank line. */
+  add(text: string, lineNo: number): ShardLine | undefined {
+    const raw = text.trim()
+    if (raw === '') return undefined
     let parsed: unknown
     try {
       parsed = JSON.parse(raw)
     } catch {
-      throw bad(source, i + 1, `not JSON: ${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}`)
+      throw bad(this.source, lineNo, `not JSON: ${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}`)
     }
-    if (!isObject(parsed)) throw bad(source, i + 1, 'expected a JSON object')
+    if (!isObject(parsed)) throw bad(this.source, lineNo, 'expected a JSON object')
     const problem = lineProblem(parsed)
-    if (problem) throw bad(source, i + 1, problem)
+    if (problem) throw bad(this.source, lineNo, problem)
     const line = parsed as unknown as ShardLine
-    if (!record) {
-      if (line.type !== 'shard') throw bad(source, i + 1, 'the first line must be the shard line (type "shard")')
-      record = {source, header: line, phases: [], samples: []}
-      continue
+    if (!this.record) {
+      if (line.type !== 'shard') throw bad(this.source, lineNo, 'the first line must be the shard line (type "shard")')
+      this.record = {source: this.source, header: line, phases: [], samples: []}
+      return line
     }
-    if (record.end) throw bad(source, i + 1, 'a line after the end line')
-    addLine(record, line, () => bad(source, i + 1, 'a second shard line'))
+    if (this.record.end) throw bad(this.source, lineNo, 'a line after the end line')
+    addLine(this.record, line, () => bad(this.source, lineNo, 'a second shard line'))
+    return line
   }
-  if (!record) throw new UsageError(`${source}: empty: no shard line`)
-  return record
+}
+
+/** One shard's record from its text; `source` names it in messages (a file name). */
+export function parseShard(text: string, source: string): ShardRecord {
+  const reader = new ShardReader(source)
+  text.split('\n').forEach((line, i) => reader.add(line, i + 1))
+  if (!reader.record) throw new UsageError(`${source}: empty: no shard line`)
+  return reader.record
 }
 
 function addLine(record: ShardRecord, line: ShardLine, second: () => Error): void {

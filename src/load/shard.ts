@@ -8,6 +8,7 @@
 import {hostname} from 'node:os'
 import {generatorLoad} from '../metrics/generator-load.js'
 import {UsageError} from '../model/errors.js'
+import type {GeneratorConfig} from '../model/generator-messages.js'
 import type {LoadedScenario} from '../model/scenario.js'
 import type {ShardEnd, ShardHeader, ShardLine} from '../model/shard.js'
 import {clockOffsetMs} from '../process/clock-offset.js'
@@ -43,15 +44,25 @@ export function shardConfig(loaded: LoadedScenario, o: Pick<ShardOptions, 'index
 }
 
 /** Runs the shard, sending every line to `emit`; resolves with its end line (also emitted). */
-export async function runShard(loaded: LoadedScenario, o: ShardOptions, emit: (line: ShardLine) => void): Promise<ShardEnd> {
-  const config = shardConfig(loaded, o)
+export function runShard(loaded: LoadedScenario, o: ShardOptions, emit: (line: ShardLine) => void): Promise<ShardEnd> {
+  return runShardConfig(shardConfig(loaded, o), {...o, scenarioHash: loaded.hash, seed: loaded.scenario.seed}, emit)
+}
+
+/** What a shard says about itself beside its generator's config (a Swarm task gets it ready-made). */
+export interface ShardStart extends ShardOptions {
+  scenarioHash: string
+  seed: number
+}
+
+/** Runs shard `o.index` with its own generator config (shardConfig's answer). */
+export async function runShardConfig(config: GeneratorConfig, o: ShardStart, emit: (line: ShardLine) => void): Promise<ShardEnd> {
   checkNotTooLate(o, Date.now())
   const header: ShardHeader = {
     type: 'shard',
     index: o.index,
     of: o.of,
-    scenarioHash: loaded.hash,
-    seed: loaded.scenario.seed,
+    scenarioHash: o.scenarioHash,
+    seed: o.seed,
     startAt: o.startAt,
     host: hostname(),
     clockOffsetMs: await clockOffsetMs(),

@@ -46,8 +46,7 @@ export function mergeShards(records: readonly ShardRecord[], phases: readonly Ph
   for (const r of records) {
     const own = shardT0(r, offset) ?? t0
     const shift = Math.round((own - t0) / 1000)
-    const realStart = own - (r.header.clockOffsetMs ?? 0)
-    skew = Math.max(skew, Math.abs(realStart - (t0 + shift * 1000)))
+    skew = Math.max(skew, offBoundary(own - t0, r.header.clockOffsetMs))
     for (const s of r.samples) {
       const moved = shift === 0 ? s : {...s, second: s.second + shift}
       const key = `${order.get(s.phase) ?? -1}\u0000${moved.second}`
@@ -67,6 +66,34 @@ export function mergeShards(records: readonly ShardRecord[], phases: readonly Ph
     clockOffsetsKnown: records.every((r) => r.header.clockOffsetMs !== null),
     t0EpochMs: t0,
   }
+}
+
+/**
+ * How far a shard's real start was from the boundary of the common second it was put on: its own t = 0,
+ * `startedMs` after the common one on its clock, less its clock's offset.
+ */
+export function offBoundary(startedMs: number, clockOffsetMs: number | null): number {
+  const shift = Math.round(startedMs / 1000)
+  return Math.abs(startedMs - (clockOffsetMs ?? 0) - shift * 1000)
+}
+
+/** What a sharded run's report says of its generators (`meta.generator`): the busiest shard, any saturated, each shard. */
+export function shardedGenerator(shards: {rows: ShardRow[]; elu: number[]; skewBoundMs: number; clockOffsetsKnown: boolean; missing?: number[]}) {
+  return {
+    // The busiest shard: a saturated one makes the whole measurement suspect.
+    cpuPct: Math.max(0, ...shards.rows.map((x) => x.cpuPct)),
+    elu: Math.max(0, ...shards.elu),
+    saturated: shards.rows.some((x) => x.saturated),
+    shards: shards.rows,
+    skewBoundMs: Math.round(shards.skewBoundMs),
+    clockOffsetsKnown: shards.clockOffsetsKnown,
+    ...(shards.missing?.length ? {missing: shards.missing} : {}),
+  }
+}
+
+/** A shard's row from its measured samples and its end line. */
+export function shardRow(header: ShardRecord['header'], samples: ShardRecord['samples'], end: ShardRecord['end']): ShardRow {
+  return rowOf({source: '', header, phases: [], samples, end})
 }
 
 function rowOf(r: ShardRecord): ShardRow {

@@ -11,6 +11,7 @@ import {withReplacement} from '../metrics/replacement.js'
 import {rollingUpdateRows} from '../metrics/rolling-update.js'
 import {fairness} from '../metrics/fairness.js'
 import {generatorLoad} from '../metrics/generator-load.js'
+import {shardedGenerator} from '../metrics/merge-shards.js'
 import {buildSeries} from '../metrics/series.js'
 import {backendsUpChanges} from '../metrics/backends-up.js'
 import {fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
@@ -47,6 +48,8 @@ export interface RunRecord {
   abortReason?: string
   /** The run could not be carried out: why (the thresholds are then not evaluated). */
   notRun?: {message: string; hint?: string}
+  /** The load ran as shards (lbbench merge, load.generators.on swarm): each one, and the skew bound. */
+  shards?: Parameters<typeof shardedGenerator>[0]
 }
 
 /** Timeline kinds that change a backend's state, as shown in its events column. */
@@ -142,7 +145,7 @@ function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
     scenarioFile: r.loaded.file,
     seed: r.loaded.scenario.seed,
     environment: environment(r.balancerVersion),
-    generator: generatorLoad(r.generatorUsage),
+    generator: r.shards ? shardedGenerator(r.shards) : generatorLoad(r.generatorUsage),
     ...(r.balancerUsage
       ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
       : {}),

@@ -8,6 +8,9 @@
 import {balancerKinds} from '../balancers/registry.js'
 import {startGenerators, type GeneratorHandlers} from '../load/generator-client.js'
 import {generatorConfigOf} from '../load/generator-config.js'
+import {startSwarmShards} from '../load/swarm/shard-job.js'
+import type {ShardRow} from '../model/shard.js'
+import {lbbenchVersion} from './environment.js'
 import {backendNamer, renameBackends, type BackendNamer} from '../metrics/backend-names.js'
 import {formatAddress} from '../process/loopback-address.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
@@ -17,18 +20,23 @@ import {deferred} from '../model/deferred.js'
 import {earlyFailReason} from '../report/format.js'
 import {RunError} from '../model/errors.js'
 import type {Sample, Timing} from '../model/generator-messages.js'
-import type {GeneratorUsage} from './build-report.js'
+import type {GeneratorUsage, RunRecord} from './build-report.js'
+import {offBoundary} from '../metrics/merge-shards.js'
 import type {RunContext} from './context.js'
 import {AbortedRun, withTimeout} from './stops.js'
 
 /** How long the generators may take past the phases' total before the run is called broken. */
 const GENERATOR_GRACE_MS = 10_000
+/** Swarm shards: from the job's creation to their common start (tasks boot in 0.3–0.8 s, then load Node and autocannon). */
+const SWARM_LEAD_MS = 3_000
 /** How long stopped generators get to deliver their last sample. */
 const STOP_GRACE_MS = 3_000
 
 export class LoadDriver {
   readonly samples: Sample[] = []
   readonly usage: GeneratorUsage[] = []
+  /** load.generators.on swarm: each shard's row and event-loop utilisation, as it ended. */
+  readonly shards: Array<{row: ShardRow; elu: number}> = []
   /** Which clock the generators' latencies are on (they say so when a phase starts). */
   timing: Timing = 'actual-send'
   /** The phase under way: its name, when it started, how long it lasts (for the progress line). */
@@ -52,7 +60,19 @@ export class LoadDriver {
   /** Starts the generator processes; they send nothing until aimAt. */
   start(): void {
     const s = this.run.scenario
-    this.run.generator = startGenerators(generatorConfigOf(s, []), s.load.generators, this.handlers(), this.targets.promise)
+    const config = generatorConfigOf(s, [])
+    this.run.generator = s.load.generatorsOn === 'swarm'
+      ? startSwarmShards({
+        config,
+        count: s.load.generators,
+        runId: this.run.runId,
+        scenarioHash: this.run.loaded.hash,
+        lbbench: lbbenchVersion(),
+        leadMs: SWARM_LEAD_MS,
+        log: (line) => this.run.log(line),
+        onShardEnd: (row, elu) => this.shards.push({row, elu}),
+      }, this.handlers(), this.targets.promise)
+      : startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
   }
 
   /** Where the load goes, and the replicas behind it: the generators start their phases. */
@@ -69,8 +89,11 @@ export class LoadDriver {
    */
   async untilDone(): Promise<void> {
     const {run} = this
+    const swarm = run.scenario.load.generatorsOn === 'swarm'
     try {
-      await run.stops.race(withTimeout(this.finished.promise, this.totalMs + GENERATOR_GRACE_MS, 'the load generator did not finish in time'))
+      // Swarm shards may first have to build their image: the time limit counts from when they can start.
+      if (swarm) await run.stops.race(run.generator?.ready ?? Promise.resolve())
+      await run.stops.race(withTimeout(this.finished.promise, this.totalMs + GENERATOR_GRACE_MS + (swarm ? SWARM_LEAD_MS : 0), 'the load generator did not finish in time'))
     } catch (error) {
       if (!(error instanceof AbortedRun || run.timeline.t0 !== undefined)) throw error
       if (!(error instanceof AbortedRun)) run.failure = error instanceof RunError ? error : new RunError((error as Error).message)
@@ -79,6 +102,13 @@ export class LoadDriver {
       run.generator?.stop()
       await withTimeout(this.finished.promise, STOP_GRACE_MS, '', run.stops.untilHardExit).catch(() => {})
     }
+  }
+
+  /** load.generators.on swarm: the shards for the report (all on this machine: one clock, so only lateness skews them). */
+  shardsMeta(): RunRecord['shards'] {
+    if (this.shards.length === 0) return undefined
+    const rows = this.shards.map((x) => x.row).sort((a, b) => a.index - b.index)
+    return {rows, elu: this.shards.map((x) => x.elu), skewBoundMs: Math.max(0, ...rows.map((r) => offBoundary(r.lateMs, null))), clockOffsetsKnown: true}
   }
 
   private handlers(): GeneratorHandlers {

@@ -45,7 +45,7 @@ export function buildMergedReport(loaded: LoadedScenario, records: ShardRecord[]
     timeline.add('shard-start', `shard ${r.header.index} of ${r.header.of} on ${r.header.host}${late > 0 ? `, ${late} ms late` : ''}`, undefined, first?.startMs ?? startAt)
   }
   const errors = records.filter((r) => r.end?.error || !r.end)
-  const report = buildReport({
+  return buildReport({
     loaded,
     startedAt: new Date(startAt),
     runDir: o.reportDir,
@@ -55,19 +55,9 @@ export function buildMergedReport(loaded: LoadedScenario, records: ShardRecord[]
     generatorUsage: [],
     timing: records.some((r) => r.phases.some((p) => p.timing === 'intended-send')) ? 'intended-send' : 'actual-send',
     target: records[0]?.header.target,
+    shards: {rows: merged.rows, elu: records.map((r) => r.end?.elu ?? 0), skewBoundMs: merged.skewBoundMs, clockOffsetsKnown: merged.clockOffsetsKnown, missing: o.missing},
     ...(errors.length > 0 ? {abortReason: errors.map((r) => `shard ${r.header.index}: ${r.end?.error ?? 'its output ends before its end line'}`).join('; ')} : {}),
   })
-  report.meta.generator = {
-    // The busiest shard: a saturated one makes the whole measurement suspect.
-    cpuPct: Math.max(0, ...merged.rows.map((x) => x.cpuPct)),
-    elu: Math.max(0, ...records.map((r) => r.end?.elu ?? 0)),
-    saturated: merged.rows.some((x) => x.saturated),
-    shards: merged.rows,
-    skewBoundMs: merged.skewBoundMs,
-    clockOffsetsKnown: merged.clockOffsetsKnown,
-    ...(o.missing.length > 0 ? {missing: o.missing} : {}),
-  }
-  return report
 }
 
 /**

@@ -91,6 +91,7 @@ function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown, notRun?
     target: run.target,
     tls: run.tls,
     generatorUsage: load.usage,
+    shards: load.shardsMeta(),
     timing: load.timing,
     balancerUsage: tornDown.balancerCpuPct === undefined ? undefined : {cpuPct: tornDown.balancerCpuPct, elu: balancer?.usage?.()?.elu, ...balancer?.proxyMeta?.()},
     abortReason: run.abortReason,
