@@ -87,6 +87,8 @@ test('an engine that is no swarm manager: exit 3 with the command that makes it 
   after(async () => {
     dockerd.kill('SIGTERM')
     await ended
+    // The engine may leave its default network namespace mounted under its exec root.
+    spawnSync('umount', [join(dir, 'exec', 'netns', 'default')], {stdio: 'ignore'})
     spawnSync('rm', ['-rf', dir])
   })
   const env = {DOCKER_HOST: `unix://${socket}`}

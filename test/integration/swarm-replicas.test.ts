@@ -8,7 +8,7 @@ import type {ReplicasSpec} from '../../src/model/scenario.js'
 import {ensureAppImage} from '../../src/replicas/docker/app-image.js'
 import type {Docker} from '../../src/replicas/docker/engine.js'
 import {connectSwarmManager, runLabel} from '../../src/replicas/swarm/engine.js'
-import {SwarmReplicaSet} from '../../src/replicas/swarm/replica-set.js'
+import {SwarmReplicaSet} from '../../src/replicas/swarm.js'
 import {answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 
 let docker: Docker | undefined

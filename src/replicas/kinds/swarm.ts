@@ -1,4 +1,4 @@
-// Replicas as the tasks of one Docker Swarm service (swarm/replica-set.ts): Swarm places, restarts and
+// Replicas as the tasks of one Docker Swarm service (swarm.ts, with swarm/): Swarm places, restarts and
 // rolls them out, lbbench watches it happen. Its code and dockerode load only when a run or `lbbench
 // clean` needs them, never for `validate`.
 import {z} from 'zod'
@@ -15,7 +15,7 @@ export const swarmKind: ReplicaKindDescriptor<'swarm'> = {
     build: {what: 'a folder with a Dockerfile'},
     restartDelay: {
       what: "how long Swarm waits before it replaces a task that ended; default 5s, Swarm's own",
-      schema: (forms) => forms.duration().prefault('5s'),
+      schema: (forms) => forms.duration(),
       example: '0s',
     },
     update: {
@@ -47,5 +47,5 @@ export const swarmKind: ReplicaKindDescriptor<'swarm'> = {
     what: 'swarm services and containers labelled with the run id (lbbench.run)',
     sweep: async (s) => (await import('../swarm/leftovers.js')).sweepServices(s),
   },
-  create: async (opts) => new (await import('../swarm/replica-set.js')).SwarmReplicaSet(opts),
+  create: async (opts) => new (await import('../swarm.js')).SwarmReplicaSet(opts),
 }

@@ -16,7 +16,7 @@ export async function followTaskLog(docker: Docker, containerId: string, header:
   if (log.writableEnded) return
   log.write(`--- lbbench: ${header} (container ${containerId.slice(0, 12)}, ${new Date().toISOString()})\n`)
   try {
-    const output = (await docker.getContainer(containerId).logs({follow: true, stdout: true, stderr: true})) as unknown as NodeJS.ReadableStream
+    const output = await docker.getContainer(containerId).logs({follow: true, stdout: true, stderr: true})
     const sink = {write: (chunk: Buffer) => (log.writableEnded ? true : log.write(chunk))} as unknown as NodeJS.WritableStream
     docker.modem.demuxStream(output, sink, sink)
     output.on('error', () => {})

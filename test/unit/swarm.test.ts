@@ -1,0 +1,120 @@
+// What swarm replicas add that needs no engine: the scenario checks (start-first refused with why, the
+// update and scale faults only for swarm replicas, scale needs its count), the per-slot environment of
+// the service, the task events read from the engine, and the failover figures the engine's events give
+// (a replacement's times, a rolling update's row).
+import {describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {stringify} from 'yaml'
+import {rollingUpdateRows} from '../../src/metrics/rolling-update.js'
+import {withReplacement} from '../../src/metrics/replacement.js'
+import {ScenarioError} from '../../src/model/errors.js'
+import type {FailoverReport, SeriesPoint, TimelineEvent} from '../../src/model/report.js'
+import {replicaServiceSpec, serviceNameOf} from '../../src/replicas/swarm/service-spec.js'
+import {taskEventOf} from '../../src/replicas/swarm/task-events.js'
+import {parseScenarioText} from '../../src/scenario/load.js'
+
+function problems(doc: object): string[] {
+  try {
+    parseScenarioText(stringify({name: 'a', ...doc}), 's.yaml')
+    return []
+  } catch (e) {
+    assert.ok(e instanceof ScenarioError, String(e))
+    assert.equal(e.exitCode, 2)
+    return e.problems.map((p) => `${p.path}: ${p.message}`)
+  }
+}
+
+describe('swarm scenarios', () => {
+  test('start-first is refused at validation, saying why', () => {
+    const found = problems({replicas: {kind: 'swarm', update: {order: 'start-first'}}})
+    assert.equal(found.length, 1, found.join('\n'))
+    assert.match(found[0], /^replicas\.update\.order: start-first cannot work with swarm replicas: they use host networking.*EADDRINUSE.*use stop-first$/)
+  })
+
+  test('update and scale act on a swarm service only; scale needs its count', () => {
+    const faults = [{at: '1s', action: 'update'}, {at: '2s', action: 'scale', replicas: 3}]
+    assert.deepEqual(problems({replicas: {kind: 'docker', image: 'x'}, faults}), [
+      'faults.0.action: update acts on a swarm service, and only swarm replicas have one; replicas.kind is docker',
+      'faults.1.action: scale acts on a swarm service, and only swarm replicas have one; replicas.kind is docker',
+    ])
+    assert.deepEqual(problems({replicas: {kind: 'swarm'}, faults}), [])
+    assert.deepEqual(problems({replicas: {kind: 'swarm'}, faults: [{at: '1s', action: 'scale'}]}), [
+      'faults.0.replicas: is missing; a scale fault needs the new replica count, like replicas: 4',
+    ])
+  })
+
+  test('restartDelay and update resolve to milliseconds, with update defaults', () => {
+    const s = parseScenarioText(stringify({name: 'a', replicas: {kind: 'swarm', restartDelay: '0s', update: {parallelism: 2}}}), 's.yaml').scenario
+    assert.equal(s.replicas.restartDelay, 0)
+    assert.deepEqual(s.replicas.update, {parallelism: 2, order: 'stop-first', delay: 0})
+    assert.match(problems({replicas: {kind: 'swarm', restartDelay: 5}})[0], /^replicas\.restartDelay: durations carry a unit/)
+  })
+})
+
+describe('the swarm service', () => {
+  const loaded = parseScenarioText(stringify({name: 'a', seed: 7, replicas: {kind: 'swarm', count: 2, restartDelay: '0s', overrides: {r2: {body: 5}}}}), 's.yaml')
+  const slots = [{slot: 1, port: 9001, controlPort: 9101}, {slot: 2, port: 9002, controlPort: 9102}, {slot: 3, port: 9003, controlPort: 9103}]
+  const base = {runId: 'My Run_1-abcd', scenario: loaded.scenario, imageId: 'sha256:1', slots, token: 't', nodeId: 'n1'}
+
+  test('one environment for every task: the per-slot values as NAME_<slot>, the slot from Swarm', () => {
+    const spec = replicaServiceSpec({...base, builtinApp: true, imageCommand: []})
+    const env = spec.TaskTemplate!.ContainerSpec!.Env!
+    for (const e of ['PORT_1=9001', 'PORT_3=9003', 'LBBENCH_CONTROL_PORT_2=9102', 'LBBENCH_SLOT={{.Task.Slot}}', 'REPLICA=r{{.Task.Slot}}', 'HOST=127.0.0.1']) assert.ok(env.includes(e), e)
+    assert.equal(JSON.parse(env.find((e) => e.startsWith('LBBENCH_APP_2='))!.slice('LBBENCH_APP_2='.length)).body, 5)
+    assert.equal(spec.TaskTemplate!.ContainerSpec!.Image, 'sha256:1', 'by id: no registry')
+    assert.deepEqual(spec.TaskTemplate!.Networks, [{Target: 'host'}])
+    assert.deepEqual(spec.TaskTemplate!.Placement, {Constraints: ['node.id == n1']})
+    assert.deepEqual(spec.TaskTemplate!.RestartPolicy, {Condition: 'any', Delay: 0})
+    assert.deepEqual(spec.Mode, {Replicated: {Replicas: 2}})
+    assert.equal(spec.Labels!['lbbench.run'], base.runId)
+    assert.equal(spec.TaskTemplate!.ContainerSpec!.Command, undefined)
+  })
+
+  test("another image learns its port through /bin/sh; the service's name is one Swarm accepts", () => {
+    const spec = replicaServiceSpec({...base, builtinApp: false, imageCommand: ['nginx', '-g', 'daemon off;']})
+    const command = spec.TaskTemplate!.ContainerSpec!.Command!
+    assert.deepEqual(command.slice(0, 2), ['/bin/sh', '-c'])
+    assert.deepEqual(command.slice(3), ['sh', 'nginx', '-g', 'daemon off;'])
+    assert.ok(!spec.TaskTemplate!.ContainerSpec!.Env!.some((e) => e.startsWith('LBBENCH_APP_')))
+    assert.equal(serviceNameOf('My Run_1-abcd'), 'lbbench-my-run-1-abcd')
+    assert.ok(serviceNameOf(`${'x'.repeat(100)}-20261203-abcd`).length <= 63)
+  })
+
+  test('an engine event names its slot from the task name, with the engine time', () => {
+    const attrs = {'com.docker.swarm.task.name': 'lbbench-a.3.taskid', 'com.docker.swarm.task.id': 'taskid', exitCode: '137'}
+    assert.deepEqual(taskEventOf({Type: 'container', Action: 'die', Actor: {ID: 'c1', Attributes: attrs}, timeNano: 1_700_000_000_123_456_789}), {
+      action: 'die', slot: 3, containerId: 'c1', taskId: 'taskid', epochMs: 1_700_000_000_123, detail: '137',
+    })
+    assert.equal(taskEventOf({Type: 'container', Action: 'health_status: unhealthy', Actor: {ID: 'c1', Attributes: attrs}})?.detail, 'unhealthy')
+    assert.equal(taskEventOf({Type: 'container', Action: 'exec_start', Actor: {ID: 'c1', Attributes: attrs}}), undefined)
+    assert.equal(taskEventOf({Type: 'container', Action: 'die', Actor: {ID: 'c1', Attributes: {}}}), undefined, 'not a task')
+  })
+})
+
+const ev = (atMs: number, kind: string, target?: string, detail = ''): TimelineEvent => ({atMs, kind, ...(target ? {target} : {}), detail})
+const second = (tMs: number, failed: number): SeriesPoint => ({tMs, phase: 's', sent: 10, completed: 10, failed, errors: {connect: 0, reset: 0, timeout: 0, non2xx: 0, lost: 0}, latencyUs: {p50: 1, p99: 1}, perBackend: {}})
+
+describe('failover figures from the engine events', () => {
+  test('a replaced task: its death, the replacement start and its first answer, from the fault', () => {
+    const row: FailoverReport = {fault: 'kill', target: 'r2', atMs: 2000, ttdMs: 90, failed: 0, hidden: 3, ttrMs: null}
+    const timeline = [ev(1000, 'task-start', 'r2'), ev(2000, 'fault', 'r2', 'kill'), ev(2100, 'task-die', 'r2'), ev(2400, 'task-create', 'r2'), ev(2570, 'task-start', 'r2'), ev(2750, 'replica-ready', 'r2')]
+    assert.deepEqual(withReplacement(row, timeline).replacement, {dieMs: 100, startMs: 570, servingMs: 750})
+    assert.equal(withReplacement(row, timeline.slice(0, 2)).replacement, undefined, 'no task died: nothing to add')
+  })
+
+  test('a rolling update: its length, the failures in it, the longest a slot was out', () => {
+    const timeline = [
+      ev(2000, 'fault', undefined, 'update'),
+      ev(5200, 'task-kill', 'r3'), ev(5390, 'task-die', 'r3'), ev(5990, 'replica-ready', 'r3'),
+      ev(9000, 'task-kill', 'r1'), ev(9185, 'task-die', 'r1'), ev(10_100, 'replica-ready', 'r1'),
+      ev(18_341, 'update-end', undefined, 'completed'),
+    ]
+    const series = Array.from({length: 25}, (_, i) => second(i * 1000, i === 9 ? 4 : i === 20 ? 7 : 0))
+    assert.deepEqual(rollingUpdateRows({timeline, series, endMs: 25_000}), [{
+      fault: 'update', target: 'all', atMs: 2000, ttdMs: null, failed: 4, hidden: 0, ttrMs: null, durationMs: 16_341, longestOutMs: 1100, longestOutTarget: 'r1',
+    }])
+    const unfinished = rollingUpdateRows({timeline: timeline.slice(0, -1), series, endMs: 25_000})[0]
+    assert.equal(unfinished.durationMs, null)
+    assert.equal(unfinished.failed, 11, 'counted to the end of the load')
+  })
+})
