@@ -3,7 +3,9 @@
 // start skew can move per-second figures and times to detect, and which shards were missing.
 
 import type {Report} from '../model/report.js'
+import type {ChalkInstance} from 'chalk'
 import {count, num} from './format.js'
+import {indent, table} from './terminal-table.js'
 
 export const shardsHead = ['shard', 'host', 'requests', 'CPU', 'saturated', 'late', 'clock offset']
 
@@ -30,4 +32,11 @@ export function shardNotes(r: Report): string[] {
   for (const s of g.shards.filter((x) => x.error)) notes.push(`shard ${s.index} stopped early: ${s.error}`)
   if (g.missing?.length) notes.push(`PARTIAL: shard${g.missing.length > 1 ? 's' : ''} ${g.missing.join(', ')} of ${g.shards.length + g.missing.length} missing; the figures cover the others only`)
   return notes
+}
+
+/** The terminal report's Shards section; empty for a run that was not sharded. */
+export function terminalShards(r: Report, c: ChalkInstance, color: boolean): string[] {
+  const rows = shardRows(r)
+  if (rows.length === 0) return []
+  return [c.bold('Shards'), indent(table(shardsHead, rows, color)), ...shardNotes(r).map((n) => c.dim(`  ${n}`))]
 }

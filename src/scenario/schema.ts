@@ -21,6 +21,7 @@ import {describeValue, quote} from './issues.js'
 import {kindOptionShape, kindOptionsOf} from './kind-options.js'
 import {perReplicaKeys, replicaCount, replicasOrDefault} from './replica-section.js'
 import {keepAliveKey, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
+import {generatorsKey} from './generators-key.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
 
 /** Limits that keep a run on one machine; beyond them a number is a typo or a mistake. */
@@ -299,27 +300,6 @@ const request = z
     for (const p of keyPlaceholderProblems(r)) ctx.addIssue({code: 'custom', path: p.field, message: p.message, params: {offset: p.offset}})
   })
 
-/**
- * `load.generators`: how many generator processes share the load, as a number (on this machine), or as
- * `{count, on}`, where `on: swarm` runs them as the shards of a Docker Swarm job.
- */
-const generatorsKey = z
-  .union(
-    [
-      int(1, limits.generators),
-      z.strictObject({
-        count: int(1, limits.generators).describe('generator processes (or shards) that share the load'),
-        on: z.enum(['local', 'swarm']).default('local').describe('local: processes on this machine; swarm: the shards of a Docker Swarm replicated job'),
-      }),
-    ],
-    {error: (iss) => generatorsProblem(iss.input)},
-  )
-  .default(1)
-
-function generatorsProblem(input: unknown): string {
-  return `expected a whole number from 1 to ${limits.generators}, or {count: N, on: local | swarm}; got ${describeValue(input)}`
-}
-
 /** The default: a warm-up second, then five measured. */
 const phases = z
   .array(z.strictObject(phaseShape))
@@ -336,7 +316,7 @@ const load = z
     timeout: duration({positive: true}).prefault('2s').describe('per request'),
     phases,
     requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
-    generators: generatorsKey,
+    generators: generatorsKey(limits.generators),
     keepAlive: keepAliveKey,
   })
   // A phase without its own connections or rate has the load's; keepAlive is written only when false, and
