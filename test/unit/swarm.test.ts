@@ -5,6 +5,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {stringify} from 'yaml'
+import type Dockerode from 'dockerode'
 import {rollingUpdateRows} from '../../src/metrics/rolling-update.js'
 import {withReplacement} from '../../src/metrics/replacement.js'
 import {ScenarioError} from '../../src/model/errors.js'
@@ -58,31 +59,33 @@ describe('the swarm service', () => {
 
   test('one environment for every task: the per-slot values as NAME_<slot>, the slot from Swarm', () => {
     const spec = replicaServiceSpec({...base, builtinApp: true, imageCommand: []})
-    const env = spec.TaskTemplate!.ContainerSpec!.Env!
+    const task = spec.TaskTemplate as Dockerode.ContainerTaskSpec
+    const env = task.ContainerSpec!.Env!
     for (const e of ['PORT_1=9001', 'PORT_3=9003', 'LBBENCH_CONTROL_PORT_2=9102', 'LBBENCH_SLOT={{.Task.Slot}}', 'REPLICA=r{{.Task.Slot}}', 'HOST=127.0.0.1']) assert.ok(env.includes(e), e)
     assert.equal(JSON.parse(env.find((e) => e.startsWith('LBBENCH_APP_2='))!.slice('LBBENCH_APP_2='.length)).body, 5)
-    assert.equal(spec.TaskTemplate!.ContainerSpec!.Image, 'sha256:1', 'by id: no registry')
-    assert.deepEqual(spec.TaskTemplate!.Networks, [{Target: 'host'}])
-    assert.deepEqual(spec.TaskTemplate!.Placement, {Constraints: ['node.id == n1']})
-    assert.deepEqual(spec.TaskTemplate!.RestartPolicy, {Condition: 'any', Delay: 0})
+    assert.equal(task.ContainerSpec!.Image, 'sha256:1', 'by id: no registry')
+    assert.deepEqual(task.Networks, [{Target: 'host'}])
+    assert.deepEqual(task.Placement, {Constraints: ['node.id == n1']})
+    assert.deepEqual(task.RestartPolicy, {Condition: 'any', Delay: 0})
     assert.deepEqual(spec.Mode, {Replicated: {Replicas: 2}})
     assert.equal(spec.Labels!['lbbench.run'], base.runId)
-    assert.equal(spec.TaskTemplate!.ContainerSpec!.Command, undefined)
+    assert.equal(task.ContainerSpec!.Command, undefined)
   })
 
   test("another image learns its port through /bin/sh; the service's name is one Swarm accepts", () => {
     const spec = replicaServiceSpec({...base, builtinApp: false, imageCommand: ['nginx', '-g', 'daemon off;']})
-    const command = spec.TaskTemplate!.ContainerSpec!.Command!
+    const task = spec.TaskTemplate as Dockerode.ContainerTaskSpec
+    const command = task.ContainerSpec!.Command!
     assert.deepEqual(command.slice(0, 2), ['/bin/sh', '-c'])
     assert.deepEqual(command.slice(3), ['sh', 'nginx', '-g', 'daemon off;'])
-    assert.ok(!spec.TaskTemplate!.ContainerSpec!.Env!.some((e) => e.startsWith('LBBENCH_APP_')))
+    assert.ok(!task.ContainerSpec!.Env!.some((e) => e.startsWith('LBBENCH_APP_')))
     assert.equal(serviceNameOf('My Run_1-abcd'), 'lbbench-my-run-1-abcd')
     assert.ok(serviceNameOf(`${'x'.repeat(100)}-20261203-abcd`).length <= 63)
   })
 
   test('an engine event names its slot from the task name, with the engine time', () => {
     const attrs = {'com.docker.swarm.task.name': 'lbbench-a.3.taskid', 'com.docker.swarm.task.id': 'taskid', exitCode: '137'}
-    assert.deepEqual(taskEventOf({Type: 'container', Action: 'die', Actor: {ID: 'c1', Attributes: attrs}, timeNano: 1_700_000_000_123_456_789}), {
+    assert.deepEqual(taskEventOf({Type: 'container', Action: 'die', Actor: {ID: 'c1', Attributes: attrs}, timeNano: 1_700_000_000_123_456_000}), {
       action: 'die', slot: 3, containerId: 'c1', taskId: 'taskid', epochMs: 1_700_000_000_123, detail: '137',
     })
     assert.equal(taskEventOf({Type: 'container', Action: 'health_status: unhealthy', Actor: {ID: 'c1', Attributes: attrs}})?.detail, 'unhealthy')
