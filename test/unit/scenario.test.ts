@@ -444,3 +444,10 @@ describe('load.generators: a number, or {count, on}', () => {
     for (const [text, message] of cases) assert.equal(messageOf(text), message)
   })
 })
+
+test('swarm shards need a balancer to send to', () => {
+  assert.equal(
+    messageOf('name: a\nbalancer: {kind: none}\nload:\n  generators: {count: 2, on: swarm}\n'),
+    's.yaml:4:30 load.generators.on: swarm shards send to one balancer; balancer.kind none spreads the load over the replicas itself: use a balancer, or on: local',
+  )
+})
