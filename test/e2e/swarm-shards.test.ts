@@ -1,6 +1,7 @@
 // load.generators {count: 2, on: swarm} through the compiled CLI (`npm run build` first): the shipped
 // scenario's load runs as a Swarm replicated job of the lbbench image (built on first use, which takes
-// up to a minute), its shards start together, and nothing of the job is left afterwards. Needs a Docker
+// up to a minute), its shards start together, and nothing of the job is left afterwards, nor after a SIGKILLed lbbench
+// and `lbbench clean`. Needs a Docker
 // engine that is a swarm manager (.ci/run makes one); skipped elsewhere outside CI.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -8,7 +9,7 @@ import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cli, reportPath} from '../helpers/cli.js'
+import {cli, reportPath, waitForOutput} from '../helpers/cli.js'
 
 const info = spawnSync('docker', ['info', '--format', '{{.Swarm.ControlAvailable}}'], {encoding: 'utf8'})
 const manager = info.status === 0 && info.stdout.trim() === 'true'
@@ -38,5 +39,19 @@ test('the shipped sharded scenario: two swarm shards start within 50 ms of their
   for (const s of shards) assert.ok(Math.abs(s.requests - 600) <= 20, `shard ${s.index}: ${s.requests} requests`)
   assert.equal(shards.reduce((n, s) => n + s.requests, 0), report.summary.requests.sent)
   const [runId] = readdirSync(out)
+  assert.deepEqual(leftOf(runId), [])
+})
+
+test('after lbbench is SIGKILLed mid-run, lbbench clean removes the shards\' job and containers', {skip, timeout: 120_000}, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'lbbench-swarm-shards-'))
+  const run = cli(['run', 'scenarios/sharded.yaml', '--out', out])
+  await waitForOutput(run, /load shards in swarm job/, 90_000)
+  run.child.kill('SIGKILL')
+  await run.done
+  const [runId] = readdirSync(out)
+  assert.notDeepEqual(leftOf(runId), [], 'the job is still there once its lbbench is gone')
+  const clean = await cli(['clean']).done
+  assert.equal(clean.code, 0, clean.stderr)
+  assert.match(clean.stdout, /removed swarm service lbbench-shards-/)
   assert.deepEqual(leftOf(runId), [])
 })
