@@ -1,8 +1,8 @@
 // load.generators {count: 2, on: swarm} through the compiled CLI (`npm run build` first): the shipped
 // scenario's load runs as a Swarm replicated job of the lbbench image (built on first use, which takes
-// up to a minute), its shards start together, and nothing of the job is left afterwards, nor after a SIGKILLed lbbench
-// and `lbbench clean`. Needs a Docker
-// engine that is a swarm manager (.ci/run makes one); skipped elsewhere outside CI.
+// up to a minute), its shards start together, and nothing of the job is left afterwards, nor after a
+// SIGKILLed lbbench and `lbbench clean`. Needs a Docker engine that is a swarm manager (.ci/run makes
+// one); skipped elsewhere outside CI.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
