@@ -6,11 +6,11 @@ export default class Shard extends Command {
   static override summary = "Run one shard of a scenario's load, from a start instant shared with the other shards."
   static override description = `Runs shard --index of --of of the scenario's load, and only the load: no replicas, no balancer. Connections and rate are split as load.generators splits them (never multiplied), and each shard's paced schedule is moved by its share of the interval so that the shards interleave. The load goes to the scenario's external balancer url, or to --target (a loopback URL).
 
-Every shard waits for --start-at; one that is ready only after it starts at once and records how late it was. One that would start more than --max-late after it refuses (exit 2).
+Every shard waits for --start-at; one that is ready only after it starts at once and records how late it was. A start instant already more than --max-late past is refused before anything starts (exit 2); a shard that gets ready only after that sends nothing and exits 3.
 
 Output: JSON lines on stdout, or in --out: a shard line (index, host, scenario hash, seed, start instant, clock offset from chrony when it runs), the phase events, one sample per second (counts, errors by kind, per-backend counts and encoded HDR histograms), and an end line (lateness, generator CPU, saturation). lbbench merge turns the shards' files into one report.
 
-Exit codes: 0 the shard ran to its end · 2 bad scenario or usage, or a start instant already too far past · 3 the load generator failed · 130/143 interrupted (the lines so far are written, ending with the end line).`
+Exit codes: 0 the shard ran to its end · 2 bad scenario or usage, or a start instant already too far past · 3 the load generator failed, or the shard got ready too late · 130/143 interrupted (the lines so far are written, ending with the end line).`
 
   static override examples = [
     '<%= config.bin %> shard scenarios/sharded.yaml --index 0 --of 2 --start-at 2030-01-01T12:00:00Z > shard-0.jsonl',
