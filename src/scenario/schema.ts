@@ -319,8 +319,7 @@ const load = z
     generators: generatorsKey(limits.generators),
     keepAlive: keepAliveKey,
   })
-  // A phase without its own connections or rate has the load's; keepAlive is written only when false, and
-  // where the generators run only when not here (so a scenario without either keeps its hash).
+  // A phase without its own connections or rate has the load's; keepAlive and generatorsOn are written only when not the default (the hash stays).
   .transform(
     ({keepAlive, generators, ...l}): LoadSpec => ({
       ...l,
