@@ -97,7 +97,7 @@ describe('lbbench shard and merge', () => {
     // Two runs, not one: their medians against a 5 ms server agree; their tails (the 4th slowest of 400)
     // are the machine's noise, so the exact p99 check is the one above.
     const [a, b] = [single.summary.latencyUs.p50, report.summary.latencyUs.p50]
-    assert.ok(Math.abs(a - b) <= Math.max(3000, 0.3 * a), `p50 ${a} vs ${b} µs`)
+    assert.ok(Math.abs(a - b) <= Math.max(5000, 0.5 * a), `p50 ${a} vs ${b} µs`)
   })
 
   test('a missing shard is exit 3, unless --partial, which marks the report', async () => {
