@@ -77,7 +77,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   }
 }
 
-async function loadBaseline(o: RunCommandOptions, hash: string): Promise<{report: Report; tolerance: number; warning?: string}> {
+export async function loadBaseline(o: Pick<RunCommandOptions, 'baseline' | 'tolerance' | 'force'>, hash: string): Promise<{report: Report; tolerance: number; warning?: string}> {
   const tolerance = parseTolerance(o.tolerance)
   const doc = await loadDocument(o.baseline!).catch((e: unknown) => {
     throw e instanceof UsageError ? new UsageError(`--baseline ${e.message}`) : e

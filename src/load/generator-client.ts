@@ -198,7 +198,8 @@ const splitEvenly = (total: number, parts: number, i: number): number => Math.fl
 /**
  * The configs of `count` generators sharing the load: connections split as evenly as whole numbers allow,
  * a rate split in proportion to them, targets rotated so that connection k overall still goes to target
- * k mod T as with one generator. Never more generators than connections.
+ * k mod T as with one generator, and paced schedules moved so that the generators interleave. Never more
+ * generators than connections.
  */
 export function splitConfig(config: GeneratorConfig, count: number): GeneratorConfig[] {
   const n = generatorCount(config, count)
@@ -218,6 +219,8 @@ export function splitConfig(config: GeneratorConfig, count: number): GeneratorCo
       phases,
       targets: [...config.targets.slice(shift), ...config.targets.slice(0, shift)],
       seed: deriveSeed(config.seed, `generator-${g}`),
+      // Each generator's first request g × 1000 / R ms into the phase: the generators' schedules interleave.
+      scheduleOffsetsMs: config.phases.map((p) => (p.rate ? (g * 1000) / p.rate : 0)),
     })
     firstConnection += phases[0]?.connections ?? 0
   }

@@ -20,6 +20,12 @@ export interface GeneratorConfig {
   timing?: Timing
   /** The response header that names the backend, for a balancer lbbench did not configure (read before x-lbbench-backend). */
   backendHeader?: string
+  /**
+   * One of several generators (or shards) sharing a paced load: per phase, how far its schedule is moved
+   * (generator g of a phase at total rate R: g × 1000 / R ms), so that they interleave instead of firing
+   * in lockstep.
+   */
+  scheduleOffsetsMs?: number[]
 }
 
 export type Timing = 'intended-send' | 'actual-send'

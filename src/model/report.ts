@@ -4,6 +4,7 @@
 // latency is in microseconds.
 
 import type {Scenario} from './scenario.js'
+import type {ShardRow} from './shard.js'
 
 export interface LatencyUs {
   p50: number
@@ -246,8 +247,15 @@ export interface Report {
     scenarioFile: string
     seed: number
     environment: Environment
-    /** `lateMs`: how late the generator's 100 ms clock ticked at worst while it measured (a saturated generator). */
-    generator: {cpuPct: number; saturated: boolean; elu?: number; lateMs?: number}
+    /**
+     * The load generator(s): CPU (percent of one core) and event-loop utilisation, and whether one was
+     * saturated. A merged run (`lbbench merge`) also lists its shards (`shards`; saturated if any was), the
+     * bound that their start skew puts on per-second figures and times to detect (`skewBoundMs`: the spread
+     * of their starts, plus their clock offsets where known), and the shards that were missing (`missing`,
+     * with --partial). `lateMs`: how late the generator's 100 ms clock ticked at worst while it measured (a
+     * saturated generator).
+     */
+    generator: {cpuPct: number; saturated: boolean; elu?: number; shards?: ShardRow[]; skewBoundMs?: number; clockOffsetsKnown?: boolean; missing?: number[]; lateMs?: number}
     /** The balancer's processes (the built-in proxy, nginx, HAProxy, a cluster primary): CPU % of one core over the measured time. */
     /**
      * The built-in proxy: CPU use (all its processes together, percent of one core), event-loop utilisation

@@ -175,8 +175,13 @@ export interface LoadSpec {
   timeout: Ms
   phases: PhaseSpec[]
   requests: RequestSpec[]
-  /** Generator processes. */
+  /** Generator processes (or shards). */
   generators: number
+  /**
+   * swarm: the generators run as the shards of a Docker Swarm replicated job (one lbbench shard each),
+   * their samples read from the engine's logs. Written only when swarm: absent, they are processes here.
+   */
+  generatorsOn?: 'swarm'
   /**
    * false: a new connection (and TLS handshake) for every request, and the summary gives new connections
    * per second. Written only when false (a scenario without it keeps its hash).

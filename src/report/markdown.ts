@@ -9,6 +9,7 @@ import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {shardNotes, shardRows, shardsHead} from './shards-view.js'
 import {replicasLabel} from '../scenario/describe.js'
 
 /** Escapes what would break a table cell or start Markdown/HTML markup inside one. */
@@ -37,6 +38,7 @@ export function renderMarkdown(r: Report): string {
     ...headingLines(r),
     ...figures(() => summaryLines(r)),
     ...figures(() => latencyLines(r)),
+    ...figures(() => shardLines(r)),
     ...figures(() => backendLines(r)),
     ...figures(() => failoverLines(r)),
     ...thresholdsSection(r),
@@ -62,6 +64,12 @@ function headingLines(r: Report): string[] {
   } else if (r.meta.aborted) out.push(`> [!CAUTION]`, `> **ABORTED**${r.meta.abortReason ? `: ${mdCell(r.meta.abortReason)}` : ''}. The figures cover what was measured before the stop.`, '')
   if (r.meta.generator.saturated) out.push(`> [!WARNING]`, `> **SATURATED GENERATOR**: the load generator used ${num(r.meta.generator.cpuPct)}% CPU; the figures measure it, not the system.`, '')
   return out
+}
+
+function shardLines(r: Report): string[] {
+  const rows = shardRows(r)
+  if (rows.length === 0) return []
+  return ['### Shards', '', ...mdTable(shardsHead, rows.map((row) => row.map(mdCell))), '', ...shardNotes(r).map((n) => `${mdCell(n)}`), '']
 }
 
 function summaryLines(r: Report): string[] {

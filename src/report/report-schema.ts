@@ -176,7 +176,30 @@ export const reportSchema = z.looseObject({
     scenarioFile: z.string(),
     seed: z.number(),
     environment: z.looseObject({cpu: z.string(), cores: count, node: z.string(), os: z.string(), balancerVersion: z.string().optional()}),
-    generator: z.looseObject({cpuPct: z.number(), saturated: z.boolean(), elu: z.number().optional(), lateMs: z.number().min(0).optional()}),
+    generator: z.looseObject({
+      cpuPct: z.number(),
+      saturated: z.boolean(),
+      elu: z.number().optional(),
+      lateMs: z.number().min(0).optional(),
+      shards: z
+        .array(
+          z.looseObject({
+            index: z.number().int().nonnegative(),
+            host: z.string(),
+            requests: z.number().nonnegative(),
+            cpuPct: z.number(),
+            saturated: z.boolean(),
+            lateMs: z.number(),
+            clockOffsetMs: z.number().nullable(),
+            error: z.string().optional(),
+          }),
+        )
+        .optional()
+        .describe('lbbench merge: each shard of the load'),
+      skewBoundMs: z.number().nonnegative().optional().describe('lbbench merge: how far start skew can move per-second figures and times to detect'),
+      clockOffsetsKnown: z.boolean().optional(),
+      missing: z.array(z.number().int().nonnegative()).optional().describe('lbbench merge --partial: the shards that were missing'),
+    }),
     proxy: z
       .looseObject({
         cpuPct: z.number(),

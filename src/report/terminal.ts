@@ -2,43 +2,29 @@
 // questions: did it pass, what did clients see, how was the load spread, what happened when things broke,
 // and how it went second by second. Fits 100 columns; with colour off it holds no escape code at all.
 
-import Table from 'cli-table3'
 import type {ChalkInstance} from 'chalk'
 import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {backendsLegend} from './backends-legend.js'
-import {paint, plainTableOptions} from './color.js'
+import {paint} from './color.js'
+import {indent, table, type Align} from './terminal-table.js'
 import {at, bytes, bytesPerSec, count, duration, failoverLegend, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
+import {terminalShards} from './shards-view.js'
 import {plural} from '../model/plural.js'
 import {replicasLabel} from '../scenario/describe.js'
 import {orchestratorNote} from './orchestrator-note.js'
+
+export {table} from './terminal-table.js'
 
 const DEFAULT_WIDTH = 100
 /** Beyond this many backends the per-second table shows backends up instead of one column each. */
 const MAX_BACKEND_COLUMNS = 6
 /** Beyond this many seconds the per-second table groups rows. */
 const MAX_SERIES_ROWS = 60
-
-type Align = 'left' | 'right'
-
-/** A borderless cli-table3 table, trailing spaces trimmed. */
-export function table(head: string[], rows: string[][], color: boolean, aligns?: Align[]): string {
-  const t = new Table({
-    head,
-    ...plainTableOptions(color),
-    colAligns: aligns ?? head.map((_, i) => (i === 0 ? 'left' : 'right')),
-  })
-  t.push(...rows)
-  return t.toString().split('\n').map((l) => l.trimEnd()).join('\n')
-}
-
-function indent(text: string, by = '  '): string {
-  return text.split('\n').map((l) => (l ? by + l : l)).join('\n')
-}
 
 function truncate(s: string, width: number): string {
   if (width <= 1) return ''
@@ -373,6 +359,7 @@ export function renderTerminal(report: Report, opts: RenderOptions): string {
   const figures = report.meta.notRun ? [] : [
     requests(report, c),
     latency(report, c, opts.color),
+    terminalShards(report, c, opts.color),
     backends(report, c, opts.color, width),
     fairness(report, c),
     failover(report, c, opts.color),

@@ -11,6 +11,8 @@ import {analyseFailover, faultWindows, type AppliedFault} from '../metrics/failo
 import {withReplacement} from '../metrics/replacement.js'
 import {rollingUpdateRows} from '../metrics/rolling-update.js'
 import {fairness} from '../metrics/fairness.js'
+import {generatorLoad} from '../metrics/generator-load.js'
+import {shardedGenerator} from '../metrics/merge-shards.js'
 import {buildSeries} from '../metrics/series.js'
 import {backendsUpChanges} from '../metrics/backends-up.js'
 import {fineBackendCounts, fineSeriesOf, fineWindows} from '../metrics/fine-series.js'
@@ -51,12 +53,9 @@ export interface RunRecord {
   abortReason?: string
   /** The run could not be carried out: why (the thresholds are then not evaluated). */
   notRun?: {message: string; hint?: string}
+  /** The load ran as shards (lbbench merge, load.generators.on swarm): each one, and the skew bound. */
+  shards?: Parameters<typeof shardedGenerator>[0]
 }
-
-// A generator at this share of one core (or of its event loop) was the bottleneck, not the system.
-const SATURATED = 0.95
-// …and so was one whose 100 ms clock ticked this late: its seconds are no longer the system's seconds.
-const SATURATED_LATE_MS = 500
 
 /** Timeline kinds that change a backend's state, as shown in its events column. */
 const BACKEND_EVENT_KINDS: Record<string, string> = {
@@ -143,10 +142,6 @@ export function buildReport(r: RunRecord): Report {
 
 /** Who ran what, where and how: the report's meta, with how the run ended. */
 function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
-  const cpu = median(r.generatorUsage.map((u) => u.cpuPct))
-  const elu = median(r.generatorUsage.map((u) => u.elu))
-  const lateMs = Math.max(r.generatorLateMs ?? 0, ...r.generatorUsage.map((u) => u.lateMs ?? 0))
-  const saturated = cpu / 100 >= SATURATED || elu >= SATURATED || lateMs >= SATURATED_LATE_MS
   return {
     lbbench: lbbenchVersion(),
     startedAt: r.startedAt.toISOString(),
@@ -154,7 +149,7 @@ function reportMeta(r: RunRecord, t0: number | undefined): Report['meta'] {
     scenarioFile: r.loaded.file,
     seed: r.loaded.scenario.seed,
     environment: environment(r.balancerVersion),
-    generator: {cpuPct: round(cpu), elu: round(elu, 3), saturated, ...(lateMs > 0 ? {lateMs: Math.round(lateMs)} : {})},
+    generator: r.shards ? shardedGenerator(r.shards) : generatorLoad(r.generatorUsage, r.generatorLateMs),
     ...(r.balancerUsage
       ? {proxy: {...r.balancerUsage, cpuPct: round(r.balancerUsage.cpuPct), ...(r.balancerUsage.elu === undefined ? {} : {elu: round(r.balancerUsage.elu, 3)})}}
       : {}),
@@ -207,12 +202,6 @@ function eventsOf(id: string, timeline: TimelineEvent[]): BackendEvent[] {
   return timeline
     .filter((e) => e.target?.split(',').includes(id) && BACKEND_EVENT_KINDS[e.kind])
     .map((e) => ({atMs: e.atMs, state: e.kind === 'fault' ? e.detail : BACKEND_EVENT_KINDS[e.kind], reason: e.detail}))
-}
-
-function median(xs: number[]): number {
-  if (!xs.length) return 0
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits

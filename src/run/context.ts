@@ -108,6 +108,7 @@ export class RunContext {
     await writeRunState({
       runId: this.runId, runDir: this.runDir, orchestratorPid: process.pid, startedAt: this.startedAt.toISOString(),
       replicaKind: this.scenario.replicas.kind, pids,
+      ...(this.scenario.load.generatorsOn ? {generatorsOn: this.scenario.load.generatorsOn} : {}),
     })
   }
 }

@@ -7,6 +7,10 @@
 
 import {balancerKinds} from '../balancers/registry.js'
 import {startGenerators, type GeneratorHandlers} from '../load/generator-client.js'
+import {generatorConfigOf} from '../load/generator-config.js'
+import {startSwarmShards} from '../load/swarm/shard-job.js'
+import type {ShardRow} from '../model/shard.js'
+import {lbbenchVersion} from './environment.js'
 import {backendNamer, renameBackends, type BackendNamer} from '../metrics/backend-names.js'
 import {formatAddress} from '../process/loopback-address.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
@@ -15,8 +19,9 @@ import {failoverOf} from '../faults/registry.js'
 import {deferred} from '../model/deferred.js'
 import {earlyFailReason} from '../report/format.js'
 import {RunError} from '../model/errors.js'
-import type {GeneratorConfig, Sample, Timing} from '../model/generator-messages.js'
-import type {GeneratorUsage} from './build-report.js'
+import type {Sample, Timing} from '../model/generator-messages.js'
+import type {GeneratorUsage, RunRecord} from './build-report.js'
+import {offBoundary} from '../metrics/merge-shards.js'
 import type {RunContext} from './context.js'
 import {AbortedRun, withTimeout} from './stops.js'
 
@@ -26,6 +31,8 @@ import {AbortedRun, withTimeout} from './stops.js'
  * saturated generator, not a broken run: they are stopped, and deliver what they measured.
  */
 const graceMs = (connections: number): number => Math.min(10_000, 2_000 + connections)
+/** Swarm shards: from the job's creation to their common start (tasks boot in 0.3–0.8 s, then load Node and autocannon). */
+const SWARM_LEAD_MS = 3_000
 /** How long stopped generators get to deliver their last sample (a signal or abortOnFail stopped the run). */
 const STOP_GRACE_MS = 3_000
 /** …and late ones, which may be busy closing their connections: 1 ms more per connection, at most 13 s. */
@@ -37,6 +44,8 @@ export class LoadDriver {
   readonly usage: GeneratorUsage[] = []
   /** How far past the phases' end (ms) the generators were stopped, when they were late. */
   lateMs?: number
+  /** load.generators.on swarm: each shard's row and event-loop utilisation, as it ended. */
+  readonly shards: Array<{row: ShardRow; elu: number}> = []
   /** Which clock the generators' latencies are on (they say so when a phase starts). */
   timing: Timing = 'actual-send'
   /** The phase under way: its name, when it started, how long it lasts (for the progress line). */
@@ -65,11 +74,19 @@ export class LoadDriver {
   /** Starts the generator processes; they send nothing until aimAt. */
   start(): void {
     const s = this.run.scenario
-    const config: GeneratorConfig = {targets: [], phases: s.load.phases, requests: s.load.requests, timeout: s.load.timeout, seed: s.seed}
-    const backendHeader = balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer)
-    if (backendHeader !== undefined) config.backendHeader = backendHeader
-    if (s.load.keepAlive === false) config.keepAlive = false
-    this.run.generator = startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
+    const config = generatorConfigOf(s, [])
+    this.run.generator = s.load.generatorsOn === 'swarm'
+      ? startSwarmShards({
+        config,
+        count: s.load.generators,
+        runId: this.run.runId,
+        scenarioHash: this.run.loaded.hash,
+        lbbench: lbbenchVersion(),
+        leadMs: SWARM_LEAD_MS,
+        log: (line) => this.run.log(line),
+        onShardEnd: (row, elu) => this.shards.push({row, elu}),
+      }, this.handlers(), this.targets.promise)
+      : startGenerators(config, s.load.generators, this.handlers(), this.targets.promise)
   }
 
   /** Where the load goes, and the replicas behind it: the generators start their phases. */
@@ -86,8 +103,11 @@ export class LoadDriver {
    */
   async untilDone(): Promise<void> {
     const {run} = this
+    const swarm = run.scenario.load.generatorsOn === 'swarm'
     try {
-      await run.stops.race(this.finishedOrLate())
+      // Swarm shards may first have to build their image: the time limit counts from when they can start.
+      if (swarm) await run.stops.race(run.generator?.ready ?? Promise.resolve())
+      await run.stops.race(this.finishedOrLate(swarm ? SWARM_LEAD_MS : 0))
     } catch (error) {
       if (!(error instanceof AbortedRun || run.timeline.t0 !== undefined)) throw error
       if (!(error instanceof AbortedRun)) run.failure = error instanceof RunError ? error : new RunError((error as Error).message)
@@ -104,9 +124,9 @@ export class LoadDriver {
    * One too busy even to answer the stop in time, or to reach the measured phases at all, leaves a report
    * of what it sent, marked aborted (exit 1, or 4 with --strict): lateness is never exit 3.
    */
-  private async finishedOrLate(): Promise<void> {
+  private async finishedOrLate(leadMs: number): Promise<void> {
     const {run} = this
-    const deadline = this.totalMs + this.graceMs
+    const deadline = this.totalMs + this.graceMs + leadMs
     const startedAt = Date.now()
     try {
       await withTimeout(this.finished.promise, deadline, LATE)
@@ -123,6 +143,13 @@ export class LoadDriver {
         run.event('aborted', run.abortReason)
       }
     }
+  }
+
+  /** load.generators.on swarm: the shards for the report (all on this machine: one clock, so only lateness skews them). */
+  shardsMeta(): RunRecord['shards'] {
+    if (this.shards.length === 0) return undefined
+    const rows = this.shards.map((x) => x.row).sort((a, b) => a.index - b.index)
+    return {rows, elu: this.shards.map((x) => x.elu), skewBoundMs: Math.max(0, ...rows.map((r) => offBoundary(r.lateMs, null))), clockOffsetsKnown: true}
   }
 
   private handlers(): GeneratorHandlers {

@@ -72,7 +72,8 @@ function orchestratorAlive(state: RunState): boolean {
 /** The replica kinds `states` used, and `also`; every kind when a state does not say (an older lbbench's). */
 function kindsUsed(states: RunState[], also: string): Set<string> {
   if (states.some((s) => s.replicaKind === undefined)) return new Set(replicaKinds.names)
-  return new Set([...states.map((s) => s.replicaKind!), also])
+  // A run whose load ran as a Swarm job leaves what swarm replicas would: the swarm sweep finds it.
+  return new Set([...states.flatMap((s) => [s.replicaKind!, ...(s.generatorsOn ? ['swarm'] : [])]), also])
 }
 
 export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanReport> {

@@ -92,6 +92,7 @@ function reportOf(run: RunContext, load: LoadDriver, tornDown: TornDown, notRun?
     tls: run.tls,
     generatorUsage: load.usage,
     generatorLateMs: load.lateMs,
+    shards: load.shardsMeta(),
     timing: load.timing,
     balancerUsage: tornDown.balancerCpuPct === undefined ? undefined : {cpuPct: tornDown.balancerCpuPct, elu: balancer?.usage?.()?.elu, ...balancer?.proxyMeta?.()},
     abortReason: run.abortReason,

@@ -19,6 +19,8 @@ export interface RunState {
   startedAt: string
   /** The kind of its replicas: what else than processes it may leave (docker: containers). */
   replicaKind?: string
+  /** load.generators.on swarm: its load ran as a Swarm job, whose service and containers it may leave. */
+  generatorsOn?: 'swarm'
   /** Processes (or process-group leaders) the run started. */
   pids: number[]
   containers?: string[]

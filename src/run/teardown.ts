@@ -29,7 +29,8 @@ export async function teardown(run: RunContext): Promise<TornDown> {
   await withTimeout(Promise.resolve(run.faults?.stop()), FAULTS_STOP_MS, '', stops.untilHardExit).catch(() => {})
   const stats = balancer ? await withTimeout(balancer.stats(), STATS_MS, '', stops.untilHardExit).catch(() => undefined) : undefined
   run.generator?.kill()
-  const steps = [balancer?.stop(), run.replicas?.stop()].map((p) => Promise.resolve(p).catch(() => {}))
+  // Generators in a Swarm job are gone only once their service and containers are removed.
+  const steps = [balancer?.stop(), run.replicas?.stop(), run.generator?.exited].map((p) => Promise.resolve(p).catch(() => {}))
   await withTimeout(Promise.all(steps), TEARDOWN_MS, 'teardown took too long', stops.untilHardExit).catch((e: Error) => run.log(e.message))
   if (run.signal.aborted && run.abortReason === undefined) {
     // Ctrl-C while stopping: the measurement was complete, but the run did not end as it should.

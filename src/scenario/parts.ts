@@ -30,6 +30,7 @@ export function partsOf(data: unknown): ScenarioParts {
     // A section that is not a list stands for one part that did not parse.
     faults: list(data.faults).map((f) => parse(partSchemas.fault, f)),
     thresholds: list(data.thresholds).map((t) => parse(partSchemas.threshold, t)),
+    ...(isMapping(load?.generators) && load.generators.on === 'swarm' ? {generatorsOn: 'swarm' as const} : {}),
   }
 }
 

@@ -21,6 +21,7 @@ import {describeValue, quote} from './issues.js'
 import {kindOptionShape, kindOptionsOf} from './kind-options.js'
 import {perReplicaKeys, replicaCount, replicasOrDefault} from './replica-section.js'
 import {keepAliveKey, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
+import {generatorsKey} from './generators-key.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
 
 /** Limits that keep a run on one machine; beyond them a number is a typo or a mistake. */
@@ -315,14 +316,16 @@ const load = z
     timeout: duration({positive: true}).prefault('2s').describe('per request'),
     phases,
     requests: z.array(request).min(1).prefault([{method: 'GET', path: '/'}]),
-    generators: int(1, limits.generators).default(1),
+    generators: generatorsKey(limits.generators),
     keepAlive: keepAliveKey,
   })
-  // A phase without its own connections or rate has the load's; keepAlive is written only when false.
+  // A phase without its own connections or rate has the load's; keepAlive and generatorsOn are written only when not the default (the hash stays).
   .transform(
-    ({keepAlive, ...l}): LoadSpec => ({
+    ({keepAlive, generators, ...l}): LoadSpec => ({
       ...l,
       phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate})),
+      generators: typeof generators === 'number' ? generators : generators.count,
+      ...(typeof generators === 'object' && generators.on === 'swarm' ? {generatorsOn: 'swarm' as const} : {}),
       ...(keepAlive ? {} : {keepAlive: false as const}),
     }),
   )

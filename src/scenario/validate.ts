@@ -57,6 +57,8 @@ export interface ScenarioParts {
   phases?: PhaseTime[]
   faults: Array<FileFault | undefined>
   thresholds: Array<string | undefined>
+  /** load.generators.on swarm. */
+  generatorsOn?: 'swarm'
 }
 
 /** The problems the checks found; `incomplete` when a check did not run because a part it needs did not parse. */
@@ -67,7 +69,7 @@ export interface PartProblems {
 
 /** A file that passed the schema as a whole: the resolved scenario, or what the checks found. */
 export function resolveScenario(file: ScenarioFile, lineOf: LineOf = () => undefined): {scenario: Scenario} | PartProblems {
-  const parts = {replicas: file.replicas, count: file.replicas.count, balancer: file.balancer, phases: file.load.phases, faults: file.faults, thresholds: file.thresholds}
+  const parts = {replicas: file.replicas, count: file.replicas.count, balancer: file.balancer, phases: file.load.phases, faults: file.faults, thresholds: file.thresholds, generatorsOn: file.load.generatorsOn}
   const {faults, thresholds, ...checked} = checkParts(parts, lineOf)
   if (checked.problems.length > 0) return checked
   // Without a problem every fault and threshold resolved.
@@ -82,6 +84,9 @@ export function checkParts(parts: ScenarioParts, lineOf: LineOf = () => undefine
   const ids = parts.count === undefined ? undefined : replicaIdsOf(parts.count)
   if (replicas && ids) checkReplicas(replicas, ids, problem)
   if (balancer) checkBalancer(balancer, replicas, problem)
+  if (parts.generatorsOn === 'swarm' && balancer?.kind === 'none') {
+    problem(['load', 'generators', 'on'], 'swarm shards send to one balancer; balancer.kind none spreads the load over the replicas itself: use a balancer, or on: local')
+  }
   if (balancer && replicas) for (const p of checkBalancerSupport(balancer, replicas)) problem(p.path, p.message, p)
   if (replicas) for (const p of checkReplicaFaults(replicas, parts.faults)) problem(p.path, p.message, p)
   const measured = phases && checkLoad(phases, problem)

@@ -91,7 +91,7 @@ describe('a mistyped command', () => {
     assert.equal(code, 2, stderr)
     assert.equal(stdout, '')
     assert.match(stderr, /^valdate is not a command; did you mean validate\? \(lbbench validate x\.yaml --json\)$/m)
-    assert.match(stderr, /the commands are clean, compare, help, init, report, run, validate/)
+    assert.match(stderr, /the commands are clean, compare, help, init, merge, plan, report, run, shard, validate/)
     assert.doesNotMatch(stderr, /valdate:x\.yaml|x\.yaml not found|Error:/)
     assert.ok(ms < 8000, `answered in ${ms} ms`)
   })

@@ -78,6 +78,13 @@ describe('autocannon driver', () => {
     assert.notEqual(clients[0]._doRequest, FakeClient.prototype._doRequest)
   })
 
+  test('paced, one of several generators or shards: the whole schedule moved by its scheduleOffsetMs', () => {
+    const {autocannon, made} = fakeAutocannon()
+    new AutocannonDriver(autocannon, config, new SecondCounts(), () => {}).start({...load(spec({rate: 200}), true), scheduleOffsetMs: 2.5})
+    const clients = made.clients as unknown as AcClient[]
+    assert.deepEqual(clients.map((c) => c.lbNext), [1002.5, 1007.5, 1012.5, 1017.5])
+  })
+
   test('only our listeners are left on each client, and they record into the counts', () => {
     const {autocannon, made} = fakeAutocannon()
     const counts = new SecondCounts()

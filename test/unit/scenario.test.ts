@@ -421,3 +421,33 @@ describe('hash', () => {
     assert.notEqual(a, c)
   })
 })
+
+describe('load.generators: a number, or {count, on}', () => {
+  test('the number keeps its meaning and its hash; the mapping gives the count, and where only when not here', () => {
+    assert.equal(parse('name: a\nload: {generators: 3}\n').load.generators, 3)
+    assert.equal(parse('name: a\nload: {generators: 3}\n').load.generatorsOn, undefined)
+    const local = parseScenarioText('name: a\nload: {generators: {count: 3, on: local}}\n', 's.yaml')
+    assert.equal(local.scenario.load.generators, 3)
+    assert.equal(local.hash, parseScenarioText('name: a\nload: {generators: 3}\n', 's.yaml').hash)
+    const swarm = parse('name: a\nload: {generators: {count: 2, on: swarm}}\n')
+    assert.deepEqual([swarm.load.generators, swarm.load.generatorsOn], [2, 'swarm'])
+    assert.equal(parse('name: a\nload: {generators: {count: 2}}\n').load.generatorsOn, undefined)
+  })
+
+  test('bad forms say where, which field, and what was expected', () => {
+    const cases: Array<[string, string]> = [
+      ['name: a\nload: {generators: {count: 0}}\n', 's.yaml:2:28 load.generators.count: must be at least 1; got 0'],
+      ['name: a\nload: {generators: {count: 2, on: mars}}\n', 's.yaml:2:35 load.generators.on: expected one of local, swarm; got "mars"'],
+      ['name: a\nload: {generators: {count: 2, where: swarm}}\n', 's.yaml:2:31 load.generators.where: unknown key; expected one of count, on'],
+      ['name: a\nload: {generators: many}\n', 's.yaml:2:20 load.generators: expected a whole number from 1 to 16, or {count: N, on: local | swarm}; got the text "many"'],
+    ]
+    for (const [text, message] of cases) assert.equal(messageOf(text), message)
+  })
+})
+
+test('swarm shards need a balancer to send to', () => {
+  assert.equal(
+    messageOf('name: a\nbalancer: {kind: none}\nload:\n  generators: {count: 2, on: swarm}\n'),
+    's.yaml:4:30 load.generators.on: swarm shards send to one balancer; balancer.kind none spreads the load over the replicas itself: use a balancer, or on: local',
+  )
+})

@@ -24,8 +24,10 @@ import type {SecondCounts} from './second-counts.js'
 export interface PhaseLoad {
   spec: PhaseSpec
   paced: boolean
-  /** performance.now() at the phase's start: where a paced schedule starts. */
+  /** performance.now() at the phase's start: where a paced schedule starts (moved by scheduleOffsetMs). */
   startsAt: number
+  /** One of several generators: how far into the phase its paced schedule starts, so they interleave. */
+  scheduleOffsetMs?: number
   /** Every client autocannon made for the phase, filled in by start(). */
   clients: AcClient[]
 }
@@ -60,7 +62,7 @@ export class AutocannonDriver {
       const index = clientIndex++
       const hooks = this.fit(client, load.paced, timeoutMs)
       choice.setUp(client.requestIterator, index)
-      if (load.paced) pace(client, sendSchedule(load.startsAt, index, connections, rate), hooks.pacedRequest)
+      if (load.paced) pace(client, sendSchedule(load.startsAt + (load.scheduleOffsetMs ?? 0), index, connections, rate), hooks.pacedRequest)
       else if (this.config.keepAlive === false) client._doRequest = hooks.freshRequest
       load.clients.push(client)
     }

@@ -89,6 +89,7 @@ export class PhaseRunner {
       paced,
       timing: paced ? 'intended-send' : 'actual-send',
       startsAt: clock.startedAt + startOffset,
+      scheduleOffsetMs: this.config.scheduleOffsetsMs?.[index] ?? 0,
       clients: [],
       instance: undefined,
       timer: undefined,
