@@ -3,7 +3,9 @@
 // phase, for longer than the phase and the orchestrator's grace after it, then lets it go on (SIGCONT).
 // Its clock then ticks seconds late, and the orchestrator has asked it to stop meanwhile: the report must
 // still be whole (every second of the phase, valid), marked saturated with how late the clock was, and
-// the exit is the thresholds' (here they hold), or 4 with --strict, as asked here.
+// the exit is the thresholds' (here they hold), or 4 with --strict, as asked here. A generator stopped for
+// good in a warm-up is killed after its stop's grace: aborted and saturated, exit 1; one that dies there by
+// itself is a part that broke: exit 3, with a report marked aborted. Every report passes the schema.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
@@ -52,6 +54,12 @@ test('a generator stopped past its phase and the grace: a whole report marked sa
   assert.deepEqual(await leftAfter(run.mark, 3000), [])
 })
 
+/** `lbbench report` reads it: it passes the report schema. */
+async function assertValidReport(path: string): Promise<void> {
+  const {code, stderr} = await cli(['report', path, '--format', 'json']).done
+  assert.equal(code, 0, stderr)
+}
+
 const warmUpFirst = (name: string): string =>
   [`name: ${name}`, 'replicas: {count: 2}', 'balancer: {kind: none}', 'load:', '  connections: 4', '  phases: [{name: warm-up, duration: 1s, measure: false}, {name: steady, duration: 1s}]', ''].join('\n')
 
@@ -70,6 +78,7 @@ test('a generator that never reaches the measured phase and is killed after its 
   assert.equal(report.meta.aborted, true)
   assert.match(report.meta.abortReason, /the load generator did not finish in time: stopped, it did not deliver its last samples/)
   assert.equal(report.meta.generator.saturated, true)
+  await assertValidReport(reportPath(stderr))
   assert.deepEqual(await leftAfter(run.mark, 3000), [])
 })
 
@@ -86,5 +95,6 @@ test('a generator that dies in the warm-up: a report marked aborted with why, ex
   assert.equal(report.meta.aborted, true)
   assert.match(report.meta.abortReason, /the load generator exited unexpectedly \(signal SIGKILL\)/)
   assert.match(stderr.trimEnd().split('\n').at(-1)!, /the load generator exited unexpectedly/)
+  await assertValidReport(reportPath(stderr))
   assert.deepEqual(await leftAfter(run.mark, 3000), [])
 })
