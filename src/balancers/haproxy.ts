@@ -16,6 +16,7 @@ import type {ReplicaAddress} from '../replicas/replica-set.js'
 import {missingProgram, RunError, ScenarioError} from '../model/errors.js'
 import {findProgram} from '../process/find-program.js'
 import type {GuardedProcess} from '../process/guarded-spawn.js'
+import {openFilesHardLimit} from '../process/open-files-limit.js'
 import {haproxyBackendName, haproxyConfig, haproxySocketPathMax, haproxyStatsSocket} from './haproxy-config.js'
 import {renderOwnHaproxy} from './haproxy-own.js'
 import {haproxyCommand, num, parseShowStat, serverState, type StatRow} from './haproxy-stats.js'
@@ -115,7 +116,7 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     const {scenario, file: scenarioFile} = this.opts.loaded
     const tls = this.opts.tls
     const own = scenario.balancer.config ? renderOwnHaproxy({scenario, scenarioFile, backends, port, socket: this.socket, tls}) : undefined
-    this.text = own?.rendered.text ?? haproxyConfig({scenario, backends, port, dir: this.dir, socket: this.socket, version: this.versionText!, tls, threads: scenario.balancer.workers})
+    this.text = own?.rendered.text ?? haproxyConfig({scenario, backends, port, dir: this.dir, socket: this.socket, version: this.versionText!, tls, threads: scenario.balancer.workers, openFilesLimit: openFilesHardLimit()})
     if (own) this.backendName = own.backend
     writeFileSync(this.confFile, this.text, {mode: 0o600})
     writeFileSync(join(this.opts.runDir, 'haproxy.cfg'), this.text, {mode: 0o600})

@@ -10,6 +10,8 @@
 //     marked down; nginx's own default would be max_fails=1 fail_timeout=10s) · statuses → http_NNN in
 //     proxy_next_upstream (nginx counts a listed status as a failure only when it retries it).
 //   retries → proxy_next_upstream_tries retries+1 · timeout → proxy_connect/read/send_timeout.
+//   load.connections → worker_connections 2 × connections + headroom (client and upstream sockets) and
+//     worker_rlimit_nofile above it, at most the hard limit on open files (open-files.ts).
 //   tls → listen … ssl with ssl_certificate / ssl_certificate_key, and ssl_protocols TLSv1.2 TLSv1.3 (nginx
 //     before 1.23.4 leaves TLSv1.3 out by default; the built-in proxy and HAProxy offer it).
 // The response header x-lbbench-backend carries the replica id: a map turns $upstream_addr (a list
@@ -20,6 +22,7 @@ import {RunError} from '../model/errors.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {versionAtLeast} from './program-version.js'
 import {formatAddress} from '../process/loopback-address.js'
+import {nginxOpenFiles} from './open-files.js'
 
 export interface NginxConfigInput {
   scenario: Scenario
@@ -35,6 +38,8 @@ export interface NginxConfigInput {
   workerProcesses?: number
   /** balancer.tls: nginx terminates TLS with these files. */
   tls?: {cert: string; key: string}
+  /** The machine's hard limit on open files (`ulimit -Hn`), when known: nginx cannot raise it. */
+  openFilesLimit?: number
 }
 
 export const nginxUpstreamName = 'lbbench_backends'
@@ -107,6 +112,12 @@ function nextUpstream(s: Scenario, version: string): string {
   return conditions.join(' ')
 }
 
+/** Descriptors and connections for the scenario's connection count: two per connection (client and upstream), under the hard limit. */
+export function nginxOpenFilesLines({scenario, backends, openFilesLimit}: NginxConfigInput): string[] {
+  const {workerConnections, rlimitNofile} = nginxOpenFiles(scenario, backends.length, openFilesLimit)
+  return [`worker_rlimit_nofile ${rlimitNofile};`, '', 'events {', `  worker_connections ${workerConnections};`, '}']
+}
+
 export function nginxConfig(input: NginxConfigInput): string {
   const {scenario: s, dir, version} = input
   return [
@@ -117,11 +128,7 @@ export function nginxConfig(input: NginxConfigInput): string {
     `pid ${pathArg(`${dir}/nginx.pid`)};`,
     // warn: "upstream server temporarily disabled" is a warn line; notice adds start and reload lines.
     `error_log ${pathArg(`${dir}/error.log`)} notice;`,
-    'worker_rlimit_nofile 16384;',
-    '',
-    'events {',
-    '  worker_connections 8192;',
-    '}',
+    ...nginxOpenFilesLines(input),
     '',
     'http {',
     ...httpPreamble(input),

@@ -11,7 +11,7 @@
 //   - the access log has one line per session (nginxStreamLogFormat, read by nginxStreamAccessLog).
 import type {ReplicaAddress} from '../replicas/replica-set.js'
 import type {NginxConfigInput} from './nginx-config.js'
-import {balancingDirective, nginxServerLine, nginxUpstreamName, pathArg} from './nginx-config.js'
+import {balancingDirective, nginxOpenFilesLines, nginxServerLine, nginxUpstreamName, pathArg} from './nginx-config.js'
 import {seconds, type AccessLogFormat} from './nginx-logs.js'
 
 /** One line per session: the lists have one entry per connect attempt ("a, b" = the first connect failed). */
@@ -39,11 +39,7 @@ export function nginxStreamConfig(input: NginxStreamInput): string {
     ...(input.asRoot ? ['user root root;'] : []),
     `pid ${pathArg(`${dir}/nginx.pid`)};`,
     `error_log ${pathArg(`${dir}/error.log`)} notice;`,
-    'worker_rlimit_nofile 16384;',
-    '',
-    'events {',
-    '  worker_connections 8192;',
-    '}',
+    ...nginxOpenFilesLines(input),
     '',
     'stream {',
     `  log_format lbbench '${nginxStreamLogFormat}';`,

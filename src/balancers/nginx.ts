@@ -17,6 +17,7 @@ import type {GuardedProcess} from '../process/guarded-spawn.js'
 import {LogTail} from '../process/log-tail.js'
 import {groupMembers} from '../process/process-group.js'
 import {nginxConfig} from './nginx-config.js'
+import {openFilesHardLimit} from '../process/open-files-limit.js'
 import {NginxLogAnalysis} from './nginx-logs.js'
 import {nginxStreamAccessLog, nginxStreamConfig} from './nginx-stream-config.js'
 import {streamModuleToLoad} from './nginx-stream-module.js'
@@ -105,7 +106,7 @@ export class NginxBalancer extends EventEmitter<BalancerEvents> implements Balan
       this.own = renderOwnNginx({scenario, scenarioFile: file, backends: this.backends, port: this.port, dir: this.dir, asRoot, tls})
       this.text = this.own.rendered.text
     } else {
-      const input = {scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls, workerProcesses: scenario.balancer.workers}
+      const input = {scenario, backends: this.backends, port: this.port, dir: this.dir, version: this.versionText!, asRoot, tls, workerProcesses: scenario.balancer.workers, openFilesLimit: openFilesHardLimit()}
       this.text = this.tcp ? nginxStreamConfig({...input, streamModule: await this.streamModule()}) : nginxConfig(input)
     }
     writeFileSync(this.confFile, this.text, {mode: 0o600})

@@ -1,6 +1,6 @@
 // The orchestrator's handle on the load generator process(es): starts them, turns their IPC messages into
-// typed callbacks, and stops them. A generator that dies before it said `done` is a run that could not be
-// carried out (RunError, exit 3), never a quiet gap in the numbers.
+// typed callbacks, and stops them. A generator that dies before it said `done`, unless it was asked to stop,
+// is a part that broke (RunError, exit 3), never a quiet gap in the numbers.
 
 import {ForkedChild} from '../process/child.js'
 import {RunError} from '../model/errors.js'
@@ -153,6 +153,9 @@ function spawnOne(
     exited: child.exited.then(() => undefined),
     error: undefined,
     stop(graceMs = stopGraceMs) {
+      // Asked to stop, it may be killed after the grace: an end lbbench chose (a late generator is a
+      // saturated one), not a part that broke. Whether it delivered its last sample is the caller's to judge.
+      child.expectExit()
       void child.end({type: 'stop'}, graceMs)
     },
     kill() {

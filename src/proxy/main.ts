@@ -14,6 +14,7 @@ import {proxyModes, type RunningProxy} from './modes.js'
 import {ProxyPrimary, workerConfigEnv} from './primary.js'
 import type {HealthEvent} from './shared-health.js'
 import {strategyKinds} from './strategies/registry.js'
+import {sendToParent} from '../process/parent-channel.js'
 
 if (!process.send) {
   console.error('the lbbench proxy must be started by lbbench (it needs an IPC channel)')
@@ -35,8 +36,9 @@ function exit(code: number): void {
   void primary.shutdown().then(() => process.exit(code))
 }
 
+/** The orchestrator gone (the channel closed, or a write to it failed with EPIPE) is the proxy's end. */
 function send(msg: FromProxy): void {
-  if (process.connected) process.send!(msg)
+  sendToParent(msg, {onGone: () => exit(0)})
 }
 
 async function start(config: ProxyConfig): Promise<void> {
@@ -79,10 +81,7 @@ function reportUsage(combine = (own: {cpuPct: number; elu: number}) => own): voi
 
 function startOrFail(config: ProxyConfig): void {
   const run = config.balancer.workers > 1 && cluster.isPrimary ? startPrimary : start
-  run(config).catch((err: Error) => {
-    if (process.connected) process.send!({type: 'error', message: err.message} satisfies FromProxy, () => process.exit(1))
-    else process.exit(1)
-  })
+  run(config).catch((err: Error) => sendToParent({type: 'error', message: err.message} satisfies FromProxy, {then: () => process.exit(1)}))
 }
 
 // A proxy worker of a primary (primary.ts) gets its config at birth.

@@ -98,8 +98,9 @@ export class LoadDriver {
   }
 
   /**
-   * Waits until every phase has run. A stop before t = 0 is thrown; after it, what was measured is worth
-   * a report whatever stopped the run: the reason is recorded, and the generators deliver their last sample.
+   * Waits until every phase has run. Once the load is under way, whatever stops the run, what was recorded
+   * is worth a report marked aborted with the reason, and the generators deliver their last sample. A part
+   * that broke (the generator died, even in a warm-up before t = 0) is still exit 3 (run.failure).
    */
   async untilDone(): Promise<void> {
     const {run} = this
@@ -109,7 +110,7 @@ export class LoadDriver {
       if (swarm) await run.stops.race(run.generator?.ready ?? Promise.resolve())
       await run.stops.race(this.finishedOrLate(swarm ? SWARM_LEAD_MS : 0))
     } catch (error) {
-      if (!(error instanceof AbortedRun || run.timeline.t0 !== undefined)) throw error
+      if (!(error instanceof AbortedRun || error instanceof RunError || run.timeline.t0 !== undefined)) throw error
       if (!(error instanceof AbortedRun)) run.failure = error instanceof RunError ? error : new RunError((error as Error).message)
       run.abortReason = (error as Error).message
       run.event('aborted', run.abortReason)

@@ -1,10 +1,13 @@
 // The second step of a run: the balancer of the scenario's kind, in front of the ready replicas (with
 // balancer.tls, serving the run's certificate; one handshake before the load says what it negotiates). Its
-// view of the backends goes on the timeline; its death while the run needs it ends the run (exit 3).
+// view of the backends goes on the timeline, and so does a limit on open files that holds fewer connections than
+// the scenario opens; its death while the run needs it ends the run (exit 3).
 
 import type {Balancer} from '../balancers/balancer.js'
 import {balancerKinds} from '../balancers/registry.js'
 import {prepareTlsFiles} from '../balancers/tls-files.js'
+import {openFilesShortfall} from '../balancers/open-files.js'
+import {openFilesHardLimit} from '../process/open-files-limit.js'
 import {probeTls} from '../process/tls-probe.js'
 import {RunError} from '../model/errors.js'
 import type {ReplicaInfo, ReplicaSet} from '../replicas/replica-set.js'
@@ -16,6 +19,9 @@ const BALANCER_START_MS = 15_000
 
 /** Makes the balancer and watches it; it is started by startBalancer. */
 export async function createBalancer(run: RunContext, set: ReplicaSet): Promise<Balancer> {
+  // The machine's limit on open files may hold fewer connections than the scenario opens: said before the load.
+  const shortfall = openFilesShortfall(run.scenario, openFilesHardLimit())
+  if (shortfall) run.event('open-files', shortfall)
   const lb = await balancerOf(run, set)
   run.balancer = lb
   lb.on('backend-state', (c) => {

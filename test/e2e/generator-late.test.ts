@@ -3,7 +3,9 @@
 // phase, for longer than the phase and the orchestrator's grace after it, then lets it go on (SIGCONT).
 // Its clock then ticks seconds late, and the orchestrator has asked it to stop meanwhile: the report must
 // still be whole (every second of the phase, valid), marked saturated with how late the clock was, and
-// the exit is the thresholds' (here they hold), or 4 with --strict, as asked here.
+// the exit is the thresholds' (here they hold), or 4 with --strict, as asked here. A generator stopped for
+// good in a warm-up is killed after its stop's grace: aborted and saturated, exit 1; one that dies there by
+// itself is a part that broke: exit 3, with a report marked aborted. Every report passes the schema.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
@@ -49,5 +51,50 @@ test('a generator stopped past its phase and the grace: a whole report marked sa
   assert.ok(report.timeline.some((e: {kind: string}) => e.kind === 'generator-late'), 'the stop is on the timeline')
   assert.deepEqual(report.series.map((p: {tMs: number}) => p.tMs), [0, 1000], 'both seconds of the phase')
   assert.equal(report.pass, true, 'the thresholds held: without --strict the exit is 0')
+  assert.deepEqual(await leftAfter(run.mark, 3000), [])
+})
+
+/** `lbbench report` reads it: it passes the report schema. */
+async function assertValidReport(path: string): Promise<void> {
+  const {code, stderr} = await cli(['report', path, '--format', 'json']).done
+  assert.equal(code, 0, stderr)
+}
+
+const warmUpFirst = (name: string): string =>
+  [`name: ${name}`, 'replicas: {count: 2}', 'balancer: {kind: none}', 'load:', '  connections: 4', '  phases: [{name: warm-up, duration: 1s, measure: false}, {name: steady, duration: 1s}]', ''].join('\n')
+
+test('a generator that never reaches the measured phase and is killed after its stop grace: a report marked aborted and saturated, exit 1 (not 3)', async () => {
+  const file = join(dir, 'never-measured.yaml')
+  writeFileSync(file, warmUpFirst('never-measured'))
+  const run = cli(['run', file, '--out', join(dir, 'reports'), '--format', 'json'])
+  await waitForOutput(run, 'phase warm-up started')
+  const pid = generatorPid(run.mark)
+  // Stopped for good: past the phases (2 s), the grace (2 s) and the stop's own grace (3 s), then killed.
+  process.kill(pid, 'SIGSTOP')
+  const {code, stderr} = await run.done
+  assert.equal(code, 1, stderr)
+  const report = JSON.parse(readFileSync(reportPath(stderr), 'utf8'))
+  assert.equal(report.meta.notRun, undefined, 'it ran: the generator was too slow, nothing broke')
+  assert.equal(report.meta.aborted, true)
+  assert.match(report.meta.abortReason, /the load generator did not finish in time: stopped, it did not deliver its last samples/)
+  assert.equal(report.meta.generator.saturated, true)
+  await assertValidReport(reportPath(stderr))
+  assert.deepEqual(await leftAfter(run.mark, 3000), [])
+})
+
+test('a generator that dies in the warm-up: a report marked aborted with why, exit 3 (a part broke)', async () => {
+  const file = join(dir, 'dies-in-warm-up.yaml')
+  writeFileSync(file, warmUpFirst('dies-in-warm-up'))
+  const run = cli(['run', file, '--out', join(dir, 'reports'), '--format', 'json'])
+  await waitForOutput(run, 'phase warm-up started')
+  process.kill(generatorPid(run.mark), 'SIGKILL')
+  const {code, stderr} = await run.done
+  assert.equal(code, 3, stderr)
+  const report = JSON.parse(readFileSync(reportPath(stderr), 'utf8'))
+  assert.equal(report.meta.notRun, undefined)
+  assert.equal(report.meta.aborted, true)
+  assert.match(report.meta.abortReason, /the load generator exited unexpectedly \(signal SIGKILL\)/)
+  assert.match(stderr.trimEnd().split('\n').at(-1)!, /the load generator exited unexpectedly/)
+  await assertValidReport(reportPath(stderr))
   assert.deepEqual(await leftAfter(run.mark, 3000), [])
 })

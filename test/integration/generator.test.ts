@@ -247,6 +247,22 @@ describe('load generator process', () => {
     assert.ok(ran >= 1200 && ran < 5000, `ran ${ran} ms`)
   })
 
+  test('a generator killed after the grace of a stop it could not obey is no part that broke', async () => {
+    const s = await server(stamping(1))
+    let error: Error | undefined
+    const handle = startGenerators(configFor(s.url, [phase('steady', 10_000)]), 1, {
+      onPhaseStart: () => {
+        // Too busy to obey (stopped here): killed 200 ms after the stop, as the orchestrator does with a late one.
+        process.kill(handle.pids[0], 'SIGSTOP')
+        handle.stop(200)
+      },
+      onError: (e) => (error = e),
+    })
+    await handle.exited
+    assert.equal(error, undefined, 'no "exited unexpectedly": the kill was asked for')
+    assert.equal(alive(handle.pids[0]), false)
+  })
+
   test('rate mode: 200 req/s for 2 s sends about 400, timed from the intended send', async () => {
     const s = await server(stamping(1))
     const r = await run(configFor(s.url, [phase('steady', 2000, {connections: 10, rate: 200})]))

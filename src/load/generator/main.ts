@@ -9,14 +9,11 @@
 import type {FromGenerator, ToGenerator} from '../../model/generator-messages.js'
 import type {Autocannon} from './autocannon-client.js'
 import {PhaseRunner} from './phase-runner.js'
+import {sendToParent} from '../../process/parent-channel.js'
 
+/** A parent gone is handled by 'disconnect' below; a failed write (EPIPE) must not become an 'error' event. */
 function send(message: FromGenerator, then?: () => void): void {
-  if (!process.connected || !process.send) {
-    then?.()
-    return
-  }
-  if (then) process.send(message, undefined, undefined, () => then())
-  else process.send(message)
+  sendToParent(message, {then})
 }
 
 function fail(message: string): void {
