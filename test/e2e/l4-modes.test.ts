@@ -33,7 +33,7 @@ load:
   connections: 8
   phases:
     - {name: warmup, duration: 300ms, measure: false}
-    - {name: steady, duration: 1500ms}
+    - {name: steady, duration: 2500ms}
 faults:
   - {at: 500ms, action: kill, target: r2}
 `,
