@@ -19,7 +19,7 @@ import {replicaIds, type ReplicasSpec} from '../model/scenario.js'
 import {appImage, ensureAppImage, isAppImage} from './docker/app-image.js'
 import {ensureFolderImage} from './docker/build-folder.js'
 import {connectDocker, followProgress, imageExists, type Docker} from './docker/engine.js'
-import {tolerant, unpauseIfPaused} from './docker/container-calls.js'
+import {signalContainer, stateAfter, tolerant, unpauseIfPaused} from './docker/container-calls.js'
 import {sendControl} from './docker/control-channel.js'
 import {freePort, releasePort} from '../process/free-port.js'
 import {fixedPortOf} from './fixed-ports.js'
@@ -149,19 +149,8 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
     const slot = this.slot(id)
     const c = slot.container
     if (!c || slot.state === 'exited') return
-    if (signal === 'SIGKILL') await tolerant(c.kill({signal: 'SIGKILL'}), [404, 409])
-    else if (signal === 'SIGTERM') {
-      // A paused container would only see the signal after the grace time, as a SIGKILL.
-      await unpauseIfPaused(c)
-      await tolerant(c.stop({t: stopSeconds}), [304, 404, 409])
-    }
-    else if (signal === 'SIGSTOP') {
-      await tolerant(c.pause(), [404, 409])
-      if (slot.state === 'up') slot.state = 'paused'
-    } else {
-      await unpauseIfPaused(c)
-      if (slot.state === 'paused') slot.state = 'up'
-    }
+    await signalContainer(c, signal, stopSeconds)
+    slot.state = stateAfter(slot.state, signal)
   }
 
   async restart(id: string): Promise<ReplicaInfo> {

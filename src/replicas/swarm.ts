@@ -14,7 +14,7 @@ import type Dockerode from 'dockerode'
 import {RunError} from '../model/errors.js'
 import {freePort, releasePort} from '../process/free-port.js'
 import {describeContainerExit} from './docker.js'
-import {tolerant, unpauseIfPaused} from './docker/container-calls.js'
+import {signalContainer, stateAfter} from './docker/container-calls.js'
 import {sendControl} from './docker/control-channel.js'
 import type {Docker} from './docker/engine.js'
 import {tailOfLog, waitUntilReady} from './readiness.js'
@@ -191,17 +191,8 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
     const slot = this.slot(id)
     if (!slot.containerId || slot.state === 'exited') return
     const c = this.docker!.getContainer(slot.containerId)
-    if (signal === 'SIGKILL') await tolerant(c.kill({signal: 'SIGKILL'}), [404, 409])
-    else if (signal === 'SIGTERM') {
-      await unpauseIfPaused(c)
-      await tolerant(c.stop({t: stopSeconds}), [304, 404, 409])
-    } else if (signal === 'SIGSTOP') {
-      await tolerant(c.pause(), [404, 409])
-      if (slot.state === 'up') slot.state = 'paused'
-    } else {
-      await unpauseIfPaused(c)
-      if (slot.state === 'paused') slot.state = 'up'
-    }
+    await signalContainer(c, signal, stopSeconds)
+    slot.state = stateAfter(slot.state, signal)
   }
 
   /** Stops a live task (Swarm starts its replacement) and resolves once the slot answers again. */

@@ -24,3 +24,26 @@ export async function unpauseIfPaused(c: Dockerode.Container): Promise<void> {
     if (statusOf(err) !== 404) throw err
   }
 }
+
+export type ContainerSignal = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'
+
+/**
+ * A signal as the engine does it: SIGKILL a kill, SIGTERM a stop with a grace time (a paused container
+ * is unpaused first, or it would only see the signal after the grace, as a SIGKILL), SIGSTOP a pause,
+ * SIGCONT an unpause.
+ */
+export async function signalContainer(c: Dockerode.Container, signal: ContainerSignal, stopSeconds: number): Promise<void> {
+  if (signal === 'SIGKILL') await tolerant(c.kill({signal: 'SIGKILL'}), [404, 409])
+  else if (signal === 'SIGTERM') {
+    await unpauseIfPaused(c)
+    await tolerant(c.stop({t: stopSeconds}), [304, 404, 409])
+  } else if (signal === 'SIGSTOP') await tolerant(c.pause(), [404, 409])
+  else await unpauseIfPaused(c)
+}
+
+/** A slot's state after a signal: a pause takes a live slot to paused, an unpause brings it back. */
+export function stateAfter<S extends string>(state: S | 'up' | 'paused', signal: ContainerSignal): S | 'up' | 'paused' {
+  if (signal === 'SIGSTOP' && state === 'up') return 'paused'
+  if (signal === 'SIGCONT' && state === 'paused') return 'up'
+  return state
+}
