@@ -9,33 +9,25 @@
 import {readFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {createServer as createTlsServer} from 'node:https'
-import type {AddressInfo} from 'node:net'
 import {performance} from 'node:perf_hooks'
 import type {Readable} from 'node:stream'
 import type {BackendStateChange} from '../model/balancer-stats.js'
 import type {HashKey} from './hash-key.js'
-import type {BalancerSpec} from '../model/scenario.js'
-import type {BackendTable} from './backend-table.js'
-import {Balancing} from './balancing.js'
+import {BalancedServer} from './balanced-server.js'
 import type {AttemptFailure, AttemptHandler, FailureKind, FrontListener, FrontRequest, FrontResponse, FrontServer, ProxyEngine} from './engine.js'
-import type {ProxyConfig, ProxyStats} from './messages.js'
+import type {ProxyConfig} from './messages.js'
 import {ProxyCounters} from './proxy-stats.js'
 import {bufferBody, hasBody, replay} from './request-body.js'
-import {failureStatus, isReplayableMethod, type RetryBudget} from './retries.js'
+import {failureStatus, isReplayableMethod} from './retries.js'
 import type {HealthEvent} from './shared-health.js'
 import type {StrategyKind} from './strategies/strategy.js'
 
-export class ProxyServer {
-  readonly table: BackendTable
-  readonly counters: ProxyCounters
-  readonly spec: BalancerSpec
-  readonly budget: RetryBudget | undefined
-  private readonly balancing: Balancing
+export class ProxyServer extends BalancedServer<ProxyCounters> {
   private readonly hashKey: HashKey | undefined
-  private readonly server: FrontServer
+  protected readonly server: FrontServer
 
   constructor(
-    private readonly config: ProxyConfig,
+    config: ProxyConfig,
     readonly engine: ProxyEngine,
     definition: StrategyKind,
     onState: (change: BackendStateChange) => void,
@@ -45,34 +37,12 @@ export class ProxyServer {
      */
     share?: (event: HealthEvent) => void,
   ) {
-    this.spec = config.balancer
-    this.balancing = new Balancing(config, definition, new ProxyCounters(config.backends.map((b) => b.id), Date.now()), onState, share)
-    this.table = this.balancing.table
-    this.counters = this.balancing.counters
-    this.budget = this.balancing.budget
+    super(config, definition, new ProxyCounters(config.backends.map((b) => b.id), Date.now()), onState, share)
     if (definition.needsHashKey) this.hashKey = hashKeyOf(this.spec.hashKey)
     const forward: FrontListener = (req, res) => new Forwarding(this, req, res).start()
     // balancer.tls: the proxy terminates TLS; the replicas stay plain HTTP.
     const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)}
     this.server = engine.createFront?.(forward, tls) ?? nodeFront(forward, tls)
-  }
-
-  /** Starts listening and checking; resolves with the port. */
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(this.config.port, this.config.host, () => resolve())
-    })
-    this.balancing.start()
-    return (this.server.address() as AddressInfo).port
-  }
-
-  setBackend(id: string, host: string, port: number): void {
-    this.balancing.setBackend(id, host, port)
-  }
-
-  stats(): ProxyStats {
-    return this.counters.snapshot()
   }
 
   close(): void {
@@ -85,10 +55,6 @@ export class ProxyServer {
   /** The backend position the strategy chooses for `f`, or -1 when none is usable. */
   pick(f: Forwarding): number {
     return this.balancing.pick(f, this.hashKey && f.hashKeyValue(this.hashKey))
-  }
-
-  observe(i: number, latencyMs: number, ok: boolean, now: number): void {
-    this.balancing.observe(i, latencyMs, ok, now)
   }
 }
 
