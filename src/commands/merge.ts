@@ -1,7 +1,7 @@
 // `lbbench merge` for oclif: its arguments, flags and help; what it does is cli/merge-command.ts.
 
 import {Args, Command, Flags} from '@oclif/core'
-import {reportFormats} from '../report/registry.js'
+import {reportFlags} from '../cli/report-flags.js'
 
 export default class Merge extends Command {
   static override summary = 'Merge the shards of a distributed load (lbbench shard) into one report.'
@@ -25,15 +25,10 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
 
   static override flags = {
     scenario: Flags.string({required: true, description: 'The scenario the shards ran (its hash must be theirs).'}),
-    json: Flags.boolean({description: 'Print only the JSON report on stdout.'}),
-    format: Flags.string({description: `Output formats, comma-separated: ${reportFormats.names.join(', ')}. report.json is always written.`, default: 'terminal'}),
+    ...reportFlags,
     out: Flags.string({description: 'Folder for reports; the merge gets a sub-folder.', default: 'reports'}),
-    color: Flags.boolean({allowNo: true, description: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset).'}),
     partial: Flags.boolean({description: 'Merge even when shards are missing; the report lists them (meta.generator.missing).'}),
     strict: Flags.boolean({description: 'Exit 4 when a shard\'s load generator was saturated.'}),
-    baseline: Flags.string({description: 'A saved report.json to compare with, as for lbbench run.'}),
-    tolerance: Flags.string({description: 'With --baseline: how much worse a metric may get before it counts (default 10%).'}),
-    force: Flags.boolean({description: 'With --baseline: compare even when the baseline was made from another scenario.'}),
   }
 
   async run(): Promise<void> {

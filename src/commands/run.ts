@@ -1,7 +1,7 @@
 // `lbbench run` for oclif: its arguments, flags and help; what it does is cli/run-command.ts.
 
 import {Args, Command, Flags} from '@oclif/core'
-import {reportFormats} from '../report/registry.js'
+import {reportFlags} from '../cli/report-flags.js'
 
 export default class Run extends Command {
   static override summary = 'Run a scenario: start replicas and a balancer, drive load, inject faults, report.'
@@ -25,19 +25,11 @@ Exit codes: 0 every threshold held · 1 a threshold failed (or a regression agai
   }
 
   static override flags = {
-    json: Flags.boolean({description: 'Print only the JSON report on stdout; progress goes to stderr.'}),
-    format: Flags.string({
-      description: `Output formats, comma-separated: ${reportFormats.names.join(', ')}. report.json is always written.`,
-      default: 'terminal',
-    }),
+    ...reportFlags,
     out: Flags.string({description: 'Folder for reports; each run gets a sub-folder.', default: 'reports'}),
-    color: Flags.boolean({allowNo: true, description: 'Colour the terminal output (default: when stdout is a terminal and NO_COLOR is unset).'}),
     'time-scale': Flags.string({description: 'Multiply phase durations and fault times by this factor (e.g. 0.3 for a quick smoke run).'}),
     'print-config': Flags.boolean({description: "Print the balancer's generated configuration (nginx.conf, haproxy.cfg) to stderr once it starts. It is always saved in the run's folder."}),
     strict: Flags.boolean({description: 'Exit 4 when the measurement is invalid (the load generator was saturated).'}),
-    baseline: Flags.string({description: 'A saved report.json to compare with: a metric worse by more than --tolerance and beyond the per-second noise of both runs is a regression (exit 1).'}),
-    tolerance: Flags.string({description: 'With --baseline: how much worse a metric may get before it counts, as a percentage of its baseline value (default 10%).'}),
-    force: Flags.boolean({description: 'With --baseline: compare even when the baseline was made from another scenario (its hash differs).'}),
   }
 
   async run(): Promise<void> {
