@@ -1,7 +1,8 @@
 // The lean engine with a scripted raw backend: the response framings it must pass through as they came
 // (chunked, until-close, HEAD, an interim 103), a response it must refuse (Content-Length with
 // Transfer-Encoding: 502), pipelined requests answered in order, Expect: 100-continue, and backend
-// connections kept alive between requests.
+// connections kept alive between requests. Large bodies reach slow and fast clients byte for byte while
+// other responses are read at the same time (every backend socket reads into one shared buffer).
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -41,6 +42,10 @@ before(async () => {
         received.push(buf.slice(0, end + 4 + length))
         buf = buf.slice(end + 4 + length)
         const path = head.split(' ')[1]
+        if (path.startsWith('/big/')) {
+          writeBig(socket, path)
+          continue
+        }
         const answer = answers[path] ?? `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`
         if (path === '/until-close') socket.end(answer, 'latin1')
         else socket.write(answer, 'latin1')
@@ -79,6 +84,75 @@ async function raw(bytes: string): Promise<string> {
   })
 }
 
+/**
+ * 12 MiB whose every byte depends on its position and on `seed`: more than a stopped client's kernel
+ * buffers take on loopback, so the proxy holds some of it queued while other responses are read.
+ */
+const bigBytes = 12 * 1024 * 1024
+function bigBody(seed: number): Buffer {
+  const b = Buffer.allocUnsafe(bigBytes)
+  for (let i = 0; i < b.length; i++) b[i] = (i * 7 + seed + (i >> 12)) & 0xff
+  return b
+}
+
+/** `/big/<seed>/length` or `/big/<seed>/chunked`: the body sent in 1 MiB writes, framed as asked. */
+function writeBig(socket: Socket, path: string): void {
+  const [, , seed, framing] = path.split('/')
+  const body = bigBody(Number(seed))
+  const parts: Buffer[] = []
+  for (let i = 0; i < body.length; i += 1024 * 1024) parts.push(body.subarray(i, i + 1024 * 1024))
+  if (framing === 'length') {
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1')
+    for (const part of parts) socket.write(part)
+  } else {
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', 'latin1')
+    for (const part of parts) socket.write(Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]))
+    socket.write('0\r\n\r\n', 'latin1')
+  }
+}
+
+/** The body of a response to GET `path`, de-chunked; a slow reader stops for 300 ms after its first read. */
+async function bodyOf(path: string, slow: boolean): Promise<Buffer> {
+  const {connect} = await import('node:net')
+  const reply = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let received = 0
+    let tail = Buffer.alloc(0)
+    let done = (): boolean => received >= bigBytes && tail.equals(Buffer.from('0\r\n\r\n'))
+    const s = connect({host: '127.0.0.1', port})
+    s.on('data', (d: Buffer) => {
+      chunks.push(d)
+      received += d.length
+      tail = Buffer.concat([tail, d.subarray(-5)]).subarray(-5)
+      if (chunks.length === 1) {
+        const headLength = d.indexOf('\r\n\r\n') + 4
+        if (/content-length/i.test(d.toString('latin1', 0, headLength))) done = () => received >= headLength + bigBytes
+        if (slow) {
+          s.pause()
+          setTimeout(() => s.resume(), 300)
+        }
+      }
+      if (!done()) return
+      s.destroy()
+      resolve(Buffer.concat(chunks))
+    })
+    s.on('error', reject)
+    s.write(get(path), 'latin1')
+  })
+  const headEnd = reply.indexOf('\r\n\r\n') + 4
+  assert.match(reply.toString('latin1', 0, headEnd), /^HTTP\/1\.1 200 OK\r\n/)
+  if (!path.endsWith('chunked')) return reply.subarray(headEnd)
+  const parts: Buffer[] = []
+  for (let i = headEnd; ; ) {
+    const lineEnd = reply.indexOf('\r\n', i)
+    const size = parseInt(reply.toString('latin1', i, lineEnd), 16)
+    if (size === 0) break
+    parts.push(reply.subarray(lineEnd + 2, lineEnd + 2 + size))
+    i = lineEnd + 2 + size + 2
+  }
+  return Buffer.concat(parts)
+}
+
 const get = (path: string, method = 'GET') => `${method} ${path} HTTP/1.1\r\nHost: a\r\n\r\n`
 
 test('a chunked response passes through as it came, stamped, and the backend connection is kept', async () => {
@@ -110,4 +184,10 @@ test('pipelined requests are answered in order; Expect: 100-continue is answered
   assert.match(reply, /\r\nconnection: close\r\n/)
   const forwarded = received.find((r) => r.startsWith('PUT /put '))!
   assert.equal(forwarded, 'PUT /put HTTP/1.1\r\nHost: a\r\ncontent-length: 4\r\n\r\nbody')
+})
+
+test('12 MiB bodies, by length and chunked, reach a slow and a fast client at once byte for byte', async () => {
+  const paths = ['/big/1/length', '/big/2/chunked', '/big/3/length', '/big/4/chunked']
+  const bodies = await Promise.all(paths.map((path, i) => bodyOf(path, i % 2 === 0)))
+  for (const [i, path] of paths.entries()) assert.ok(bodies[i].equals(bigBody(Number(path.split('/')[2]))), `${path}: the body differs from what the backend sent`)
 })

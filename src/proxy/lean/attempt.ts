@@ -5,6 +5,7 @@
 // connected), reset (an error or close before the response was complete; `reusedSocket` when a pooled
 // socket failed before any byte of a response), per-try timeout (our own timer, body included).
 // A backend socket goes back to the pool only after a complete response to a completely written request.
+// Response bytes arrive in the pool's shared read buffer: whatever is written on or kept is a copy.
 
 import type {Readable} from 'node:stream'
 import type {AttemptHandler, FailureKind} from '../engine.js'
@@ -101,7 +102,9 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
   }
 
   private head(chunk: Buffer): void {
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk
+    // A head that arrives in parts is kept in a buffer of its own (chunk is the pool's shared one).
+    const joined = this.pending !== undefined
+    let buf = joined ? Buffer.concat([this.pending!, chunk]) : chunk
     this.pending = undefined
     for (;;) {
       let end: number
@@ -109,7 +112,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
       try {
         end = headEnd(buf, 0, maxResponseHead)
         if (end < 0) {
-          this.pending = buf
+          this.pending = joined ? buf : Buffer.from(buf)
           return
         }
         h = parseResponseHead(buf, 0, end, this.req.method === 'HEAD', this.target.stamp)
@@ -154,7 +157,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
   private forwardBody(buf: Buffer, start: number): void {
     const end = this.frame(buf, start)
     if (end < 0) return
-    this.sent(start === 0 && end === buf.length ? buf : buf.subarray(start, end), buf, end)
+    this.sent(Buffer.from(buf.subarray(start, end)), buf, end)
   }
 
   /** Where the response's bytes in buf[start…] end (its framing followed that far); -1 when the framing broke (failed). */

@@ -3,11 +3,14 @@
 // once, when it is made, and hands every event to whichever attempt owns it at the time, so reusing it
 // costs no listener changes. Idle sockets are closed after 4 s, before Node backends' 5 s keepAliveTimeout
 // would close them under a request.
+// Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
+// read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
 
 import {connect, type Socket} from 'node:net'
 
 /** What owns a backend socket while a request is on it (an attempt). */
 export interface SocketOwner {
+  /** `chunk` lies in the pool's shared read buffer: valid only during this call (copy what is kept). */
   onData(chunk: Buffer): void
   onError(err: NodeJS.ErrnoException): void
   onClose(): void
@@ -22,9 +25,12 @@ export interface PooledSocket extends Socket {
 }
 
 const idleMs = 4000
+/** One read's room, as much as node:net's own reads take (64 KiB). */
+const readBufferBytes = 64 * 1024
 
 export class BackendPool {
   private readonly idle = new Map<string, PooledSocket[]>()
+  private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
 
   /** An idle socket to `host:port` (`reused`), or a new one connecting. */
   take(host: string, port: number, key: string, owner: SocketOwner): {socket: PooledSocket; reused: boolean} {
@@ -36,13 +42,13 @@ export class BackendPool {
       idle.owner = owner
       return {socket: idle, reused: true}
     }
-    const s = connect({host, port, noDelay: true}) as PooledSocket
+    const buffer = this.readBuffer
+    const s = connect({host, port, noDelay: true, onread: {buffer, callback: (n) => received(s, buffer.subarray(0, n))}}) as PooledSocket
     s.owner = owner
     s.key = key
     s.connected = false
     s.setTimeout(idleMs)
     s.on('connect', onConnect)
-    s.on('data', onData)
     s.on('error', onError)
     s.on('close', () => this.closed(s))
     s.on('timeout', onTimeout)
@@ -83,10 +89,12 @@ function onConnect(this: PooledSocket): void {
   this.connected = true
 }
 
-function onData(this: PooledSocket, chunk: Buffer): void {
+/** node:net's onread callback; `true`: reading goes on (an owner pauses the socket itself). */
+function received(s: PooledSocket, chunk: Buffer): true {
   // Bytes on an idle socket belong to no request: the connection cannot be trusted any more.
-  if (this.owner) this.owner.onData(chunk)
-  else this.destroy()
+  if (s.owner) s.owner.onData(chunk)
+  else s.destroy()
+  return true
 }
 
 function onError(this: PooledSocket, err: NodeJS.ErrnoException): void {
