@@ -10,7 +10,8 @@ export function connectionTokens(value: string, into: Set<string> | undefined): 
   let close = false
   let keepAlive = false
   let names = into
-  for (const t of value.split(',')) {
+  // Mostly a single token, as every Node and nginx backend sends it: no split then.
+  for (const t of value.includes(',') ? value.split(',') : [value]) {
     const n = t.trim().toLowerCase()
     if (n === 'close') close = true
     else if (n === 'keep-alive') keepAlive = true

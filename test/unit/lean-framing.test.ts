@@ -4,7 +4,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ChunkedFramer} from '../../src/proxy/lean/chunked.js'
-import {headEnd, HeadError} from '../../src/proxy/lean/fields.js'
+import {headEnd, HeadError, keptLines, readFields} from '../../src/proxy/lean/fields.js'
 import {parseResponseHead} from '../../src/proxy/lean/response-head.js'
 import {parseRequestHead} from '../../src/proxy/lean/request-head.js'
 
@@ -65,4 +65,16 @@ test('a request head forwards its fields less hop-by-hop ones and framing, which
   const odd = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\nToString: y\r\nX-A: 1\r\nx-a: 2\r\n\r\n', 'latin1')
   const o = parseRequestHead(odd, 0, odd.length)
   assert.deepEqual({...o.headers}, {host: 'a', constructor: 'x', tostring: 'y', 'x-a': '1, 2'}, 'fields named like Object members are fields like any other')
+})
+
+test('the kept field lines are the received lines less the dropped ones, in order, whichever are dropped', () => {
+  const text = 'A: 1\r\nB: 2\r\nC: 3\r\n\r\n'
+  const fields = readFields(text, 0, text.length - 2)
+  const kept = (drop: string) => keptLines(text, fields, 0, text.length - 2, (f) => drop.includes(f.name))
+  assert.equal(kept(''), 'A: 1\r\nB: 2\r\nC: 3\r\n')
+  assert.equal(kept('A'), 'B: 2\r\nC: 3\r\n')
+  assert.equal(kept('B'), 'A: 1\r\nC: 3\r\n')
+  assert.equal(kept('C'), 'A: 1\r\nB: 2\r\n')
+  assert.equal(kept('AC'), 'B: 2\r\n')
+  assert.equal(kept('ABC'), '')
 })

@@ -11,8 +11,9 @@ export interface Field {
   lower: string
   /** Without the OWS around it. */
   value: string
-  /** The whole line as received, CRLF included: what is forwarded when the field is kept. */
-  line: string
+  /** Where its line starts in the head's text, and where it ends (after its CRLF). */
+  start: number
+  end: number
 }
 
 /** Why a head is refused, and the status a client gets for it (400 unless said otherwise). */
@@ -49,10 +50,25 @@ export function readFields(text: string, pos: number, end: number): Field[] {
     if (text.charCodeAt(i) !== CR || text.charCodeAt(i + 1) !== LF) throw new HeadError(text.charCodeAt(i) === LF ? 'a bare LF' : 'an invalid character in a field value')
     let valueEnd = i
     while (valueEnd > valueStart && (text.charCodeAt(valueEnd - 1) === SP || text.charCodeAt(valueEnd - 1) === HTAB)) valueEnd--
-    fields.push({name, lower: name.toLowerCase(), value: text.slice(valueStart, valueEnd), line: text.slice(pos, i + 2)})
+    fields.push({name, lower: name.toLowerCase(), value: text.slice(valueStart, valueEnd), start: pos, end: i + 2})
     pos = i + 2
   }
   return fields
+}
+
+/**
+ * The field lines of `text` from `from` to `to` less those `drop` refuses, as received: the kept runs of
+ * lines are sliced whole (a head's lines are mostly kept, so this is one to three slices, not one per line).
+ */
+export function keptLines(text: string, fields: readonly Field[], from: number, to: number, drop: (f: Field) => boolean): string {
+  let kept = ''
+  let runStart = from
+  for (const f of fields) {
+    if (!drop(f)) continue
+    if (f.start > runStart) kept += text.slice(runStart, f.start)
+    runStart = f.end
+  }
+  return runStart < to ? kept + text.slice(runStart, to) : kept
 }
 
 /**

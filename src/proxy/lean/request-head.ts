@@ -13,7 +13,7 @@
 
 import {isTargetByte, isTchar, SP} from './chars.js'
 import {connectionTokens, hopByHop} from '../hop-by-hop.js'
-import {HeadError, readFields, type Field} from './fields.js'
+import {HeadError, keptLines, readFields, type Field} from './fields.js'
 
 export interface RequestHead {
   method: string
@@ -50,7 +50,7 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Reque
   const minor = text.charCodeAt(i + 7) - 0x30
   if (text.charCodeAt(i + 5) !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
   if (method === 'CONNECT') throw new HeadError('CONNECT is not proxied', 501)
-  return fieldsOf(method, target, minor, readFields(text, i + 10, text.length - 2))
+  return fieldsOf(method, target, minor, text, i + 10, text.length - 2)
 }
 
 /** `HTTP/d.d` at text[i…]. */
@@ -59,7 +59,9 @@ function versionAt(text: string, i: number): boolean {
   return text.startsWith('HTTP/', i) && digit(text.charCodeAt(i + 5)) && text.charCodeAt(i + 6) === 0x2e && digit(text.charCodeAt(i + 7))
 }
 
-function fieldsOf(method: string, target: string, minor: number, fields: Field[]): RequestHead {
+/** The field lines are text[fieldsStart, fieldsEnd). */
+function fieldsOf(method: string, target: string, minor: number, text: string, fieldsStart: number, fieldsEnd: number): RequestHead {
+  const fields = readFields(text, fieldsStart, fieldsEnd)
   // A plain object (fast properties); a field named like an Object.prototype member is still its own.
   const headers: Record<string, string> = {}
   let lengths = 0
@@ -95,12 +97,8 @@ function fieldsOf(method: string, target: string, minor: number, fields: Field[]
     checkCodings(codings)
     length = -1
   }
-  let forward = ''
-  for (const f of fields) {
-    const l = f.lower
-    if (hopByHop.has(l) || l === 'content-length' || l === 'expect' || dropNamed?.has(l)) continue
-    forward += f.line
-  }
+  const dropped = (f: Field): boolean => hopByHop.has(f.lower) || f.lower === 'content-length' || f.lower === 'expect' || dropNamed?.has(f.lower) === true
+  const forward = keptLines(text, fields, fieldsStart, fieldsEnd, dropped)
   return {method, target, minor, fields, headers, length, close, expectContinue, forward}
 }
 

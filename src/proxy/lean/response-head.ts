@@ -7,7 +7,7 @@
 // Transfer-Encoding) is a failure of the backend (RFC 9112 §6.3: a proxy must not forward it; 502).
 
 import {connectionTokens, hopByHop} from '../hop-by-hop.js'
-import {HeadError, readFields} from './fields.js'
+import {HeadError, keptLines, readFields, type Field} from './fields.js'
 
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close'
 
@@ -30,8 +30,8 @@ export function parseResponseHead(buf: Buffer, start: number, end: number, headR
   const status = (text.charCodeAt(9) - 0x30) * 100 + (text.charCodeAt(10) - 0x30) * 10 + (text.charCodeAt(11) - 0x30)
   if (!(status >= 100 && status <= 999) || (text.charCodeAt(12) !== 0x20 && text.charCodeAt(12) !== 13)) throw new HeadError('a malformed status line')
   const lineEnd = text.indexOf('\r', 12)
-  const fields = readFields(text, lineEnd + 2, text.length - 2)
-  let head = text.slice(0, lineEnd + 2)
+  const fieldsEnd = text.length - 2
+  const fields = readFields(text, lineEnd + 2, fieldsEnd)
   let length = -1
   let chunked = false
   let codings = false
@@ -52,12 +52,11 @@ export function parseResponseHead(buf: Buffer, start: number, end: number, headR
     }
   }
   if (codings && length >= 0) throw new HeadError('both Content-Length and Transfer-Encoding')
-  for (const f of fields) {
+  const dropped = (f: Field): boolean => {
     const l = f.lower
-    if ((hopByHop.has(l) && !(chunked && l === 'transfer-encoding')) || l === 'x-lbbench-backend' || dropNamed?.has(l)) continue
-    head += f.line
+    return (hopByHop.has(l) && !(chunked && l === 'transfer-encoding')) || l === 'x-lbbench-backend' || dropNamed?.has(l) === true
   }
-  head += stamp
+  const head = keptLines(text, fields, 0, fieldsEnd, dropped) + stamp
   let framing: BodyFraming = codings ? (chunked ? 'chunked' : 'close') : length >= 0 ? 'length' : 'close'
   if (headRequest || status < 200 || status === 204 || status === 304) framing = 'none'
   if (framing === 'close') reusable = false
