@@ -1,7 +1,7 @@
 // balancer.mode tcp's pure parts: what validation refuses (balancer-mode.ts), the nginx stream
 // configuration and its access log, where nginx's stream module is, HAProxy's mode tcp lines (each
-// checked by the real program when it is there), compare's --modes subjects, the labels, and the
-// connections and bytes columns of the reports.
+// checked by the real program when it is there), the idle timeout the three L4 balancers share, compare's
+// --modes subjects, the labels, and the connections and bytes columns of the reports.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
@@ -16,6 +16,7 @@ import {nginxStreamAccessLog, nginxStreamConfig} from '../../src/balancers/nginx
 import {streamModuleOf, streamModuleToLoad} from '../../src/balancers/nginx-stream-module.js'
 import {compareSubjects} from '../../src/cli/compare-subjects.js'
 import {mergeProxyStats} from '../../src/proxy/merge-stats.js'
+import {tcpIdleMs} from '../../src/proxy/tcp/tcp-server.js'
 import {renderTerminal} from '../../src/report/terminal.js'
 import {renderMarkdown} from '../../src/report/markdown.js'
 import {renderHtml} from '../../src/report/html.js'
@@ -149,6 +150,15 @@ describe('HAProxy mode tcp', () => {
       rmSync(d, {recursive: true, force: true})
     }
   })
+})
+
+test('the three L4 balancers close an idle connection alike: the built-in forwarder, nginx proxy_timeout, HAProxy timeout client and server', () => {
+  const seconds = `${tcpIdleMs / 1000}s`
+  assert.equal(seconds, '60s')
+  const nginx = lines(nginxStreamConfig({scenario: balancerScenario({mode: 'tcp'}, 2), backends, port: 20090, dir: '/tmp/x', version: '1.22.1', asRoot: false}))
+  assert.deepEqual(nginx.filter((l) => l.startsWith('proxy_timeout')), [`proxy_timeout ${seconds};`])
+  const haproxy = lines(haproxyConfig({scenario: balancerScenario({kind: 'haproxy', mode: 'tcp'}, 2), backends, port: 20091, dir: '/tmp/x', version: '2.6.12'}))
+  assert.deepEqual(haproxy.filter((l) => /^timeout (client|server)/.test(l)), [`timeout server ${seconds}`, `timeout client ${seconds}`])
 })
 
 describe('lbbench compare --modes', () => {
