@@ -10,6 +10,7 @@ import type {Report} from '../model/report.js'
 import {isComparison, comparisonTitle, type Comparison} from './comparison.js'
 import {reportCharts, comparisonCharts} from './html-charts.js'
 import {clientScript} from './html-client.js'
+import {backendColumns} from './backend-columns.js'
 import {backendsLegend} from './backends-legend.js'
 import {comparisonBody} from './html-compare.js'
 import {card, chartFigures, htmlEscape, pageFooter, table, type Cell} from './html-parts.js'
@@ -17,6 +18,7 @@ import {STYLE} from './html-style.js'
 import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, worstWindowText} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
+import {shardNotes, shardRows, shardsHead} from './shards-view.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
 import {plural} from '../model/plural.js'
 import {replicasLabel} from '../scenario/describe.js'
@@ -72,11 +74,11 @@ function baselineTable(r: Report): string {
 
 function backendsTable(r: Report): string {
   if (r.backends.length === 0) return ''
-  const hasAttempts = r.backends.some((b) => b.attempts !== undefined)
-  const head = ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), 'p50', 'p99', 'events']
+  const optional = backendColumns(r)
+  const head = ['backend', 'requests', 'share', 'errors', ...optional.map((o) => o.head), 'p50', 'p99', 'events']
   const rows: Cell[][] = r.backends.map((b) => [
     b.id, count(b.requests), percent(b.share), count(b.errors),
-    ...(hasAttempts ? [b.attempts === undefined ? '–' : count(b.attempts)] : []),
+    ...optional.map((o) => o.cell(b)),
     ms(b.latencyUs.p50), ms(b.latencyUs.p99),
     {html: `<span class="events">${htmlEscape(b.events.map((e) => `${e.state} ${at(e.atMs)}`).join(', '))}</span>`},
   ])
@@ -86,6 +88,15 @@ function backendsTable(r: Report): string {
     : ''
   const legend = backendsLegend(r)
   return `<h2>Backends</h2>${table(head, rows, (i) => i > 0 && i < head.length - 1)}${legend ? `<p class="muted">${htmlEscape(legend)}</p>` : ''}${fairness}`
+}
+
+/** A merged run's shards (lbbench merge), with the same columns and notes as the Markdown report. */
+function shardsTable(r: Report): string {
+  const rows = shardRows(r)
+  if (rows.length === 0) return ''
+  // Host and saturated are words; the rest are figures.
+  return '<h2>Shards</h2>' + table(shardsHead, rows, (i) => i !== 1 && i !== 4, 'shards') +
+    shardNotes(r).map((n) => `<p class="muted">${htmlEscape(n)}</p>`).join('')
 }
 
 function failoverTable(r: Report): string {
@@ -149,6 +160,7 @@ function reportBody(r: Report): string {
     '<p class="muted legend"><span class="swatch fault"></span> fault <span class="swatch health"></span> health change (replica exit/ready, backend down/up)</p>',
     `<h2>Thresholds</h2>${thresholdsTable(r)}`,
     baselineTable(r),
+    shardsTable(r),
     backendsTable(r),
     failoverTable(r),
     eventsTable(r),

@@ -1,6 +1,8 @@
 // JUnit XML, so CI systems list which gate failed: one test suite per run (`lbbench.<scenario>`), one test
 // case per threshold with the expected and the actual value; the summary figures as properties. A run
-// without thresholds is one test case, `run completed`, failing only when the run was aborted. CI
+// without thresholds is one test case, `run completed`, failing only when the run was aborted. A run
+// merged from shards (lbbench merge) lists them in the properties and the system-out, and each shard
+// missing from a partial merge is a skipped test case, so the CI's test view shows it. CI
 // reporters key test cases on classname and name, so in a comparison both carry the subject (and the
 // run): otherwise every subject's `errors.rate < 1%` would be merged into one.
 
@@ -8,6 +10,7 @@ import type {Report} from '../model/report.js'
 import type {Comparison} from './comparison.js'
 import {count, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {baselineValue, signedDelta, signedPct} from './baseline-view.js'
+import {shardNotes, shardRows, shardsHead} from './shards-view.js'
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 does not allow. */
 export function xmlEscape(s: string): string {
@@ -45,6 +48,29 @@ function properties(r: Report): Array<[string, string]> {
     ['fairness.jain', String(r.fairness.jain)],
     ['generator.saturated', String(r.meta.generator.saturated)],
     ...(r.meta.aborted ? [['aborted', r.meta.abortReason ?? 'true'] as [string, string]] : []),
+    ...shardProperties(r),
+  ]
+}
+
+/** A merged run: how many shards, which were missing, the skew bound, and each shard's row. */
+function shardProperties(r: Report): Array<[string, string]> {
+  const g = r.meta.generator
+  if (!g.shards) return []
+  const missing = g.missing ?? []
+  return [
+    ['shards', String(g.shards.length)],
+    ['shards.of', String(g.shards.length + missing.length)],
+    ...(missing.length > 0 ? [['shards.missing', missing.join(',')] as [string, string]] : []),
+    ['shards.skewBoundMs', String(g.skewBoundMs ?? 0)],
+    ...g.shards.flatMap((s): Array<[string, string]> => [
+      [`shard.${s.index}.host`, s.host],
+      [`shard.${s.index}.requests`, String(s.requests)],
+      [`shard.${s.index}.cpuPct`, String(s.cpuPct)],
+      [`shard.${s.index}.saturated`, String(s.saturated)],
+      [`shard.${s.index}.lateMs`, String(s.lateMs)],
+      [`shard.${s.index}.clockOffsetMs`, s.clockOffsetMs === null ? 'unknown' : String(s.clockOffsetMs)],
+      ...(s.error ? [[`shard.${s.index}.error`, s.error] as [string, string]] : []),
+    ]),
   ]
 }
 
@@ -53,6 +79,8 @@ interface Case {
   /** Defaults to the suite's name. */
   classname?: string
   failure?: {message: string; body: string; type?: string}
+  /** Not measured (a shard missing from a partial merge): counted as skipped, not as failed. */
+  skipped?: string
 }
 
 /** One run's test suite: `lbbench.<scenario>`, or `lbbench.<scenario>.<subject>[.runN]` in a comparison. */
@@ -64,7 +92,7 @@ interface Suite {
 }
 
 function cases(s: Suite): Case[] {
-  return [...thresholdCases(s.report), ...baselineCases(s.report, s.name)].map((c) => ({...c, name: `${s.casePrefix ?? ''}${c.name}`}))
+  return [...thresholdCases(s.report), ...baselineCases(s.report, s.name), ...missingShardCases(s.report, s.name)].map((c) => ({...c, name: `${s.casePrefix ?? ''}${c.name}`}))
 }
 
 /** One test case per metric compared with --baseline, failing when it regressed. */
@@ -83,6 +111,18 @@ function baselineCases(r: Report, suiteName: string): Case[] {
       } : undefined,
     }
   })
+}
+
+/** One skipped test case per shard a partial merge (lbbench merge --partial) did not have. */
+function missingShardCases(r: Report, suiteName: string): Case[] {
+  const g = r.meta.generator
+  const missing = g.missing ?? []
+  const of = (g.shards?.length ?? 0) + missing.length
+  return missing.map((index) => ({
+    name: `shard ${index}`,
+    classname: `${suiteName}.shards`,
+    skipped: `shard ${index} of ${of} missing (lbbench merge --partial): the figures cover the other shards only`,
+  }))
 }
 
 function thresholdCases(r: Report): Case[] {
@@ -122,26 +162,36 @@ function testsuite(suite: Suite, pad: string): string[] {
   const {report: r, name} = suite
   const all = cases(suite)
   const failures = all.filter((c) => c.failure).length
+  const skipped = all.filter((c) => c.skipped !== undefined).length
   const seconds = (r.summary.durationMs / 1000).toFixed(3)
   const out = [
-    `${pad}<testsuite${attrs({name, tests: all.length, failures, errors: 0, skipped: 0, time: seconds, timestamp: r.meta.startedAt.replace(/Z$/, '')})}>`,
+    `${pad}<testsuite${attrs({name, tests: all.length, failures, errors: 0, skipped, time: seconds, timestamp: r.meta.startedAt.replace(/Z$/, '')})}>`,
     `${pad}  <properties>`,
     ...properties(r).map(([k, v]) => `${pad}    <property${attrs({name: k, value: v})}/>`),
     `${pad}  </properties>`,
   ]
-  for (const c of all) {
-    if (!c.failure) {
-      out.push(`${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? name, time: 0})}/>`)
-      continue
-    }
-    out.push(
-      `${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? name, time: 0})}>`,
+  for (const c of all) out.push(...testcase(c, name, pad))
+  out.push(`${pad}  <system-out>${xmlEscape([summaryText(r), ...shardLines(r)].join('\n'))}</system-out>`, `${pad}</testsuite>`)
+  return out
+}
+
+function testcase(c: Case, suiteName: string, pad: string): string[] {
+  const open = `${pad}  <testcase${attrs({name: c.name, classname: c.classname ?? suiteName, time: 0})}`
+  if (c.failure) {
+    return [
+      `${open}>`,
       `${pad}    <failure${attrs({message: c.failure.message, type: c.failure.type ?? 'threshold'})}>${xmlEscape(c.failure.body)}</failure>`,
       `${pad}  </testcase>`,
-    )
+    ]
   }
-  out.push(`${pad}  <system-out>${xmlEscape(summaryText(r))}</system-out>`, `${pad}</testsuite>`)
-  return out
+  if (c.skipped !== undefined) return [`${open}>`, `${pad}    <skipped${attrs({message: c.skipped})}/>`, `${pad}  </testcase>`]
+  return [`${open}/>`]
+}
+
+/** A merged run's shards as the Markdown table says them, one line a shard, then its notes (skew, missing). */
+function shardLines(r: Report): string[] {
+  const rows = shardRows(r).map((row) => `${shardsHead[0]} ${row[0]}: ${row.slice(1).map((v, i) => `${shardsHead[i + 1]} ${v}`).join(' · ')}`)
+  return [...rows, ...shardNotes(r)]
 }
 
 function document(suites: Suite[], name: string): string {

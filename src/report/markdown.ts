@@ -3,6 +3,7 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
+import {backendColumns} from './backend-columns.js'
 import {backendsLegend} from './backends-legend.js'
 import {at, bytesPerSec, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
@@ -97,17 +98,17 @@ function latencyLines(r: Report): string[] {
 function backendLines(r: Report): string[] {
   if (r.backends.length === 0) return []
   const out: string[] = []
-  const hasAttempts = r.backends.some((b) => b.attempts !== undefined)
+  const optional = backendColumns(r)
   out.push('### Backends', '')
   out.push(...mdTable(
-    ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), 'p50', 'p99', 'events'],
+    ['backend', 'requests', 'share', 'errors', ...optional.map((o) => o.head), 'p50', 'p99', 'events'],
     r.backends.map((b) => [
       mdCell(b.id), count(b.requests), percent(b.share), count(b.errors),
-      ...(hasAttempts ? [b.attempts === undefined ? '–' : count(b.attempts)] : []),
+      ...optional.map((o) => o.cell(b)),
       ms(b.latencyUs.p50), ms(b.latencyUs.p99),
       mdCell(b.events.map((ev) => `${ev.state} ${at(ev.atMs)}`).join(', ')),
     ]),
-    ['l', 'r', 'r', 'r', ...(hasAttempts ? ['r' as const] : []), 'r', 'r', 'l'],
+    ['l', 'r', 'r', 'r', ...optional.map(() => 'r' as const), 'r', 'r', 'l'],
   ), '')
   const legend = backendsLegend(r)
   if (legend) out.push(`<sub>${legend}</sub>`, '')

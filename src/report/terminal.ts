@@ -6,10 +6,11 @@ import type {ChalkInstance} from 'chalk'
 import {describeBalancer} from '../balancers/registry.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
+import {backendColumns} from './backend-columns.js'
 import {backendsLegend} from './backends-legend.js'
 import {paint} from './color.js'
 import {indent, table, type Align} from './terminal-table.js'
-import {at, bytes, bytesPerSec, count, duration, failoverLegend, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, failoverLegend, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -127,20 +128,14 @@ function wrapList(items: string[], width: number, sep = ', '): string {
 
 function backends(r: Report, c: ChalkInstance, color: boolean, width: number): string[] {
   if (r.backends.length === 0) return []
-  const hasAttempts = r.backends.some((b) => b.attempts !== undefined)
-  // The cluster balancer balances connections, not requests: show both.
-  const hasConnections = r.backends.some((b) => b.connections !== undefined)
-  // Mode tcp: the bytes the balancer forwarded to each backend and back.
-  const hasBytes = r.backends.some((b) => b.bytes !== undefined)
-  const head = ['backend', 'requests', 'share', 'errors', ...(hasAttempts ? ['attempts'] : []), ...(hasConnections ? ['connections'] : []), ...(hasBytes ? ['bytes to / from'] : []), 'p50', 'p99', 'events']
+  const optional = backendColumns(r)
+  const head = ['backend', 'requests', 'share', 'errors', ...optional.map((o) => o.head), 'p50', 'p99', 'events']
   const rows = r.backends.map((b) => [
     b.id,
     count(b.requests),
     percent(b.share),
     b.errors > 0 ? c.red(count(b.errors)) : count(b.errors),
-    ...(hasAttempts ? [b.attempts === undefined ? '–' : count(b.attempts)] : []),
-    ...(hasConnections ? [b.connections === undefined ? '–' : count(b.connections)] : []),
-    ...(hasBytes ? [b.bytes === undefined ? '–' : `${bytes(b.bytes.toBackend)} / ${bytes(b.bytes.fromBackend)}`] : []),
+    ...optional.map((o) => o.cell(b)),
     ms(b.latencyUs.p50),
     ms(b.latencyUs.p99),
     '',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import {createServer, type Server} from 'node:http'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import type {Sample} from '../../src/model/generator-messages.js'
 import {latencyOf, mergeEncoded} from '../../src/metrics/histogram.js'
 import {cli, processesMarked, reportPath, stillThereAfter} from '../helpers/cli.js'
@@ -100,13 +100,18 @@ describe('lbbench shard and merge', () => {
     assert.ok(Math.abs(a - b) <= Math.max(5000, 0.5 * a), `p50 ${a} vs ${b} µs`)
   })
 
-  test('a missing shard is exit 3, unless --partial, which marks the report', async () => {
+  test('a missing shard is exit 3, unless --partial, which marks the report (JSON, HTML and JUnit)', async () => {
     const missing = await exec(['merge', shardFiles[0], '--scenario', file, '--out', join(dir, 'reports')])
     assert.equal(missing.code, 3)
     assert.match(missing.stderr, /shard 1 of 2 missing \(1 given\)/)
-    const partial = await exec(['merge', shardFiles[0], '--scenario', file, '--out', join(dir, 'reports'), '--partial', '--format', 'json'])
+    const partial = await exec(['merge', shardFiles[0], '--scenario', file, '--out', join(dir, 'reports'), '--partial', '--format', 'json,html,junit'])
     assert.equal(partial.code, 0, partial.stderr)
     assert.deepEqual(readReport(partial.stderr).meta.generator.missing, [1])
+    const folder = dirname(reportPath(partial.stderr))
+    assert.match(readFileSync(join(folder, 'report.html'), 'utf8'), /<h2>Shards<\/h2>.*<p class="muted">PARTIAL: shard 1 of 2 missing/s)
+    const junit = readFileSync(join(folder, 'report.junit.xml'), 'utf8')
+    assert.match(junit, /<testcase name="shard 1" classname="lbbench\.sharded\.shards" time="0">\n\s*<skipped message="shard 1 of 2 missing \(lbbench merge --partial\)/)
+    assert.match(junit, /<property name="shards\.missing" value="1"\/>/)
   })
 
   test('shards of another scenario, or of another run, are exit 2 saying which', async () => {

@@ -1,11 +1,15 @@
 // The built-in proxy in mode tcp as a real process on loopback sockets: bytes forwarded unchanged both
 // ways with half-close, counted per backend; a refused connect moves the connection to the next
 // backend (and marks the first down); a backend cut mid-request fails the request on that connection,
-// with no retry and no answer of the proxy's own; active checks take a backend out as in mode http.
+// with no retry and no answer of the proxy's own; active checks take a backend out as in mode http; a
+// connection with no byte either way for the idle timeout is closed on both sides, one with bytes moving
+// either way is not.
 import {after, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {connect, createServer, type Server, type Socket} from 'node:net'
+import {TcpProxyServer} from '../../src/proxy/tcp/tcp-server.js'
+import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import {alive, backends, balancerSpec, client, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
 
 const proxies: RunningProxy[] = []
@@ -107,5 +111,88 @@ describe('built-in proxy, mode tcp', () => {
     const agent = client(1)
     for (let i = 0; i < 3; i++) assert.equal((await send(proxy.port, agent)).servedBy, 'r2')
     agent.destroy()
+  })
+})
+
+/**
+ * A backend that echoes a connection's first chunk only, and after a first chunk `t` sends a byte every
+ * 100 ms by itself. By the first byte each connection sent: the bytes it got (`got`), and the
+ * connections that closed on its side (`closed`).
+ */
+async function tickingEcho(): Promise<{port: number; got: Record<string, number>; closed: string[]}> {
+  const got: Record<string, number> = {}
+  const closed: string[] = []
+  const sockets = new Set<Socket>()
+  const server = createServer((s) => {
+    sockets.add(s)
+    let first = ''
+    let ticker: NodeJS.Timeout | undefined
+    s.on('data', (d: Buffer) => {
+      if (!first) {
+        first = d.toString()[0]
+        s.write(d)
+        if (first === 't') ticker = setInterval(() => s.write('k'), 100)
+      }
+      got[first] = (got[first] ?? 0) + d.length
+    })
+    s.on('error', () => {})
+    s.once('close', () => {
+      clearInterval(ticker)
+      sockets.delete(s)
+      closed.push(first)
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  closers.push(async () => {
+    for (const s of sockets) s.destroy()
+    await new Promise((r) => server.close(r))
+  })
+  return {port: (server.address() as {port: number}).port, got, closed}
+}
+
+/** A client connection through the proxy that sends `first`, with what came back and when it closed. */
+async function open(port: number, first: string) {
+  const c = connect({host: '127.0.0.1', port})
+  const seen = {received: '', lastByteAt: 0, closedAt: 0}
+  c.on('data', (d: Buffer) => {
+    seen.received += d.toString()
+    seen.lastByteAt = Date.now()
+  })
+  c.on('error', () => {})
+  c.once('close', () => (seen.closedAt = Date.now()))
+  await new Promise<void>((resolve) => c.once('connect', resolve))
+  c.write(first)
+  while (seen.received === '') await sleep(10)
+  return {c, seen}
+}
+
+describe('built-in proxy, mode tcp: the idle timeout', () => {
+  test('no byte either way for idleMs closes both sides; bytes moving only from the client, or only from the backend, keep it open', async () => {
+    const backend = await tickingEcho()
+    const idleMs = 1200
+    const config = {host: '127.0.0.1', port: 0, seed: 1, balancer: balancerSpec({mode: 'tcp'}), backends: [{id: 'r1', host: '127.0.0.1', port: backend.port, weight: 1}]}
+    const proxy = new TcpProxyServer(config, strategyKinds.get('round-robin')!, () => {}, undefined, {idleMs})
+    const port = await proxy.listen()
+    closers.push(async () => proxy.close())
+    const idle = await open(port, 'i')
+    const chatty = await open(port, 'c')
+    const ticking = await open(port, 't')
+    const talking = setInterval(() => chatty.c.write('c'), 100)
+    // Destroyed also when an assertion fails, so that nothing keeps the test process alive.
+    closers.push(async () => {
+      clearInterval(talking)
+      for (const c of [idle.c, chatty.c, ticking.c]) c.destroy()
+    })
+    // The idle one closes after the timeout (waited for generously: a loaded machine is late, never early).
+    for (let i = 0; i < 1500 && !idle.seen.closedAt; i++) await sleep(10)
+    assert.ok(idle.seen.closedAt > 0, 'the idle connection is still open')
+    assert.ok(idle.seen.closedAt - idle.seen.lastByteAt >= idleMs / 2, `closed ${idle.seen.closedAt - idle.seen.lastByteAt} ms after its last byte`)
+    // The others keep moving bytes for more than twice the timeout.
+    await sleep(2.5 * idleMs - (Date.now() - idle.seen.lastByteAt))
+    assert.deepEqual([chatty.seen.closedAt, ticking.seen.closedAt], [0, 0], 'a connection with bytes moving was closed')
+    assert.equal(chatty.seen.received, 'c', 'the client-only connection got nothing back but its first byte')
+    assert.ok((backend.got.c ?? 0) > 10 && ticking.seen.received.length > 10, JSON.stringify([backend.got, ticking.seen.received]))
+    for (let i = 0; i < 500 && !backend.closed.includes('i'); i++) await sleep(10)
+    assert.deepEqual(backend.closed, ['i'], 'the backend side of the idle connection, and only it, was closed')
   })
 })

@@ -1,6 +1,7 @@
 // balancer.mode tcp's pure parts: what validation refuses (balancer-mode.ts), the nginx stream
 // configuration and its access log, where nginx's stream module is, HAProxy's mode tcp lines (each
-// checked by the real program when it is there), compare's --modes subjects and the labels.
+// checked by the real program when it is there), the idle timeout the three L4 balancers share, compare's
+// --modes subjects, the labels, and the connections and bytes columns of the reports.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
@@ -15,7 +16,10 @@ import {nginxStreamAccessLog, nginxStreamConfig} from '../../src/balancers/nginx
 import {streamModuleOf, streamModuleToLoad} from '../../src/balancers/nginx-stream-module.js'
 import {compareSubjects} from '../../src/cli/compare-subjects.js'
 import {mergeProxyStats} from '../../src/proxy/merge-stats.js'
+import {tcpIdleMs} from '../../src/proxy/tcp/tcp-server.js'
 import {renderTerminal} from '../../src/report/terminal.js'
+import {renderMarkdown} from '../../src/report/markdown.js'
+import {renderHtml} from '../../src/report/html.js'
 import {sampleReport} from '../fixtures/sample-report.js'
 import type {ProxyStats} from '../../src/proxy/messages.js'
 import {subjectScenario} from '../../src/cli/subject-scenario.js'
@@ -148,6 +152,15 @@ describe('HAProxy mode tcp', () => {
   })
 })
 
+test('the three L4 balancers close an idle connection alike: the built-in forwarder, nginx proxy_timeout, HAProxy timeout client and server', () => {
+  const seconds = `${tcpIdleMs / 1000}s`
+  assert.equal(seconds, '60s')
+  const nginx = lines(nginxStreamConfig({scenario: balancerScenario({mode: 'tcp'}, 2), backends, port: 20090, dir: '/tmp/x', version: '1.22.1', asRoot: false}))
+  assert.deepEqual(nginx.filter((l) => l.startsWith('proxy_timeout')), [`proxy_timeout ${seconds};`])
+  const haproxy = lines(haproxyConfig({scenario: balancerScenario({kind: 'haproxy', mode: 'tcp'}, 2), backends, port: 20091, dir: '/tmp/x', version: '2.6.12'}))
+  assert.deepEqual(haproxy.filter((l) => /^timeout (client|server)/.test(l)), [`timeout server ${seconds}`, `timeout client ${seconds}`])
+})
+
 describe('lbbench compare --modes', () => {
   test('modes alone, and crossed with balancers (a balancer with one mode once)', () => {
     assert.deepEqual(compareSubjects(undefined, undefined, 'tcp,http'), [
@@ -187,12 +200,47 @@ test("several proxy workers' connections and bytes add up", () => {
   assert.equal(mergeProxyStats([{...worker(1, 1), connections: undefined, bytesToBackend: undefined, bytesFromBackend: undefined}]).connections, undefined, 'mode http: none')
 })
 
-test('the terminal report of a mode tcp run: connections and bytes per backend, and what its attempts are', () => {
+/** A mode tcp report: each backend with connects, connections and bytes, r4 without bytes (none counted). */
+function tcpReport() {
   const r = sampleReport()
   r.scenario.balancer.mode = 'tcp'
-  r.backends = r.backends.map((b, i) => ({...b, attempts: 2, connections: 10 + i, bytes: {toBackend: 355_230, fromBackend: 1_011_025}}))
-  const text = renderTerminal(r, {color: false, width: 200})
-  assert.match(text, /bytes to \/ from/)
-  assert.match(text, /355\.23 kB \/ 1\.01 MB/)
+  r.backends = r.backends.map((b, i) => ({...b, attempts: 2, connections: 10 + i, bytes: {toBackend: 355_230, fromBackend: 1_011_025 * (i + 1)}}))
+  delete r.backends[3].bytes
+  return r
+}
+
+test('the terminal report of a mode tcp run: connections and bytes per backend, and what its attempts are', () => {
+  const text = renderTerminal(tcpReport(), {color: false, width: 200})
+  const head = lines(text).find((l) => l.startsWith('backend '))!
+  assert.deepEqual(head.split(/\s{2,}/), ['backend', 'requests', 'share', 'errors', 'attempts', 'connections', 'bytes to / from', 'p50', 'p99', 'events'])
+  assert.deepEqual(lines(text).find((l) => l.startsWith('r2 '))!.split(/\s{2,}/).slice(0, 9), ['r2', '2,961', '15.0%', '0', '2', '11', '355.23 kB / 2.02 MB', '1.195 ms', '4.120 ms'])
+  assert.deepEqual(lines(text).find((l) => l.startsWith('r4 '))!.split(/\s{2,}/).slice(4, 7), ['2', '13', '–'])
   assert.match(text.replace(/\n {2}/g, ' '), /attempts: connects the balancer started to it in the measured time/)
+})
+
+test('the Markdown and HTML reports of a mode tcp run: the same connections and bytes columns as the terminal', () => {
+  const r = tcpReport()
+  const md = renderMarkdown(r).split('\n')
+  const at = md.indexOf('### Backends')
+  assert.deepEqual(md.slice(at + 2, at + 5), [
+    '| backend | requests | share | errors | attempts | connections | bytes to / from | p50 | p99 | events |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| r1 | 5,598 | 28.4% | 0 | 2 | 10 | 355.23 kB / 1.01 MB | 1.184 ms | 3.380 ms |  |',
+  ])
+  assert.equal(md[at + 7], '| r4 | 5,577 | 28.3% | 0 | 2 | 13 | – | 1.184 ms | 3.380 ms |  |')
+  assert.match(md[at + 9], /connections and bytes: what it forwarded over the whole run<\/sub>$/)
+
+  const html = /<h2>Backends<\/h2><table><thead><tr>(.*?)<\/tr><\/thead><tbody>\n(.*?)\n/s.exec(renderHtml(r))!
+  assert.equal(html[1], ['backend', 'requests', 'share', 'errors', 'attempts', 'connections', 'bytes to / from', 'p50', 'p99']
+    .map((h, i) => `<th${i > 0 ? ' class="num"' : ''}>${h}</th>`).join('') + '<th>events</th>')
+  assert.equal(html[2], '<tr>' + ['r1', '5,598', '28.4%', '0', '2', '10', '355.23 kB / 1.01 MB', '1.184 ms', '3.380 ms']
+    .map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${c}</td>`).join('') + '<td><span class="events"></span></td></tr>')
+})
+
+test('a mode http report has neither column in any format', () => {
+  const r = sampleReport()
+  for (const text of [renderTerminal(r, {color: false, width: 200}), renderMarkdown(r), renderHtml(r)]) {
+    assert.doesNotMatch(text, /bytes to \/ from|connections<\/th>|\| connections \|/)
+    assert.match(text, /attempts/)
+  }
 })

@@ -4,7 +4,9 @@
 // Once connected, bytes go both ways unchanged, with back-pressure, until one side closes: an end is
 // passed on as an end (half-close), an error as a reset, so a backend that dies mid-request fails the
 // requests on that connection, which the client sees. Nothing is retried after the connect, since the
-// proxy cannot know what the bytes were. Only connects count for passive health.
+// proxy cannot know what the bytes were. Only connects count for passive health. The proxy cannot see
+// requests, so a connection is idle when no byte moves either way; after the server's idleMs of that,
+// both sides are closed.
 
 import {connect, type Socket} from 'node:net'
 import {performance} from 'node:perf_hooks'
@@ -100,6 +102,12 @@ export class TcpForwarding {
     }
     pump(client, upstream, (n) => (s.counters.bytesToBackend[i] += n))
     pump(upstream, client, (n) => (s.counters.bytesFromBackend[i] += n))
+    // Every byte passes through the client's socket (read from it or written to it), so its timer sees
+    // both directions. Both sides destroyed at once end with a close each, not a reset.
+    client.setTimeout(s.idleMs, () => {
+      client.destroy()
+      upstream.destroy()
+    })
     let closed = 0
     const onClose = () => {
       if (++closed === 2) s.table.views[i].inflight -= 1
