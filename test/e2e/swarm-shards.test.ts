@@ -36,8 +36,8 @@ test('the shipped sharded scenario: two swarm shards start at their instant, not
   assert.deepEqual(shards.map((s) => s.index), [0, 1])
   // The instant is 3 s (the lead) after the job is made. On an idle machine a shard is a few ms late; one
   // whose container and Node processes need longer than the lead to start starts at once when ready, and
-  // says how late (two runs side by side on a busy 2-core machine: 340 to 450 ms). A shard that waited the
-  // lead again once ready, instead of until the instant, is 3 s late or more.
+  // says how late (two runs side by side on a busy 2-core machine: 340 to 450 ms). So the bound is the
+  // lead, which a shard that waited a lead past the instant breaks.
   for (const s of shards) assert.ok(s.lateMs >= 0 && s.lateMs < 3000, `shard ${s.index} started ${s.lateMs} ms late`)
   // 400/s for 3 s, split in two: about 600 each, and the run's count is theirs together. A client waits for
   // its response before it sends again, so a starved proxy or replica means fewer requests, from both
