@@ -216,11 +216,23 @@ describe(`built-in proxy (${engine} engine)`, () => {
   test('active health marks a hung backend down within interval × fall + timeout, and up after rise checks', async () => {
     const active = {path: '/health', interval: 200, timeout: 100, rise: 2, fall: 2}
     const {bs, proxy} = await setup(2, balancerSpec({health: {active}}))
-    await sleep(500) // a few passed checks first
+    // A few passed checks first: until one has passed, one failed check takes a server down (HAProxy's
+    // rule). A fixed sleep was not enough on a busy machine, and a check there can also miss its 100 ms:
+    // wait until r1 is up and has answered 3 checks since its state last changed.
+    const settled = Date.now() + 10_000
+    let changes = -1
+    let hitsAtChange = 0
+    for (;;) {
+      const r1 = proxy.states.filter((c) => c.id === 'r1')
+      if (r1.length !== changes) [changes, hitsAtChange] = [r1.length, bs[0].hits]
+      if (r1.at(-1)?.state !== 'down' && bs[0].hits - hitsAtChange >= 3) break
+      assert.ok(Date.now() < settled, `r1 never passed 3 checks in a row: ${JSON.stringify(proxy.states)}`)
+      await sleep(20)
+    }
     bs[0].mode = 'hang'
     const hungAt = Date.now()
     const waitedBefore = cpuWaitMs(proxy.child.pid!)
-    const down = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 5000)
+    const down = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down' && c.epochMs >= hungAt, 5000)
     const starved = Math.round(cpuWaitMs(proxy.child.pid!) - waitedBefore)
     const ttd = down.epochMs - hungAt
     assert.equal(down.reason, 'active: 2 failed checks (timeout)')
@@ -231,7 +243,7 @@ describe(`built-in proxy (${engine} engine)`, () => {
     const agent = client(2)
     for (let i = 0; i < 6; i++) assert.equal((await send(proxy.port, agent)).backend, 'r2')
     bs[0].mode = 'ok'
-    const up = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'up', 5000)
+    const up = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'up' && c.epochMs >= down.epochMs, 5000)
     assert.equal(up.reason, 'active: 2 passed checks')
     agent.destroy()
     await proxy.stop()
