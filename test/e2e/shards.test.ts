@@ -20,7 +20,7 @@ let answered = 0
 
 interface Report {
   summary: {requests: {sent: number; completed: number}; latencyUs: {p50: number; p99: number; count: number}}
-  meta: {generator: {saturated: boolean; shards?: Array<{index: number; requests: number; lateMs: number}>; skewBoundMs?: number; missing?: number[]}}
+  meta: {generator: {saturated: boolean; shards?: Array<{index: number; requests: number; lateMs: number; error?: string}>; skewBoundMs?: number; missing?: number[]}}
   thresholds: Array<{pass: boolean}>
 }
 
@@ -79,6 +79,7 @@ describe('lbbench shard and merge', () => {
     assert.deepEqual(shards.map((s) => s.index), [0, 1])
     // On a busy machine a shard may be ready only after the instant: it then starts at once and says so.
     for (const s of shards) assert.ok(s.lateMs >= 0 && s.lateMs < 10_000, `shard ${s.index} ${s.lateMs} ms late`)
+    for (const s of shards) assert.equal(s.error, undefined, `shard ${s.index} ran its phases to the end`)
     assert.ok(typeof report.meta.generator.skewBoundMs === 'number')
     // 200/s over 2 s measured, split 100/s each; the server also answered the warm-up. A client waits for
     // its response before it sends again: when this test's own server (in this process) is starved, fewer
