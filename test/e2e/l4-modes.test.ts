@@ -3,6 +3,11 @@
 // responses per backend from the replicas' own stamp, connections and bytes per backend from the
 // balancer (nginx's stream access log, HAProxy's show stat), names the mode in its label, and has the
 // killed replica's down event (nginx's error log, HAProxy's server status). Short runs, no process left.
+// keepAlive: false, a connection per request: a balancer at L4 notices a dead backend only when a new
+// connection to it fails. With keep-alive the only new connections after the kill are the cut clients'
+// reconnections, and on a busy machine those can all land on r2 while its listening socket still exists
+// (the kernel accepts; the dying process resets), so nginx never saw a failed connect and no down event
+// came, without any bug. A connection per request meets the dead backend within a few requests.
 import {after, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -31,6 +36,7 @@ replicas: {count: 4, ready: {timeout: 30s}, app: {latency: 1ms}}
 balancer: {kind: ${kind}, mode: tcp, strategy: round-robin, retries: 1, health: ${health}}
 load:
   connections: 8
+  keepAlive: false
   phases:
     - {name: warmup, duration: 300ms, measure: false}
     - {name: steady, duration: 2500ms}
@@ -50,7 +56,8 @@ faults:
 function assertL4(r: Report): void {
   assert.ok(r.summary.requests.completed > 100, JSON.stringify(r.summary))
   for (const b of r.backends) {
-    assert.ok(b.requests > 0, `${b.id} answered (its own stamp): ${JSON.stringify(b)}`)
+    // r2 is killed 500 ms into the measured phase, which a starved machine may spend without it answering.
+    if (b.id !== 'r2') assert.ok(b.requests > 0, `${b.id} answered (its own stamp): ${JSON.stringify(b)}`)
     assert.ok((b.connections ?? 0) >= 1, `${b.id}: connections ${JSON.stringify(b)}`)
     assert.ok((b.bytes?.toBackend ?? 0) > 0 && (b.bytes?.fromBackend ?? 0) > (b.bytes?.toBackend ?? 0), `${b.id}: bytes ${JSON.stringify(b.bytes)}`)
   }

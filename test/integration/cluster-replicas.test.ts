@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url'
 import {ClusterReplicaSet} from '../../src/replicas/cluster.js'
 import {ClusterBalancer} from '../../src/balancers/cluster.js'
 import {processAlive} from '../../src/replicas/process-alive.js'
+import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 import type {ReplicaSetOptions} from '../../src/replicas/replica-set.js'
 import type {LoadedScenario, Scenario} from '../../src/model/scenario.js'
 
@@ -79,6 +80,7 @@ async function medianMs(port: number, n = 5): Promise<number> {
   return ms.sort((a, b) => a - b)[Math.floor(n / 2)]
 }
 
+/** Waits until `pids` have gone (a stopped set must leave nothing; the time bounds are exitedInTime's). */
 async function waitGone(pids: number[], ms: number): Promise<number[]> {
   const deadline = Date.now() + ms
   while (Date.now() < deadline && pids.some(processAlive)) await sleep(25)
@@ -101,7 +103,7 @@ describe('cluster replicas, one port each', () => {
   })
   after(async () => {
     await rs.stop()
-    assert.deepEqual(await waitGone(allPids, 1000), [], 'no process is left after stop()')
+    assert.deepEqual(await waitGone(allPids, 3000), [], 'no process is left after stop()')
   })
 
   test('4 replicas on 4 distinct ports answer Hello World! with their id', async () => {
@@ -194,7 +196,7 @@ describe('cluster replicas, one port each', () => {
     const pids = rs.pids()
     await Promise.all([rs.stop(), rs.stop()])
     await rs.stop()
-    assert.deepEqual(await waitGone(pids, 500), [])
+    assert.deepEqual(await waitGone(pids, 3000), [])
     assert.deepEqual(rs.pids(), [])
   })
 })
@@ -207,9 +209,9 @@ test('a lost primary takes its workers down within 2 s', async () => {
   const workers = pids.filter((p) => p !== primary)
   assert.equal(workers.length, 2)
   process.kill(primary, 'SIGKILL')
-  const left = await waitGone(workers, 2000)
+  const wait = await exitedInTime(() => workers.filter(processAlive), 2000)
   await rs.stop()
-  assert.deepEqual(left, [], 'workers still alive 2 s after the primary died')
+  assert.deepEqual(wait.left, [], `workers still alive after the primary died: ${describeWait(wait, 2000)}`)
 })
 
 for (const paused of [false, true]) {
@@ -225,9 +227,9 @@ for (const paused of [false, true]) {
     })
     assert.equal(pids.length, 3)
     owner.kill('SIGKILL')
-    const left = await waitGone(pids, 2000)
-    for (const pid of left) process.kill(pid, 'SIGKILL')
-    assert.deepEqual(left, [])
+    const wait = await exitedInTime(() => pids.filter(processAlive), 2000)
+    for (const pid of wait.left) process.kill(pid, 'SIGKILL')
+    assert.deepEqual(wait.left, [], describeWait(wait, 2000))
   })
 }
 
@@ -245,7 +247,7 @@ test('a replica that cannot become ready is a RunError (exit 3) naming it', asyn
     assert.match(err.message, /^replica r2 was not ready within 6s/m)
     return true
   })
-  assert.deepEqual(await waitGone(rs.pids(), 500), [])
+  assert.deepEqual(await waitGone(rs.pids(), 3000), [])
 })
 
 for (const policy of ['rr', 'none'] as const) {
@@ -281,7 +283,7 @@ for (const policy of ['rr', 'none'] as const) {
     } finally {
       const pids = rs.pids()
       await rs.stop()
-      assert.deepEqual(await waitGone(pids, 500), [])
+      assert.deepEqual(await waitGone(pids, 3000), [])
     }
   })
 }
@@ -307,6 +309,6 @@ test('shared port: a killed worker restarts on the same shared port and its coun
   } finally {
     const pids = rs.pids()
     await rs.stop()
-    assert.deepEqual(await waitGone(pids, 500), [])
+    assert.deepEqual(await waitGone(pids, 3000), [])
   }
 })

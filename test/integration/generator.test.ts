@@ -12,6 +12,7 @@ import type {GeneratorConfig, Sample} from '../../src/model/generator-messages.j
 import type {PhaseSpec} from '../../src/model/scenario.js'
 import {decodeHistogram, latencyOf, mergeEncoded} from '../../src/metrics/histogram.js'
 import {summarize} from '../../src/metrics/summary.js'
+import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 
 interface TestServer {
   url: string
@@ -301,8 +302,7 @@ describe('load generator process', () => {
     })
     assert.ok(alive(pid))
     parent.kill('SIGKILL')
-    const deadline = Date.now() + 2000
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-    assert.equal(alive(pid), false, 'generator exited within 2 s of losing its parent')
+    const wait = await exitedInTime(() => [pid].filter(alive), 2000)
+    assert.deepEqual(wait.left, [], `generator still there after losing its parent: ${describeWait(wait, 2000)}`)
   })
 })

@@ -9,6 +9,7 @@ import {processesOfRun} from '../../src/process/processes-of-run.js'
 import type {ReplicasSpec} from '../../src/model/scenario.js'
 import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 import {startHolder} from './holder.js'
+import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 
 // A tiny server: answers "<REPLICA> <HOST> <GREETING>" on PORT; /health says 503 for its first 300 ms.
 const server = `node -e "
@@ -141,9 +142,8 @@ describe('process replicas', () => {
     const {holder, pids} = await startHolder('process', loaded, runDir(), runId)
     assert.ok(processesOfRun(runId).length >= 4)
     holder.kill('SIGKILL')
-    const t0 = Date.now()
-    await waitFor(() => processesOfRun(runId).length === 0 && pids.every((p) => !alive(p)), 2500)
-    assert.ok(Date.now() - t0 < 2500)
+    const wait = await exitedInTime(() => [...new Set([...processesOfRun(runId), ...pids.filter(alive)])], 2500)
+    assert.deepEqual(wait.left, [], describeWait(wait, 2500))
   })
 })
 

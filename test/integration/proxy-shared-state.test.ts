@@ -67,7 +67,7 @@ describe('built-in proxy with 2 workers: shared or per-worker health', () => {
     await bs[0].listen(port)
     await sleep(1050)
     await oneByOne(proxy.port, 2)
-    const up = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'up', 1000)
+    const up = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'up', 5000)
     assert.equal(up.reason, 'passive: probe request succeeded')
     const outcomes = await oneByOne(proxy.port, 20)
     assert.ok(outcomes.every((o) => o.status === 200))
@@ -96,7 +96,7 @@ describe('built-in proxy with 2 workers: shared or per-worker health', () => {
     // Every 100 ms: about 10 a second from one checker, about 20 from two.
     for (const n of await probesPerSecond(bs)) assert.ok(n >= 5 && n <= 13, `probes in 1 s: ${n}`)
     bs[0].mode = 'reset'
-    const down = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 2000)
+    const down = await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 5000)
     assert.equal(down.reason, 'active: 1 failed check (ECONNRESET)')
     const outcomes = await oneByOne(proxy.port, 20)
     assert.ok(outcomes.every((o) => o.status === 200 && o.servedBy === 'r2'))

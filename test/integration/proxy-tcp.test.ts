@@ -83,7 +83,7 @@ describe('built-in proxy, mode tcp', () => {
     assert.equal(s.failedAttempts.r1, 1, JSON.stringify(s))
     assert.equal(s.retries, 1)
     assert.deepEqual(s.connections, {r1: 0, r2: 4})
-    await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 1000)
+    await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 5000)
   })
 
   test('a backend cut mid-request fails that request: no retry, no answer of the proxy', async () => {
@@ -107,7 +107,7 @@ describe('built-in proxy, mode tcp', () => {
     closers.push(() => r1.close(), () => r2.close())
     r1.mode = 'reset'
     const proxy = await proxyTo([r1, r2], {health: {active: {path: '/', interval: 100, timeout: 100, rise: 1, fall: 1}}})
-    await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 2000)
+    await proxy.waitForState((c) => c.id === 'r1' && c.state === 'down', 5000)
     const agent = client(1)
     for (let i = 0; i < 3; i++) assert.equal((await send(proxy.port, agent)).servedBy, 'r2')
     agent.destroy()
