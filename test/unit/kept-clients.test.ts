@@ -63,7 +63,7 @@ test('a batch made after the hand-over joins the phase that kept the clients, wi
   assert.equal(counts.sent, 2 * BATCH)
   await nextTurn()
   assert.equal(made.clients.length, BATCH + 3)
-  assert.deepEqual(steady.clients, made.clients as unknown[])
+  assert.deepEqual(steady.clients, made.clients)
   assert.equal(counts.sent, 2 * BATCH, 'the late batch sent nothing yet')
   const draws = (it: {nextRequest(): unknown; currentRequestIndex: number}) => Array.from({length: 40}, () => (it.nextRequest(), it.currentRequestIndex))
   const expected = iterator([])
