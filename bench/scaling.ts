@@ -22,8 +22,8 @@ const connectionCounts = [100, 1000, 10_000]
 const replicaKinds = ['builtin', 'nginx', 'haproxy']
 const connectionKinds = ['none', 'builtin', 'nginx', 'haproxy', 'cluster']
 /**
- * Each phase opens its own connections (in batches: load/generator/client-batches.ts), so a measured phase
- * starts with a ramp; at least 2 s of it, after a 2 s warm-up, even with --quick.
+ * The warm-up opens the connections (in batches: load/generator/client-batches.ts) and takes their ramp;
+ * the measured phase keeps them (load/generator/kept-clients.ts). At least 2 s of it, even with --quick.
  */
 const warmupS = 2
 const measuredS = (ctx: BenchContext): number => Math.max(2, ctx.subjectSeconds)

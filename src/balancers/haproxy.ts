@@ -160,6 +160,20 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
     }
   }
 
+  /**
+   * Mode tcp: HAProxy adds a session's bytes to its server's bin and bout when the session ends, and the
+   * generator's connections (kept from phase to phase) close only when the load stops, just before this
+   * is read. The rows once no server has a session left, or after at most about 1 s.
+   */
+  private async closedSessionRows(): Promise<StatRow[]> {
+    const end = Date.now() + 1000
+    for (;;) {
+      const rows = await this.fetchRows().catch(() => this.lastRows)
+      if (Date.now() >= end || rows.every((r) => num(r, 'scur') === 0)) return rows
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
   async updateBackend(backend: ReplicaAddress): Promise<void> {
     const answer = await haproxyCommand(this.socket, `set server ${this.backendName}/${backend.id} addr ${backend.host} port ${backend.port}`)
     if (!/changed|no need to change/i.test(answer)) {
@@ -168,14 +182,14 @@ export class HaproxyBalancer extends EventEmitter<BalancerEvents> implements Bal
   }
 
   async stats(): Promise<BalancerStats> {
-    const rows = await this.fetchRows().catch(() => this.lastRows)
+    const tcp = this.opts.loaded.scenario.balancer.mode === 'tcp'
+    const rows = tcp ? await this.closedSessionRows() : await this.fetchRows().catch(() => this.lastRows)
     const per = (f: (r: StatRow) => number): Record<string, number> => Object.fromEntries(rows.map((r) => [r.svname, f(r)]))
     const responses = (r: StatRow): number => ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].reduce((n, f) => n + num(r, f), 0)
     // Mode tcp: a session is a connection; bin and bout are the bytes to and from the server.
-    const served =
-      this.opts.loaded.scenario.balancer.mode === 'tcp'
-        ? {connections: per((r) => num(r, 'stot')), bytesToBackend: per((r) => num(r, 'bin')), bytesFromBackend: per((r) => num(r, 'bout'))}
-        : {requests: per(responses)}
+    const served = tcp
+      ? {connections: per((r) => num(r, 'stot')), bytesToBackend: per((r) => num(r, 'bin')), bytesFromBackend: per((r) => num(r, 'bout'))}
+      : {requests: per(responses)}
     return {
       attempts: per(attemptsOf),
       retries: rows.reduce((n, r) => n + num(r, 'wretr') + num(r, 'wredis'), 0),

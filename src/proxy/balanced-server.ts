@@ -4,6 +4,7 @@
 
 import type {AddressInfo} from 'node:net'
 import type {BackendStateChange} from '../model/balancer-stats.js'
+import {LISTEN_BACKLOG} from '../process/listen-backlog.js'
 import type {BalancerSpec} from '../model/scenario.js'
 import type {BackendTable} from './backend-table.js'
 import {Balancing} from './balancing.js'
@@ -15,7 +16,7 @@ import type {StrategyKind} from './strategies/strategy.js'
 
 /** The part of a listening server (node:net, node:http or an engine's own front) that starting one needs. */
 export interface Listener {
-  listen(port: number, host: string, done: () => void): unknown
+  listen(port: number, host: string, backlog: number, done: () => void): unknown
   once(event: 'error', listener: (err: Error) => void): unknown
   address(): AddressInfo | string | null
 }
@@ -46,7 +47,7 @@ export abstract class BalancedServer<C extends ProxyCounters> {
   async listen(): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
-      this.server.listen(this.config.port, this.config.host, () => resolve())
+      this.server.listen(this.config.port, this.config.host, LISTEN_BACKLOG, () => resolve())
     })
     this.balancing.start()
     return (this.server.address() as AddressInfo).port

@@ -29,7 +29,7 @@ export type FrontListener = (req: FrontRequest, res: FrontResponse) => void
 
 /** The listening side: node:http's Server, or an engine's own. */
 export interface FrontServer {
-  listen(port: number, host: string, done: () => void): unknown
+  listen(port: number, host: string, backlog: number, done: () => void): unknown
   once(event: 'error', listener: (err: Error) => void): unknown
   address(): AddressInfo | string | null
   close(): unknown

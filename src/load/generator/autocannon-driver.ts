@@ -15,6 +15,7 @@ import {batchRate, rotatedTargets, startInBatches} from './client-batches.js'
 import {countCutOff} from './cut-offs.js'
 import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
 import {freshConnectionSender} from './fresh-connections.js'
+import {handOut, takeOver} from './kept-clients.js'
 import {pace, pacedSender, phaseConnections, sendSchedule} from './pacing.js'
 import {recordingListeners, type RecordingListeners} from './recording.js'
 import {RequestChoice} from './request-choice.js'
@@ -28,8 +29,14 @@ export interface PhaseLoad {
   startsAt: number
   /** One of several generators: how far into the phase its paced schedule starts, so they interleave. */
   scheduleOffsetMs?: number
-  /** Every client autocannon made for the phase, filled in by start(). */
+  /** Every client autocannon made for the phase, filled in by start() (or kept from the phase before: keep()). */
   clients: AcClient[]
+  /** How long its clients may run (ms), when a later phase may keep them (kept-clients.ts); else the phase's duration. */
+  runsForMs?: number
+  /** How its clients choose their requests (set by start() and keep()). */
+  choice?: RequestChoice
+  /** The phase that kept its clients: a batch made after the hand-over belongs to that one. */
+  keptBy?: PhaseLoad
 }
 
 /** Everything lbbench puts on a client in place of autocannon's own, made once and shared by all. */
@@ -55,16 +62,17 @@ export class AutocannonDriver {
     const {spec} = load
     const rate = spec.rate ?? 0
     const connections = phaseConnections(spec)
-    const choice = new RequestChoice(this.config.requests, this.config.seed, spec.name)
+    const choice = (load.choice = new RequestChoice(this.config.requests, this.config.seed, spec.name))
     const timeoutMs = this.config.timeout
-    let clientIndex = 0
     const setupClient = (client: AcClient): void => {
-      const index = clientIndex++
+      // Only closed-loop phases keep clients, so `load.paced` holds for the phase that keeps them too.
+      const owner = latest(load)
+      const index = owner.clients.length
       const hooks = this.fit(client, load.paced, timeoutMs)
-      choice.setUp(client.requestIterator, index)
+      ;(owner.choice ?? choice).setUp(client.requestIterator, index)
       if (load.paced) pace(client, sendSchedule(load.startsAt + (load.scheduleOffsetMs ?? 0), index, connections, rate), hooks.pacedRequest)
       else if (this.config.keepAlive === false) client._doRequest = hooks.freshRequest
-      load.clients.push(client)
+      owner.clients.push(client)
     }
     // In batches (client-batches.ts), each one autocannon instance.
     return startInBatches(connections, (first, n) => {
@@ -72,7 +80,7 @@ export class AutocannonDriver {
         url: rotatedTargets(this.config.targets, first),
         connections: n,
         // The phase is ended by our own clock; autocannon's timer only has to stay out of the way.
-        duration: Math.ceil(spec.duration / 1000) + 3600,
+        duration: Math.ceil((load.runsForMs ?? spec.duration) / 1000) + 3600,
         // autocannon refuses a timeout under 1 s; fit() sets the exact one on each client.
         timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
         requests: choice.requests,
@@ -81,13 +89,34 @@ export class AutocannonDriver {
       // Its coordinated-omission "correction" uses a 1 ms interval whatever the rate, and it refuses the
       // option without a rate. Paced phases pass no rate to autocannon at all.
       if (rate > 0 && !load.paced) Object.assign(opts, {overallRate: batchRate(rate, first, n, connections), ignoreCoordinatedOmission: true})
-      const made = load.clients.length
+      const clients = latest(load).clients
+      const made = clients.length
       const instance = this.autocannon(opts, (err) => {
         if (err) this.fail(`autocannon: ${err.message}`)
       })
-      for (const c of load.clients.slice(made)) this.trimAutocannon(c)
+      for (const c of clients.slice(made)) this.trimAutocannon(c)
       return instance
     })
+  }
+
+  /** Ends a phase whose clients the next one keeps: their requests in flight are cut off from it (kept-clients.ts). */
+  handOut(load: PhaseLoad): void {
+    for (const c of load.clients) handOut(this.counts, c)
+  }
+
+  /**
+   * Starts phase `to` on the clients of phase `from` (the same list: batches still to come join it), with
+   * the request choice of its own phase; returns their autocannon.
+   */
+  keep(from: PhaseLoad, to: PhaseLoad, instance: AcInstance | undefined): AcInstance | undefined {
+    const choice = (to.choice = new RequestChoice(this.config.requests, this.config.seed, to.spec.name))
+    to.clients = from.clients
+    from.keptBy = to
+    to.clients.forEach((c, index) => {
+      takeOver(this.counts, c)
+      choice.setUp(c.requestIterator, index)
+    })
+    return instance
   }
 
   /** Stops the phase's clients at once: requests in flight are counted as cut off (cut-offs.ts), not failed. */
@@ -153,3 +182,10 @@ export class AutocannonDriver {
 }
 
 function noop(): void {}
+
+/** The phase that has a phase's clients now: itself, or the last of the phases that kept them. */
+function latest(load: PhaseLoad): PhaseLoad {
+  let owner = load
+  while (owner.keptBy) owner = owner.keptBy
+  return owner
+}

@@ -12,6 +12,7 @@ import type {FromGenerator, GeneratorConfig, Timing} from '../../model/generator
 import type {AcInstance, Autocannon} from './autocannon-client.js'
 import {AutocannonDriver, type PhaseLoad} from './autocannon-driver.js'
 import {LoadClock} from './load-clock.js'
+import {keepsClients} from './kept-clients.js'
 import {isPaced} from './pacing.js'
 import {SecondCounts} from './second-counts.js'
 import {UsageMeter} from './usage.js'
@@ -74,7 +75,8 @@ export class PhaseRunner {
     this.out.done()
   }
 
-  private runPhase(index: number): void {
+  /** Starts phase `index`, on the clients of `previous` when it keeps them (kept-clients.ts). */
+  private runPhase(index: number, previous?: PhaseRun): void {
     const clock = this.clock
     const spec: PhaseSpec = this.config.phases[index]
     const startOffset = clock.phaseStarts[index]
@@ -91,13 +93,15 @@ export class PhaseRunner {
       startsAt: clock.startedAt + startOffset,
       scheduleOffsetMs: this.config.scheduleOffsetsMs?.[index] ?? 0,
       clients: [],
+      // Until the end of the last phase: the phases after this one may keep its clients.
+      runsForMs: clock.phaseEnd(this.config.phases.length - 1) - startOffset,
       instance: undefined,
       timer: undefined,
     }
     this.current = run
     this.setTenth(run)
     this.out.send({type: 'phase-start', phase: spec.name, measure: spec.measure, epochMs: clock.epochAt(startOffset), timing: run.timing})
-    run.instance = this.driver.start(run)
+    run.instance = previous ? this.driver.keep(previous, run, previous.instance) : this.driver.start(run)
     this.scheduleClock(run)
   }
 
@@ -126,8 +130,10 @@ export class PhaseRunner {
     // Normally one step; a late tick steps over every part that has passed meanwhile.
     do {
       if (run.endOffset <= this.clock.tenthEnd(run.tenth)) {
-        this.endPhase(run, run.endOffset)
-        if (run.index + 1 < this.config.phases.length) this.runPhase(run.index + 1)
+        const next = this.config.phases[run.index + 1] as PhaseSpec | undefined
+        const keep = next !== undefined && keepsClients(run.spec, next)
+        this.endPhase(run, run.endOffset, keep)
+        if (next) this.runPhase(run.index + 1, keep ? run : undefined)
         else this.out.done()
         return
       }
@@ -153,11 +159,15 @@ export class PhaseRunner {
     this.counts.clear()
   }
 
-  /** Stops the phase's clients at once (in-flight requests are cut off, not failed) and sends its last sample. */
-  private endPhase(run: PhaseRun, endOffset: number): void {
+  /**
+   * Stops the phase's clients at once (in-flight requests are cut off, not failed), or with `keep` leaves
+   * them to the next phase (their requests in flight move to it), and sends its last sample.
+   */
+  private endPhase(run: PhaseRun, endOffset: number, keep = false): void {
     clearTimeout(run.timer)
     this.counts.due.at = Infinity
-    this.driver.stop(run, run.instance)
+    if (keep) this.driver.handOut(run)
+    else this.driver.stop(run, run.instance)
     this.flush(run)
     this.out.send({type: 'phase-end', phase: run.spec.name, epochMs: this.clock.epochAt(endOffset)})
     this.current = undefined

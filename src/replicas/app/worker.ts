@@ -18,6 +18,7 @@
 
 import type {AddressInfo} from 'node:net'
 import {seededRandom} from '../../model/random.js'
+import {LISTEN_BACKLOG} from '../../process/listen-backlog.js'
 import type {AppBehaviour} from '../../model/scenario.js'
 import type {BehaviourChange} from '../replica-set.js'
 import {createAppServer} from './server.js'
@@ -71,7 +72,7 @@ function listen(port: number, exclusive: boolean, fallback: boolean): void {
     fail(`cannot listen on ${host}:${port}: ${err.message}`)
   }
   app.server.once('error', onError)
-  app.server.listen({port, host, exclusive}, () => {
+  app.server.listen({port, host, exclusive, backlog: LISTEN_BACKLOG}, () => {
     app.server.off('error', onError)
     send({type: 'listening', port: (app.server.address() as AddressInfo).port})
   })
