@@ -1,10 +1,12 @@
 // What the built-in proxy itself adds to a request's latency, apart from the rest of a run (issue 8's
-// "≤ 0.1 ms added p50 over direct"). Standalone, not part of `npm run bench`:
+// "≤ 0.1 ms added p50 over direct"), beside what nginx and HAProxy add in the same conditions (issue 17's
+// "≤ 1.5× nginx's"). Standalone, not part of `npm run bench`:
 //
 //   npm run build && node --import tsx bench/proxy-latency.ts [--rounds 5] [--requests 2000]
 //
-// Two plain node:http backends (12-byte answers), the compiled proxy as lbbench starts it (BuiltinBalancer:
-// its own process, round-robin, each engine in turn), and one keep-alive connection from this process
+// Two plain node:http backends (12-byte answers), the compiled proxy as lbbench starts it (its own process,
+// round-robin, each engine in turn; then nginx and HAProxy as lbbench configures them, 1 worker each),
+// and one keep-alive connection from this process
 // sending one request at a time: straight to a backend, then through the proxy. Twice: back to back, and
 // with a 1 ms pause after each answer, so every process on the way goes idle between requests as it does
 // at 1,000 req/s. The added p50 is proxy p50 − direct p50 within a round; the median over the rounds is
@@ -17,7 +19,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import {proxyEngines} from '../src/proxy/engines.js'
-import type {BalancerSpec, LoadedScenario, Scenario} from '../src/model/scenario.js'
+import type {BalancerSpec, LoadedScenario} from '../src/model/scenario.js'
+import {balancerScenario} from '../test/helpers/balancer-scenario.js'
 import {compiled} from './compiled-cli.js'
 import {startBackends} from './plain-backends.js'
 import {median} from './rounds.js'
@@ -26,6 +29,8 @@ const {values: args} = parseArgs({options: {rounds: {type: 'string', default: '5
 const rounds = Math.max(3, Number(args.rounds))
 const requests = Number(args.requests)
 const engines = Object.keys(proxyEngines) as Array<BalancerSpec['engine']>
+/** Each engine of the built-in proxy, then nginx and HAProxy. */
+const subjects = [...engines, 'nginx', 'haproxy']
 const pauses = [0, 1]
 
 /** p50 in µs of `n` GETs one after the other on one keep-alive connection, `pauseMs` after each answer. */
@@ -51,15 +56,16 @@ async function sequentialP50(port: number, n: number, pauseMs: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const {BuiltinBalancer} = await compiled<typeof import('../src/balancers/builtin.js')>('balancers/builtin')
+  const {balancerKinds} = await compiled<typeof import('../src/balancers/registry.js')>('balancers/registry')
   const runDir = mkdtempSync(join(tmpdir(), 'lbbench-proxy-latency-'))
   const {child, ports} = await startBackends(12)
   const added: Record<string, number[]> = {}
-  console.log(`proxy latency: ${engines.join(', ')}; ${rounds} rounds of ${requests} sequential requests per figure, pauses ${pauses.join(' and ')} ms`)
+  console.log(`proxy latency: ${subjects.join(', ')}; ${rounds} rounds of ${requests} sequential requests per figure, pauses ${pauses.join(' and ')} ms`)
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const engine of engines) {
-        const balancer = new BuiltinBalancer({loaded: loadedFor(engine), runDir, log: () => {}})
+      for (const subject of subjects) {
+        const loaded = loadedFor(subject)
+        const balancer = await balancerKinds.get(loaded.scenario.balancer.kind)!.create({loaded, runDir: mkdtempSync(join(runDir, `${subject}-`)), log: () => {}})
         try {
           const [url] = await balancer.start(ports.map((port, i) => ({id: `r${i + 1}`, host: '127.0.0.1', port})))
           const proxyPort = Number(new URL(url).port)
@@ -68,8 +74,8 @@ async function main(): Promise<void> {
           for (const pause of pauses) {
             const direct = await sequentialP50(ports[0], requests, pause)
             const proxied = await sequentialP50(proxyPort, requests, pause)
-            ;(added[`${engine}, pause ${pause} ms`] ??= []).push(proxied - direct)
-            console.log(`  round ${round + 1}/${rounds} ${engine}, pause ${pause} ms: direct p50 ${direct.toFixed(0)} µs, proxied ${proxied.toFixed(0)} µs, added ${(proxied - direct).toFixed(0)} µs`)
+            ;(added[`${subject}, pause ${pause} ms`] ??= []).push(proxied - direct)
+            console.log(`  round ${round + 1}/${rounds} ${subject}, pause ${pause} ms: direct p50 ${direct.toFixed(0)} µs, proxied ${proxied.toFixed(0)} µs, added ${(proxied - direct).toFixed(0)} µs`)
           }
         } finally {
           await balancer.stop()
@@ -84,12 +90,10 @@ async function main(): Promise<void> {
   for (const [name, values] of Object.entries(added)) console.log(`  ${name.padEnd(24)} ${median(values).toFixed(0)} µs   (rounds ${values.map((v) => v.toFixed(0)).join(', ')})`)
 }
 
-function loadedFor(engine: BalancerSpec['engine']): LoadedScenario {
-  const balancer: BalancerSpec = {
-    kind: 'builtin', strategy: 'round-robin', retries: 1, retryNonIdempotent: false, retryBodyLimit: 65536,
-    timeout: 5000, health: {}, engine, workers: 1, schedulingPolicy: 'rr',
-  }
-  return {scenario: {seed: 1, balancer, replicas: {overrides: {}}} as unknown as Scenario, file: 'bench', hash: 'bench'}
+/** An engine of the built-in proxy, or `nginx` / `haproxy`: one worker each, round-robin, two backends. */
+function loadedFor(subject: string): LoadedScenario {
+  const balancer: Partial<BalancerSpec> = engines.includes(subject as BalancerSpec['engine']) ? {kind: 'builtin', engine: subject as BalancerSpec['engine'], timeout: 5000} : {kind: subject}
+  return {scenario: balancerScenario(balancer, 2), file: 'bench', hash: 'bench'}
 }
 
 await main()
