@@ -6,7 +6,7 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer, type Server} from 'node:http'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import type {Sample} from '../../src/model/generator-messages.js'
@@ -14,6 +14,7 @@ import {latencyOf, mergeEncoded} from '../../src/metrics/histogram.js'
 import {cli, processesMarked, reportPath, stillThereAfter} from '../helpers/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lbbench-shards-'))
+after(() => rmSync(dir, {recursive: true, force: true}))
 let server: Server
 let port = 0
 let answered = 0
