@@ -59,11 +59,21 @@ export interface SelfSigned {
   key: string
 }
 
+/**
+ * A serial number from 16 random bytes: positive, and its first byte never 0. DER wants an INTEGER in
+ * its fewest bytes, and OpenSSL (so nginx and HAProxy) refuses a certificate whose serial starts with a
+ * 0 byte that is not needed; clearing the sign bit alone made one certificate in 256 of that kind.
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random)
+  serial[0] = (serial[0] & 0x3f) | 0x40
+  return serial
+}
+
 /** A new key and a certificate for it, valid from a minute ago for `days` days. */
 export function selfSignedCertificate(days = 30, now = new Date()): SelfSigned {
   const {publicKey, privateKey} = generateKeyPairSync('ec', {namedCurve: 'prime256v1'})
-  const serial = randomBytes(16)
-  serial[0] &= 0x7f
+  const serial = certificateSerial(randomBytes(16))
   const subject = name('lbbench self-signed (127.0.0.1, localhost)')
   const tbs = sequence(
     explicit(0, der(0x02, Buffer.from([2]))), // v3

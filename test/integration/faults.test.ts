@@ -139,8 +139,10 @@ describe('faults on cluster replicas under load', () => {
     const r = await run(scenario('fault-fail', {faults: '  - {at: 0s, action: fail, target: r2, status: 503, rate: 1}', measure: '1500ms'}))
     const r2 = backend(r, 'r2')
     assert.ok(r2.requests > 0)
-    // A few of its requests may have been answered before the fault reached it at t = 0.
-    assert.ok(r2.errors >= r2.requests - 6, `r2: ${r2.errors} errors of ${r2.requests}`)
+    // Some of its requests were answered before the fault reached it at t = 0: up to one per connection (6)
+    // was already out (the measured phase keeps the warm-up's connections and their requests in flight),
+    // and a few more went out while the fault's message travelled to the replica.
+    assert.ok(r2.errors >= r2.requests - 12, `r2: ${r2.errors} errors of ${r2.requests}`)
     assert.equal(backend(r, 'r1').errors, 0)
     assert.equal(backend(r, 'r3').errors, 0)
     assert.equal(r.summary.errors.non2xx, r2.errors)

@@ -9,7 +9,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describeBalancer} from '../../src/balancers/registry.js'
-import {selfSignedCertificate} from '../../src/balancers/self-signed.js'
+import {certificateSerial, selfSignedCertificate} from '../../src/balancers/self-signed.js'
 import {ScenarioError} from '../../src/model/errors.js'
 import type {Sample} from '../../src/model/generator-messages.js'
 import {mergeSamples} from '../../src/metrics/merge-samples.js'
@@ -95,6 +95,17 @@ describe('balancer.tls and load.keepAlive', () => {
   test('a kind that does not terminate TLS', () => {
     assert.match(problems('kind: none\ntls: true')[0], /balancer\.tls: applies to builtin, nginx, haproxy \(the balancer terminates TLS\); balancer\.kind is none$/)
   })
+})
+
+test('the serial number is positive and in its fewest bytes, whatever the random bytes (OpenSSL refuses a needless leading 0)', () => {
+  for (const first of [0x00, 0x01, 0x3f, 0x7f, 0x80, 0xff]) {
+    const random = Buffer.alloc(16, 0x00)
+    random[0] = first
+    const serial = certificateSerial(random)
+    assert.equal(serial.length, 16)
+    assert.ok(serial[0] >= 0x40 && serial[0] <= 0x7f, `first byte ${serial[0].toString(16)} from ${first.toString(16)}`)
+    assert.ok(serial.subarray(1).equals(random.subarray(1)), 'the other bytes are the random ones')
+  }
 })
 
 test('the self-signed certificate: for 127.0.0.1, ::1 and localhost, valid now, signed by its own key', () => {
