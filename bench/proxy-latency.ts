@@ -20,7 +20,8 @@ import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import {proxyEngines} from '../src/proxy/engines.js'
 import type {BalancerSpec, LoadedScenario} from '../src/model/scenario.js'
-import {balancerScenario} from '../test/helpers/balancer-scenario.js'
+import {parseScenarioText} from '../src/scenario/load.js'
+import {stringify} from 'yaml'
 import {compiled} from './compiled-cli.js'
 import {startBackends} from './plain-backends.js'
 import {median} from './rounds.js'
@@ -90,10 +91,10 @@ async function main(): Promise<void> {
   for (const [name, values] of Object.entries(added)) console.log(`  ${name.padEnd(24)} ${median(values).toFixed(0)} µs   (rounds ${values.map((v) => v.toFixed(0)).join(', ')})`)
 }
 
-/** An engine of the built-in proxy, or `nginx` / `haproxy`: one worker each, round-robin, two backends. */
+/** An engine of the built-in proxy, or `nginx` / `haproxy`: one worker each, round-robin, two backends; scenario defaults otherwise. */
 function loadedFor(subject: string): LoadedScenario {
-  const balancer: Partial<BalancerSpec> = engines.includes(subject as BalancerSpec['engine']) ? {kind: 'builtin', engine: subject as BalancerSpec['engine'], timeout: 5000} : {kind: subject}
-  return {scenario: balancerScenario(balancer, 2), file: 'bench', hash: 'bench'}
+  const balancer = engines.includes(subject as BalancerSpec['engine']) ? {kind: 'builtin', engine: subject, timeout: '5s'} : {kind: subject}
+  return parseScenarioText(stringify({name: `proxy-latency-${subject}`, seed: 1, replicas: {count: 2}, balancer, load: {connections: 1, phases: [{name: 'steady', duration: '1s'}]}}), 'bench.yaml')
 }
 
 await main()

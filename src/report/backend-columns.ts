@@ -11,15 +11,16 @@ export interface BackendColumn {
   cell: (b: BackendReport) => string
 }
 
-const columns: Array<BackendColumn & {has(b: BackendReport): boolean}> = [
-  {head: 'attempts', has: (b) => b.attempts !== undefined, cell: (b) => (b.attempts === undefined ? '–' : count(b.attempts))},
+/** Each optional column: its heading and a backend's cell, undefined where the backend has no figure. */
+const columns: Array<{head: string; value(b: BackendReport): string | undefined}> = [
+  {head: 'attempts', value: (b) => (b.attempts === undefined ? undefined : count(b.attempts))},
   // The cluster balancer balances connections, not requests: show both.
-  {head: 'connections', has: (b) => b.connections !== undefined, cell: (b) => (b.connections === undefined ? '–' : count(b.connections))},
+  {head: 'connections', value: (b) => (b.connections === undefined ? undefined : count(b.connections))},
   // Mode tcp: the bytes the balancer forwarded to each backend and back.
-  {head: 'bytes to / from', has: (b) => b.bytes !== undefined, cell: (b) => (b.bytes === undefined ? '–' : `${bytes(b.bytes.toBackend)} / ${bytes(b.bytes.fromBackend)}`)},
+  {head: 'bytes to / from', value: (b) => (b.bytes === undefined ? undefined : `${bytes(b.bytes.toBackend)} / ${bytes(b.bytes.fromBackend)}`)},
 ]
 
 /** The optional columns this report's Backends table has, in their order (after errors, before p50). */
 export function backendColumns(r: Report): BackendColumn[] {
-  return columns.filter((c) => r.backends.some((b) => c.has(b))).map((c) => ({head: c.head, cell: c.cell}))
+  return columns.filter((c) => r.backends.some((b) => c.value(b) !== undefined)).map((c) => ({head: c.head, cell: (b) => c.value(b) ?? '–'}))
 }

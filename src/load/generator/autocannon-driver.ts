@@ -106,9 +106,9 @@ export class AutocannonDriver {
 
   /**
    * Starts phase `to` on the clients of phase `from` (the same list: batches still to come join it), with
-   * the request choice of its own phase; returns their autocannon.
+   * the request choice of its own phase.
    */
-  keep(from: PhaseLoad, to: PhaseLoad, instance: AcInstance | undefined): AcInstance | undefined {
+  keep(from: PhaseLoad, to: PhaseLoad): void {
     const choice = (to.choice = new RequestChoice(this.config.requests, this.config.seed, to.spec.name))
     to.clients = from.clients
     from.keptBy = to
@@ -116,7 +116,6 @@ export class AutocannonDriver {
       takeOver(this.counts, c)
       choice.setUp(c.requestIterator, index)
     })
-    return instance
   }
 
   /** Stops the phase's clients at once: requests in flight are counted as cut off (cut-offs.ts), not failed. */

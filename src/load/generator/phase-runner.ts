@@ -101,7 +101,9 @@ export class PhaseRunner {
     this.current = run
     this.setTenth(run)
     this.out.send({type: 'phase-start', phase: spec.name, measure: spec.measure, epochMs: clock.epochAt(startOffset), timing: run.timing})
-    run.instance = previous ? this.driver.keep(previous, run, previous.instance) : this.driver.start(run)
+    if (previous) this.driver.keep(previous, run)
+    // A kept phase goes on with the autocannon instances of the phase it took the clients from.
+    run.instance = previous ? previous.instance : this.driver.start(run)
     this.scheduleClock(run)
   }
 
