@@ -47,6 +47,8 @@ interface Slot {
   pid?: number
   /** A start or restart in progress: a second restart() joins it. */
   starting?: Promise<ReplicaInfo>
+  /** The Engine API calls that start the container (attach, start, inspect), while they are in flight. */
+  startCall?: Promise<unknown>
   /** Why the current generation's container ended, once it has. */
   exitDetail?: string
   generation: number
@@ -179,9 +181,11 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      // A container being created now is listed below only once its creation has finished.
+      // A container being created now is listed below only once its creation has finished, and one being
+      // started is removed once the start call has returned. Readiness is not waited for: the wait sees
+      // the run stopping, and the CLI's hard exit after a signal must not come before the removal.
       await this.creating?.catch(() => {})
-      await Promise.allSettled([...this.slots.values()].flatMap((s) => (s.starting ? [s.starting] : [])))
+      await Promise.allSettled([...this.slots.values()].flatMap((s) => (s.startCall ? [s.startCall] : [])))
       const docker = this.docker
       if (docker) {
         // Every container of the run, also one created just before a failure took its slot with it.
@@ -255,18 +259,8 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
       slot.exitDetail = undefined
       const generation = ++slot.generation
       slot.log!.write(`--- lbbench: ${slot.id}: container ${c.id.slice(0, 12)} of ${this.image} (port ${slot.port}, ${new Date().toISOString()})\n`)
-      // Attached before start, so the log has everything from the first line and nothing twice.
-      const output = (await c.attach({stream: true, stdout: true, stderr: true})) as NodeJS.ReadableStream
-      this.docker!.modem.demuxStream(output, slot.log!, slot.log!)
-      output.once('end', () => output.removeAllListeners('data'))
-      try {
-        await c.start()
-        slot.pid = (await c.inspect()).State.Pid || undefined
-      } catch (err) {
-        slot.state = 'exited'
-        ;(output as unknown as {destroy?: () => void}).destroy?.()
-        throw new RunError(`replica ${slot.id}: the container could not be started: ${(err as Error).message}`)
-      }
+      const startCall = (slot.startCall = this.startContainer(slot, c))
+      await startCall.finally(() => (slot.startCall = undefined))
       slot.exitHandled = this.watchExit(slot, c, generation)
       try {
         await waitUntilReady({
@@ -290,6 +284,22 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
       return info
     }
     return shareStart(slot, run)
+  }
+
+  /** Attaches the slot's log to the container and starts it; its pid once started. */
+  private async startContainer(slot: Slot, c: Dockerode.Container): Promise<void> {
+    // Attached before start, so the log has everything from the first line and nothing twice.
+    const output = (await c.attach({stream: true, stdout: true, stderr: true})) as NodeJS.ReadableStream
+    this.docker!.modem.demuxStream(output, slot.log!, slot.log!)
+    output.once('end', () => output.removeAllListeners('data'))
+    try {
+      await c.start()
+      slot.pid = (await c.inspect()).State.Pid || undefined
+    } catch (err) {
+      slot.state = 'exited'
+      ;(output as unknown as {destroy?: () => void}).destroy?.()
+      throw new RunError(`replica ${slot.id}: the container could not be started: ${(err as Error).message}`)
+    }
   }
 
   private async watchExit(slot: Slot, c: Dockerode.Container, generation: number): Promise<void> {

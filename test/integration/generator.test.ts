@@ -5,7 +5,7 @@ import {describe, test, after} from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import {spawn} from 'node:child_process'
-import type {AddressInfo} from 'node:net'
+import net, {type AddressInfo} from 'node:net'
 import {fileURLToPath} from 'node:url'
 import {startGenerators} from '../../src/load/generator-client.js'
 import type {GeneratorConfig, Sample} from '../../src/model/generator-messages.js'
@@ -220,6 +220,40 @@ describe('load generator process', () => {
     assert.deepEqual(summary.errors, {connect: 0, reset: 0, timeout: 0, non2xx: 0, lost: 0})
     assert.equal(r.samples.reduce((n, x) => n + (x.lost ?? 0), 0), 0)
     assert.ok(Math.abs(summary.requests.sent - s.arrivals) <= 2, `sent ${summary.requests.sent} vs server ${s.arrivals}`)
+  })
+
+  test('no request goes out on a connection after its Connection: close: none meets the reset of a server that closes late', async () => {
+    // Answers one request per connection with Connection: close, and closes 20 ms later. A request
+    // written on the connection meanwhile (one the server had said it would not read) gets a reset.
+    let answered = 0
+    let afterClose = 0
+    const server = net.createServer((socket) => {
+      let head = ''
+      socket.on('data', (chunk) => {
+        if (head.includes('\r\n\r\n')) {
+          afterClose++
+          return void socket.resetAndDestroy()
+        }
+        head += chunk.toString('latin1')
+        if (!head.includes('\r\n\r\n')) return
+        answered++
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\nx-lbbench-backend: b1\r\n\r\nok')
+        setTimeout(() => socket.destroy(), 20)
+      })
+      socket.on('error', () => {})
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const r = await run(configFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, [phase('steady', 1000, {connections: 2})]))
+      assert.equal(r.error, undefined)
+      const summary = summarize(r.samples, 1000)
+      assert.ok(summary.requests.completed > 20, `completed ${summary.requests.completed}`)
+      assert.equal(afterClose, 0, 'requests written after Connection: close')
+      assert.deepEqual(summary.errors, {connect: 0, reset: 0, timeout: 0, non2xx: 0, lost: 0})
+      assert.ok(summary.requests.completed <= answered && answered - summary.requests.completed <= 2, `completed ${summary.requests.completed}, answered ${answered}`)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   test('nothing listening: connect errors are counted, with backoff instead of a hot loop', async () => {

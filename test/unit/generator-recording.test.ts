@@ -173,14 +173,6 @@ describe('connection failures', () => {
     assert.deepEqual([counts.lost, counts.sent, queue.n, reinitialized, connects.length], [2, 0, 0, ['RESPONSE'], 1])
   })
 
-  test('after Connection: close, a request written was never delivered: not sent', () => {
-    const {counts, connect} = hooks()
-    counts.sent = 5
-    const {client} = failingClient(1, {lbClose: true})
-    connect.call(client)
-    assert.deepEqual([counts.sent, counts.lost, client.lbClose], [4, 0, false])
-  })
-
   test('a reset counts once for its request, not also as lost; an idle connection failing counts nothing', () => {
     const {counts, onConnError, connect} = hooks()
     const busy = failingClient(1)

@@ -2,7 +2,8 @@
 // statistics or its rate limit. Each client autocannon makes is fitted with lbbench's own parts: the
 // recording listeners (recording.ts), the connection-failure accounting and backoff
 // (connection-failures.ts), the intended-send schedule in a paced phase (pacing.ts), a new connection for
-// every request with load.keepAlive false (fresh-connections.ts) and the weighted request choice
+// every request with load.keepAlive false (fresh-connections.ts), or after a response that says
+// `Connection: close` (connection-close.ts), and the weighted request choice
 // (request-choice.ts). autocannon's own statistics are never read, so each client does
 // without them (see trimAutocannon): its per-response listeners are removed (no stats, and every event
 // has a single listener, which Node calls without copying the listener array), response bodies are not
@@ -13,6 +14,7 @@ import type {GeneratorConfig} from '../../model/generator-messages.js'
 import type {AcClient, AcInstance, Autocannon} from './autocannon-client.js'
 import {batchRate, rotatedTargets, startInBatches} from './client-batches.js'
 import {countCutOff} from './cut-offs.js'
+import {closeAwareSender} from './connection-close.js'
 import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
 import {freshConnectionSender} from './fresh-connections.js'
 import {handOut, takeOver} from './kept-clients.js'
@@ -44,6 +46,8 @@ interface ClientHooks extends RecordingListeners, ConnectionFailureHooks {
   pacedRequest: (this: AcClient) => void
   /** load.keepAlive false: a new connection for every request (the paced sender sends through it too). */
   freshRequest: (this: AcClient) => void
+  /** Otherwise: a new connection only after `Connection: close` (the paced sender sends through it too). */
+  closeAwareRequest: (this: AcClient) => void
 }
 
 export class AutocannonDriver {
@@ -71,7 +75,7 @@ export class AutocannonDriver {
       const hooks = this.fit(client, load.paced, timeoutMs)
       ;(owner.choice ?? choice).setUp(client.requestIterator, index)
       if (load.paced) pace(client, sendSchedule(load.startsAt + (load.scheduleOffsetMs ?? 0), index, connections, rate), hooks.pacedRequest)
-      else if (this.config.keepAlive === false) client._doRequest = hooks.freshRequest
+      else client._doRequest = this.config.keepAlive === false ? hooks.freshRequest : hooks.closeAwareRequest
       owner.clients.push(client)
     }
     // In batches (client-batches.ts), each one autocannon instance.
@@ -156,11 +160,13 @@ export class AutocannonDriver {
     if (!this.hooks) {
       const proto = Object.getPrototypeOf(client) as AcClient
       const freshRequest = freshConnectionSender(proto._doRequest)
+      const closeAwareRequest = closeAwareSender(proto._doRequest)
       this.hooks = {
         ...recordingListeners(this.counts, this.config.backendHeader),
         ...connectionFailureHooks(this.counts, proto._connect),
-        pacedRequest: pacedSender(this.config.keepAlive === false ? freshRequest : proto._doRequest),
+        pacedRequest: pacedSender(this.config.keepAlive === false ? freshRequest : closeAwareRequest),
         freshRequest,
+        closeAwareRequest,
       }
     }
     return this.hooks

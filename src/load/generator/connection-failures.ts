@@ -42,11 +42,8 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: A
     const pending = q.size()
     if (pending > 0) {
       // The server closed without answering (FIN): autocannon will resend, and would time the resent
-      // request from the old start. After `Connection: close` the request was never delivered at all.
-      if (this.lbClose) {
-        counts.sent -= pending
-        counts.tenths.sent[counts.tenth] -= pending
-      } else if (!this.lbErrored) {
+      // request from the old start. (No request follows a `Connection: close`: connection-close.ts.)
+      if (!this.lbErrored) {
         counts.lost += pending
         counts.tenths.lost[counts.tenth] += pending
       }
