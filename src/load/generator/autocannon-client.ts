@@ -26,7 +26,7 @@ export interface AcClient extends EventEmitter {
   /** The backend this client's last attributed response came from, and its counts (found once, not per response). */
   lbCountsId: string | undefined
   lbCounts: BackendCounts | undefined
-  /** The last response said `Connection: close`: a request written after it was never delivered. */
+  /** The last response said `Connection: close`: the next request goes out on a new connection (connection-close.ts). */
   lbClose: boolean
   /** The connection failed with an error already counted for its request. */
   lbErrored: boolean
