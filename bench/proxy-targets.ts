@@ -1,6 +1,7 @@
 // Issue 17's targets for the lean engine, from the balancer measurement's rounds (balancer-cost.ts):
 // against nginx and HAProxy with one worker each and the undici engine, every ratio taken within a round
-// (neighbours in time on a busy machine) and its median over the rounds reported.
+// (neighbours in time on a busy machine) and its median over the rounds reported; the added p50s, each a
+// difference within a round, are compared by their medians.
 
 import type {Figure} from './figures.js'
 import {meets, tidy, tidyAll} from './figures.js'
@@ -14,14 +15,18 @@ export function leanTargets(r: RoundsResult, fixedRate: number): Figure[] {
   const added = (kind: string) => perRound(r, kind, 'none', 'fixedP50', differenceOf)
   const addedNginx = added('nginx')
   const addedRatio = added(lean).map((x, i) => ratioOf(x, addedNginx[i]))
-  const figure = (name: string, rounds: number[], op: '>=' | '<=', limit: number, target: string): Figure => {
-    const value = tidy(median(rounds))
+  const figure = (name: string, rounds: number[], op: '>=' | '<=', limit: number, target: string, of = median(rounds)): Figure => {
+    const value = tidy(of)
     return {name, value, unit: '×', target, pass: meets(value, op, limit), rounds: tidyAll(rounds)}
   }
+  // nginx adds a few tens of µs, as much as the rounds differ by, so a round's ratio of the two
+  // differences can be anything (one round gave −7.00×, which would have passed): the figure is the
+  // ratio of the two medians over the rounds; the rounds' own ratios are listed beside it.
+  const addedOfMedians = ratioOf(median(added(lean)), median(addedNginx))
   return [
     figure(`${lean} / nginx throughput (same round)`, ratio('nginx', 'rps'), '>=', 1, '≥ 1.0× nginx (1 worker each)'),
     figure(`${lean} / haproxy throughput (same round)`, ratio('haproxy', 'rps'), '>=', 0.8, '≥ 0.8× HAProxy (1 worker/thread each)'),
-    figure(`${lean} added p50 / nginx added p50 at ${fixedRate} req/s (same round)`, addedRatio, '<=', 1.5, "≤ 1.5× nginx's"),
+    figure(`${lean} added p50 / nginx added p50 at ${fixedRate} req/s (medians over the rounds)`, addedRatio, '<=', 1.5, "≤ 1.5× nginx's", addedOfMedians),
     figure(`${lean} / builtin-undici p99 at highest throughput (same round)`, ratio('builtin-undici', 'p99'), '<=', 1, "no worse than the undici engine's"),
     figure(`${lean} / builtin-undici p99 at ${fixedRate} req/s (same round)`, ratio('builtin-undici', 'fixedP99'), '<=', 1, "no worse than the undici engine's"),
   ]
