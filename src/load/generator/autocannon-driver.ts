@@ -17,7 +17,7 @@ import {countCutOff} from './cut-offs.js'
 import {closeAwareSender} from './connection-close.js'
 import {connectionFailureHooks, type ConnectionFailureHooks} from './connection-failures.js'
 import {freshConnectionSender} from './fresh-connections.js'
-import {handOut, takeOver} from './kept-clients.js'
+import {takeOver} from './kept-clients.js'
 import {pace, pacedSender, phaseConnections, sendSchedule} from './pacing.js'
 import {recordingListeners, type RecordingListeners} from './recording.js'
 import {RequestChoice} from './request-choice.js'
@@ -105,7 +105,7 @@ export class AutocannonDriver {
 
   /** Ends a phase whose clients the next one keeps: their requests in flight are cut off from it (kept-clients.ts). */
   handOut(load: PhaseLoad): void {
-    for (const c of load.clients) handOut(this.counts, c)
+    for (const c of load.clients) countCutOff(this.counts, c)
   }
 
   /**

@@ -12,7 +12,6 @@
 
 import type {PhaseSpec} from '../../model/scenario.js'
 import type {AcClient} from './autocannon-client.js'
-import {countCutOff} from './cut-offs.js'
 import {phaseConnections} from './pacing.js'
 import type {SecondCounts} from './second-counts.js'
 
@@ -23,12 +22,10 @@ export function keepsClients(previous: PhaseSpec, next: PhaseSpec): boolean {
   return closedLoop(previous) && closedLoop(next) && phaseConnections(previous) === phaseConnections(next)
 }
 
-/** The old phase's side of the hand-over: the client's requests in flight are cut off from it. */
-export function handOut(counts: SecondCounts, client: AcClient): void {
-  countCutOff(counts, client)
-}
-
-/** The new phase's side (its clock part already set): the same requests are sent in its first part. */
+/**
+ * The new phase's side of the hand-over (its clock part already set; the old one counted the requests
+ * in flight as cut off, cut-offs.ts): the same requests are sent in its first part.
+ */
 export function takeOver(counts: SecondCounts, client: AcClient): void {
   const inFlight = client.pipelinedRequests.size()
   if (inFlight === 0) return
