@@ -13,6 +13,8 @@ export interface FrontRequest extends Readable {
   readonly headers: Record<string, string | string[] | undefined>
   /** The body has been read in full. */
   readonly complete: boolean
+  /** Whether a body follows the head, when the front knows it from its own parse (lean); else the headers say. */
+  readonly hasBody?: boolean
   readonly socket: {remoteAddress?: string}
 }
 

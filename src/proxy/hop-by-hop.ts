@@ -7,10 +7,13 @@ export const hopByHop: ReadonlySet<string> = new Set(['connection', 'keep-alive'
 
 /** The field names a Connection header lists besides keep-alive and close (they are hop-by-hop too), lowercased. */
 export function connectionTokens(value: string, into: Set<string> | undefined): {names: Set<string> | undefined; close: boolean; keepAlive: boolean} {
+  // What Node and nginx backends send on every response: no split, no case change.
+  if (value === 'keep-alive') return {names: into, close: false, keepAlive: true}
+  if (value === 'close') return {names: into, close: true, keepAlive: false}
   let close = false
   let keepAlive = false
   let names = into
-  // Mostly a single token, as every Node and nginx backend sends it: no split then.
+  // Mostly a single token: no split then.
   for (const t of value.includes(',') ? value.split(',') : [value]) {
     const n = t.trim().toLowerCase()
     if (n === 'close') close = true

@@ -6,6 +6,7 @@ import type {FrontRequest} from './engine.js'
 import {PassThrough, type Readable} from 'node:stream'
 
 export function hasBody(req: FrontRequest): boolean {
+  if (req.hasBody !== undefined) return req.hasBody
   const length = req.headers['content-length']
   if (length !== undefined) return length !== '0'
   return req.headers['transfer-encoding'] !== undefined

@@ -4,9 +4,9 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ChunkedFramer} from '../../src/proxy/lean/chunked.js'
-import {headEnd, HeadError, keptLines, readFields} from '../../src/proxy/lean/fields.js'
+import {fieldName, headEnd, HeadError, keptLines, knownName, readFields} from '../../src/proxy/lean/fields.js'
 import {parseResponseHead} from '../../src/proxy/lean/response-head.js'
-import {parseRequestHead} from '../../src/proxy/lean/request-head.js'
+import {headersOf, parseRequestHead} from '../../src/proxy/lean/request-head.js'
 
 const body = '5;ext=1\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\nTrailer: x\r\n\r\n'
 
@@ -61,20 +61,65 @@ test('a request head forwards its fields less hop-by-hop ones and framing, which
   const h = parseRequestHead(buf, 0, headEnd(buf, 0, 16384))
   assert.deepEqual({method: h.method, target: h.target, minor: h.minor, length: h.length, close: h.close, expectContinue: h.expectContinue}, {method: 'POST', target: '/p?q=1', minor: 1, length: 3, close: false, expectContinue: true})
   assert.equal(h.forward, 'Host: a\r\nX-Kept: 2\r\n')
-  assert.equal(h.headers['x-kept'], '2')
+  assert.equal(headersOf(h)['x-kept'], '2')
   const odd = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\nToString: y\r\nX-A: 1\r\nx-a: 2\r\n\r\n', 'latin1')
   const o = parseRequestHead(odd, 0, odd.length)
-  assert.deepEqual({...o.headers}, {host: 'a', constructor: 'x', tostring: 'y', 'x-a': '1, 2'}, 'fields named like Object members are fields like any other')
+  assert.deepEqual({...headersOf(o)}, {host: 'a', constructor: 'x', tostring: 'y', 'x-a': '1, 2'}, 'fields named like Object members are fields like any other')
 })
 
 test('the kept field lines are the received lines less the dropped ones, in order, whichever are dropped', () => {
   const text = 'A: 1\r\nB: 2\r\nC: 3\r\n\r\n'
-  const fields = readFields(text, 0, text.length - 2)
-  const kept = (drop: string) => keptLines(text, fields, 0, text.length - 2, (f) => drop.includes(f.name))
+  const fields = readFields(Buffer.from(text, 'latin1'), 0, 0, text.length - 2)
+  const kept = (drop: string) => keptLines(text, fields, 0, text.length - 2, (k) => drop.includes(fieldName(text, fields, k)))
   assert.equal(kept(''), 'A: 1\r\nB: 2\r\nC: 3\r\n')
   assert.equal(kept('A'), 'B: 2\r\nC: 3\r\n')
   assert.equal(kept('B'), 'A: 1\r\nC: 3\r\n')
   assert.equal(kept('C'), 'A: 1\r\nB: 2\r\n')
   assert.equal(kept('AC'), 'B: 2\r\n')
   assert.equal(kept('ABC'), '')
+})
+
+test('a known field name is recognised in any case and no other name is, however close', () => {
+  const names = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'content-length', 'host', 'expect', 'x-lbbench-backend']
+  const known = (name: string) => {
+    const text = `${name}: 1\r\n\r\n`
+    return knownName(text, readFields(Buffer.from(text, 'latin1'), 0, 0, text.length - 2), 0)
+  }
+  for (const name of names) {
+    assert.equal(known(name), name)
+    assert.equal(known(name.toUpperCase()), name)
+    assert.equal(known([...name].map((c, i) => (i % 2 ? c.toUpperCase() : c)).join('')), name)
+    // The same length, one byte changed (a letter to a neighbour, `-` to `_`), and one byte more or less.
+    for (let i = 0; i < name.length; i++) {
+      const c = name[i] === '-' ? '_' : String.fromCharCode(name.charCodeAt(i) === 0x7a ? 0x79 : name.charCodeAt(i) + 1)
+      assert.equal(known(name.slice(0, i) + c + name.slice(i + 1)), undefined, `${name} with ${c} at ${i}`)
+    }
+    assert.equal(known(`${name}s`), undefined)
+    if (name.length > 1) assert.equal(known(name.slice(1)), undefined)
+  }
+  for (const other of ['x-kept', 'content-type', 'date', 'Content-Lengths', '~onnection']) assert.equal(known(other), undefined, other)
+})
+
+test('a Content-Length value is digits only, at most 15 of them', () => {
+  const length = (value: string) => {
+    const buf = Buffer.from(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${value}\r\n\r\n`, 'latin1')
+    return parseRequestHead(buf, 0, buf.length).length
+  }
+  assert.equal(length('0'), 0)
+  assert.equal(length('0012'), 12)
+  assert.equal(length('999999999999999'), 999999999999999)
+  for (const bad of ['', '1a', '+1', '-1', '1 2', '1,1', '0x10', '1234567890123456']) assert.throws(() => length(bad), HeadError, JSON.stringify(bad))
+})
+
+test('a head read from the middle of a buffer reads the same as one at its start', () => {
+  const req = 'POST /p HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 3\r\nX-Kept: 2\r\n\r\n'
+  const res = 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: keep-alive\r\nX-Kept: 2\r\n\r\n'
+  for (const prefix of ['', 'x', 'abc\r\n\r\n', 'X-Kept: 2\r\nConnection: close\r\n']) {
+    const r = Buffer.from(prefix + req + 'NEXT', 'latin1')
+    const h = parseRequestHead(r, prefix.length, prefix.length + req.length)
+    assert.deepEqual([h.length, h.close, h.forward, headersOf(h)], [3, true, 'Host: a\r\nX-Kept: 2\r\n', {host: 'a', connection: 'close', 'content-length': '3', 'x-kept': '2'}], JSON.stringify(prefix))
+    const s = Buffer.from(prefix + res + 'body', 'latin1')
+    const p = parseResponseHead(s, prefix.length, prefix.length + res.length, false, 'x-lbbench-backend: r1\r\n')
+    assert.deepEqual([p.length, p.reusable, p.head], [12, true, 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Kept: 2\r\nx-lbbench-backend: r1\r\n'], JSON.stringify(prefix))
+  }
 })

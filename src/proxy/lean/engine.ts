@@ -25,7 +25,7 @@ export class LeanEngine implements ProxyEngine {
     const h = req.head
     const body = opts.body ?? (h.length !== 0 ? req : null)
     let framing = ''
-    if (h.length > 0 || (h.length === 0 && req.headers['content-length'] !== undefined)) framing = `content-length: ${h.length}\r\n`
+    if (h.lengthField) framing = `content-length: ${h.length}\r\n`
     else if (h.length < 0) framing = 'transfer-encoding: chunked\r\n'
     const head = `${h.method} ${h.target} HTTP/1.${h.minor}\r\n${h.forward}${framing}${h.minor === 0 ? 'connection: close\r\n' : ''}\r\n`
     new LeanAttempt(req, res, this.attemptTarget(target), handler, body).start(this.pool, head, opts.timeoutMs)

@@ -4,17 +4,16 @@
 // value holds only field-vchar, SP and HTAB (§5.5: CR, LF, NUL and other controls are errors).
 
 import {CR, HTAB, isTchar, isValueByte, LF, SP} from './chars.js'
+import {hopByHop} from '../hop-by-hop.js'
 
-export interface Field {
-  /** As received. */
-  name: string
-  lower: string
-  /** Without the OWS around it. */
-  value: string
-  /** Where its line starts in the head's text, and where it ends (after its CRLF). */
-  start: number
-  end: number
-}
+/**
+ * A head's field lines as places in its text, five numbers per line (no strings are made until a caller
+ * asks for one): where the line starts, where its name ends (at the colon), where its value starts and
+ * ends (without the OWS around it), and where the line ends (after its CRLF). Field k's numbers are at
+ * k, k+1 … k+4 for k = 0, 5, 10 …
+ */
+export type FieldLines = number[]
+export const fieldStride = 5
 
 /** Why a head is refused, and the status a client gets for it (400 unless said otherwise). */
 export class HeadError extends Error {
@@ -27,49 +26,102 @@ export class HeadError extends Error {
 }
 
 /**
- * The fields of `text` (a head decoded as latin1, one string: slicing it costs far less than decoding
- * each piece from the Buffer) from `pos` (the start of the first field line) up to `end` (the index of
- * the CRLF that ends the head, i.e. of the empty line). Throws HeadError on anything that is not
- * strictly a field line.
+ * The field lines of a head from `pos` (the start of the first field line) up to `end` (the index of the
+ * CRLF that ends the head, i.e. of the empty line), as places in the head's latin1 text. The bytes are
+ * read from the Buffer, where the head's byte i is `bytes[offset + i]` (a byte read costs half what a
+ * character read of the text does). Throws HeadError on anything that is not strictly a field line.
  */
-export function readFields(text: string, pos: number, end: number): Field[] {
-  const fields: Field[] = []
+export function readFields(bytes: Buffer, offset: number, pos: number, end: number): FieldLines {
+  const at: FieldLines = []
+  const b = bytes
+  const o = offset
   while (pos < end) {
-    const c0 = text.charCodeAt(pos)
+    const c0 = b[o + pos]
     if (c0 === SP || c0 === HTAB) throw new HeadError('obs-fold (a line starting with whitespace)')
     let i = pos
-    while (i < end && isTchar[text.charCodeAt(i)] === 1) i++
+    while (i < end && isTchar[b[o + i]] === 1) i++
     if (i === pos) throw new HeadError('a field line without a name')
-    const colon = text.charCodeAt(i)
+    const colon = b[o + i]
     if (colon !== 0x3a) throw new HeadError(colon === SP || colon === HTAB ? 'whitespace between a field name and its colon' : 'an invalid character in a field name')
-    const name = text.slice(pos, i)
+    const nameEnd = i
     i++
-    while (text.charCodeAt(i) === SP || text.charCodeAt(i) === HTAB) i++
+    while (b[o + i] === SP || b[o + i] === HTAB) i++
     const valueStart = i
-    while (isValueByte[text.charCodeAt(i)] === 1) i++
-    if (text.charCodeAt(i) !== CR || text.charCodeAt(i + 1) !== LF) throw new HeadError(text.charCodeAt(i) === LF ? 'a bare LF' : 'an invalid character in a field value')
+    while (isValueByte[b[o + i]] === 1) i++
+    if (b[o + i] !== CR || b[o + i + 1] !== LF) throw new HeadError(b[o + i] === LF ? 'a bare LF' : 'an invalid character in a field value')
     let valueEnd = i
-    while (valueEnd > valueStart && (text.charCodeAt(valueEnd - 1) === SP || text.charCodeAt(valueEnd - 1) === HTAB)) valueEnd--
-    fields.push({name, lower: name.toLowerCase(), value: text.slice(valueStart, valueEnd), start: pos, end: i + 2})
+    while (valueEnd > valueStart && (b[o + valueEnd - 1] === SP || b[o + valueEnd - 1] === HTAB)) valueEnd--
+    at.push(pos, nameEnd, valueStart, valueEnd, i + 2)
     pos = i + 2
   }
-  return fields
+  return at
+}
+
+/** Field k's name as received. */
+export function fieldName(text: string, at: FieldLines, k: number): string {
+  return text.slice(at[k], at[k + 1])
+}
+
+export function fieldValue(text: string, at: FieldLines, k: number): string {
+  return text.slice(at[k + 2], at[k + 3])
+}
+
+/** The names the lean engine's parsers act on (hop-by-hop fields among them), lowercase, by length. */
+const knownNames = [...hopByHop, 'content-length', 'host', 'expect', 'x-lbbench-backend']
+const knownByLength: string[][] = Array.from({length: Math.max(...knownNames.map((n) => n.length)) + 1}, () => [])
+for (const name of knownNames) knownByLength[name.length].push(name)
+
+/**
+ * Field k's name when it is one of the names the parsers act on, as that lowercase constant (so it
+ * compares and looks up without hashing a new string); undefined for any other. A name holds only tchar
+ * bytes, and of those only letters differ from a lowercase letter or `-` by the 0x20 bit alone.
+ */
+export function knownName(text: string, at: FieldLines, k: number): string | undefined {
+  const start = at[k]
+  const length = at[k + 1] - start
+  if (length >= knownByLength.length) return undefined
+  const candidates = knownByLength[length]
+  const first = text.charCodeAt(start) | 0x20
+  for (let c = 0; c < candidates.length; c++) {
+    const name = candidates[c]
+    if (name.charCodeAt(0) !== first) continue
+    let j = 1
+    while (j < length && (text.charCodeAt(start + j) | 0x20) === name.charCodeAt(j)) j++
+    if (j === length) return name
+  }
+  return undefined
 }
 
 /**
  * The field lines of `text` from `from` to `to` less those `drop` refuses, as received: the kept runs of
  * lines are sliced whole (a head's lines are mostly kept, so this is one to three slices, not one per line).
  */
-export function keptLines(text: string, fields: readonly Field[], from: number, to: number, drop: (f: Field) => boolean): string {
+export function keptLines(text: string, at: FieldLines, from: number, to: number, drop: (k: number) => boolean): string {
   let kept = ''
   let runStart = from
-  for (const f of fields) {
-    if (!drop(f)) continue
-    if (f.start > runStart) kept += text.slice(runStart, f.start)
-    runStart = f.end
+  for (let k = 0; k < at.length; k += fieldStride) {
+    if (!drop(k)) continue
+    if (at[k] > runStart) kept += text.slice(runStart, at[k])
+    runStart = at[k + 4]
   }
   return runStart < to ? kept + text.slice(runStart, to) : kept
 }
+
+/** A Content-Length value: digits only (RFC 9110 §8.6), at most 15 of them; -1 when it is anything else. */
+export function lengthValue(text: string, at: FieldLines, k: number): number {
+  const start = at[k + 2]
+  const end = at[k + 3]
+  if (end === start || end - start > maxLengthDigits) return -1
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x30 || c > 0x39) return -1
+    n = n * 10 + (c - 0x30)
+  }
+  return n
+}
+
+const maxLengthDigits = 15
 
 /**
  * Where the head that starts at `start` ends (the index after its CRLFCRLF), -1 when it has not all

@@ -7,7 +7,7 @@
 import {STATUS_CODES} from 'node:http'
 import {Readable} from 'node:stream'
 import type {Socket} from 'node:net'
-import type {RequestHead} from './request-head.js'
+import {headersOf, type RequestHead} from './request-head.js'
 
 /** The connection side a request and its response need (front.ts implements it). */
 export interface ClientSide {
@@ -21,9 +21,11 @@ export interface ClientSide {
 export class LeanRequest extends Readable {
   readonly method: string
   readonly url: string
-  readonly headers: Record<string, string>
   /** The body has been read in full (at once when it has none). */
   complete: boolean
+  /** Known from the head's framing, so the proxy need not look for it in the fields. */
+  readonly hasBody: boolean
+  private fieldMap: Record<string, string> | undefined
 
   constructor(
     readonly head: RequestHead,
@@ -32,16 +34,17 @@ export class LeanRequest extends Readable {
     super()
     this.method = head.method
     this.url = head.target
-    this.headers = head.headers
     this.complete = head.length === 0
+    this.hasBody = head.length !== 0
+  }
+
+  /** Made on the first read: most requests are forwarded without the proxy reading any field. */
+  get headers(): Record<string, string> {
+    return (this.fieldMap ??= headersOf(this.head))
   }
 
   get socket(): Socket {
     return this.side.socket
-  }
-
-  get rawHeaders(): string[] {
-    return this.head.fields.flatMap((f) => [f.name, f.value])
   }
 
   override _read(): void {

@@ -13,26 +13,26 @@
 
 import {isTargetByte, isTchar, SP} from './chars.js'
 import {connectionTokens, hopByHop} from '../hop-by-hop.js'
-import {HeadError, keptLines, readFields, type Field} from './fields.js'
+import {fieldName, fieldStride, fieldValue, HeadError, keptLines, knownName, lengthValue, readFields, type FieldLines} from './fields.js'
 
 export interface RequestHead {
   method: string
   target: string
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   minor: number
-  fields: Field[]
-  /** Lowercase names; a repeated field's values joined with `, `. */
-  headers: Record<string, string>
+  /** The head as received (latin1), and its field lines' places in it. */
+  text: string
+  fields: FieldLines
   /** The body's length by Content-Length, 0 without a body, -1 when chunked. */
   length: number
+  /** It had a Content-Length field (`Content-Length: 0` included), which is forwarded as such. */
+  lengthField: boolean
   /** The client wants the connection closed after the response (Connection: close, or HTTP/1.0). */
   close: boolean
   expectContinue: boolean
   /** The field lines to forward: hop-by-hop ones, Expect and the framing fields left out. */
   forward: string
 }
-
-const maxLengthDigits = 15
 
 /** Parses the head in buf[start, end) (end = after its CRLFCRLF). Throws HeadError. */
 export function parseRequestHead(buf: Buffer, start: number, end: number): RequestHead {
@@ -50,7 +50,7 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Reque
   const minor = text.charCodeAt(i + 7) - 0x30
   if (text.charCodeAt(i + 5) !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
   if (method === 'CONNECT') throw new HeadError('CONNECT is not proxied', 501)
-  return fieldsOf(method, target, minor, text, i + 10, text.length - 2)
+  return fieldsOf(method, target, minor, text, buf, start, i + 10, text.length - 2)
 }
 
 /** `HTTP/d.d` at text[i…]. */
@@ -59,11 +59,9 @@ function versionAt(text: string, i: number): boolean {
   return text.startsWith('HTTP/', i) && digit(text.charCodeAt(i + 5)) && text.charCodeAt(i + 6) === 0x2e && digit(text.charCodeAt(i + 7))
 }
 
-/** The field lines are text[fieldsStart, fieldsEnd). */
-function fieldsOf(method: string, target: string, minor: number, text: string, fieldsStart: number, fieldsEnd: number): RequestHead {
-  const fields = readFields(text, fieldsStart, fieldsEnd)
-  // A plain object (fast properties); a field named like an Object.prototype member is still its own.
-  const headers: Record<string, string> = {}
+/** The field lines are text[fieldsStart, fieldsEnd), which is buf[start + fieldsStart, start + fieldsEnd). */
+function fieldsOf(method: string, target: string, minor: number, text: string, buf: Buffer, start: number, fieldsStart: number, fieldsEnd: number): RequestHead {
+  const at = readFields(buf, start, fieldsStart, fieldsEnd)
   let lengths = 0
   let length = 0
   let codings: string[] | undefined
@@ -71,21 +69,26 @@ function fieldsOf(method: string, target: string, minor: number, text: string, f
   let close = minor === 0
   let expectContinue = false
   let dropNamed: Set<string> | undefined
-  for (const f of fields) {
-    const l = f.lower
-    headers[l] = Object.hasOwn(headers, l) ? `${headers[l]}, ${f.value}` : f.value
-    if (l === 'content-length') {
+  // Each field's known name, found once: whether it is dropped is decided after the loop (a Connection
+  // field may name a field before it).
+  const known: Array<string | undefined> = []
+  for (let k = 0; k < at.length; k += fieldStride) {
+    const name = knownName(text, at, k)
+    known.push(name)
+    if (name === undefined) continue
+    if (name === 'content-length') {
       lengths++
-      length = contentLength(f.value)
-    } else if (l === 'transfer-encoding') (codings ??= []).push(...f.value.split(','))
-    else if (l === 'host') hosts++
-    else if (l === 'connection') {
-      const c = connectionTokens(f.value, dropNamed)
+      length = lengthValue(text, at, k)
+      if (length < 0) throw new HeadError('an invalid Content-Length')
+    } else if (name === 'transfer-encoding') (codings ??= []).push(...fieldValue(text, at, k).split(','))
+    else if (name === 'host') hosts++
+    else if (name === 'connection') {
+      const c = connectionTokens(fieldValue(text, at, k), dropNamed)
       dropNamed = c.names
       if (c.close) close = true
       else if (c.keepAlive && minor === 0) close = true // HTTP/1.0 keep-alive is not offered: the connection closes after the response.
-    } else if (l === 'expect') {
-      if (f.value.toLowerCase() !== '100-continue') throw new HeadError('an Expect other than 100-continue', 417)
+    } else if (name === 'expect') {
+      if (fieldValue(text, at, k).toLowerCase() !== '100-continue') throw new HeadError('an Expect other than 100-continue', 417)
       expectContinue = true
     }
   }
@@ -97,18 +100,28 @@ function fieldsOf(method: string, target: string, minor: number, text: string, f
     checkCodings(codings)
     length = -1
   }
-  const dropped = (f: Field): boolean => hopByHop.has(f.lower) || f.lower === 'content-length' || f.lower === 'expect' || dropNamed?.has(f.lower) === true
-  const forward = keptLines(text, fields, fieldsStart, fieldsEnd, dropped)
-  return {method, target, minor, fields, headers, length, close, expectContinue, forward}
+  const dropped = (k: number): boolean => {
+    const name = known[k / fieldStride]
+    if (name !== undefined && (hopByHop.has(name) || name === 'content-length' || name === 'expect')) return true
+    return dropNamed !== undefined && dropNamed.has(fieldName(text, at, k).toLowerCase())
+  }
+  const forward = keptLines(text, at, fieldsStart, fieldsEnd, dropped)
+  return {method, target, minor, text, fields: at, length, lengthField: lengths > 0, close, expectContinue, forward}
 }
 
-function contentLength(value: string): number {
-  if (value.length === 0 || value.length > maxLengthDigits) throw new HeadError('an invalid Content-Length')
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i)
-    if (c < 0x30 || c > 0x39) throw new HeadError('an invalid Content-Length')
+/**
+ * The fields as node:http's `headers` has them, for the proxy's own reads (a body's length, a hash key):
+ * lowercase names, a repeated field's values joined with `, `. Made only when asked for.
+ */
+export function headersOf(h: RequestHead): Record<string, string> {
+  // A plain object (fast properties); a field named like an Object.prototype member is still its own.
+  const headers: Record<string, string> = {}
+  for (let k = 0; k < h.fields.length; k += fieldStride) {
+    const l = fieldName(h.text, h.fields, k).toLowerCase()
+    const v = fieldValue(h.text, h.fields, k)
+    headers[l] = Object.hasOwn(headers, l) ? `${headers[l]}, ${v}` : v
   }
-  return Number(value)
+  return headers
 }
 
 /** Transfer-Encoding must be exactly `chunked` (the only coding the proxy frames), once. */

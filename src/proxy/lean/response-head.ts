@@ -7,7 +7,7 @@
 // Transfer-Encoding) is a failure of the backend (RFC 9112 §6.3: a proxy must not forward it; 502).
 
 import {connectionTokens, hopByHop} from '../hop-by-hop.js'
-import {HeadError, keptLines, readFields, type Field} from './fields.js'
+import {fieldName, fieldStride, fieldValue, HeadError, keptLines, knownName, lengthValue, readFields} from './fields.js'
 
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close'
 
@@ -31,32 +31,39 @@ export function parseResponseHead(buf: Buffer, start: number, end: number, headR
   if (!(status >= 100 && status <= 999) || (text.charCodeAt(12) !== 0x20 && text.charCodeAt(12) !== 13)) throw new HeadError('a malformed status line')
   const lineEnd = text.indexOf('\r', 12)
   const fieldsEnd = text.length - 2
-  const fields = readFields(text, lineEnd + 2, fieldsEnd)
+  const at = readFields(buf, start, lineEnd + 2, fieldsEnd)
   let length = -1
   let chunked = false
   let codings = false
   let reusable = minor === 1
   let dropNamed: Set<string> | undefined
-  for (const f of fields) {
-    const l = f.lower
-    if (l === 'content-length') {
-      if (length >= 0 || !/^\d{1,15}$/.test(f.value)) throw new HeadError('an invalid or repeated Content-Length')
-      length = Number(f.value)
-    } else if (l === 'transfer-encoding') {
+  // Each field's known name, found once: whether it is dropped is decided after the loop (a Connection
+  // field may name a field before it).
+  const known: Array<string | undefined> = []
+  for (let k = 0; k < at.length; k += fieldStride) {
+    const name = knownName(text, at, k)
+    known.push(name)
+    if (name === 'content-length') {
+      if (length >= 0) throw new HeadError('an invalid or repeated Content-Length')
+      length = lengthValue(text, at, k)
+      if (length < 0) throw new HeadError('an invalid or repeated Content-Length')
+    } else if (name === 'transfer-encoding') {
       codings = true
-      chunked = f.value.slice(f.value.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked'
-    } else if (l === 'connection') {
-      const c = connectionTokens(f.value, dropNamed)
+      const value = fieldValue(text, at, k)
+      chunked = value.slice(value.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked'
+    } else if (name === 'connection') {
+      const c = connectionTokens(fieldValue(text, at, k), dropNamed)
       dropNamed = c.names
       if (c.close) reusable = false
     }
   }
   if (codings && length >= 0) throw new HeadError('both Content-Length and Transfer-Encoding')
-  const dropped = (f: Field): boolean => {
-    const l = f.lower
-    return (hopByHop.has(l) && !(chunked && l === 'transfer-encoding')) || l === 'x-lbbench-backend' || dropNamed?.has(l) === true
+  const dropped = (k: number): boolean => {
+    const name = known[k / fieldStride]
+    if (name !== undefined && ((hopByHop.has(name) && !(chunked && name === 'transfer-encoding')) || name === 'x-lbbench-backend')) return true
+    return dropNamed !== undefined && dropNamed.has(fieldName(text, at, k).toLowerCase())
   }
-  const head = keptLines(text, fields, 0, fieldsEnd, dropped) + stamp
+  const head = keptLines(text, at, 0, fieldsEnd, dropped) + stamp
   let framing: BodyFraming = codings ? (chunked ? 'chunked' : 'close') : length >= 0 ? 'length' : 'close'
   if (headRequest || status < 200 || status === 204 || status === 304) framing = 'none'
   if (framing === 'close') reusable = false
