@@ -3,7 +3,7 @@
 // the response passed to the client as it arrives, with backpressure (the backend socket is paused while
 // the client's is full). Outcomes as engine.ts defines them: connect failure (an error before the socket
 // connected), reset (an error or close before the response was complete; `reusedSocket` when a pooled
-// socket failed before any byte of a response), per-try timeout (our own timer, body included).
+// socket failed before any byte of a response), per-try timeout (the pool's timer for the socket, body included).
 // A backend socket goes back to the pool only after a complete response to a completely written request.
 // Response bytes arrive in the pool's shared read buffer: whatever is written on or kept is a copy.
 
@@ -29,7 +29,6 @@ export interface AttemptTarget {
 export class LeanAttempt implements SocketOwner, ClientWatcher {
   private socket!: PooledSocket
   private reused = false
-  private timer: NodeJS.Timeout | undefined
   private settled = false
   private started = false
   private gotBytes = false
@@ -53,12 +52,11 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
   }
 
   start(pool: BackendPool, head: string, timeoutMs: number): void {
-    const {socket, reused} = pool.take(this.target.host, this.target.port, this.target.key, this)
+    const {socket, reused} = pool.take(this.target.host, this.target.port, this.target.key, this, timeoutMs)
     this.pool = pool
     this.socket = socket
     this.reused = reused
     this.res.watcher = this
-    if (timeoutMs > 0) this.timer = setTimeout(onTimeout, timeoutMs, this)
     socket.write(head, 'latin1')
     const body = this.body
     if (body) {
@@ -91,13 +89,12 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
   clientGone(): void {
     if (this.settled) return
     this.settled = true
-    clearTimeout(this.timer)
     this.stopBody()
     this.socket.destroy()
     this.handler.onEnd(false)
   }
 
-  timedOut(): void {
+  onTimeout(): void {
     if (!this.settled) this.fail('timeout', 'ETIMEDOUT')
   }
 
@@ -192,7 +189,6 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
 
   private complete(): void {
     this.settled = true
-    clearTimeout(this.timer)
     const s = this.socket
     this.socket.resume()
     if (this.reusable && this.requestWritten && !s.destroyed) this.pool!.give(s)
@@ -207,7 +203,6 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
 
   private fail(kind: FailureKind, code: string): void {
     this.settled = true
-    clearTimeout(this.timer)
     this.stopBody()
     this.socket.owner = undefined
     this.socket.destroy()
@@ -224,8 +219,4 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     // A replayed copy is ours to drop; the client's own request stays, its connection closes after the answer.
     if (body !== (this.req as Readable)) body.destroy()
   }
-}
-
-function onTimeout(a: LeanAttempt): void {
-  a.timedOut()
 }

@@ -1,8 +1,9 @@
 // The lean engine's keep-alive connections to the backends: idle sockets per backend address, the most
 // recently used taken first (its peer is least likely to have timed it out). A socket gets its listeners
-// once, when it is made, and hands every event to whichever attempt owns it at the time, so reusing it
-// costs no listener changes. Idle sockets are closed after 4 s, before Node backends' 5 s keepAliveTimeout
-// would close them under a request.
+// and its two timers once, when it is made, and hands every event to whichever attempt owns it at the
+// time, so reusing it costs no listener changes and no timer made or cleared per request (a timer made
+// and cleared costs about 8 times a restarted one). Idle sockets are closed after 4 s, before Node
+// backends' 5 s keepAliveTimeout would close them under a request.
 // Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
 // read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
 
@@ -14,6 +15,8 @@ export interface SocketOwner {
   onData(chunk: Buffer): void
   onError(err: NodeJS.ErrnoException): void
   onClose(): void
+  /** Its per-try timeout ran out (the time given to `take`). */
+  onTimeout(): void
 }
 
 export interface PooledSocket extends Socket {
@@ -22,9 +25,17 @@ export interface PooledSocket extends Socket {
   key: string
   /** It has connected (an error before that is a connect failure). */
   connected: boolean
+  /**
+   * Restarted when an attempt takes the socket and never stopped in between: it can only run out
+   * `attemptMs` after the latest take, so whoever owns the socket then has run out of time.
+   */
+  attemptTimer: NodeJS.Timeout | undefined
+  attemptMs: number
+  /** Restarted when the socket goes idle: it runs out after the pool's idleMs with no attempt since. */
+  idleTimer: NodeJS.Timeout | undefined
 }
 
-const idleMs = 4000
+const idleMsDefault = 4000
 /** One read's room, as much as node:net's own reads take (64 KiB). */
 const readBufferBytes = 64 * 1024
 
@@ -32,33 +43,28 @@ export class BackendPool {
   private readonly idle = new Map<string, PooledSocket[]>()
   private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
 
-  /** An idle socket to `host:port` (`reused`), or a new one connecting. */
-  take(host: string, port: number, key: string, owner: SocketOwner): {socket: PooledSocket; reused: boolean} {
+  /** `idleMs`: how long a socket may stay idle before it is closed (4 s; tests pass less). */
+  constructor(private readonly idleMs = idleMsDefault) {}
+
+  /** An idle socket to `host:port` (`reused`), or a new one connecting; `owner` hears of it `timeoutMs` from now (0: never). */
+  take(host: string, port: number, key: string, owner: SocketOwner, timeoutMs: number): {socket: PooledSocket; reused: boolean} {
     const list = this.idle.get(key)
-    let idle = list?.pop()
+    let s = list?.pop()
     // One destroyed since it went idle is still listed until its `close` event.
-    while (idle?.destroyed) idle = list!.pop()
-    if (idle) {
-      idle.owner = owner
-      return {socket: idle, reused: true}
-    }
-    const buffer = this.readBuffer
-    const s = connect({host, port, noDelay: true, onread: {buffer, callback: (n) => received(s, buffer.subarray(0, n))}}) as PooledSocket
+    while (s?.destroyed) s = list!.pop()
+    const reused = s !== undefined
+    s ??= this.connect(host, port, key)
     s.owner = owner
-    s.key = key
-    s.connected = false
-    s.setTimeout(idleMs)
-    s.on('connect', onConnect)
-    s.on('error', onError)
-    s.on('close', () => this.closed(s))
-    s.on('timeout', onTimeout)
-    return {socket: s, reused: false}
+    armAttempt(s, timeoutMs)
+    return {socket: s, reused}
   }
 
   /** A socket whose response is complete and whose request was written in full: kept for the next request. */
   give(s: PooledSocket): void {
     s.owner = undefined
     if (s.destroyed) return
+    if (s.idleTimer) s.idleTimer.refresh()
+    else s.idleTimer = setTimeout(idleRanOut, this.idleMs, s).unref()
     let list = this.idle.get(s.key)
     if (!list) this.idle.set(s.key, (list = []))
     list.push(s)
@@ -69,12 +75,28 @@ export class BackendPool {
     this.idle.clear()
   }
 
-  /** Idle sockets held per address (tests count them). */
+  /** Idle sockets held per address. */
   idleCount(key: string): number {
     return this.idle.get(key)?.length ?? 0
   }
 
+  private connect(host: string, port: number, key: string): PooledSocket {
+    const buffer = this.readBuffer
+    const s = connect({host, port, noDelay: true, onread: {buffer, callback: (n) => received(s, buffer.subarray(0, n))}}) as PooledSocket
+    s.key = key
+    s.connected = false
+    s.attemptTimer = undefined
+    s.attemptMs = 0
+    s.idleTimer = undefined
+    s.on('connect', onConnect)
+    s.on('error', onError)
+    s.on('close', () => this.closed(s))
+    return s
+  }
+
   private closed(s: PooledSocket): void {
+    clearTimeout(s.attemptTimer)
+    clearTimeout(s.idleTimer)
     const owner = s.owner
     s.owner = undefined
     const list = this.idle.get(s.key)
@@ -103,6 +125,17 @@ function onError(this: PooledSocket, err: NodeJS.ErrnoException): void {
   owner?.onError(err)
 }
 
-function onTimeout(this: PooledSocket): void {
-  if (!this.owner) this.destroy()
+function armAttempt(s: PooledSocket, ms: number): void {
+  if (ms === s.attemptMs && s.attemptTimer) return void s.attemptTimer.refresh()
+  clearTimeout(s.attemptTimer)
+  s.attemptMs = ms
+  s.attemptTimer = ms > 0 ? setTimeout(attemptRanOut, ms, s).unref() : undefined
+}
+
+function attemptRanOut(s: PooledSocket): void {
+  s.owner?.onTimeout()
+}
+
+function idleRanOut(s: PooledSocket): void {
+  if (!s.owner) s.destroy()
 }

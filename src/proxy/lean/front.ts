@@ -16,7 +16,11 @@ import {parseRequestHead} from './request-head.js'
 
 /** Node's default limit for a request head (--max-http-header-size), kept for the same clients. */
 export const maxRequestHead = 16 * 1024
-/** A connection without a request in progress is closed after this long (as the node:http server's keepAliveTimeout). */
+/**
+ * A connection is closed when this long passes after it opened or after its last response without a
+ * request in progress (as the node:http server's keepAliveTimeout; a head still arriving then is cut off,
+ * as nginx's client_header_timeout does). One timer per connection, restarted per response.
+ */
 const idleClientMs = 30_000
 
 export type RequestListener = (req: LeanRequest, res: LeanResponse) => void
@@ -45,15 +49,15 @@ class ClientConnection implements ClientSide {
   private framer: ChunkedFramer | undefined
   private parsing = false
   private closing = false
+  private readonly idleTimer: NodeJS.Timeout
 
   constructor(
     readonly socket: Socket,
     private readonly onRequest: RequestListener,
   ) {
     socket.setNoDelay(true)
-    socket.setTimeout(idleClientMs)
+    this.idleTimer = setTimeout(idleRanOut, idleClientMs, this).unref()
     socket.on('data', (chunk: Buffer) => this.received(chunk))
-    socket.on('timeout', () => this.res === undefined && socket.destroy())
     socket.on('error', () => socket.destroy())
     socket.on('close', () => this.closed())
   }
@@ -65,6 +69,7 @@ class ClientConnection implements ClientSide {
   responseDone(res: LeanResponse): void {
     if (res !== this.res) return
     this.res = undefined
+    this.idleTimer.refresh()
     if (res.closeAfter || !res.req.complete) {
       this.closing = true
       this.socket.end()
@@ -180,7 +185,13 @@ class ClientConnection implements ClientSide {
     this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`, 'latin1')
   }
 
+  /** The idle time ran out: closed unless a request is in progress (its response restarts the timer). */
+  idle(): void {
+    if (this.res === undefined) this.socket.destroy()
+  }
+
   private closed(): void {
+    clearTimeout(this.idleTimer)
     this.closing = true
     const res = this.res
     if (!res) return
@@ -188,4 +199,8 @@ class ClientConnection implements ClientSide {
     if (!res.req.complete) res.req.destroy()
     res.clientClosed()
   }
+}
+
+function idleRanOut(c: ClientConnection): void {
+  c.idle()
 }

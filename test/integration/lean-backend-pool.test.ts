@@ -1,0 +1,88 @@
+// The lean engine's backend pool keeps one per-try timer and one idle timer per socket and restarts them
+// instead of making a timer per request. These check what that must still mean, on real sockets to a
+// raw node:net server: the owner at the time hears of a timeout exactly once, a socket taken again
+// restarts its owner's time, and an idle socket is closed after the idle time but not while in use.
+import {after, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {createServer, type Server, type Socket} from 'node:net'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {BackendPool, type SocketOwner} from '../../src/proxy/lean/backend-pool.js'
+
+const servers: Server[] = []
+const sockets = new Set<Socket>()
+// Whatever a failed assertion left open is closed, so that a failure fails instead of keeping the run alive.
+after(() => {
+  for (const s of sockets) s.destroy()
+  for (const s of servers) s.close()
+})
+
+/** A server that never answers; counts the connections it saw close. */
+async function silentServer(): Promise<{port: number; opened: () => number; closed: () => number}> {
+  let opened = 0
+  let closed = 0
+  const server = createServer((c: Socket) => {
+    sockets.add(c)
+    opened++
+    c.on('close', () => closed++)
+    c.on('error', () => {})
+  })
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as {port: number}).port
+  return {port, opened: () => opened, closed: () => closed}
+}
+
+function owner(): SocketOwner & {timeouts: number} {
+  return {timeouts: 0, onData: () => {}, onError: () => {}, onClose: () => {}, onTimeout() {
+    this.timeouts++
+  }}
+}
+
+test('the owner of a socket hears of its per-try timeout once; a socket taken again restarts the time for its new owner', async () => {
+  const server = await silentServer()
+  const pool = new BackendPool(10_000)
+  const key = `127.0.0.1:${server.port}`
+  const first = owner()
+  const {socket} = pool.take('127.0.0.1', server.port, key, first, 150)
+  sockets.add(socket)
+  await sleep(60)
+  pool.give(socket)
+  const second = owner()
+  const again = pool.take('127.0.0.1', server.port, key, second, 150)
+  assert.equal(again.socket, socket, 'the idle socket is taken again')
+  assert.equal(again.reused, true)
+  // 150 ms after the first take, the first owner is gone and the second has 90 ms left.
+  await sleep(120)
+  assert.deepEqual([first.timeouts, second.timeouts], [0, 0])
+  await sleep(200)
+  assert.deepEqual([first.timeouts, second.timeouts], [0, 1], 'the second owner, once, 150 ms after its own take')
+  pool.close()
+})
+
+test('a socket given back is closed after the idle time, and not while an attempt holds it', async () => {
+  const server = await silentServer()
+  const pool = new BackendPool(150)
+  const key = `127.0.0.1:${server.port}`
+  const held = pool.take('127.0.0.1', server.port, key, owner(), 0).socket
+  const idle = pool.take('127.0.0.1', server.port, key, owner(), 0).socket
+  sockets.add(held).add(idle)
+  pool.give(idle)
+  assert.equal(pool.idleCount(key), 1)
+  await sleep(400)
+  assert.equal(server.opened(), 2)
+  assert.equal(server.closed(), 1, 'the idle one closed')
+  assert.equal(idle.destroyed, true)
+  assert.equal(held.destroyed, false, 'the one in use stays')
+  assert.equal(pool.idleCount(key), 0)
+  // Given back and taken again before the idle time ends: it stays open through the first idle time.
+  pool.give(held)
+  await sleep(100)
+  const taken = pool.take('127.0.0.1', server.port, key, owner(), 0)
+  assert.equal(taken.socket, held)
+  await sleep(200)
+  assert.equal(held.destroyed, false, 'taken again, so not idle when its first idle time ended')
+  pool.give(held)
+  await sleep(300)
+  assert.equal(held.destroyed, true)
+  assert.equal(server.closed(), 2)
+})
