@@ -1,8 +1,8 @@
 // The lean engine's keep-alive connections to the backends: idle sockets per backend address, the most
 // recently used taken first (its peer is least likely to have timed it out). A socket gets its listeners
-// and its two timers once, when it is made, and hands every event to whichever attempt owns it at the
-// time, so reusing it costs no listener changes and no timer made or cleared per request (a timer made
-// and cleared costs about 8 times a restarted one). Idle sockets are closed after 4 s, before Node
+// once, when it is made, and its two timers once, when first needed, and hands every event to whichever
+// attempt owns it at the time, so reusing it costs no listener changes and no timer made or cleared per
+// request (a timer made and cleared costs about 8 times a restarted one). Idle sockets are closed after 4 s, before Node
 // backends' 5 s keepAliveTimeout would close them under a request.
 // Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
 // read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
@@ -75,7 +75,7 @@ export class BackendPool {
     this.idle.clear()
   }
 
-  /** Idle sockets held per address. */
+  /** Idle sockets held per address (tests count them). */
   idleCount(key: string): number {
     return this.idle.get(key)?.length ?? 0
   }
