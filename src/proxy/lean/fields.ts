@@ -33,24 +33,22 @@ export class HeadError extends Error {
  */
 export function readFields(bytes: Buffer, offset: number, pos: number, end: number): FieldLines {
   const at: FieldLines = []
-  const b = bytes
-  const o = offset
   while (pos < end) {
-    const c0 = b[o + pos]
+    const c0 = bytes[offset + pos]
     if (c0 === SP || c0 === HTAB) throw new HeadError('obs-fold (a line starting with whitespace)')
     let i = pos
-    while (i < end && isTchar[b[o + i]] === 1) i++
+    while (i < end && isTchar[bytes[offset + i]] === 1) i++
     if (i === pos) throw new HeadError('a field line without a name')
-    const colon = b[o + i]
+    const colon = bytes[offset + i]
     if (colon !== 0x3a) throw new HeadError(colon === SP || colon === HTAB ? 'whitespace between a field name and its colon' : 'an invalid character in a field name')
     const nameEnd = i
     i++
-    while (b[o + i] === SP || b[o + i] === HTAB) i++
+    while (bytes[offset + i] === SP || bytes[offset + i] === HTAB) i++
     const valueStart = i
-    while (isValueByte[b[o + i]] === 1) i++
-    if (b[o + i] !== CR || b[o + i + 1] !== LF) throw new HeadError(b[o + i] === LF ? 'a bare LF' : 'an invalid character in a field value')
+    while (isValueByte[bytes[offset + i]] === 1) i++
+    if (bytes[offset + i] !== CR || bytes[offset + i + 1] !== LF) throw new HeadError(bytes[offset + i] === LF ? 'a bare LF' : 'an invalid character in a field value')
     let valueEnd = i
-    while (valueEnd > valueStart && (b[o + valueEnd - 1] === SP || b[o + valueEnd - 1] === HTAB)) valueEnd--
+    while (valueEnd > valueStart && (bytes[offset + valueEnd - 1] === SP || bytes[offset + valueEnd - 1] === HTAB)) valueEnd--
     at.push(pos, nameEnd, valueStart, valueEnd, i + 2)
     pos = i + 2
   }
@@ -62,6 +60,7 @@ export function fieldName(text: string, at: FieldLines, k: number): string {
   return text.slice(at[k], at[k + 1])
 }
 
+/** Field k's value, without the OWS around it. */
 export function fieldValue(text: string, at: FieldLines, k: number): string {
   return text.slice(at[k + 2], at[k + 3])
 }
