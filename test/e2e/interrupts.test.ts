@@ -13,11 +13,12 @@
 // teardown.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
+import {spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
+import {cpuWaitMs} from '../helpers/exit-in-time.js'
 import {groupMembers} from '../../src/process/process-group.js'
 import {cli, leftAfter, reportPath, waitForOutput} from '../helpers/cli.js'
 
@@ -74,6 +75,24 @@ function pgidOf(pid: number): number | undefined {
   }
 }
 
+/**
+ * Starts watching `pid` at once: the time it exits, and how long it and this process waited for a CPU
+ * until then (its /proc entry goes with it, so its wait is sampled while it runs). The hard exit is a
+ * timer: on a starved machine it fires late by that much, and the bound allows for it.
+ */
+function watchExit(child: ChildProcess): Promise<{at: number; starvedMs: number}> {
+  const pid = child.pid!
+  const before = cpuWaitMs(pid) + cpuWaitMs(process.pid)
+  let childWait = cpuWaitMs(pid)
+  const sampler = setInterval(() => (childWait = Math.max(childWait, cpuWaitMs(pid))), 25)
+  return new Promise((resolve) =>
+    child.once('exit', () => {
+      clearInterval(sampler)
+      resolve({at: Date.now(), starvedMs: Math.round(childWait + cpuWaitMs(process.pid) - before)})
+    }),
+  )
+}
+
 function containersOf(runId: string): string[] {
   const r = spawnSync('docker', ['ps', '-a', '-q', '--filter', `label=lbbench.run=${runId}`], {encoding: 'utf8'})
   assert.equal(r.status, 0, r.stderr)
@@ -126,6 +145,7 @@ for (const c of cases) {
     // nginx rewrites its environment and its workers' command lines: they are found by the master's
     // process group (the master, a group leader, names the run's folder).
     const groups = pgrep(out).filter((pid) => pgidOf(pid) === pid)
+    const exited = watchExit(run.child)
     const sentAt = Date.now()
     run.child.kill(c.signal)
     const {code, stderr} = await run.done
@@ -135,7 +155,9 @@ for (const c of cases) {
     const runDir = join(out, runId)
 
     if (c.signal !== 'SIGKILL') {
-      assert.ok(Date.now() - sentAt < 5000, `exited within 5 s of ${c.signal} (${Date.now() - sentAt} ms)`)
+      // Timed at its exit, not once its output has closed and its report has been checked.
+      const {at, starvedMs} = await exited
+      assert.ok(at - sentAt < 5000 + starvedMs, `exited within 5 s of ${c.signal}: ${at - sentAt} ms, ${starvedMs} ms of it waiting for a CPU\n${stderr}`)
       const report = JSON.parse(readFileSync(reportPath(stderr), 'utf8'))
       assert.equal(report.meta.aborted, true, 'the report is marked aborted')
       assert.equal(report.pass, false)
