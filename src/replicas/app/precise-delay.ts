@@ -51,7 +51,11 @@ for (;;) {
 }
 `
 
-/** Below this the conversion between the two clocks may round; treating it as due is not "early". */
+/**
+ * The sleeper's clock is process.hrtime's and the loop's performance.now()'s: a wake-up for `wakeAt` can
+ * arrive this much before it by rounding, and the loop then polls rather than sleeping again. Whether a
+ * request is due is decided on the loop's clock alone, with no tolerance: never early.
+ */
 const toleranceMs = 0.002
 const maxLeadMs = 0.5
 
@@ -144,7 +148,7 @@ class SleeperDelay implements PreciseDelay {
   /** Answers what is due; returns the clock. */
   private runDue(): number {
     let now = performance.now()
-    while (this.heap.length > 0 && this.heap[0].at <= now + toleranceMs) {
+    while (this.heap.length > 0 && this.heap[0].at <= now) {
       heapPop(this.heap).fn()
       now = performance.now()
     }
