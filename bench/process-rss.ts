@@ -20,9 +20,8 @@ async function rssKb(pid: number | string): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
 }
 
-/** Each part's RSS now (kB), summed over its processes: every descendant of this process is looked at. */
-export async function rssByPart(): Promise<Record<Part, number>> {
-  const out: Record<Part, number> = {orchestrator: await rssKb(process.pid), generator: 0, replicas: 0, balancer: 0}
+/** The processes started under this one, each with its part (anything else is left out), read from /proc. */
+export async function descendantsByPart(): Promise<Map<number, Part>> {
   const parents = new Map<number, number>()
   const cmdlines = new Map<number, string>()
   for (const entry of await readdir('/proc')) {
@@ -39,9 +38,18 @@ export async function rssByPart(): Promise<Record<Part, number>> {
     for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true
     return false
   }
+  const parts = new Map<number, Part>()
   for (const [pid, cmdline] of cmdlines) {
     const part = partOf(cmdline)
-    if (part === undefined || !underUs(pid)) continue
+    if (part !== undefined && underUs(pid)) parts.set(pid, part)
+  }
+  return parts
+}
+
+/** Each part's RSS now (kB), summed over its processes: every descendant of this process is looked at. */
+export async function rssByPart(): Promise<Record<Part, number>> {
+  const out: Record<Part, number> = {orchestrator: await rssKb(process.pid), generator: 0, replicas: 0, balancer: 0}
+  for (const [pid, part] of await descendantsByPart()) {
     try {
       out[part] += await rssKb(pid)
     } catch {

@@ -7,28 +7,28 @@
 //
 // Each round runs lean, nginx and HAProxy in turn, 1 worker each, in front of 2 cluster replicas: 3 s of
 // closed-loop warm-up over 50 connections (as the bench's phases before its rate phase: the proxy's code
-// is optimised by then), then 4 s at 1,000 req/s over 10 connections. It reads /proc/<pid>/task/*/schedstat
-// of the balancer's processes (found among this process's descendants) every 250 ms, and over the last
-// 2.5 s at that rate prints, per request: CPU on the main thread, CPU on its other threads (V8's
-// compiler and GC helpers for lean), and the time its threads waited for a CPU (runqueue); and the p50.
+// is optimised by then), then 4 s at 1,000 req/s over 10 connections. Every 250 ms it reads
+// /proc/<pid>/task/*/schedstat of the balancer's processes (this process's descendants, told apart as
+// bench/process-rss.ts does; for nginx its master too, which forwards nothing). Over the last 2.5 s at that
+// rate it prints, per request: CPU on the main thread, CPU on the other threads (V8's compiler and GC
+// helpers for lean), the time the threads waited for a CPU (runqueue), and the p50.
 
-import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import type {BenchContext} from './context.js'
+import {descendantsByPart} from './process-rss.js'
 import {median} from './rounds.js'
 import {phaseOf, runBenchScenario} from './run-scenario.js'
 
 const {values: args} = parseArgs({options: {rounds: {type: 'string', default: '5'}}})
 const rounds = Math.max(1, Number(args.rounds))
 const rate = 1000
-/** The balancer's request-handling processes, by command line (nginx: its worker, not the master; HAProxy runs as one process, -db). */
-const subjects: Record<string, {balancer: Record<string, unknown>; process: RegExp}> = {
-  lean: {balancer: {kind: 'builtin', strategy: 'round-robin', engine: 'lean'}, process: /proxy\/main\.js/},
-  nginx: {balancer: {kind: 'nginx'}, process: /^nginx: worker/},
-  haproxy: {balancer: {kind: 'haproxy'}, process: /(^|\/)haproxy -f /},
+const subjects: Record<string, Record<string, unknown>> = {
+  lean: {kind: 'builtin', strategy: 'round-robin', engine: 'lean'},
+  nginx: {kind: 'nginx'},
+  haproxy: {kind: 'haproxy'},
 }
 
 /** Nanoseconds on a CPU (main thread, other threads) and waiting for one, summed over the threads of `pids`. */
@@ -39,24 +39,6 @@ interface Sched {
   waitNs: number
   /** Threads read (0 once the processes are gone). */
   threads: number
-}
-
-function descendants(pid: number): number[] {
-  let children: number[] = []
-  try {
-    children = execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number)
-  } catch {
-    // pgrep exits 1 when there is none
-  }
-  return children.flatMap((c) => [c, ...descendants(c)])
-}
-
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()
-  } catch {
-    return ''
-  }
 }
 
 function sample(pids: number[]): Sched {
@@ -86,16 +68,23 @@ function sample(pids: number[]): Sched {
 async function measure(ctx: BenchContext, name: string): Promise<Record<string, number>> {
   const series: Sched[] = []
   let pids: number[] = []
+  let finding: Promise<void> | undefined
   const timer = setInterval(() => {
-    if (pids.length === 0) pids = descendants(process.pid).filter((p) => subjects[name].process.test(commandLine(p)))
-    const s = pids.length > 0 ? sample(pids) : undefined
-    if (s?.threads) series.push(s)
+    if (pids.length === 0) {
+      finding ??= descendantsByPart().then((parts) => {
+        pids = [...parts].flatMap(([pid, part]) => (part === 'balancer' ? [pid] : []))
+        finding = undefined
+      })
+      return
+    }
+    const s = sample(pids)
+    if (s.threads) series.push(s)
   }, 250)
   const phases = [
     {name: 'warmup', duration: '3s', measure: false},
     {name: 'fixed', duration: '4s', rate, connections: 10},
   ]
-  const doc = {name: `wakeups-${name}`, seed: 1, replicas: {count: 2, kind: 'cluster'}, balancer: subjects[name].balancer, load: {connections: 50, timeout: '5s', phases}}
+  const doc = {name: `wakeups-${name}`, seed: 1, replicas: {count: 2, kind: 'cluster'}, balancer: subjects[name], load: {connections: 50, timeout: '5s', phases}}
   const {report} = await runBenchScenario(ctx, doc).finally(() => clearInterval(timer))
   // 2.5 s ending 0.75 s before the processes were last seen: at 1,000 req/s, clear of the teardown.
   const last = series.findLast((s) => s.at <= series.at(-1)!.at - 750)
