@@ -2,6 +2,7 @@
 // /proc). A pid recorded in a state file may have been reused by an unrelated process since; the
 // environment tells ours from theirs, so cleaning up never kills a stranger.
 import {readdirSync, readFileSync} from 'node:fs'
+import {processAlive} from './process-alive.js'
 
 /** True when process `pid` exists and carries LBBENCH_RUN_ID=<runId> or names the run on its command line. */
 export function belongsToRun(pid: number, runId: string): boolean {
@@ -25,16 +26,7 @@ export function processesOfRun(runId: string): number[] {
   return entries
     .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
     .map(Number)
-    .filter((pid) => belongsToRun(pid, runId) && !isZombie(pid))
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
-  }
+    .filter((pid) => belongsToRun(pid, runId) && processAlive(pid))
 }
 
 /** A process's start time in clock ticks since boot (/proc/PID/stat field 22): with the pid, a unique name. */
@@ -47,13 +39,9 @@ export function processStartTime(pid: number): number | undefined {
   }
 }
 
-/** True when `pid` runs and, if `startTime` is known, is still the same process (not a reused pid). */
+/** True when `pid` runs (a zombie does not) and, if `startTime` is known, is still the same process (not a reused pid). */
 export function isAlive(pid: number, startTime?: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
+  if (!processAlive(pid)) return false
   if (startTime === undefined) return true
   const now = processStartTime(pid)
   return now === undefined || now === startTime

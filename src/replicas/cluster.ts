@@ -16,7 +16,7 @@ import {fixedPortOf} from './fixed-ports.js'
 import {replicaIds, type Scenario} from '../model/scenario.js'
 import type {FromPrimary, PrimaryConfig, PrimaryReplica, ReplicaCounts, ToPrimary} from './cluster-primary.js'
 import {probeHeader} from './app/server.js'
-import {processAlive} from './process-alive.js'
+import {processAlive} from '../process/process-alive.js'
 import type {BehaviourChange, ReplicaAddress, ReplicaInfo, ReplicaSet, ReplicaSetEvents, ReplicaSetOptions} from './replica-set.js'
 
 const host = '127.0.0.1'

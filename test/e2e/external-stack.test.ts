@@ -17,7 +17,7 @@ import {join} from 'node:path'
 import {selfSignedCertificate} from '../../src/balancers/self-signed.js'
 import {freePort} from '../../src/process/free-port.js'
 import {waitForHttp} from '../../src/process/wait-http.js'
-import {processAlive} from '../../src/replicas/process-alive.js'
+import {processAlive} from '../../src/process/process-alive.js'
 import {cli, processesMarked, reportPath, root, stillThereAfter} from '../helpers/cli.js'
 import {skipWithout} from '../helpers/programs.js'
 

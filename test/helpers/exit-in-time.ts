@@ -31,7 +31,8 @@ export function cpuWaitMs(pid: number): number {
 
 /**
  * Polls `live` (the processes still there) until it is empty, or until `ms` plus the CPU wait seen so far
- * has passed (at most `capMs`). Call it right after the kill.
+ * has passed (at most `capMs`). Call it right after the kill. `live` must leave out zombies (processAlive):
+ * an orphan that exited at once may wait a second or two here to be reaped.
  */
 export async function exitedInTime(live: () => number[], ms: number, capMs = 15_000): Promise<ExitWait> {
   const started = Date.now()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {spawn, type ChildProcess} from 'node:child_process'
 import {request} from 'node:http'
 import {childEntry} from '../../src/process/child-entry.js'
-import {processAlive} from '../../src/replicas/process-alive.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 interface Answer {
   status: number

@@ -8,20 +8,12 @@ import {cleanLeftovers} from '../../src/run/leftovers.js'
 import {processStartTime} from '../../src/process/processes-of-run.js'
 import {readRunStates, removeRunState, writeRunState} from '../../src/run/state-file.js'
 import {testRunId} from './replica-scenario.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 /** The pid of a process that has exited: nothing runs under it (until it is reused). */
 function deadPid(): number {
   const r = spawnSync('sh', ['-c', 'echo $$'], {encoding: 'utf8'})
   return Number(r.stdout.trim())
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 const started: number[] = []
@@ -52,14 +44,14 @@ describe('lbbench clean', () => {
     const dry = await cleanLeftovers({dryRun: true, dockerTimeoutMs: 500})
     assert.ok(dry.runs.includes(runId))
     assert.deepEqual(dry.processes.filter((p) => p.runId === runId).map((p) => p.pid), [orphan])
-    assert.ok(alive(orphan) && existsSync(folder))
+    assert.ok(processAlive(orphan) && existsSync(folder))
     assert.ok((await readRunStates()).some((s) => s.state.runId === runId))
 
     const r = await cleanLeftovers({dockerTimeoutMs: 500})
     assert.deepEqual(r.processes.filter((p) => p.runId === runId).map((p) => p.pid), [orphan])
     assert.ok(r.folders.includes(folder))
     assert.ok(r.leftAlone.some((n) => n.includes('/etc is not in')), 'a folder outside the temporary folder is left alone')
-    await waitFor(() => !alive(orphan))
+    await waitFor(() => !processAlive(orphan))
     assert.equal(existsSync(folder), false)
     assert.equal(existsSync('/etc'), true)
     assert.equal((await readRunStates()).some((s) => s.state.runId === runId), false)
@@ -72,7 +64,7 @@ describe('lbbench clean', () => {
     const r = await cleanLeftovers({dockerTimeoutMs: 500})
     assert.equal(r.runs.includes(runId), false)
     assert.ok(r.leftAlone.some((n) => n.includes(`run ${runId} is still running`)))
-    assert.ok(alive(child))
+    assert.ok(processAlive(child))
     await removeRunState(runId)
   })
 
@@ -87,7 +79,7 @@ describe('lbbench clean', () => {
     const r = await cleanLeftovers({dockerTimeoutMs: 500})
     assert.ok(r.runs.includes(runId), 'the run is recognised as dead')
     assert.deepEqual(r.processes.filter((p) => p.runId === runId), [])
-    assert.ok(alive(stranger))
+    assert.ok(processAlive(stranger))
   })
 })
 

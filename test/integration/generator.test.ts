@@ -13,6 +13,7 @@ import type {PhaseSpec} from '../../src/model/scenario.js'
 import {decodeHistogram, latencyOf, mergeEncoded} from '../../src/metrics/histogram.js'
 import {summarize} from '../../src/metrics/summary.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 interface TestServer {
   url: string
@@ -81,17 +82,8 @@ async function run(config: GeneratorConfig, opts: {generators?: number; stopAfte
     handle.kill()
     r.error ??= exited.error
   }
-  for (const pid of r.pids) assert.equal(alive(pid), false, `generator ${pid} is gone`)
+  for (const pid of r.pids) assert.equal(processAlive(pid), false, `generator ${pid} is gone`)
   return r
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 const phase = (name: string, duration: number, over: Partial<PhaseSpec> = {}): PhaseSpec => ({name, duration, measure: true, connections: 4, ...over})
@@ -295,7 +287,7 @@ describe('load generator process', () => {
     })
     await handle.exited
     assert.equal(error, undefined, 'no "exited unexpectedly": the kill was asked for')
-    assert.equal(alive(handle.pids[0]), false)
+    assert.equal(processAlive(handle.pids[0]), false)
   })
 
   test('rate mode: 200 req/s for 2 s sends about 400, timed from the intended send', async () => {
@@ -334,9 +326,9 @@ describe('load generator process', () => {
       parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
       parent.once('exit', () => reject(new Error('parent exited early')))
     })
-    assert.ok(alive(pid))
+    assert.ok(processAlive(pid))
     parent.kill('SIGKILL')
-    const wait = await exitedInTime(() => [pid].filter(alive), 2000)
+    const wait = await exitedInTime(() => [pid].filter(processAlive), 2000)
     assert.deepEqual(wait.left, [], `generator still there after losing its parent: ${describeWait(wait, 2000)}`)
   })
 })

@@ -4,7 +4,7 @@
 import {test, describe} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFileSync, spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
@@ -15,15 +15,7 @@ import {balancerScenario} from '../helpers/balancer-scenario.js'
 import {StampBackends, load} from '../helpers/stamp-backends.js'
 import {skipWithout} from '../helpers/programs.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
+import {processAlive} from '../../src/process/process-alive.js'
 
 function pgrep(pattern: string): number[] {
   try {
@@ -37,7 +29,7 @@ function pgrep(pattern: string): number[] {
 async function leftAfter(ms: number, runDir: string, pids: number[]): Promise<number[]> {
   const until = Date.now() + ms
   for (;;) {
-    const left = [...new Set([...pgrep(runDir), ...pids.filter(alive)])]
+    const left = [...new Set([...pgrep(runDir), ...pids.filter(processAlive)])]
     if (left.length === 0 || Date.now() > until) return left
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -109,7 +101,7 @@ async function orphanCheck(kind: string): Promise<void> {
     assert.equal((await fetch(url)).status, 200)
     assert.ok(pgrep(runDir).length > 0, `${kind} runs`)
     child.kill('SIGKILL')
-    const wait = await exitedInTime(() => [...new Set([...pgrep(runDir), ...pids.filter(alive)])], 2000)
+    const wait = await exitedInTime(() => [...new Set([...pgrep(runDir), ...pids.filter(processAlive)])], 2000)
     assert.deepEqual(wait.left, [], `${kind} processes alive after their orchestrator was SIGKILLed: ${describeWait(wait, 2000)}`)
   } finally {
     child.kill('SIGKILL')

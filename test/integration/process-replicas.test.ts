@@ -10,6 +10,7 @@ import type {ReplicasSpec} from '../../src/model/scenario.js'
 import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from './replica-scenario.js'
 import {startHolder} from './holder.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 // A tiny server: answers "<REPLICA> <HOST> <GREETING>" on PORT; /health says 503 for its first 300 ms.
 const server = `node -e "
@@ -142,20 +143,10 @@ describe('process replicas', () => {
     const {holder, pids} = await startHolder('process', loaded, runDir(), runId)
     assert.ok(processesOfRun(runId).length >= 4)
     holder.kill('SIGKILL')
-    const wait = await exitedInTime(() => [...new Set([...processesOfRun(runId), ...pids.filter(alive)])], 2500)
+    const wait = await exitedInTime(() => [...new Set([...processesOfRun(runId), ...pids.filter(processAlive)])], 2500)
     assert.deepEqual(wait.left, [], describeWait(wait, 2500))
   })
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return false
-  }
-}
 
 async function waitFor(check: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms

@@ -10,6 +10,7 @@ import {childEntry} from '../../src/process/child-entry.js'
 import type {BackendStateChange} from '../../src/balancers/balancer.js'
 import type {FromProxy, ProxyStats} from '../../src/proxy/messages.js'
 import type {BalancerSpec} from '../../src/model/scenario.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 /** ok: answer its id (and the request body's length); hang: never answer; reset: drop the connection
  * before answering; reset-mid-body: send the head and part of the body, then drop the connection;
@@ -253,15 +254,6 @@ export async function load(port: number, total: number, concurrency: number, opt
   return out
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -278,7 +270,7 @@ export class WorkerProxies {
       await Promise.all(this.stops.map((s) => s()))
       await Promise.all(this.servers.map((s) => s.close()))
       await sleep(100)
-      for (const pid of this.pids) assert.equal(alive(pid), false, `proxy process ${pid} is still running`)
+      for (const pid of this.pids) assert.equal(processAlive(pid), false, `proxy process ${pid} is still running`)
     })
   }
 

@@ -10,7 +10,8 @@ import {randomBytes} from 'node:crypto'
 import {connect, createServer, type Server, type Socket} from 'node:net'
 import {TcpProxyServer} from '../../src/proxy/tcp/tcp-server.js'
 import {strategyKinds} from '../../src/proxy/strategies/registry.js'
-import {alive, backends, balancerSpec, client, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
+import {backends, balancerSpec, client, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 const proxies: RunningProxy[] = []
 const closers: Array<() => Promise<void>> = []
@@ -19,7 +20,7 @@ after(async () => {
   await Promise.all(proxies.map((p) => p.stop()))
   await Promise.all(closers.map((c) => c()))
   await sleep(100)
-  for (const p of proxies) assert.equal(alive(p.child.pid!), false, `proxy ${p.child.pid} is still running`)
+  for (const p of proxies) assert.equal(processAlive(p.child.pid!), false, `proxy ${p.child.pid} is still running`)
 })
 
 /** A TCP echo server with an id: it answers every byte with the same byte, and ends when the client ends. */

@@ -8,7 +8,8 @@ import {childEntry} from '../../src/process/child-entry.js'
 import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/model/scenario.js'
 import {runDir} from './replica-scenario.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
-import {alive, backends, balancerSpec, load, sleep, TestBackend, WorkerProxies, type RunningProxy} from './proxy-fixtures.js'
+import {backends, balancerSpec, load, sleep, TestBackend, WorkerProxies, type RunningProxy} from './proxy-fixtures.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 const run = new WorkerProxies()
 const {pids, servers, stops} = run
@@ -51,7 +52,7 @@ describe('built-in proxy with 2 workers', () => {
     await sleep(1100)
     assert.ok((balancer.usage()?.cpuPct ?? -1) >= 0)
     await balancer.stop()
-    for (const pid of all) assert.equal(alive(pid), false, `${pid} exited with the proxy`)
+    for (const pid of all) assert.equal(processAlive(pid), false, `${pid} exited with the proxy`)
   })
 
   test('a backend closed under load: retries 1 → no failed GETs', async () => {
@@ -94,12 +95,12 @@ describe('built-in proxy with 2 workers', () => {
     })
     pids.push(...all)
     stops.push(async () => {
-      for (const pid of all) if (alive(pid)) process.kill(pid, 'SIGKILL')
+      for (const pid of all) if (processAlive(pid)) process.kill(pid, 'SIGKILL')
     })
     assert.equal(all.length, 3)
-    assert.ok(all.every(alive))
+    assert.ok(all.every(processAlive))
     parent.kill('SIGKILL')
-    const wait = await exitedInTime(() => all.filter(alive), 2000)
+    const wait = await exitedInTime(() => all.filter(processAlive), 2000)
     assert.deepEqual(wait.left, [], describeWait(wait, 2000))
   })
 })

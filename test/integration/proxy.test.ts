@@ -9,7 +9,8 @@ import {engineNames} from '../../src/proxy/engines.js'
 import type {BalancerSpec, LoadedScenario, Scenario} from '../../src/model/scenario.js'
 import {runDir} from './replica-scenario.js'
 import {cpuWaitMs, describeWait, exitedInTime} from '../helpers/exit-in-time.js'
-import {alive, backends, balancerSpec as baseSpec, client, load, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
+import {backends, balancerSpec as baseSpec, client, load, send, sleep, startProxy, TestBackend, type RunningProxy} from './proxy-fixtures.js'
+import {processAlive} from '../../src/process/process-alive.js'
 
 const pids: number[] = []
 const servers: TestBackend[] = []
@@ -29,7 +30,7 @@ after(async () => {
   await Promise.all(proxies.map((p) => p.stop()))
   await Promise.all(servers.map((s) => s.close()))
   await sleep(100)
-  for (const pid of pids) assert.equal(alive(pid), false, `proxy ${pid} is still running`)
+  for (const pid of pids) assert.equal(processAlive(pid), false, `proxy ${pid} is still running`)
 })
 
 // Every behaviour, with each engine.
@@ -67,7 +68,7 @@ describe(`built-in proxy (${engine} engine)`, () => {
     assert.ok(usage && usage.cpuPct >= 0 && usage.elu >= 0 && usage.elu <= 1, `usage ${JSON.stringify(usage)}`)
     const [pid] = balancer.pids()
     await balancer.stop()
-    assert.equal(alive(pid), false)
+    assert.equal(processAlive(pid), false)
     assert.deepEqual(balancer.pids(), [])
   })
 
@@ -314,13 +315,13 @@ describe(`built-in proxy (${engine} engine)`, () => {
       parent.once('exit', () => reject(new Error('parent exited early')))
     })
     pids.push(pid)
-    proxies.push({stop: async () => void (alive(pid) && process.kill(pid, 'SIGKILL'))} as RunningProxy)
-    assert.ok(alive(pid))
+    proxies.push({stop: async () => void (processAlive(pid) && process.kill(pid, 'SIGKILL'))} as RunningProxy)
+    assert.ok(processAlive(pid))
     parent.kill('SIGKILL')
     // It goes when its IPC channel closes, at once on a quiet machine; the bound leaves room for a busy one
     // (3.3 s was seen at load average 4.5, with the proxy started through tsx), and grows by however long
     // the proxy waited for a CPU.
-    const wait = await exitedInTime(() => [pid].filter(alive), 4000)
+    const wait = await exitedInTime(() => [pid].filter(processAlive), 4000)
     assert.deepEqual(wait.left, [], `still running after its parent was killed: ${describeWait(wait, 4000)}`)
   })
 })

