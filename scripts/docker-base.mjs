@@ -27,7 +27,8 @@ async function load(rel) {
 try {
   const {connectDocker} = await load('replicas/docker/engine')
   const {ensureBaseImage, baseImage} = await load('replicas/docker/base-image')
-  const {ensureAppImage, appImage} = await load('replicas/docker/app-image')
+  const {ensureAppImage} = await load('replicas/docker/app-image')
+  const {appImage} = await load('replicas/docker/app-image-name')
   const docker = await connectDocker()
   const log = (line) => console.error(line)
   if (!(await ensureBaseImage(docker, {force, log}))) console.error(`${baseImage} exists (--force rebuilds it)`)

@@ -26,6 +26,8 @@ export interface KindOption {
 export interface OptionForms {
   /** A duration with a unit (`500ms`, `5s`), as milliseconds. */
   duration(opts?: {positive?: boolean}): z.ZodType<number>
+  /** An HTTP path starting with / (`/health`). */
+  urlPath(): z.ZodType<string>
 }
 
 export interface KindDescriptor {

@@ -58,6 +58,8 @@ export interface ReplicasSpec {
   restartDelay?: Ms
   /** swarm: how the `update` fault rolls the service's tasks over. */
   update?: SwarmUpdate
+  /** swarm: Swarm's own health check of every task; a task that fails it `retries` times in a row is replaced. */
+  healthCheck?: SwarmHealthCheck
   /** external: the replicas' loopback addresses (`127.0.0.1:9001`, `[::1]:9001`), r1 first. */
   addresses?: string[]
   /** external: the shell command that does each fault action ($REPLICA, $REPLICA_INDEX, $ADDRESS are set). */
@@ -72,6 +74,16 @@ export interface SwarmUpdate {
   parallelism: number
   order: 'stop-first' | 'start-first'
   delay: Ms
+}
+
+/** Docker's health check of a swarm task: an HTTP GET of `path` (the built-in app) or a shell `command` (another image). */
+export interface SwarmHealthCheck {
+  path?: string
+  command?: string
+  interval: Ms
+  timeout: Ms
+  retries: number
+  startPeriod: Ms
 }
 
 export interface PassiveHealth {

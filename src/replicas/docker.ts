@@ -16,7 +16,8 @@ import {deriveSeed} from '../model/random.js'
 import {processStartTime} from '../process/processes-of-run.js'
 import {behaviourOf} from './behaviour-of.js'
 import {replicaIds, type ReplicasSpec} from '../model/scenario.js'
-import {appImage, ensureAppImage, isAppImage} from './docker/app-image.js'
+import {ensureAppImage} from './docker/app-image.js'
+import {appImage, runsBuiltinApp} from './docker/app-image-name.js'
 import {ensureFolderImage} from './docker/build-folder.js'
 import {connectDocker, followProgress, imageExists, type Docker} from './docker/engine.js'
 import {signalContainer, stateAfter, tolerant, unpauseIfPaused} from './docker/container-calls.js'
@@ -81,7 +82,7 @@ export class DockerReplicaSet extends EventEmitter<ReplicaSetEvents> implements 
   constructor(private readonly opts: ReplicaSetOptions) {
     super()
     this.spec = opts.loaded.scenario.replicas
-    this.builtinApp = !this.spec.build && isAppImage(this.spec.image)
+    this.builtinApp = runsBuiltinApp(this.spec)
   }
 
   async start(): Promise<ReplicaInfo[]> {

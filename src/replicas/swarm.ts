@@ -147,12 +147,13 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
     else if (e.action === 'unpause' && current && slot.state === 'paused') slot.state = 'up'
   }
 
-  /** The slot's task ended: an exit the run sees, planned when Swarm retired the task (an update, a scale-in). */
+  /** The slot's task ended: an exit the run sees, planned when Swarm retired the task (an update, a scale-in), not when it found it unhealthy. */
   private async ended(slot: Slot, detail: string, taskId: string): Promise<void> {
     const wasRunning = slot.state === 'up' || slot.state === 'paused'
     slot.state = 'exited'
     if (!wasRunning || this.stopping) return
-    const task = (await this.docker!.getTask(taskId).inspect().catch(() => undefined)) as {DesiredState?: string} | undefined
+    // A task Swarm replaced because its health check failed is shut down by Swarm too, but is a failure.
+    const task = slot.unhealthy ? undefined : ((await this.docker!.getTask(taskId).inspect().catch(() => undefined)) as {DesiredState?: string} | undefined)
     const planned = task?.DesiredState !== undefined && task.DesiredState !== 'running'
     this.emit('exit', slot.id, detail, planned)
   }

@@ -183,7 +183,7 @@ const replicasShape = {
     .describe(`replicas are named r1 … rN; default 2, or one per entry of ${perReplicaKeys.join(' or ')}`),
   kind: z.enum(replicaKinds.names).default('cluster'),
   app: appBehaviour.prefault({}).describe("the built-in app's behaviour"),
-  ...kindOptionShape(replicaKinds.all, replicaKindOptions, {duration}),
+  ...kindOptionShape(replicaKinds.all, replicaKindOptions, {duration, urlPath: () => urlPath}),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {error: 'expected an environment variable name like MY_VAR'}), scalarText).default({}),
   ready: z.strictObject(readyShape).prefault({}),
   restart: z.enum(['never', 'on-failure']).default('never'),
@@ -242,7 +242,7 @@ const balancerShape = {
     .describe('built-in proxy with workers > 1: the workers share health marks and active checks (like nginx zone); in-flight counts, strategy positions and retry budgets stay per worker'),
   schedulingPolicy: z.enum(['rr', 'none']).default('rr'),
   // The keys only some balancer kinds take (external: url, backendHeader), as their descriptors give them.
-  ...kindOptionShape(balancerKinds.all, balancerKindOptions, {duration}),
+  ...kindOptionShape(balancerKinds.all, balancerKindOptions, {duration, urlPath: () => urlPath}),
   // Your own stack (own-stack-schema.ts): your nginx/HAProxy configuration, and TLS at the balancer.
   config: ownConfigKey.optional(),
   tls: tlsKey.optional(),

@@ -51,6 +51,17 @@ function next<E extends 'exit' | 'ready'>(set: SwarmReplicaSet, event: E, id: st
   })
 }
 
+/** `p`, or a failure naming `what` when it has not settled within `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let late: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => (late = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)))
+  try {
+    return await Promise.race([p, timeout])
+  } finally {
+    clearTimeout(late)
+  }
+}
+
 describe('swarm replicas', {skip}, () => {
   before(async () => {
     if (!docker) throw new Error(unreachable) // CI asked for a swarm manager and there is none
@@ -122,6 +133,36 @@ describe('swarm replicas', {skip}, () => {
       assert.notEqual(set.list().find((r) => r.id === left.id)!.containerId, before, 'the task was replaced')
       for (let i = 0; i < 100 && set.list().find((r) => r.id === left.id)!.state !== 'up'; i++) await new Promise((r) => setTimeout(r, 50))
       assert.ok(typeof (await get(left.port)) !== 'string')
+    } finally {
+      await set.stop()
+    }
+    assert.deepEqual(await leftOf(runId), {services: 0, containers: 0})
+  })
+
+  test('a task that fails its health check is found unhealthy and replaced by Swarm in its slot, as a crash; the other is left alone', async () => {
+    const {set, runId, engine} = swarmSet({count: 2, healthCheck: {path: '/', interval: 500, timeout: 2000, retries: 1, startPeriod: 0}})
+    try {
+      const infos = await set.start()
+      const exited = next(set, 'exit', 'r1')
+      const back = next(set, 'ready', 'r1')
+      const failedAt = Date.now()
+      await set.control('r1', {errorRate: 1, errorStatus: 500})
+      const res = await get(infos[0].port)
+      assert.ok(typeof res !== 'string' && res.status === 500, answered(res))
+      const [, detail, planned] = await within(exited, 30_000, 'r1 replaced after failing its health checks')
+      assert.match(String(detail), /, replaced after the engine found it unhealthy$/)
+      assert.notEqual(planned, true, 'a health-triggered replacement is no planned retirement')
+      const [info] = (await within(back, 30_000, 'r1 back')) as [{port: number; containerId: string}]
+      console.log(`# failing health checks → replacement serving: ${Date.now() - failedAt} ms`)
+      assert.equal(info.port, infos[0].port, 'the replacement answers on the slot port')
+      assert.notEqual(info.containerId, infos[0].containerId)
+      const again = await get(info.port)
+      assert.ok(typeof again !== 'string' && again.status === 200, `the new task has the configured behaviour: ${answered(again)}`)
+      const r1 = engine.filter(([id]) => id === 'r1').map(([, kind]) => kind)
+      assert.ok(r1.indexOf('task-unhealthy') >= 0 && r1.indexOf('task-unhealthy') < r1.indexOf('task-die'), `r1: ${r1.join(', ')}`)
+      const r2 = engine.filter(([id]) => id === 'r2').map(([, kind]) => kind)
+      assert.ok(!r2.includes('task-die') && !r2.includes('task-unhealthy'), `r2: ${r2.join(', ')}`)
+      assert.equal(set.list()[1].containerId, infos[1].containerId)
     } finally {
       await set.stop()
     }

@@ -1,7 +1,10 @@
 // What swarm replicas add that needs no engine: the scenario checks (start-first refused with why, the
-// update and scale faults only for swarm replicas, scale needs its count), the per-slot environment of
-// the service, the task events read from the engine, and the failover figures the engine's events give
+// update and scale faults only for swarm replicas, scale needs its count, the health check's), the per-slot
+// environment of the service and its health check (run here as Docker would run it), the task events read from the engine, and the failover figures the engine's events give
 // (a replacement's times, a rolling update's row).
+import {spawn} from 'node:child_process'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {stringify} from 'yaml'
@@ -10,9 +13,13 @@ import {rollingUpdateRows} from '../../src/metrics/rolling-update.js'
 import {withReplacement} from '../../src/metrics/replacement.js'
 import {ScenarioError} from '../../src/model/errors.js'
 import type {FailoverReport, SeriesPoint, TimelineEvent} from '../../src/model/report.js'
-import {replicaServiceSpec, serviceNameOf} from '../../src/replicas/swarm/service-spec.js'
+import {healthCheckOf, replicaServiceSpec, serviceNameOf} from '../../src/replicas/swarm/service-spec.js'
 import {taskEventOf} from '../../src/replicas/swarm/task-events.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
+
+function exitCode(command: string, args: string[], env: Record<string, string>): Promise<number | null> {
+  return new Promise((resolve) => spawn(command, args, {env, stdio: 'ignore'}).once('exit', resolve))
+}
 
 function problems(doc: object): string[] {
   try {
@@ -50,6 +57,25 @@ describe('swarm scenarios', () => {
     assert.deepEqual(s.replicas.update, {parallelism: 2, order: 'stop-first', delay: 0})
     assert.match(problems({replicas: {kind: 'swarm', restartDelay: 5}})[0], /^replicas\.restartDelay: durations carry a unit/)
   })
+
+  test("healthCheck: Docker's defaults; path probes the built-in app, another image needs command; Docker's least times", () => {
+    const hc = (doc: object) => parseScenarioText(stringify({name: 'a', replicas: {kind: 'swarm', ...doc}}), 's.yaml').scenario.replicas.healthCheck
+    assert.deepEqual(hc({healthCheck: {}}), {interval: 30_000, timeout: 30_000, retries: 3, startPeriod: 0})
+    assert.deepEqual(hc({image: 'lbbench-hello:latest', healthCheck: {path: '/health', interval: '500ms', timeout: '1s', retries: 1, startPeriod: '2s'}}), {path: '/health', interval: 500, timeout: 1000, retries: 1, startPeriod: 2000})
+    assert.deepEqual(hc({image: 'nginx', healthCheck: {command: 'true'}})?.command, 'true')
+    assert.equal(hc({}), undefined, "no health check unless asked: the image's own applies")
+    assert.deepEqual(problems({replicas: {kind: 'swarm', healthCheck: {path: '/', command: 'true'}}}), ['replicas.healthCheck.command: give path or command, not both'])
+    assert.deepEqual(problems({replicas: {kind: 'swarm', build: 'app', healthCheck: {path: '/'}}}), [
+      'replicas.healthCheck.path: path probes the built-in app (lbbench-hello), which has node to send it; another image needs command, a shell command run in the task ($PORT is set)',
+    ])
+    assert.deepEqual(problems({replicas: {kind: 'swarm', image: 'nginx', healthCheck: {interval: '1s'}}}), [
+      'replicas.healthCheck: needs command for an image other than lbbench-hello: a shell command run in the task ($PORT is set), exit 0 when healthy, e.g. wget -q -O /dev/null http://127.0.0.1:$PORT/health',
+    ])
+    assert.deepEqual(problems({replicas: {kind: 'swarm', healthCheck: {interval: '500us'}}}), ["replicas.healthCheck.interval: must be at least 1ms (Docker's least); got 500us"])
+    assert.deepEqual(problems({replicas: {kind: 'swarm', healthCheck: {startPeriod: '100us'}}}), ["replicas.healthCheck.startPeriod: must be 0s or at least 1ms (Docker's least); got 100us"])
+    assert.deepEqual(problems({replicas: {kind: 'swarm', healthCheck: {path: 'health'}}}), ['replicas.healthCheck.path: expected a path starting with /, like /health; got "health"'])
+    assert.match(problems({replicas: {kind: 'docker', image: 'x', healthCheck: {command: 'true'}}})[0], /^replicas\.healthCheck: .*swarm/)
+  })
 })
 
 describe('the swarm service', () => {
@@ -81,6 +107,37 @@ describe('the swarm service', () => {
     assert.ok(!task.ContainerSpec!.Env!.some((e) => e.startsWith('LBBENCH_APP_')))
     assert.equal(serviceNameOf('My Run_1-abcd'), 'lbbench-my-run-1-abcd')
     assert.ok(serviceNameOf(`${'x'.repeat(100)}-20261203-abcd`).length <= 63)
+  })
+
+  test('a health check in nanoseconds: the built-in app probed by node on its slot port, another image through /bin/sh with PORT; both run here as Docker runs them', async () => {
+    const times = {interval: 500, timeout: 1000, retries: 2, startPeriod: 0}
+    const scenario = {...loaded.scenario, replicas: {...loaded.scenario.replicas, healthCheck: {path: '/health', ...times}}}
+    const spec = replicaServiceSpec({...base, scenario, builtinApp: true, imageCommand: []})
+    const check = (spec.TaskTemplate as Dockerode.ContainerTaskSpec).ContainerSpec!.HealthCheck!
+    assert.deepEqual({...check, Test: check.Test!.slice(0, 3)}, {Test: ['CMD', 'node', '-e'], Interval: 500e6, Timeout: 1000e6, Retries: 2, StartPeriod: 0})
+    const seen: string[] = []
+    let status = 200
+    const server = createServer((req, res) => {
+      seen.push(req.url!)
+      res.writeHead(status).end()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as AddressInfo).port
+    const probe = () => exitCode(process.execPath, check.Test!.slice(2), {PORT_2: String(port), LBBENCH_SLOT: '2'})
+    try {
+      assert.equal(await probe(), 0)
+      status = 500
+      assert.equal(await probe(), 1)
+      assert.deepEqual(seen, ['/health', '/health'])
+    } finally {
+      server.close()
+    }
+    assert.equal(await probe(), 1, 'nothing listens')
+
+    const shell = healthCheckOf({command: 'test "$PORT" = 9002', ...times}).Test!
+    assert.equal(shell[0], 'CMD-SHELL')
+    assert.equal(await exitCode('/bin/sh', ['-c', shell[1]], {PORT_2: '9002', LBBENCH_SLOT: '2'}), 0)
+    assert.equal(await exitCode('/bin/sh', ['-c', shell[1]], {PORT_2: '9001', LBBENCH_SLOT: '2'}), 1)
   })
 
   test('an engine event names its slot from the task name, with the engine time', () => {

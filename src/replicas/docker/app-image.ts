@@ -9,17 +9,12 @@ import {tmpdir} from 'node:os'
 import {dirname, extname, join, posix} from 'node:path'
 import {childEntry, packageRoot} from '../../process/child-entry.js'
 import {RunError} from '../../model/errors.js'
+import {appImage} from './app-image-name.js'
 import {ensureBaseImage} from './base-image.js'
 import {followProgress, type Docker} from './engine.js'
 
-export const appImage = 'lbbench-hello'
 const entry = 'replicas/app/standalone'
 const hashLabel = 'lbbench.app-hash'
-
-/** True for the image name that means "the built-in app" (with or without a tag). */
-export function isAppImage(image: string | undefined): boolean {
-  return image === undefined || image === appImage || image === `${appImage}:latest`
-}
 
 /** The app's modules, relative to src/ without extension, with their JavaScript text. */
 export async function appModules(): Promise<Map<string, string>> {

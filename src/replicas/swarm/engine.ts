@@ -86,6 +86,8 @@ export interface HostServiceOptions {
   mode: Dockerode.ServiceMode
   restart: Dockerode.TaskRestartPolicy
   update?: Dockerode.UpdateConfig
+  /** Swarm's health check of each task (replaces the image's HEALTHCHECK). */
+  healthCheck?: Dockerode.HealthConfig
   /** Tasks run on the manager's node only (their ports are on its loopback). Default true. */
   onManager?: boolean
   /** Tasks run on this node only (swarmNodeId's answer): narrower than onManager when a swarm has several managers. */
@@ -114,6 +116,7 @@ export function hostServiceSpec(o: HostServiceOptions): Dockerode.CreateServiceO
         Labels: labels,
         Env: Object.entries(o.env).map(([k, v]) => `${k}=${v}`),
         ...(o.command ? {Command: o.command} : {}),
+        ...(o.healthCheck ? {HealthCheck: o.healthCheck} : {}),
       },
       Networks: [{Target: 'host'}],
       RestartPolicy: o.restart,

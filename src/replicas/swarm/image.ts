@@ -3,7 +3,8 @@
 // replicas contact no registry.
 import {dirname, resolve} from 'node:path'
 import type {ReplicasSpec} from '../../model/scenario.js'
-import {appImage, ensureAppImage, isAppImage} from '../docker/app-image.js'
+import {ensureAppImage} from '../docker/app-image.js'
+import {appImage, runsBuiltinApp} from '../docker/app-image-name.js'
 import {ensureFolderImage} from '../docker/build-folder.js'
 import type {Docker} from '../docker/engine.js'
 import {localImageId} from './engine.js'
@@ -19,7 +20,7 @@ export interface ServiceImage {
 }
 
 export async function serviceImage(docker: Docker, spec: ReplicasSpec, scenarioFile: string, log: (line: string) => void): Promise<ServiceImage> {
-  const builtinApp = !spec.build && isAppImage(spec.image)
+  const builtinApp = runsBuiltinApp(spec)
   let name: string
   if (builtinApp) {
     await ensureAppImage(docker, {log})

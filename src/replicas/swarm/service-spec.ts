@@ -6,7 +6,7 @@
 // so it comes back on the same address.
 import type Dockerode from 'dockerode'
 import {deriveSeed} from '../../model/random.js'
-import type {Scenario} from '../../model/scenario.js'
+import type {Scenario, SwarmHealthCheck} from '../../model/scenario.js'
 import {behaviourOf} from '../behaviour-of.js'
 import {hostServiceSpec, nanos} from './engine.js'
 
@@ -39,8 +39,27 @@ export function serviceNameOf(runId: string): string {
   return `lbbench-${clean.slice(-55)}`.replace(/-+/g, '-').replace(/-$/, '')
 }
 
-/** Sets PORT from PORT_<slot>, then runs the image's own command. */
-const portFromSlot = 'eval "export PORT=\\${PORT_$LBBENCH_SLOT}"; exec "$@"'
+/** Sets PORT from PORT_<slot> (a shell command). */
+const setPort = 'eval "export PORT=\\${PORT_$LBBENCH_SLOT}"'
+/** Sets PORT, then runs the image's own command. */
+const portFromSlot = `${setPort}; exec "$@"`
+
+/**
+ * Docker's health check of a task. The built-in app's image has no shell and no HTTP client but node:
+ * node:http's get starts in about 60 ms of CPU (fetch, which loads undici, in about 180 ms). A command
+ * runs through /bin/sh with PORT set as for the image's own command.
+ */
+export function healthCheckOf(h: SwarmHealthCheck): Dockerode.HealthConfig {
+  const test = h.command !== undefined
+    ? ['CMD-SHELL', `${setPort}; ${h.command}`]
+    : ['CMD', 'node', '-e', probeScript(h.path ?? '/')]
+  return {Test: test, Interval: nanos(h.interval), Timeout: nanos(h.timeout), Retries: h.retries, StartPeriod: nanos(h.startPeriod)}
+}
+
+function probeScript(path: string): string {
+  const url = `'http://127.0.0.1:' + process.env['PORT_' + process.env.LBBENCH_SLOT] + ${JSON.stringify(path)}`
+  return `require('node:http').get(${url}, (r) => process.exit(r.statusCode < 400 ? 0 : 1)).on('error', () => process.exit(1))`
+}
 
 export function replicaServiceSpec(o: ReplicaServiceOptions): Dockerode.CreateServiceOptions {
   const s = o.scenario
@@ -70,5 +89,6 @@ export function replicaServiceSpec(o: ReplicaServiceOptions): Dockerode.CreateSe
     mode: {Replicated: {Replicas: s.replicas.count}},
     restart: {Condition: 'any', Delay: nanos(s.replicas.restartDelay ?? 5000)},
     update: {Parallelism: update.parallelism, Order: update.order, Delay: nanos(update.delay)},
+    ...(s.replicas.healthCheck ? {healthCheck: healthCheckOf(s.replicas.healthCheck)} : {}),
   })
 }
