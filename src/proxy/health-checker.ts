@@ -4,9 +4,10 @@
 // keep-alive, a fresh connection each, like HAProxy's checks.
 //
 // Checks run at a fixed rate (every `interval` from the start, not `interval` after the previous check
-// ended), so a backend that stops answering is marked down within interval × fall + timeout. A backend
-// whose previous check is still running (timeout > interval) skips that tick. A check passes on a 2xx or
-// 3xx status, as HAProxy's `option httpchk` does.
+// ended), so with timeout < interval a backend that stops answering is marked down within interval ×
+// fall + timeout. A backend whose previous check is still running skips that tick (with timeout ≥
+// interval, each failed check then takes the ticks it spans). A check passes on a 2xx or 3xx status, as
+// HAProxy's `option httpchk` does.
 
 import {Agent, request} from 'node:http'
 import type {ActiveHealth as ActiveHealthSpec} from '../model/scenario.js'

@@ -69,7 +69,11 @@ test('standalone app: answers, control channel with token, drains on SIGTERM', a
     assert.deepEqual(counts, {connections: 2, requests: 2})
 
     const inflight = call(port)
-    await new Promise((r) => setTimeout(r, 100))
+    // SIGTERM once the app has the request (it answers 300 ms later), however long it took to arrive.
+    for (let i = 0; i < 500; i++) {
+      if (JSON.parse((await call(controlPort, {path: '/counts', headers: auth})).body).requests === 3) break
+      await new Promise((r) => setTimeout(r, 10))
+    }
     child.kill('SIGTERM')
     const drained = await inflight
     assert.equal(drained.status, 200)

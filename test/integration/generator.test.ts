@@ -19,15 +19,21 @@ interface TestServer {
   url: string
   /** Epoch ms at which each response was finished. */
   answeredAt: number[]
+  /** Microseconds from each request's arrival to its response's end, as the server saw them. */
+  servedUs: number[]
   arrivals: number
   close(): Promise<void>
 }
 
 async function startServer(handle: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<TestServer> {
-  const s: TestServer = {url: '', answeredAt: [], arrivals: 0, close: async () => {}}
+  const s: TestServer = {url: '', answeredAt: [], servedUs: [], arrivals: 0, close: async () => {}}
   const server = http.createServer((req, res) => {
     const n = s.arrivals++
-    res.on('finish', () => s.answeredAt.push(Date.now()))
+    const arrived = performance.now()
+    res.on('finish', () => {
+      s.answeredAt.push(Date.now())
+      s.servedUs.push((performance.now() - arrived) * 1000)
+    })
     handle(req, res, n)
   })
   server.keepAliveTimeout = 10_000
@@ -156,13 +162,17 @@ describe('load generator process', () => {
     assert.equal(latencyOf(decodeHistogram(measured[0].perBackend.b1.histogram)).count, measured[0].perBackend.b1.completed)
   })
 
-  test('a 20 ms server is reported at 20 ms (p50 within 2 ms)', async () => {
+  test('a 20 ms server is reported at 20 ms: p50 at least 20 ms, and within 2 ms of what the server itself took', async () => {
     const s = await server(stamping(20))
     const r = await run(configFor(s.url, [phase('steady', 1000, {connections: 5})]))
     assert.equal(r.error, undefined)
     const lat = latencyOf(mergeEncoded(r.samples.map((x) => x.histogram)))
     assert.ok(lat.count > 50)
-    assert.ok(Math.abs(lat.p50 - 20_000) <= 2000, `p50 ${lat.p50} µs`)
+    // The server's 20 ms timer fires late when this machine is busy: the generator's figure is held to
+    // the server's own, so a unit or clock slip fails and a starved timer does not.
+    const served = [...s.servedUs].sort((a, b) => a - b)[Math.floor(s.servedUs.length / 2)]
+    assert.ok(lat.p50 >= 19_500, `p50 ${lat.p50} µs for a 20 ms server`)
+    assert.ok(Math.abs(lat.p50 - served) <= 2000, `p50 ${lat.p50} µs; the server took ${Math.round(served)} µs (median)`)
   })
 
   test('a server that breaks connections gives counted failures, never silent zeros', async () => {

@@ -38,51 +38,66 @@ function owner(): SocketOwner & {timeouts: number} {
   }}
 }
 
+/** Sleeps until `ms` after `from` (performance.now() time), however late the sleeps before it ran. */
+const until = (from: number, ms: number) => sleep(Math.max(0, from + ms - performance.now()))
+
+/** Polls `done` every 10 ms for at most `capMs`; true once it holds. */
+async function eventually(done: () => boolean, capMs = 3000): Promise<boolean> {
+  for (const end = performance.now() + capMs; !done() && performance.now() < end; ) await sleep(10)
+  return done()
+}
+
+// The times are wide apart (a timer of 1 s, checks 250 ms from either deadline) so that a busy machine's
+// late timers cannot reorder them; each wait is measured from when the thing it waits on began.
 test('the owner of a socket hears of its per-try timeout once; a socket taken again restarts the time for its new owner', async () => {
   const server = await silentServer()
   const pool = new BackendPool(10_000)
   const key = `127.0.0.1:${server.port}`
   const first = owner()
-  const {socket} = pool.take('127.0.0.1', server.port, key, first, 150)
+  const firstTake = performance.now()
+  const {socket} = pool.take('127.0.0.1', server.port, key, first, 1000)
   sockets.add(socket)
-  await sleep(60)
+  await sleep(500)
   pool.give(socket)
   const second = owner()
-  const again = pool.take('127.0.0.1', server.port, key, second, 150)
+  const secondTake = performance.now()
+  const again = pool.take('127.0.0.1', server.port, key, second, 1000)
   assert.equal(again.socket, socket, 'the idle socket is taken again')
   assert.equal(again.reused, true)
-  // 150 ms after the first take, the first owner is gone and the second has 90 ms left.
-  await sleep(120)
+  // Past the first owner's deadline (gone, so nobody hears of it) and short of the second's.
+  await until(firstTake, 1250)
+  assert.ok(performance.now() < secondTake + 1000, 'checked before the second deadline')
   assert.deepEqual([first.timeouts, second.timeouts], [0, 0])
-  await sleep(200)
-  assert.deepEqual([first.timeouts, second.timeouts], [0, 1], 'the second owner, once, 150 ms after its own take')
+  await until(secondTake, 1300)
+  assert.deepEqual([first.timeouts, second.timeouts], [0, 1], 'the second owner, once, 1 s after its own take')
   pool.close()
 })
 
 test('a socket given back is closed after the idle time, and not while an attempt holds it', async () => {
   const server = await silentServer()
-  const pool = new BackendPool(150)
+  const idleMs = 500
+  const pool = new BackendPool(idleMs)
   const key = `127.0.0.1:${server.port}`
   const held = pool.take('127.0.0.1', server.port, key, owner(), 0).socket
   const idle = pool.take('127.0.0.1', server.port, key, owner(), 0).socket
   sockets.add(held).add(idle)
+  const given = performance.now()
   pool.give(idle)
   assert.equal(pool.idleCount(key), 1)
-  await sleep(400)
+  assert.ok(await eventually(() => server.closed() === 1), 'the idle one closed')
+  assert.ok(performance.now() - given >= idleMs - 1, `closed ${Math.round(performance.now() - given)} ms after it was given back`)
   assert.equal(server.opened(), 2)
-  assert.equal(server.closed(), 1, 'the idle one closed')
   assert.equal(idle.destroyed, true)
   assert.equal(held.destroyed, false, 'the one in use stays')
   assert.equal(pool.idleCount(key), 0)
   // Given back and taken again before the idle time ends: it stays open through the first idle time.
+  const givenAgain = performance.now()
   pool.give(held)
   await sleep(100)
   const taken = pool.take('127.0.0.1', server.port, key, owner(), 0)
   assert.equal(taken.socket, held)
-  await sleep(200)
+  await until(givenAgain, idleMs + 250)
   assert.equal(held.destroyed, false, 'taken again, so not idle when its first idle time ended')
   pool.give(held)
-  await sleep(300)
-  assert.equal(held.destroyed, true)
-  assert.equal(server.closed(), 2)
+  assert.ok(await eventually(() => held.destroyed && server.closed() === 2), 'closed once idle again')
 })

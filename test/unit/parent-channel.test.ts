@@ -11,7 +11,7 @@ async function disconnectWhileBusy(mode: 'raw' | 'guarded'): Promise<{code: numb
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   await once(child, 'message')
   child.send('block')
-  await new Promise((resolve) => setTimeout(resolve, 150))
+  await once(child, 'message') // busy: it cannot read the channel's close until it sends again
   child.disconnect()
   const [code] = (await once(child, 'exit')) as [number | null]
   return {code, stderr}
