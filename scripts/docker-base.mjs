@@ -1,28 +1,24 @@
 #!/usr/bin/env node
 // npm run docker:base [-- --force]
-// Builds, with no image registry, the two local images the docker scenarios use:
+// Builds, with no image registry, the local images the docker and swarm scenarios use:
 //   lbbench-node:20   a root file system with this machine's own `node` binary and the libraries `ldd`
 //                     lists for it, imported into the engine (docker import)
 //   lbbench-hello     the built-in app on top of it (apps/hello/Dockerfile)
 //   lbbench:<version> lbbench itself, for load shards in a Swarm job (load.generators.on: swarm); only
 //                     from the compiled package (npm run build first), else skipped
 // Skips an image that is already there and up to date, unless --force. Needs a reachable engine
-// (DOCKER_HOST is honoured). `lbbench run` builds both on first use too; this script is for CI and for
-// building ahead of time. It uses the compiled package (dist/) when there is one, the sources otherwise.
+// (DOCKER_HOST is honoured). `lbbench run` builds them on first use too; this script is for CI and for
+// building ahead of time. It runs lbbench's modules from the sources (through tsx), as the tests do, so
+// the lbbench-hello it builds carries the app hash the tests expect and they do not build it again.
 import {existsSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
+import {register} from 'tsx/esm/api'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const force = process.argv.includes('--force')
-
-async function load(rel) {
-  const compiled = join(root, 'dist', 'src', `${rel}.js`)
-  if (existsSync(compiled)) return import(pathToFileURL(compiled).href)
-  const {register} = await import('tsx/esm/api')
-  register()
-  return import(pathToFileURL(join(root, 'src', `${rel}.ts`)).href)
-}
+register()
+const load = (rel) => import(pathToFileURL(join(root, 'src', `${rel}.ts`)).href)
 
 try {
   const {connectDocker} = await load('replicas/docker/engine')
