@@ -1,6 +1,6 @@
 // hung-backend.yaml (passive health only) against hung-backend-active.yaml (active checks), through the
 // compiled CLI with --json: the same SIGSTOP of r2, and a time to detect that differs by the per-try
-// timeout (3 s) against interval × fall + timeout (750 ms). Run at full length: the per-try timeout and
+// timeout (3 s) against interval × fall + timeout (700 ms). Run at full length: the per-try timeout and
 // the check interval describe the system and do not shrink with --time-scale, so a shorter pause would
 // end before passive health could notice at all.
 import {test} from 'node:test'

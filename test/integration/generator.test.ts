@@ -162,7 +162,7 @@ describe('load generator process', () => {
     assert.equal(latencyOf(decodeHistogram(measured[0].perBackend.b1.histogram)).count, measured[0].perBackend.b1.completed)
   })
 
-  test('a 20 ms server is reported at 20 ms: p50 at least 20 ms, and within 2 ms of what the server itself took', async () => {
+  test('a 20 ms server is reported at 20 ms: p50 not under 19.5 ms, and within 2 ms of what the server itself took', async () => {
     const s = await server(stamping(20))
     const r = await run(configFor(s.url, [phase('steady', 1000, {connections: 5})]))
     assert.equal(r.error, undefined)
