@@ -5,9 +5,9 @@
 //
 // Checks run at a fixed rate (every `interval` from the start, not `interval` after the previous check
 // ended), so with timeout < interval a backend that stops answering is marked down within interval ×
-// fall + timeout. A backend whose previous check is still running skips that tick (with timeout ≥
-// interval, each failed check then takes the ticks it spans). A check passes on a 2xx or 3xx status, as
-// HAProxy's `option httpchk` does.
+// fall + timeout. A backend whose previous check is still running skips that tick: with timeout ≥
+// interval a failed check holds the ticks it spans, and may hold the one due as it times out. A check
+// passes on a 2xx or 3xx status, as HAProxy's `option httpchk` does.
 
 import {Agent, request} from 'node:http'
 import type {ActiveHealth as ActiveHealthSpec} from '../model/scenario.js'

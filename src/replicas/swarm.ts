@@ -152,9 +152,12 @@ export class SwarmReplicaSet extends EventEmitter<ReplicaSetEvents> implements R
     const wasRunning = slot.state === 'up' || slot.state === 'paused'
     slot.state = 'exited'
     if (!wasRunning || this.stopping) return
+    let planned = false
     // A task Swarm replaced because its health check failed is shut down by Swarm too, but is a failure.
-    const task = slot.unhealthy ? undefined : ((await this.docker!.getTask(taskId).inspect().catch(() => undefined)) as {DesiredState?: string} | undefined)
-    const planned = task?.DesiredState !== undefined && task.DesiredState !== 'running'
+    if (!slot.unhealthy) {
+      const task = (await this.docker!.getTask(taskId).inspect().catch(() => undefined)) as {DesiredState?: string} | undefined
+      planned = task?.DesiredState !== undefined && task.DesiredState !== 'running'
+    }
     this.emit('exit', slot.id, detail, planned)
   }
 

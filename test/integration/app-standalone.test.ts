@@ -4,6 +4,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {request} from 'node:http'
 import {childEntry} from '../../src/process/child-entry.js'
 import {processAlive} from '../../src/process/process-alive.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 interface Answer {
   status: number
@@ -70,10 +71,7 @@ test('standalone app: answers, control channel with token, drains on SIGTERM', a
 
     const inflight = call(port)
     // SIGTERM once the app has the request (it answers 300 ms later), however long it took to arrive.
-    for (let i = 0; i < 500; i++) {
-      if (JSON.parse((await call(controlPort, {path: '/counts', headers: auth})).body).requests === 3) break
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    await waitFor(async () => JSON.parse((await call(controlPort, {path: '/counts', headers: auth})).body).requests === 3, 5000, 'the request arrived')
     child.kill('SIGTERM')
     const drained = await inflight
     assert.equal(drained.status, 200)

@@ -9,6 +9,7 @@ import {processStartTime} from '../../src/process/processes-of-run.js'
 import {readRunStates, removeRunState, writeRunState} from '../../src/run/state-file.js'
 import {testRunId} from './replica-scenario.js'
 import {processAlive} from '../../src/process/process-alive.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 /** The pid of a process that has exited: nothing runs under it (until it is reused). */
 function deadPid(): number {
@@ -51,7 +52,7 @@ describe('lbbench clean', () => {
     assert.deepEqual(r.processes.filter((p) => p.runId === runId).map((p) => p.pid), [orphan])
     assert.ok(r.folders.includes(folder))
     assert.ok(r.leftAlone.some((n) => n.includes('/etc is not in')), 'a folder outside the temporary folder is left alone')
-    await waitFor(() => !processAlive(orphan))
+    await waitFor(() => !processAlive(orphan), 2000, 'the orphan killed')
     assert.equal(existsSync(folder), false)
     assert.equal(existsSync('/etc'), true)
     assert.equal((await readRunStates()).some((s) => s.state.runId === runId), false)
@@ -83,10 +84,3 @@ describe('lbbench clean', () => {
   })
 })
 
-async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}

@@ -12,6 +12,7 @@ import {processAlive} from '../../src/process/process-alive.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 import type {ReplicaSetOptions} from '../../src/replicas/replica-set.js'
 import type {LoadedScenario, Scenario} from '../../src/model/scenario.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -185,7 +186,7 @@ describe('cluster replicas, one port each', () => {
     const before = (await rs.counts()).requests.r4
     const inflight = get(port('r4'), 5000)
     // SIGTERM once r4 has the request (it answers 600 ms later), however long it took to arrive.
-    for (let i = 0; i < 500 && (await rs.counts()).requests.r4 === before; i++) await sleep(10)
+    await waitFor(async () => (await rs.counts()).requests.r4 > before, 5000, 'r4 has the request')
     const exited = nextExit(rs)
     await rs.signal('r4', 'SIGTERM')
     const a = await inflight

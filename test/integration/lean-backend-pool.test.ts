@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import {createServer, type Server, type Socket} from 'node:net'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {BackendPool, type SocketOwner} from '../../src/proxy/lean/backend-pool.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 const servers: Server[] = []
 const sockets = new Set<Socket>()
@@ -40,12 +41,6 @@ function owner(): SocketOwner & {timeouts: number} {
 
 /** Sleeps until `ms` after `from` (performance.now() time), however late the sleeps before it ran. */
 const until = (from: number, ms: number) => sleep(Math.max(0, from + ms - performance.now()))
-
-/** Polls `done` every 10 ms for at most `capMs`; true once it holds. */
-async function eventually(done: () => boolean, capMs = 3000): Promise<boolean> {
-  for (const end = performance.now() + capMs; !done() && performance.now() < end; ) await sleep(10)
-  return done()
-}
 
 // The times are wide apart (a timer of 1 s, checks 250 ms from either deadline) so that a busy machine's
 // late timers cannot reorder them; each wait is measured from when the thing it waits on began.
@@ -84,7 +79,7 @@ test('a socket given back is closed after the idle time, and not while an attemp
   const given = performance.now()
   pool.give(idle)
   assert.equal(pool.idleCount(key), 1)
-  assert.ok(await eventually(() => server.closed() === 1), 'the idle one closed')
+  await waitFor(() => server.closed() === 1, 3000, 'the idle one closed')
   assert.ok(performance.now() - given >= idleMs - 1, `closed ${Math.round(performance.now() - given)} ms after it was given back`)
   assert.equal(server.opened(), 2)
   assert.equal(idle.destroyed, true)
@@ -99,5 +94,5 @@ test('a socket given back is closed after the idle time, and not while an attemp
   await until(givenAgain, idleMs + 250)
   assert.equal(held.destroyed, false, 'taken again, so not idle when its first idle time ended')
   pool.give(held)
-  assert.ok(await eventually(() => held.destroyed && server.closed() === 2), 'closed once idle again')
+  await waitFor(() => held.destroyed && server.closed() === 2, 3000, 'closed once idle again')
 })

@@ -16,6 +16,7 @@ import {StampBackends, load} from '../helpers/stamp-backends.js'
 import {skipWithout} from '../helpers/programs.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 import {processAlive} from '../../src/process/process-alive.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 function pgrep(pattern: string): number[] {
   try {
@@ -175,11 +176,8 @@ describe('HAProxy as the balancer', {skip: skipWithout('haproxy')}, () => {
       // Polled every 100 ms, the counters' increases land in 100 ms buckets: every attempt once (waited
       // for, up to 3 s, as a busy machine's poll may be late; never more than once).
       const bucketed = (b: Array<{attempts: Record<string, number>}>) => b.reduce((n, x) => n + Object.values(x.attempts).reduce((a, c) => a + c, 0), 0)
-      let buckets = (await balancer.stats()).attemptBuckets ?? []
-      for (let i = 0; i < 30 && bucketed(buckets) < 2000; i++) {
-        await new Promise((r) => setTimeout(r, 100))
-        buckets = (await balancer.stats()).attemptBuckets ?? []
-      }
+      let buckets: Array<{attempts: Record<string, number>; epochMs: number}> = []
+      await waitFor(async () => bucketed((buckets = (await balancer.stats()).attemptBuckets ?? [])) >= 2000, 3000, 'every attempt in a bucket', 100)
       assert.equal(bucketed(buckets), 2000)
       assert.ok(buckets.every((b) => b.epochMs % 100 === 0), JSON.stringify(buckets))
     })

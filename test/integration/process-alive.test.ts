@@ -7,6 +7,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {processAlive} from '../../src/process/process-alive.js'
 import {isAlive, processStartTime} from '../../src/process/processes-of-run.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 function state(pid: number): string | undefined {
   try {
@@ -24,9 +25,7 @@ describe('processAlive', () => {
     try {
       const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))))
       assert.equal(processAlive(parent.pid!), true)
-      const until = Date.now() + 5000
-      while (state(zombie) !== 'Z' && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
-      assert.equal(state(zombie), 'Z', 'sleep 0 has exited and waits to be reaped')
+      await waitFor(() => state(zombie) === 'Z', 5000, 'sleep 0 exited and waiting to be reaped')
       assert.doesNotThrow(() => process.kill(zombie, 0), 'kill(pid, 0) still finds it')
       assert.equal(processAlive(zombie), false)
       assert.equal(isAlive(zombie), false, 'nor is it a run still going')

@@ -11,6 +11,7 @@ import {NOT_LISTENING, answered, get, replicaScenario, runDir, testRunId} from '
 import {startHolder} from './holder.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 import {processAlive} from '../../src/process/process-alive.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 // A tiny server: answers "<REPLICA> <HOST> <GREETING>" on PORT; /health says 503 for its first 300 ms.
 const server = `node -e "
@@ -148,10 +149,3 @@ describe('process replicas', () => {
   })
 })
 
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}

@@ -9,6 +9,7 @@ import type {FromGenerator, GeneratorConfig} from '../../src/model/generator-mes
 import {PhaseRunner} from '../../src/load/generator/phase-runner.js'
 import {CHECK_EVERY} from '../../src/load/generator/clock-due.js'
 import {fakeAutocannon} from './generator-fixtures.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 const phase = (name: string, duration: number, over: Partial<PhaseSpec> = {}): PhaseSpec => ({name, duration, measure: true, connections: 2, ...over})
 const configWith = (phases: PhaseSpec[]): GeneratorConfig => ({targets: ['http://127.0.0.1:1'], phases, requests: [{method: 'GET', path: '/', headers: {}, weight: 1}], timeout: 1000, seed: 1})
@@ -21,11 +22,6 @@ function shape(m: FromGenerator): unknown[] {
   return [m.type]
 }
 
-async function until(done: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms
-  while (!done() && Date.now() < end) await sleep(20)
-}
-
 test('a 0.3 s warm-up then a 1.2 s phase: one sample per second of the load clock and per phase, ends on its own', async () => {
   const messages: FromGenerator[] = []
   let done = 0
@@ -35,7 +31,7 @@ test('a 0.3 s warm-up then a 1.2 s phase: one sample per second of the load cloc
     done: () => done++,
     fail: (message) => assert.fail(message),
   })
-  await until(() => done > 0, 5000)
+  await waitFor(() => done > 0, 5000, 'the phases ended', 20)
   assert.deepEqual(messages.filter((m) => m.type !== 'usage').map(shape), [
     ['phase-start', 'warmup', false, 'actual-send'],
     ['sample', 'warmup', -1, 4],
@@ -101,7 +97,7 @@ test('a tick that comes late: the seconds it passed are sent (empty), cut-offs g
   PhaseRunner.start(configWith([phase('steady', 3000)]), autocannon, {send: (m) => messages.push(m), done: () => done++, fail: assert.fail})
   made.clients[0].emit('request')
   block(3100)
-  await until(() => done > 0, 1000)
+  await waitFor(() => done > 0, 1000, 'the run ended', 20)
   const samples = messages.flatMap((m) => (m.type === 'sample' ? [m.sample] : []))
   assert.deepEqual(samples.map((s) => [s.second, s.sent, s.cutOff, s.cutOffSentBefore]), [[0, 1, 0, undefined], [1, 0, 0, undefined], [2, 0, 4, {'0': 2}]], 'all three seconds at once; the request sent in second 0 and still in flight is taken off second 0')
   const late = messages.flatMap((m) => (m.type === 'usage' ? [m.lateMs ?? 0] : []))

@@ -84,8 +84,8 @@ function healthCheckProblems(r: ReplicasSpec): KindProblem[] {
   }
   // Docker refuses a health check time under 1 ms (other than 0, which means its default).
   for (const key of ['interval', 'timeout'] as const) {
-    if (h[key] < 1) return [{path: `replicas.healthCheck.${key}`, message: `must be at least 1ms (Docker's least); got ${h[key] * 1000}us`}]
+    if (h[key] < 1) return [{path: `replicas.healthCheck.${key}`, message: `must be at least 1ms (Docker's least); got ${Math.round(h[key] * 1000)}us`}]
   }
-  if (h.startPeriod > 0 && h.startPeriod < 1) return [{path: 'replicas.healthCheck.startPeriod', message: `must be 0s or at least 1ms (Docker's least); got ${h.startPeriod * 1000}us`}]
+  if (h.startPeriod > 0 && h.startPeriod < 1) return [{path: 'replicas.healthCheck.startPeriod', message: `must be 0s or at least 1ms (Docker's least); got ${Math.round(h.startPeriod * 1000)}us`}]
   return []
 }
