@@ -20,6 +20,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   let lost: number | undefined
   let cutOff: number | undefined
   let connections: number | undefined
+  let openConnections: number | undefined
   let cutOffSentBefore: Record<string, number> | undefined
   for (const s of samples) {
     sent += s.sent
@@ -36,6 +37,7 @@ export function mergeSamples(samples: Sample[]): Sample {
       cutOffSentBefore[second] = (cutOffSentBefore[second] ?? 0) + n
     }
     if (s.connections !== undefined) connections = (connections ?? 0) + s.connections
+    if (s.openConnections !== undefined) openConnections = (openConnections ?? 0) + s.openConnections
     for (const id of Object.keys(s.perBackend)) backendIds.add(id)
   }
   const perBackend: Sample['perBackend'] = {}
@@ -63,6 +65,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   if (cutOff !== undefined) merged.cutOff = cutOff
   if (cutOffSentBefore) merged.cutOffSentBefore = cutOffSentBefore
   if (connections !== undefined) merged.connections = connections
+  if (openConnections !== undefined) merged.openConnections = openConnections
   const uncorrected = samples.map((s) => s.uncorrectedHistogram).filter((h): h is string => h !== undefined)
   if (uncorrected.length > 0) merged.uncorrectedHistogram = encodeHistogram(mergeEncoded(uncorrected))
   const tenths = sumTenths(samples.map((s) => s.tenths))

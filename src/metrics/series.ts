@@ -69,6 +69,9 @@ export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): Serie
       latencyUs: {p50: percentileUs(h, 50), p99: percentileUs(h, 99)},
       perBackend,
     }
+    // A gauge read when each part was sampled: the last part's (the later phase's) is the second's end.
+    const open = parts.findLast((s) => s.openConnections !== undefined)?.openConnections
+    if (open !== undefined) point.openConnections = open
     const p99s = backendP99s(parts)
     if (Object.keys(p99s).length > 0) point.perBackendP99Us = p99s
     if (inputs.t0EpochMs !== undefined) {

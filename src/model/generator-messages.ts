@@ -66,6 +66,8 @@ export interface Sample {
   cutOffSentBefore?: Record<string, number>
   /** load.keepAlive false only: connections the generator opened (each with its TLS handshake, over HTTPS). */
   connections?: number
+  /** Connections the generator held open when the sample was taken (absent from older shard files). */
+  openConnections?: number
   /** Per backend (from x-lbbench-backend, or the config's backendHeader): responses, non-2xx, and a latency histogram. */
   perBackend: Record<string, {completed: number; non2xx: number; histogram: string}>
   /** HDR histogram of all response latencies in µs, compressed base64 (hdr-histogram-js). */

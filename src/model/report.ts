@@ -134,6 +134,8 @@ export interface SeriesPoint {
   perBackendP99Us?: Record<string, number>
   inflight?: Record<string, number>
   backendsUp?: number
+  /** The connections the load generator(s) held open at the end of the second. */
+  openConnections?: number
 }
 
 /**

@@ -71,6 +71,17 @@ function inflightChart(v: TimeView, ids: string[], marks: ChartMarker[]): ChartS
     stepPoints(v.buckets, v.bucketMs, (p) => (p.inflight ? p.inflight[id] ?? 0 : null)))), marks)
 }
 
+/**
+ * The connections the generator held open, each second's drawn across it; undefined when the count never
+ * changed (or the report has none): a ramp at thousands of connections, or clients refused by a backend that went away.
+ */
+function openConnectionsChart(r: Report, marks: ChartMarker[]): ChartSpec | undefined {
+  const counts = new Set(r.series.map((p) => p.openConnections))
+  if (counts.size < 2) return undefined
+  return timeChart('open-connections', 'Connections the load generator held open (at the end of each second)', 'connections',
+    [line('open', 0, stepPoints(r.series, 1000, (p) => p.openConnections))], marks, {yInteger: true})
+}
+
 /** Backends up, changing at the exact times of the timeline; undefined when the count never changed. */
 function backendsUpChart(r: Report, total: number, marks: ChartMarker[]): ChartSpec | undefined {
   const endMs = r.summary.durationMs
@@ -94,6 +105,7 @@ export function timeCharts(r: Report): ChartSpec[] {
     backendP99Chart(r, ids, marks),
     shareChart(v, ids, marks),
     inflightChart(v, ids, marks),
+    openConnectionsChart(r, marks),
     backendsUpChart(r, r.scenario.replicas.count, marks),
   ].filter((c): c is ChartSpec => c !== undefined)
 }

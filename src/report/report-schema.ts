@@ -97,6 +97,7 @@ const seriesPoint = z.looseObject({
   perBackendP99Us: z.record(z.string(), us).optional().describe("each backend's p99 in the second; backends with fewer than 20 responses in it left out"),
   inflight: z.record(z.string(), z.number()).optional(),
   backendsUp: count.optional(),
+  openConnections: count.optional().describe('the connections the load generator(s) held open at the end of the second'),
 })
 
 const finePoint = z.looseObject({

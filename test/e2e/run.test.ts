@@ -53,6 +53,8 @@ test('failover.yaml: a SIGKILLed replica costs no request with retries, and the 
   assert.ok(downSeconds.length > 0)
   for (const p of downSeconds) assert.equal(p.perBackend.r2 ?? 0, 0, `r2 served nothing at t=${p.tMs}`)
   assert.ok(report.timeline.some((e: {atMs: number; kind: string; target?: string}) => e.kind === 'replica-ready' && e.target === 'r2' && e.atMs > killedAt))
+  // The clients' connections end at the proxy, which the kill does not touch: all 20 open every second.
+  assert.deepEqual(report.series.map((p: {openConnections: number}) => p.openConnections), report.series.map(() => 20))
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 

@@ -64,12 +64,13 @@ interface Run {
   usage: number
 }
 
-async function run(config: GeneratorConfig, opts: {generators?: number; stopAfterMs?: number} = {}): Promise<Run> {
+async function run(config: GeneratorConfig, opts: {generators?: number; stopAfterMs?: number; afterStartMs?: [number, () => unknown]} = {}): Promise<Run> {
   const r: Run = {samples: [], starts: [], ends: [], done: false, pids: [], usage: 0}
   const handle = startGenerators(config, opts.generators ?? 1, {
     onPhaseStart: (e) => {
       r.starts.push(e)
       if (opts.stopAfterMs !== undefined && r.starts.length === 1) setTimeout(() => handle.stop(), opts.stopAfterMs)
+      if (opts.afterStartMs && r.starts.length === 1) setTimeout(opts.afterStartMs[1], opts.afterStartMs[0])
     },
     onPhaseEnd: (e) => r.ends.push(e),
     onSample: (s) => r.samples.push(s),
@@ -272,6 +273,15 @@ describe('load generator process', () => {
     assert.equal(summary.errorRate, 1)
   })
 
+  test('open connections: each sample says how many the generator held; a server gone leaves none', async () => {
+    const s = await server(stamping(1))
+    // The server goes away 1.3 s into the phase: its connections close, and reconnecting is refused.
+    const r = await run(configFor(s.url, [phase('steady', 2500, {connections: 4})]), {afterStartMs: [1300, () => s.close()]})
+    assert.equal(r.error, undefined)
+    assert.deepEqual(r.samples.map((x) => [x.second, x.openConnections]), [[0, 4], [1, 0], [2, 0]])
+    assert.ok(summarize(r.samples, 2500).errors.connect > 0, 'it tried to reconnect')
+  })
+
   test('stop in the middle of a phase delivers the partial sample, then done', async () => {
     const s = await server(stamping(1))
     const r = await run(configFor(s.url, [phase('steady', 10_000)]), {stopAfterMs: 1300})
@@ -317,6 +327,7 @@ describe('load generator process', () => {
     assert.equal(r.error, undefined)
     assert.equal(r.pids.length, 2)
     assert.deepEqual(r.samples.map((x) => x.second), [0, 1])
+    assert.deepEqual(r.samples.map((x) => x.openConnections), [4, 4], 'each held 2 of the 4 connections')
     assert.deepEqual(r.starts.map((e) => e.phase), ['steady'])
     const completed = r.samples.reduce((n, x) => n + x.completed, 0)
     assert.ok(Math.abs(completed - s.answeredAt.length) <= 8, `generators ${completed} vs server ${s.answeredAt.length}`)

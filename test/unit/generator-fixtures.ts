@@ -15,8 +15,11 @@ export class FakeClient extends EventEmitter {
   inFlight = 2
   pipelinedRequests = {size: () => this.inFlight, clear: () => (this.inFlight = 0), addBody: (_: unknown) => {}}
   parser = {type: 'RESPONSE', reinitialize: (_: string) => {}}
+  /** What autocannon's Client#_connect makes: a socket, here the events of one. */
+  conn: EventEmitter | undefined
   _connect(): void {
     this.connects++
+    this.conn = new EventEmitter()
   }
   // Uses no `this`: the driver test compares it, unbound, with the paced sender that replaces it.
   _doRequest(this: void): void {}

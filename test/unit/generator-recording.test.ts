@@ -5,6 +5,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {performance} from 'node:perf_hooks'
+import {EventEmitter} from 'node:events'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {decodeHistogram} from '../../src/metrics/histogram.js'
 import type {AcClient} from '../../src/load/generator/autocannon-client.js'
@@ -79,6 +80,7 @@ describe('second counts', () => {
       errors: {connect: 0, reset: 0, timeout: 1},
       lost: 0,
       cutOff: 0,
+      openConnections: 0,
     })
     assert.deepEqual(Object.keys(perBackend), ['b1'])
     assert.deepEqual({completed: perBackend.b1.completed, non2xx: perBackend.b1.non2xx}, {completed: 2, non2xx: 1})
@@ -102,7 +104,9 @@ describe('second counts', () => {
   test('each count also goes into the current 100 ms part of the second, latency into its coarse histogram', () => {
     const counts = new SecondCounts()
     const {onRequest, onResponse, onTimeout} = recordingListeners(counts)
-    const {onConnError, connect} = connectionFailureHooks(counts, () => {})
+    const {onConnError, connect} = connectionFailureHooks(counts, function (this: AcClient) {
+      this.conn = new EventEmitter()
+    })
     const client = fakeClient()
     counts.tenth = 2
     onRequest.call(client)
@@ -162,6 +166,7 @@ describe('connection failures', () => {
     const connects: AcClient[] = []
     const h = connectionFailureHooks(counts, function (this: AcClient) {
       connects.push(this)
+      this.conn = new EventEmitter()
     })
     return {counts, connects, ...h}
   }
@@ -198,5 +203,28 @@ describe('connection failures', () => {
     client.destroyed = true
     connect.call(client)
     assert.equal(connects.length, 1)
+  })
+
+  test('open connections: counted from connect to close, not a connection that never connected; the gauge outlives clear()', async () => {
+    const {counts, connect} = hooks()
+    const a = failingClient(0).client
+    const b = failingClient(0).client
+    connect.call(a)
+    connect.call(b)
+    const [first, refused] = [a.conn, b.conn] as EventEmitter[]
+    assert.equal(counts.open, 0, 'not before the connect')
+    first.emit('connect')
+    assert.equal(counts.open, 1)
+    refused.emit('close')
+    assert.equal(counts.open, 1, 'a refused connection was never open')
+    counts.clear()
+    assert.equal(counts.toSample(0, 'steady', true, false).openConnections, 1)
+    // Reconnected after a backoff (connection-failures.ts' own path): counted the same way.
+    first.emit('close')
+    a.lbConnectFailures = 1
+    connect.call(a)
+    await sleep(5)
+    ;(a.conn as EventEmitter).emit('connect')
+    assert.deepEqual([counts.open, counts.opened], [1, 1], 'open again; opened since clear(): the one reconnect')
   })
 })

@@ -176,6 +176,13 @@ describe('per-second series', () => {
     assert.deepEqual(series[1].latencyUs, {p50: 300, p99: 300})
   })
 
+  test('open connections: a gauge, the value of the last part of the second (the later phase); absent from older samples', () => {
+    const gauges = [undefined, 4, 6].map((open, i) => (open === undefined ? samples[i + 1] : {...samples[i + 1], openConnections: open}))
+    assert.deepEqual(buildSeries(gauges).map((p) => p.openConnections), [undefined, 6])
+    assert.deepEqual(buildSeries([gauges[0], gauges[2], gauges[1]]).map((p) => p.openConnections), [undefined, 4])
+    assert.equal('openConnections' in buildSeries(samples)[1], false)
+  })
+
   test('warm-ups only on request, at negative times', () => {
     assert.deepEqual(buildSeries(samples, {includeUnmeasured: true}).map((p) => p.tMs), [-1000, 0, 1000])
   })
@@ -235,6 +242,12 @@ describe('merging generators', () => {
     assert.equal(m.perBackend.r1.completed, 11)
     assert.equal(decodeHistogram(m.perBackend.r1.histogram).totalCount, 11)
     assert.deepEqual({...m.perBackend.r2, histogram: ''}, {completed: 3, non2xx: 1, histogram: ''})
+  })
+
+  test('the connections each held open add up; a sample without the gauge adds nothing, and none has none', () => {
+    assert.equal(mergeSamples([{...a, openConnections: 3}, {...b, openConnections: 2}]).openConnections, 5)
+    assert.equal(mergeSamples([{...a, openConnections: 3}, b]).openConnections, 3)
+    assert.equal('openConnections' in mergeSamples([a, b]), false)
   })
 
   test('a (phase, second) comes out once every generator reported it or finished, in order', () => {

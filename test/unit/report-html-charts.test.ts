@@ -37,6 +37,18 @@ describe('report charts', () => {
     assert.deepEqual([restart.xMin, restart.xMax], [4, 8])
   })
 
+  test('open connections: a chart (after in-flight) when the count changed, none when it held', () => {
+    const r = sampleReport({detail: true})
+    r.series.forEach((p, i) => (p.openConnections = i < 3 ? 8 : 6))
+    const charts = reportCharts(r)
+    assert.deepEqual(charts.map((c) => c.id).slice(4, 6), ['inflight', 'open-connections'])
+    const open = charts.find((c) => c.id === 'open-connections')!
+    assert.equal(open.yInteger, true)
+    assert.deepEqual(open.datasets[0].data.slice(0, 5), [{x: 0, y: 8}, {x: 1, y: 8}, {x: 2, y: 8}, {x: 3, y: 6}, {x: 4, y: 6}])
+    r.series.forEach((p) => (p.openConnections = 8))
+    assert.equal(reportCharts(r).some((c) => c.id === 'open-connections'), false)
+  })
+
   test('a long run: per-second time charts, and the 100 ms buckets only in the close-ups', () => {
     const r = sampleReport({detail: true})
     r.summary.durationMs = 60_000

@@ -6,7 +6,9 @@
 // - after a connection error it reconnects with no backoff (a hot loop burning a core while a backend
 //   is down): here a reconnect after connect errors backs off, doubling up to 100 ms.
 
+import type {Socket} from 'node:net'
 import type {AcClient} from './autocannon-client.js'
+import {countWhileOpen} from './open-connections.js'
 import type {SecondCounts} from './second-counts.js'
 
 const connectErrorCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'])
@@ -61,6 +63,7 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: A
     }
     counts.opened++
     acConnect.call(this)
+    countWhileOpen(this.conn as Socket, counts)
   }
 
   function reconnect(client: AcClient): void {
@@ -69,6 +72,7 @@ export function connectionFailureHooks(counts: SecondCounts, acConnect: (this: A
     if (client.destroyed) return
     counts.opened++
     acConnect.call(client)
+    countWhileOpen(client.conn as Socket, counts)
   }
 
   return {onConnError, connect}

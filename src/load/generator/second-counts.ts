@@ -37,6 +37,8 @@ export class SecondCounts {
   timeout = 0
   /** Connections opened (counted always, reported with load.keepAlive false: `connectionsReported`). */
   opened = 0
+  /** Connections open now (open-connections.ts): a gauge, never cleared. */
+  open = 0
   /** Indexed by status code; codes outside 0..999 are not real HTTP and are folded into 999. */
   readonly status = new Float64Array(1000)
   /**
@@ -90,6 +92,7 @@ export class SecondCounts {
       perBackend,
       histogram: encodeHistogram(this.histogram),
       tenths: this.tenths.toSample(tenthsPerBackend),
+      openConnections: this.open,
     }
     if (this.cutOffSentBefore.size > 0) sample.cutOffSentBefore = Object.fromEntries(this.cutOffSentBefore)
     if (paced) sample.uncorrectedHistogram = encodeHistogram(this.uncorrected)
