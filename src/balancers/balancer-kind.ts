@@ -45,6 +45,12 @@ export interface BalancerKind extends KindDescriptor {
   label(balancer: BalancerSpec, observed?: ObservedBalancer): string
   /** The health checking it does when the scenario has no health section (a health section given says all there is). */
   defaultHealth(): {passive?: PassiveHealth; active?: ActiveHealth}
+  /**
+   * Why every request of a client goes to the replica its connection was given, when it does for this
+   * scenario (a balancer that picks per connection, or none in between): the split of requests is then a
+   * split of connections (connection-split.ts). Absent, or undefined: it picks per request, or cannot tell.
+   */
+  splitsByConnection?(s: Pick<Scenario, 'balancer' | 'load'>): string | undefined
   /** It is the replicas' cluster primary, listening on the one port they share. */
   readonly sharesReplicaPort?: true
   /** The keys under `balancer` that only this kind takes (and other kinds may share), each with what it means. */

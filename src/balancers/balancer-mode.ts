@@ -8,7 +8,7 @@
 // the connect fails. A connection cut after that fails every request on it.
 import {z} from 'zod'
 import type {KindOption, KindProblem} from '../model/kind.js'
-import type {BalancerSpec} from '../model/scenario.js'
+import type {BalancerSpec, Scenario} from '../model/scenario.js'
 import {strategyKinds} from '../proxy/strategies/registry.js'
 
 export const balancerModes = ['http', 'tcp'] as const
@@ -41,6 +41,11 @@ export function modeProblems(b: BalancerSpec): KindProblem[] {
   if (b.tls) problems.push({path: 'balancer.tls', message: `${noRequest}: lbbench terminates TLS only in mode http`})
   if (b.config) problems.push({path: 'balancer.mode', message: 'your own configuration sets its own mode: leave mode out with balancer.config'})
   return problems
+}
+
+/** Mode tcp keeps a kept-alive connection's requests on one backend (BalancerKind.splitsByConnection). */
+export function tcpSplitsByConnection(s: Pick<Scenario, 'balancer' | 'load'>): string | undefined {
+  return s.balancer.mode === 'tcp' && s.load.keepAlive !== false ? 'mode tcp balances connections, not requests' : undefined
 }
 
 /** What a label adds for mode tcp: `mode tcp`; mode http says nothing (it is what every balancer did before). */

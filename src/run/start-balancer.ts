@@ -1,11 +1,13 @@
 // The second step of a run: the balancer of the scenario's kind, in front of the ready replicas (with
 // balancer.tls, serving the run's certificate; one handshake before the load says what it negotiates). Its
-// view of the backends goes on the timeline, and so does a limit on open files that holds fewer connections than
-// the scenario opens; its death while the run needs it ends the run (exit 3).
+// view of the backends goes on the timeline, and so do a limit on open files that holds fewer connections than
+// the scenario opens and connections that cannot split evenly over replicas it balances by connection; its
+// death while the run needs it ends the run (exit 3).
 
 import type {Balancer} from '../balancers/balancer.js'
 import {balancerKinds} from '../balancers/registry.js'
 import {prepareTlsFiles} from '../balancers/tls-files.js'
+import {connectionSplitNote} from '../balancers/connection-split.js'
 import {openFilesShortfall} from '../balancers/open-files.js'
 import {openFilesHardLimit} from '../process/open-files-limit.js'
 import {probeTls} from '../process/tls-probe.js'
@@ -22,6 +24,9 @@ export async function createBalancer(run: RunContext, set: ReplicaSet): Promise<
   // The machine's limit on open files may hold fewer connections than the scenario opens: said before the load.
   const shortfall = openFilesShortfall(run.scenario, openFilesHardLimit())
   if (shortfall) run.event('open-files', shortfall)
+  // Connections that cannot split evenly over the replicas, where the split of requests is theirs.
+  const split = connectionSplitNote(run.scenario)
+  if (split) run.event('connection-split', split)
   const lb = await balancerOf(run, set)
   run.balancer = lb
   lb.on('backend-state', (c) => {

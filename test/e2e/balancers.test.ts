@@ -195,8 +195,8 @@ describe('HAProxy through lbbench run', {skip: skipWithout('haproxy')}, () => {
   })
 })
 
-test('cluster: the primary balances connections; the report and the terminal show connections and requests per backend', async () => {
-  const file = scenario('cluster-counts', {kind: 'cluster', connections: 8})
+test('cluster: the primary balances connections; the report and the terminal show connections and requests per backend, and a note that 6 cannot split evenly over 4', async () => {
+  const file = scenario('cluster-counts', {kind: 'cluster', connections: 6})
   const run = await finish(cli(['run', file, '--out', join(dir, 'out')]))
   assert.equal(run.code, 0, run.stderr)
   const r = run.report
@@ -206,9 +206,14 @@ test('cluster: the primary balances connections; the report and the terminal sho
     assert.ok(b.requests > 0, `${b.id} served requests`)
     assert.ok((b.attempts ?? 0) >= b.requests, `${b.id}: requests counted by the worker itself`)
   }
-  // 8 connections, handed out round-robin by the primary (a phase change may reconnect them).
+  // 6 connections, handed out round-robin by the primary (a phase change may reconnect them).
   const connections = r.backends.reduce((n, b) => n + (b.connections ?? 0), 0)
-  assert.ok(connections >= 8, `${connections} connections`)
+  assert.ok(connections >= 6, `${connections} connections`)
+  const split = r.timeline.filter((e) => e.kind === 'connection-split')
+  assert.equal(split.length, 1, JSON.stringify(r.timeline))
+  assert.ok(split[0].atMs < 0, 'said before the load')
+  assert.match(split[0].detail, /^load\.connections 6 over 4 replicas, and Node's cluster hands out connections, not requests, .*at best 2 or 1 connections each/)
+  assert.match(run.stderr + run.stdout, /connection-split/)
   const header = run.stdout.split('\n').find((l) => /backend\s+requests/.test(l))
   assert.ok(header && /connections/.test(header), `the backends table has a connections column:\n${run.stdout}`)
 })

@@ -51,6 +51,19 @@ describe('validate for programs', () => {
     assert.equal(typeof duplicate.col, 'number')
   })
 
+  test('a valid file whose connections cannot split evenly: ok, with a note under it (stderr with --json), exit 0', async () => {
+    const file = join('test', 'fixtures', 'scenarios', 'uneven-connections.yaml')
+    const note = /^ {2}note: load\.connections 6 over 4 replicas, and Node's cluster hands out connections, not requests, .*: at best 2 or 1 connections each, .*use a multiple of 4 connections for an even split$/m
+    const people = await cli(['validate', file]).done
+    assert.equal(people.code, 0, people.stderr)
+    assert.match(people.stdout, new RegExp(`^ok: ${file.replace(/\./g, '\\.')} \\(uneven: .*\\)\n {2}note: `))
+    assert.match(people.stdout, note)
+    const programs = await cli(['validate', file, '--json']).done
+    assert.equal(programs.code, 0)
+    assert.deepEqual(JSON.parse(programs.stdout), [])
+    assert.match(programs.stderr, note)
+  })
+
   test('--json and --resolved together are a usage error (exit 2)', async () => {
     const {code, stdout} = await cli(['validate', 'scenarios/hello.yaml', '--json', '--resolved']).done
     assert.equal(code, 2)

@@ -1,6 +1,6 @@
 // The built-in proxy (src/proxy): every strategy and health option, one or more proxy processes behind
 // one port; per request (mode http) or per connection (mode tcp, proxy/tcp/).
-import {modeLabel, modeOption, modeProblems} from '../balancer-mode.js'
+import {modeLabel, modeOption, modeProblems, tcpSplitsByConnection} from '../balancer-mode.js'
 import {availableParallelism} from 'node:os'
 import type {KindProblem} from '../../model/kind.js'
 import type {BalancerSpec} from '../../model/scenario.js'
@@ -19,9 +19,10 @@ export const builtin: BalancerKind = {
   name: 'builtin',
   summary: "lbbench's own Node proxy: every strategy, passive and active health checks, retries and retry budgets",
   strategies: Object.fromEntries(strategyKinds.names.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
+  options: {mode: modeOption},
+  splitsByConnection: tcpSplitsByConnection,
   // Shared state is between the proxy's workers: with one process (or another balancer) there is nothing
   // to share with, and a scenario that asks for it would promise what the run does not do.
-  options: {mode: modeOption},
   ownKeys: {sharedState: "the built-in proxy's workers only (balancer.kind builtin with workers > 1)"},
   checkSections(b) {
     if (!b.sharedState || b.workers > 1) return []

@@ -21,5 +21,6 @@ export const cluster: BalancerKind = {
   // Node's cluster checks nothing.
   defaultHealth: () => ({}),
   sharesReplicaPort: true,
+  splitsByConnection: (s) => (s.load.keepAlive === false ? undefined : "Node's cluster hands out connections, not requests"),
   create: async (opts) => new (await import('../cluster.js')).ClusterBalancer(opts),
 }

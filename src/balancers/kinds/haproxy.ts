@@ -1,7 +1,7 @@
 // HAProxy in front of the replicas, with a generated haproxy.cfg or your own (balancer.config, read by
 // haproxy-template.ts).
 import type {KindProblem} from '../../model/kind.js'
-import {modeLabel, modeOption, modeProblems} from '../balancer-mode.js'
+import {modeLabel, modeOption, modeProblems, tcpSplitsByConnection} from '../balancer-mode.js'
 import {hashKeyProblem, ownStackLabel, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
 import {haproxyOwnConfig} from '../haproxy-template.js'
 
@@ -23,6 +23,7 @@ export const haproxy: BalancerKind = {
   summary: 'HAProxy with a generated haproxy.cfg or your own: its own strategies, passive and active health checks, retries, TLS',
   strategies,
   options: {mode: modeOption},
+  splitsByConnection: tcpSplitsByConnection,
   check(s) {
     const b = s.balancer
     const problems: KindProblem[] = [...strategyProblem('HAProxy', b, strategies), ...hashKeyProblem(b), ...modeProblems(b)]

@@ -2,7 +2,7 @@
 // read by nginx-template.ts). Version-dependent directives (random needs 1.15.1) are checked again
 // against `nginx -v` when the config is generated.
 import type {KindProblem} from '../../model/kind.js'
-import {modeLabel, modeOption, modeProblems} from '../balancer-mode.js'
+import {modeLabel, modeOption, modeProblems, tcpSplitsByConnection} from '../balancer-mode.js'
 import {hashKeyProblem, ownStackLabel, strategyLabel, strategyProblem, type BalancerKind} from '../balancer-kind.js'
 import {nginxOwnConfig} from '../nginx-template.js'
 
@@ -24,6 +24,7 @@ export const nginx: BalancerKind = {
   summary: 'open-source nginx with a generated nginx.conf or your own: its own strategies, passive health (max_fails), retries, TLS',
   strategies,
   options: {mode: modeOption},
+  splitsByConnection: tcpSplitsByConnection,
   check(s) {
     const b = s.balancer
     const problems: KindProblem[] = [...strategyProblem('nginx', b, strategies), ...hashKeyProblem(b), ...modeProblems(b)]

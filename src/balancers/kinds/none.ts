@@ -8,6 +8,8 @@ export const none: BalancerKind = {
   checkSections: (b) => strategyNotApplicable(b, 'balancer kind none sends the load straight to the replicas'),
   check: () => [],
   label: () => 'no balancer (direct)',
+  // Each of the generator's clients is given one replica's address, kept alive or not.
+  splitsByConnection: () => 'with no balancer each client of the load generator is given one replica',
   defaultHealth: () => ({}),
   create: async (opts) => new (await import('../none.js')).NoBalancer(opts),
 }
