@@ -1,11 +1,13 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
+import {buildComparison} from '../../src/cli/compare-command.js'
 import {compareSubjects, runOrder} from '../../src/cli/compare-subjects.js'
 import {subjectScenario} from '../../src/cli/subject-scenario.js'
 import {expandKeys, keyPlaceholderProblems} from '../../src/load/generator/request-keys.js'
 import {UsageError} from '../../src/model/errors.js'
 import type {RequestSpec} from '../../src/model/scenario.js'
+import {sampleReport} from '../fixtures/sample-report.js'
 
 describe('lbbench compare: subjects and order', () => {
   test('strategies, balancers, and their matrix (cluster and none once each)', () => {
@@ -57,6 +59,20 @@ describe('lbbench compare: each subject is validated as a scenario', () => {
     assert.ok('loaded' in rr && rr.loaded.scenario.balancer.hashKey === undefined)
     const maglev = subjectScenario(hashed, 'hash-keys.yaml', {label: 'maglev', strategy: 'maglev'})
     assert.ok('loaded' in maglev && maglev.loaded.scenario.balancer.hashKey === 'header:x-user')
+  })
+})
+
+describe('lbbench compare: the comparison', () => {
+  test('a subject whose connections cannot split evenly over its replicas is warned about by name; the others are not', () => {
+    const text = 'name: s\nreplicas: {count: 4}\nload: {connections: 6, phases: [{name: steady, duration: 1s}]}\n'
+    const planned = (['builtin', 'cluster'] as const).map((balancer) => {
+      const s = subjectScenario(text, 's.yaml', {label: balancer, balancer})
+      assert.ok('loaded' in s)
+      return {subject: {label: balancer, balancer}, loaded: s.loaded, reports: [sampleReport()]}
+    })
+    const {warnings} = buildComparison('s', planned)
+    assert.equal(warnings?.length, 1, JSON.stringify(warnings))
+    assert.match(warnings[0], /^cluster: load\.connections 6 over 4 replicas, and Node's cluster hands out connections, not requests, /)
   })
 })
 
