@@ -86,6 +86,9 @@ export function buildSeries(samples: Sample[], inputs: SeriesInputs = {}): Serie
   })
 }
 
+/** Whether the connections the generator held open changed over the series (reports show them only then). */
+export const openConnectionsChanged = (series: readonly SeriesPoint[]): boolean => new Set(series.map((p) => p.openConnections)).size > 1
+
 /** Adds a sample's cut-off requests to the seconds they were sent in. */
 function addCutOffs(bySecond: Map<number, number>, s: Sample): void {
   let before = 0

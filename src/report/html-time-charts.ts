@@ -5,6 +5,7 @@
 
 import type {FinePoint, Report, SeriesPoint} from '../model/report.js'
 import {backendsUpChanges} from '../metrics/backends-up.js'
+import {openConnectionsChanged} from '../metrics/series.js'
 import {chartMarkers, color, FAILED, round, stepPoints, type ChartDataset, type ChartMarker, type ChartSpec} from './html-chart-spec.js'
 
 /** The buckets the time charts are drawn from. */
@@ -76,8 +77,7 @@ function inflightChart(v: TimeView, ids: string[], marks: ChartMarker[]): ChartS
  * changed (or the report has none): a ramp at thousands of connections, or clients refused by a backend that went away.
  */
 function openConnectionsChart(r: Report, marks: ChartMarker[]): ChartSpec | undefined {
-  const counts = new Set(r.series.map((p) => p.openConnections))
-  if (counts.size < 2) return undefined
+  if (!openConnectionsChanged(r.series)) return undefined
   return timeChart('open-connections', 'Connections the load generator held open (at the end of each second)', 'connections',
     [line('open', 0, stepPoints(r.series, 1000, (p) => p.openConnections))], marks, {yInteger: true})
 }

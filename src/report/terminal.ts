@@ -4,6 +4,7 @@
 
 import type {ChalkInstance} from 'chalk'
 import {describeBalancer} from '../balancers/registry.js'
+import {openConnectionsChanged} from '../metrics/series.js'
 import type {Report, SeriesPoint} from '../model/report.js'
 import type {RenderOptions} from './renderer.js'
 import {backendColumns} from './backend-columns.js'
@@ -195,6 +196,7 @@ function groupSeries(series: SeriesPoint[], per: number): SeriesPoint[] {
       latencyUs: {p50: max(g.map((p) => p.latencyUs.p50)), p99: max(g.map((p) => p.latencyUs.p99))},
       perBackend,
       backendsUp: Math.min(...g.map((p) => p.backendsUp ?? Infinity)),
+      openConnections: Math.min(...g.map((p) => p.openConnections ?? Infinity)),
     })
   }
   return out
@@ -212,7 +214,8 @@ function perSecond(r: Report, c: ChalkInstance, color: boolean, width: number): 
   const ids = r.backends.map((b) => b.id)
   const oneColumnEach = ids.length <= MAX_BACKEND_COLUMNS
   const hasUp = r.series.some((p) => p.backendsUp !== undefined)
-  const head = ['t', 'sent', 'completed', 'failed', 'p99 ms', ...(oneColumnEach ? ids : hasUp ? ['up'] : []), 'events']
+  const conns = openConnectionsChanged(r.series)
+  const head = ['t', 'sent', 'completed', 'failed', 'p99 ms', ...(conns ? ['conns'] : []), ...(oneColumnEach ? ids : hasUp ? ['up'] : []), 'events']
   const body = rows.map((p) => {
     const failed = p.failed > 0 ? c.red(count(p.failed)) : count(p.failed)
     return [
@@ -221,6 +224,7 @@ function perSecond(r: Report, c: ChalkInstance, color: boolean, width: number): 
       count(p.completed),
       failed,
       num(p.latencyUs.p99 / 1000, 3),
+      ...(conns ? [count(p.openConnections)] : []),
       ...(oneColumnEach ? ids.map((id) => count(p.perBackend[id] ?? 0)) : hasUp ? [count(p.backendsUp)] : []),
       '',
     ]

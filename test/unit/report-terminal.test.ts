@@ -99,4 +99,20 @@ describe('terminal report', () => {
     assert.match(out, /Per second \(3 s per row/)
     assert.ok(out.split('\n').length < 120)
   })
+
+  test('open connections: a conns column when the count changed (the fewest of a row\'s seconds), none when it held', () => {
+    const r = sampleReport()
+    // The table's rows (the sparklines' time axis also starts with `0s`).
+    const rows = (out: string) => out.split('\n').filter((l) => /^ +\d+s +[\d,]+ /.test(l)).map((l) => l.trim().split(/ +/))
+    r.series.forEach((p, i) => (p.openConnections = i === 3 ? 7 : 8))
+    const out = renderTerminal(r, {color: false, width: 200})
+    const head = out.split('\n').find((l) => /^ +t +sent /.test(l))!.replace('p99 ms', 'p99').trim().split(/ +/)
+    const at = head.indexOf('conns')
+    assert.equal(head[at - 1], 'p99', 'after p99 ms')
+    assert.deepEqual(rows(out).map((row) => row[at]), r.series.map((_, i) => (i === 3 ? '7' : '8')))
+    r.series = Array.from({length: 150}, (_, i) => ({...r.series[i % 10], tMs: i * 1000, openConnections: i === 4 ? 5 : 8}))
+    assert.deepEqual(rows(renderTerminal(r, {color: false, width: 200})).slice(0, 3).map((row) => row[at]), ['8', '5', '8'], 'seconds 3-5 share a row')
+    r.series.forEach((p) => (p.openConnections = 8))
+    assert.doesNotMatch(renderTerminal(r, {color: false, width: 200}), /conns/)
+  })
 })
