@@ -39,6 +39,19 @@ describe('every report format', () => {
     })
   }
 
+  test('a run whose connections could not split evenly: the note beside the fairness figures, in terminal, markdown and html', async () => {
+    const note = 'load.connections 6 over 4 replicas, and mode tcp balances connections, not requests, so all the requests of a connection go to one replica: at best 2 or 1 connections each'
+    const r = sampleReport()
+    r.timeline.unshift({atMs: -3, kind: 'connection-split', detail: note})
+    const after = (text: string, from: string) => text.slice(text.indexOf(from))
+    const terminal = after(await renderDocument(r, 'terminal', {color: false, width: 100}), 'Fairness')
+    assert.match(terminal.split('\n').slice(2, 5).join(' ').replace(/\s+/g, ' '), new RegExp(`^ note: ${note.replace(/[().]/g, '\\$&')}`))
+    assert.ok(terminal.split('\n').slice(2, 5).every((l) => l.length <= 100), 'wrapped to the width')
+    assert.match(after(await renderDocument(r, 'markdown', {color: false}), 'Fairness over'), new RegExp(`^Fairness over .*\n\n> \\[!NOTE\\]\n> ${note.replace(/[().]/g, '\\$&')}\n`))
+    assert.match(after(await renderDocument(r, 'html', {color: false}), 'Fairness over'), /^Fairness over [^<]*<b>[^<]*<\/b>[^<]*<\/p><div class="alert warn">load\.connections 6 over 4 replicas, /)
+    for (const format of ['terminal', 'markdown', 'html']) assert.doesNotMatch(await renderDocument(sampleReport(), format, {color: false}), /load\.connections 6 over/, format)
+  })
+
   test('the report files are one per format with an extension, named by it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lbbench-formats-'))
     try {
