@@ -6,7 +6,7 @@
 
 import {basename} from 'node:path'
 import type {KindDescriptor, KindOption, KindProblem} from '../model/kind.js'
-import type {ActiveHealth, BalancerSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
+import type {ActiveHealth, BalancerSpec, LoadSpec, PassiveHealth, ReplicasSpec, Scenario} from '../model/scenario.js'
 import {parseHashKey} from '../proxy/hash-key.js'
 import {defaultStrategy, strategyKinds} from '../proxy/strategies/registry.js'
 import type {Balancer, BalancerOptions} from './balancer.js'
@@ -79,6 +79,12 @@ export function strategyLabel(b: BalancerSpec): string {
   if (b.config) return `strategy: from config (${b.config.balancing ?? basename(b.config.file)})`
   return `${b.strategy}${b.hashKey ? ` by ${b.hashKey}` : ''}`
 }
+
+/**
+ * The load keeps its connections for good (no load.keepAlive false or {requests: N}): a balancer that picks
+ * per connection never picks again, where renewed connections would even the split out over time.
+ */
+export const keptAlive = (load: Pick<LoadSpec, 'keepAlive' | 'keepAliveRequests'>): boolean => load.keepAlive !== false && load.keepAliveRequests === undefined
 
 /** The strategy problem of a kind that has none to choose: any but the default was asked for in vain. */
 export function strategyNotApplicable(b: BalancerSpec, why: string): KindProblem[] {

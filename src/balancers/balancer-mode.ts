@@ -10,6 +10,7 @@ import {z} from 'zod'
 import type {KindOption, KindProblem} from '../model/kind.js'
 import type {BalancerSpec, Scenario} from '../model/scenario.js'
 import {strategyKinds} from '../proxy/strategies/registry.js'
+import {keptAlive} from './balancer-kind.js'
 
 export const balancerModes = ['http', 'tcp'] as const
 
@@ -45,7 +46,7 @@ export function modeProblems(b: BalancerSpec): KindProblem[] {
 
 /** Mode tcp keeps a kept-alive connection's requests on one backend (BalancerKind.splitsByConnection). */
 export function tcpSplitsByConnection(s: Pick<Scenario, 'balancer' | 'load'>): string | undefined {
-  return s.balancer.mode === 'tcp' && s.load.keepAlive !== false ? 'mode tcp balances connections, not requests' : undefined
+  return s.balancer.mode === 'tcp' && keptAlive(s.load) ? 'mode tcp balances connections, not requests' : undefined
 }
 
 /** What a label adds for mode tcp: `mode tcp`; mode http says nothing (it is what every balancer did before). */

@@ -10,5 +10,6 @@ export function generatorConfigOf(s: Scenario, targets: string[]): GeneratorConf
   const backendHeader = balancerKinds.get(s.balancer.kind)?.backendHeaderOf?.(s.balancer)
   if (backendHeader !== undefined) config.backendHeader = backendHeader
   if (s.load.keepAlive === false) config.keepAlive = false
+  if (s.load.keepAliveRequests !== undefined) config.requestsPerConnection = s.load.keepAliveRequests
   return config
 }

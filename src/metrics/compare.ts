@@ -70,7 +70,7 @@ function rowSpecs(subjects: SubjectRuns[]): RowSpec[] {
   const anyNewConnections = subjects.some((s) => s.reports.some((r) => r.summary.throughput.connectionsPerSec !== undefined))
   return [
     {key: 'throughput.rps', label: 'throughput (req/s)', unit: 'rps', better: 'higher', pick: (r) => r.summary.throughput.rps},
-    // load.keepAlive false: each request a new connection (and TLS handshake); what the balancer accepts per second.
+    // load.keepAlive false or {requests: N}: new connections (and TLS handshakes); what the balancer accepts per second.
     ...(anyNewConnections
       ? [{key: 'throughput.connectionsPerSec', label: 'new connections/s', unit: 'rps', better: 'higher', pick: (r) => r.summary.throughput.connectionsPerSec}] satisfies RowSpec[]
       : []),

@@ -9,7 +9,8 @@
 //   failed     connect + reset + timeout + lost + non2xx, which is sent − (2xx responses).
 //   errorRate  failed / sent (0 when nothing was sent).
 //   throughput completed responses (and their bytes) per second of the duration; with load.keepAlive
-//              false also the new connections (each a TCP, and over HTTPS a TLS, handshake) per second.
+//              false or {requests: N} also the new connections (each a TCP, and over HTTPS a TLS,
+//              handshake) per second.
 
 import type {Sample} from '../model/generator-messages.js'
 import type {Summary} from '../model/report.js'
@@ -95,7 +96,7 @@ export function figuresOf(t: Tally, durationMs: number): Pick<Summary, 'requests
   }
 }
 
-/** New connections per second, where the samples count them (load.keepAlive false). */
+/** New connections per second, where the samples count them (load.keepAlive false or {requests: N}). */
 function connectionsPerSec(samples: Sample[], durationMs: number): number | undefined {
   if (!samples.some((s) => s.connections !== undefined)) return undefined
   const opened = samples.reduce((n, s) => n + (s.connections ?? 0), 0)

@@ -11,6 +11,8 @@ export interface GeneratorConfig {
   seed: number
   /** load.keepAlive false: a new connection for every request, and each sample counts the connections opened. */
   keepAlive?: false
+  /** load.keepAlive {requests: N}: a new connection after every N requests, and each sample counts the connections opened. */
+  requestsPerConnection?: number
   /**
    * How a phase with a `rate` times latency. intended-send (the default): requests follow a schedule
    * and latency runs from when a request was due, so a stall shows in the tail (wrk2). actual-send:
@@ -64,7 +66,7 @@ export interface Sample {
    * sent in it, which is never negative; its own sample's `cutOff` may be larger than its `sent`.
    */
   cutOffSentBefore?: Record<string, number>
-  /** load.keepAlive false only: connections the generator opened (each with its TLS handshake, over HTTPS). */
+  /** load.keepAlive false or {requests: N} only: connections the generator opened (each with its TLS handshake, over HTTPS). */
   connections?: number
   /** Connections the generator held open when the sample was taken (absent from older shard files). */
   openConnections?: number

@@ -199,6 +199,12 @@ export interface LoadSpec {
    * per second. Written only when false (a scenario without it keeps its hash).
    */
   keepAlive?: false
+  /**
+   * keepAlive {requests: N}, N ≥ 2: a connection carries at most N requests, then the next goes out on a
+   * new one (as nginx's keepalive_requests closes them), so a balancer that picks per connection picks
+   * again. {requests: 1} is keepAlive false.
+   */
+  keepAliveRequests?: number
 }
 
 /** A replica id (r1 … rN), a list of them, or `random` (one, chosen with the seed). */

@@ -84,7 +84,8 @@ function summaryLines(r: Report): string[] {
   ), '')
   out.push(`Failures: connect ${count(e.connect)} · reset ${count(e.reset)} · timeout ${count(e.timeout)} · non-2xx ${count(e.non2xx)} · lost ${count(e.lost)}`, '')
   const opened = r.summary.throughput.connectionsPerSec
-  if (opened !== undefined) out.push(`New connections: ${num(opened, 1)}/s (load.keepAlive false: one per request)`, '')
+  const every = r.scenario.load.keepAliveRequests
+  if (opened !== undefined) out.push(`New connections: ${num(opened, 1)}/s (load.keepAlive ${every === undefined ? 'false: one per request' : `{requests: ${every}}: one per ${every} requests`})`, '')
   const chart = overTimeChart(r, paint(false), 100)
   if (chart.length > 0) out.push('```text', ...chart.slice(1).map((l) => l.replace(/^ {2}/, '')), chart[0].replace(/^Over time \((.*)\)$/, '$1'), '```', '')
   return out

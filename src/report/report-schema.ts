@@ -25,7 +25,7 @@ const summary = z.looseObject({
   throughput: z.looseObject({
     rps: z.number().nonnegative(),
     bytesPerSec: z.number().nonnegative(),
-    connectionsPerSec: z.number().nonnegative().optional().describe('load.keepAlive false: new connections (and TLS handshakes) the generator opened per second'),
+    connectionsPerSec: z.number().nonnegative().optional().describe('load.keepAlive false or {requests: N}: new connections (and TLS handshakes) the generator opened per second'),
   }),
   statusCodes: z.record(z.string(), count),
   histogram: z.string().optional().describe('all latencies as an HDR histogram (µs, hdr-histogram-js compressed base64)'),

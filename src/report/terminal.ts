@@ -97,7 +97,7 @@ function requests(r: Report, c: ChalkInstance): string[] {
   ]
 }
 
-/** load.keepAlive false: a new connection (and handshake) for every request, per second. */
+/** load.keepAlive false or {requests: N}: new connections (and handshakes) per second. */
 const newConnections = (r: Report): string => (r.summary.throughput.connectionsPerSec === undefined ? '' : ` · ${num(r.summary.throughput.connectionsPerSec)} new connections/s`)
 
 function latency(r: Report, c: ChalkInstance, color: boolean): string[] {

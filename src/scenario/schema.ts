@@ -20,7 +20,7 @@ import {durationHint, durationPattern, tryParseDuration} from './duration.js'
 import {describeValue, quote} from './issues.js'
 import {kindOptionShape, kindOptionsOf} from './kind-options.js'
 import {perReplicaKeys, replicaCount, replicasOrDefault} from './replica-section.js'
-import {keepAliveKey, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
+import {keepAliveKey, keepAliveResolved, ownConfigKey, ownStackBalancer, tlsKey} from './own-stack-schema.js'
 import {generatorsKey} from './generators-key.js'
 import {percentPattern, sizePattern, tryParsePercentOrFraction, tryParseSize} from './quantities.js'
 
@@ -326,7 +326,7 @@ const load = z
       phases: l.phases.map((p) => resolved(phaseShape, {...p, connections: p.connections ?? l.connections, rate: p.rate ?? l.rate})),
       generators: typeof generators === 'number' ? generators : generators.count,
       ...(typeof generators === 'object' && generators.on === 'swarm' ? {generatorsOn: 'swarm' as const} : {}),
-      ...(keepAlive ? {} : {keepAlive: false as const}),
+      ...keepAliveResolved(keepAlive),
     }),
   )
 

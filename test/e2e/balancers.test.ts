@@ -21,6 +21,8 @@ interface Options {
   balancer?: string
   steady?: string
   connections?: number
+  /** More keys of the load section, e.g. `keepAlive: {requests: 20}`. */
+  load?: string
   faults?: string
 }
 
@@ -40,7 +42,7 @@ balancer:
 ${(o.balancer ?? '').replace(/^/gm, '  ')}
 load:
   connections: ${o.connections ?? 8}
-  phases:
+${o.load ? `  ${o.load}\n` : ''}  phases:
     - {name: warmup, duration: 300ms, measure: false}
     - {name: steady, duration: ${o.steady ?? '1500ms'}}
 ${o.faults ? `faults:\n${o.faults.replace(/^/gm, '  ')}` : ''}
@@ -59,7 +61,8 @@ interface Finished {
 
 // The parts of report.json these tests read.
 interface Report {
-  summary: {requests: {sent: number; completed: number; failed: number}; errors: {non2xx: number}}
+  summary: {requests: {sent: number; completed: number; failed: number}; errors: {non2xx: number}; throughput: {rps: number; connectionsPerSec?: number}}
+  fairness: {jain: number}
   backends: Array<{id: string; requests: number; share: number; attempts?: number; connections?: number; events: Array<{state: string}>}>
   failover: Array<{target: string; atMs: number; failed: number; ttdMs: number | null; ttdBalancerMs: number | null}>
   series: Array<{tMs: number; failed: number; perBackend: Record<string, number>}>
@@ -216,6 +219,19 @@ test('cluster: the primary balances connections; the report and the terminal sho
   assert.match(run.stderr + run.stdout, /connection-split/)
   const header = run.stdout.split('\n').find((l) => /backend\s+requests/.test(l))
   assert.ok(header && /connections/.test(header), `the backends table has a connections column:\n${run.stdout}`)
+})
+
+test('cluster with keepAlive {requests: 20}: the primary hands out every renewed connection in turn, so 6 connections split 4 replicas evenly after all', async () => {
+  const file = scenario('cluster-renewed', {kind: 'cluster', connections: 6, load: 'keepAlive: {requests: 20}'})
+  const run = await finish(cli(['run', file, '--out', join(dir, 'out')]))
+  assert.equal(run.code, 0, run.stderr)
+  const r = run.report
+  assert.equal(r.summary.requests.failed, 0)
+  assert.deepEqual(r.timeline.filter((e) => e.kind === 'connection-split'), [], 'no note: the connections are picked again')
+  assert.ok((r.summary.throughput.connectionsPerSec ?? 0) > r.summary.throughput.rps / 25, JSON.stringify(r.summary.throughput))
+  // Kept for good, 6 connections would be 2, 2, 1 and 1 (Jain 0.9 at best); renewed, the split evens out.
+  assert.ok(r.fairness.jain > 0.97, `Jain ${r.fairness.jain}: ${JSON.stringify(r.backends.map((b) => [b.id, b.requests, b.connections]))}`)
+  assert.match(run.stdout, /new connections\/s/)
 })
 
 for (const [kind, program] of [

@@ -282,6 +282,27 @@ describe('load generator process', () => {
     assert.ok(summarize(r.samples, 2500).errors.connect > 0, 'it tried to reconnect')
   })
 
+  test('keepAlive {requests: 5}: each connection carries 5 requests, the next goes out on a new one; the samples count them', async () => {
+    const perSocket = new Map<net.Socket, number>()
+    const s = await server((req, res, n) => {
+      perSocket.set(req.socket, (perSocket.get(req.socket) ?? 0) + 1)
+      stamping(0)(req, res, n)
+    })
+    const r = await run(configFor(s.url, [phase('steady', 1000, {connections: 2})], {requestsPerConnection: 5}))
+    assert.equal(r.error, undefined)
+    const carried = [...perSocket.values()]
+    assert.ok(carried.length > 10, `${carried.length} connections`)
+    // Each client's last connection may have been cut off by the phase's end before its fifth request.
+    const short = carried.filter((n) => n !== 5)
+    assert.ok(short.length <= 2 && short.every((n) => n < 5), `requests per connection: ${JSON.stringify(carried)}`)
+    const summary = summarize(r.samples, 1000)
+    assert.equal(summary.requests.failed, 0)
+    // Opened by the generator, seen by the server: a connection opened as the phase ended may carry nothing.
+    const opened = r.samples.reduce((n, x) => n + (x.connections ?? 0), 0)
+    assert.ok(opened >= carried.length && opened <= carried.length + 2, `samples ${opened}, server ${carried.length}`)
+    assert.ok(summary.throughput.connectionsPerSec! > 0)
+  })
+
   test('stop in the middle of a phase delivers the partial sample, then done', async () => {
     const s = await server(stamping(1))
     const r = await run(configFor(s.url, [phase('steady', 10_000)]), {stopAfterMs: 1300})

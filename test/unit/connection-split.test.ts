@@ -29,12 +29,15 @@ describe('connection split note', () => {
     }
   })
 
-  test('no note: an even split, one within 10% of even, a new connection per request, weighted or single replicas', () => {
+  test('no note: an even split, one within 10% of even, connections renewed, weighted or single replicas', () => {
     assert.equal(note({balancer: '{kind: cluster}', load: steady(8)}), undefined)
     // 20 over 3: 7, 7 and 6, the busiest at 1.05× the mean.
     assert.equal(note({replicas: '{count: 3}', balancer: '{kind: cluster}', load: steady(20)}), undefined)
     assert.equal(note({balancer: '{kind: cluster}', load: steady(6, ', keepAlive: false')}), undefined)
     assert.equal(note({balancer: '{kind: builtin, mode: tcp}', load: steady(6, ', keepAlive: false')}), undefined)
+    // Renewed every 20 requests, the connections are picked again and again: the split evens out.
+    assert.equal(note({balancer: '{kind: cluster}', load: steady(6, ', keepAlive: {requests: 20}')}), undefined)
+    assert.equal(note({balancer: '{kind: haproxy, mode: tcp}', load: steady(6, ', keepAlive: {requests: 20}')}), undefined)
     assert.equal(note({replicas: '{count: 1}', balancer: '{kind: none}', load: steady(3)}), undefined)
     assert.equal(note({replicas: '{count: 4, overrides: {r1: {weight: 2}}}', balancer: '{kind: builtin, mode: tcp, strategy: weighted-round-robin}', load: steady(6)}), undefined)
     // No balancer: a client keeps its replica even with a new connection per request.

@@ -80,6 +80,20 @@ describe('balancer.tls and load.keepAlive', () => {
     assert.equal(load('kind: nginx').hash, load('kind: nginx\ntls: false', 'load: {keepAlive: true}\n').hash)
   })
 
+  test('keepAlive {requests: N}: resolved as keepAliveRequests; {requests: 1} is keepAlive false, hash and all', () => {
+    const every = load('kind: builtin', 'load: {keepAlive: {requests: 20}}\n').scenario
+    assert.equal(every.load.keepAliveRequests, 20)
+    assert.ok(!('keepAlive' in every.load))
+    const one = load('kind: builtin', 'load: {keepAlive: {requests: 1}}\n')
+    assert.equal(one.scenario.load.keepAlive, false)
+    assert.ok(!('keepAliveRequests' in one.scenario.load))
+    assert.equal(one.hash, load('kind: builtin', 'load: {keepAlive: false}\n').hash)
+    const expected = 'expected true, false (a new connection per request) or {requests: N} (a new connection after N requests); got '
+    assert.deepEqual(problems('kind: builtin', 'load: {keepAlive: 5}\n'), [`${scenarioFile}:4:19 load.keepAlive: ${expected}5`])
+    assert.deepEqual(problems('kind: builtin', 'load:\n  keepAlive: {requests: 0}\n'), [`${scenarioFile}:5:25 load.keepAlive.requests: must be greater than 0; got 0`])
+    assert.equal(problems('kind: builtin', 'load:\n  keepAlive: {request: 5}\n')[1], `${scenarioFile}:5:15 load.keepAlive.request: unknown key (did you mean requests?); expected one of requests`)
+  })
+
   test('your own certificate and key: read, and they must belong together', () => {
     const a = selfSignedCertificate()
     const b = selfSignedCertificate()

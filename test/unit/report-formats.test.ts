@@ -52,6 +52,17 @@ describe('every report format', () => {
     for (const format of ['terminal', 'markdown', 'html']) assert.doesNotMatch(await renderDocument(sampleReport(), format, {color: false}), /load\.connections 6 over/, format)
   })
 
+  test('new connections per second in Markdown, with what made them: keepAlive false or {requests: N}', async () => {
+    const r = sampleReport()
+    r.summary.throughput.connectionsPerSec = 151
+    r.scenario.load.keepAlive = false
+    assert.match(await renderDocument(r, 'markdown', {color: false}), /^New connections: 151\.0\/s \(load\.keepAlive false: one per request\)$/m)
+    delete r.scenario.load.keepAlive
+    r.scenario.load.keepAliveRequests = 20
+    assert.match(await renderDocument(r, 'markdown', {color: false}), /^New connections: 151\.0\/s \(load\.keepAlive \{requests: 20\}: one per 20 requests\)$/m)
+    assert.doesNotMatch(await renderDocument(sampleReport(), 'markdown', {color: false}), /New connections/)
+  })
+
   test('the report files are one per format with an extension, named by it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lbbench-formats-'))
     try {

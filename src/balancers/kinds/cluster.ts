@@ -1,7 +1,7 @@
 // Node's cluster module as the balancer: the replicas are the workers of one primary that listens on
 // their shared port and hands connections out by its scheduling policy.
 import type {KindProblem} from '../../model/kind.js'
-import {strategyNotApplicable, type BalancerKind} from '../balancer-kind.js'
+import {keptAlive, strategyNotApplicable, type BalancerKind} from '../balancer-kind.js'
 
 export const cluster: BalancerKind = {
   name: 'cluster',
@@ -21,6 +21,6 @@ export const cluster: BalancerKind = {
   // Node's cluster checks nothing.
   defaultHealth: () => ({}),
   sharesReplicaPort: true,
-  splitsByConnection: (s) => (s.load.keepAlive === false ? undefined : "Node's cluster hands out connections, not requests"),
+  splitsByConnection: (s) => (keptAlive(s.load) ? "Node's cluster hands out connections, not requests" : undefined),
   create: async (opts) => new (await import('../cluster.js')).ClusterBalancer(opts),
 }

@@ -42,8 +42,9 @@ export interface AcClient extends EventEmitter {
   lbInterval: number
   lbIntended: number
   lbTimer: NodeJS.Timeout | undefined
-  /** load.keepAlive false: the connection that has carried a request already (fresh-connections.ts). */
+  /** load.keepAlive false or {requests: N}: the connection that has carried requests already, and how many (fresh-connections.ts). */
   lbUsedConn: unknown
+  lbConnRequests: number
 }
 
 export interface AcRequestIterator {

@@ -2,9 +2,9 @@
 // statistics or its rate limit. Each client autocannon makes is fitted with lbbench's own parts: the
 // recording listeners (recording.ts), the connection-failure accounting and backoff
 // (connection-failures.ts), the intended-send schedule in a paced phase (pacing.ts), a new connection for
-// every request with load.keepAlive false (fresh-connections.ts), or after a response that says
-// `Connection: close` (connection-close.ts), and the weighted request choice
-// (request-choice.ts). autocannon's own statistics are never read, so each client does
+// every request with load.keepAlive false, or after every N with {requests: N} (fresh-connections.ts),
+// or after a response that says `Connection: close` (connection-close.ts), and the weighted request
+// choice (request-choice.ts). autocannon's own statistics are never read, so each client does
 // without them (see trimAutocannon): its per-response listeners are removed (no stats, and every event
 // has a single listener, which Node calls without copying the listener array), response bodies are not
 // accumulated into strings, and a single request is not re-cloned through its context for every send.
@@ -44,7 +44,7 @@ export interface PhaseLoad {
 /** Everything lbbench puts on a client in place of autocannon's own, made once and shared by all. */
 interface ClientHooks extends RecordingListeners, ConnectionFailureHooks {
   pacedRequest: (this: AcClient) => void
-  /** load.keepAlive false: a new connection for every request (the paced sender sends through it too). */
+  /** load.keepAlive false or {requests: N}: a new connection for every request, or after N (the paced sender sends through it too). */
   freshRequest: (this: AcClient) => void
   /** Otherwise: a new connection only after `Connection: close` (the paced sender sends through it too). */
   closeAwareRequest: (this: AcClient) => void
@@ -75,7 +75,7 @@ export class AutocannonDriver {
       const hooks = this.fit(client, load.paced, timeoutMs)
       ;(owner.choice ?? choice).setUp(client.requestIterator, index)
       if (load.paced) pace(client, sendSchedule(load.startsAt + (load.scheduleOffsetMs ?? 0), index, connections, rate), hooks.pacedRequest)
-      else client._doRequest = this.config.keepAlive === false ? hooks.freshRequest : hooks.closeAwareRequest
+      else client._doRequest = perConnection(this.config) === undefined ? hooks.closeAwareRequest : hooks.freshRequest
       owner.clients.push(client)
     }
     // In batches (client-batches.ts), each one autocannon instance.
@@ -143,6 +143,7 @@ export class AutocannonDriver {
     client.lbBackoff = client.lbTimer = undefined
     client.lbPaced = paced
     client.lbUsedConn = undefined
+    client.lbConnRequests = 0
     client.lbSentTenth = undefined
     // Bodies are only read by autocannon's verifyBody/expectBody/onResponse, none of which lbbench uses.
     client.pipelinedRequests.addBody = noop
@@ -159,12 +160,13 @@ export class AutocannonDriver {
   private hooksFor(client: AcClient): ClientHooks {
     if (!this.hooks) {
       const proto = Object.getPrototypeOf(client) as AcClient
-      const freshRequest = freshConnectionSender(proto._doRequest)
+      const limit = perConnection(this.config)
+      const freshRequest = freshConnectionSender(proto._doRequest, limit ?? Infinity)
       const closeAwareRequest = closeAwareSender(proto._doRequest)
       this.hooks = {
         ...recordingListeners(this.counts, this.config.backendHeader),
         ...connectionFailureHooks(this.counts, proto._connect),
-        pacedRequest: pacedSender(this.config.keepAlive === false ? freshRequest : closeAwareRequest),
+        pacedRequest: pacedSender(limit === undefined ? closeAwareRequest : freshRequest),
         freshRequest,
         closeAwareRequest,
       }
@@ -187,6 +189,11 @@ export class AutocannonDriver {
 }
 
 function noop(): void {}
+
+/** How many requests a connection may carry before the next goes out on a new one; undefined: no limit. */
+export function perConnection(config: Pick<GeneratorConfig, 'keepAlive' | 'requestsPerConnection'>): number | undefined {
+  return config.keepAlive === false ? 1 : config.requestsPerConnection
+}
 
 /** The phase that has a phase's clients now: itself, or the last of the phases that kept them. */
 function latest(load: PhaseLoad): PhaseLoad {

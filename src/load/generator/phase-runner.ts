@@ -10,7 +10,7 @@ import {performance} from 'node:perf_hooks'
 import type {PhaseSpec} from '../../model/scenario.js'
 import type {FromGenerator, GeneratorConfig, Timing} from '../../model/generator-messages.js'
 import type {AcInstance, Autocannon} from './autocannon-client.js'
-import {AutocannonDriver, type PhaseLoad} from './autocannon-driver.js'
+import {AutocannonDriver, perConnection, type PhaseLoad} from './autocannon-driver.js'
 import {LoadClock} from './load-clock.js'
 import {keepsClients} from './kept-clients.js'
 import {isPaced} from './pacing.js'
@@ -63,7 +63,7 @@ export class PhaseRunner {
     autocannon: Autocannon,
     private readonly out: RunnerOutput,
   ) {
-    this.counts = new SecondCounts(config.keepAlive === false)
+    this.counts = new SecondCounts(perConnection(config) !== undefined)
     this.counts.due.tick = this.tick
     this.driver = new AutocannonDriver(autocannon, config, this.counts, (message) => out.fail(message))
   }
