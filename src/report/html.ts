@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import type {Report} from '../model/report.js'
+import {openConnectionsChanged} from '../metrics/series.js'
 import {isComparison, comparisonTitle, type Comparison} from './comparison.js'
 import {reportCharts, comparisonCharts} from './html-charts.js'
 import {clientScript} from './html-client.js'
@@ -122,11 +123,14 @@ function perSecondTable(r: Report): string {
   if (r.series.length === 0) return ''
   const ids = r.backends.map((b) => b.id)
   const all = markers(r)
-  return `<details><summary>Per second</summary>${table(['t', 'sent', 'completed', 'failed', 'p50', 'p99', ...ids, 'events'], r.series.map((p) => [
+  const conns = openConnectionsChanged(r.series) ? ['conns'] : []
+  const head = ['t', 'sent', 'completed', 'failed', 'p50', 'p99', ...conns, ...ids, 'events']
+  return `<details><summary>Per second</summary>${table(head, r.series.map((p) => [
     `${(p.tMs / 1000).toFixed(0)}s`, count(p.sent), count(p.completed), count(p.failed), ms(p.latencyUs.p50), ms(p.latencyUs.p99),
+    ...conns.map(() => count(p.openConnections)),
     ...ids.map((id) => count(p.perBackend[id] ?? 0)),
     all.filter((m) => m.atMs >= p.tMs && m.atMs < p.tMs + 1000).map((m) => m.label).join(', '),
-  ]), (i) => i > 0 && i < ids.length + 6)}</details>`
+  ]), (i) => i > 0 && i < head.length - 1)}</details>`
 }
 
 function alerts(r: Report): string {

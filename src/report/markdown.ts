@@ -3,6 +3,7 @@
 
 import {appendFile} from 'node:fs/promises'
 import type {Report} from '../model/report.js'
+import {openConnectionsChanged} from '../metrics/series.js'
 import {backendColumns} from './backend-columns.js'
 import {backendsLegend} from './backends-legend.js'
 import {at, bytesPerSec, connectionSplitText, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
@@ -155,14 +156,16 @@ function perSecondLines(r: Report): string[] {
   if (r.series.length === 0) return []
   const all = markers(r)
   const ids = r.backends.map((b) => b.id)
+  const conns = openConnectionsChanged(r.series)
   return ['<details><summary>Per second</summary>', '', ...mdTable(
-    ['t', 'sent', 'completed', 'failed', 'p99', ...ids.map(mdCell), 'events'],
+    ['t', 'sent', 'completed', 'failed', 'p99', ...(conns ? ['conns'] : []), ...ids.map(mdCell), 'events'],
     r.series.map((p) => [
       `${(p.tMs / 1000).toFixed(0)}s`, count(p.sent), count(p.completed), count(p.failed), ms(p.latencyUs.p99),
+      ...(conns ? [count(p.openConnections)] : []),
       ...ids.map((id) => count(p.perBackend[id] ?? 0)),
       mdCell(markersIn(all, p.tMs).map((m) => (m.kind === 'fault' ? `⚡ ${m.label}` : m.label)).join(', ')),
     ]),
-    ['r', 'r', 'r', 'r', 'r', ...ids.map(() => 'r' as const), 'l'],
+    ['r', 'r', 'r', 'r', 'r', ...(conns ? ['r' as const] : []), ...ids.map(() => 'r' as const), 'l'],
   ), '', '</details>', '']
 }
 

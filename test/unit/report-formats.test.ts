@@ -63,6 +63,19 @@ describe('every report format', () => {
     assert.doesNotMatch(await renderDocument(sampleReport(), 'markdown', {color: false}), /New connections/)
   })
 
+  test('open connections in the Markdown and HTML per-second tables: a conns column after p99 when the count changed', async () => {
+    const r = sampleReport()
+    r.series.forEach((p, i) => (p.openConnections = i === 3 ? 7 : 8))
+    const md = await renderDocument(r, 'markdown', {color: false})
+    assert.match(md, /^\| t \| sent \| completed \| failed \| p99 \| conns \| r1 \|/m)
+    assert.match(md, /^\| 3s \| [\d,]+ \| [\d,]+ \| \d+ \| [\d.]+ ms \| 7 \| /m)
+    const html = await renderDocument(r, 'html', {color: false})
+    assert.match(html, /<th class="num">p99<\/th><th class="num">conns<\/th><th class="num">r1<\/th>/)
+    assert.match(html, /<td>3s<\/td>(<td class="num">[^<]*<\/td>){5}<td class="num">7<\/td>/)
+    r.series.forEach((p) => (p.openConnections = 8))
+    for (const format of ['markdown', 'html']) assert.doesNotMatch(await renderDocument(r, format, {color: false}), /conns/, format)
+  })
+
   test('the report files are one per format with an extension, named by it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lbbench-formats-'))
     try {
