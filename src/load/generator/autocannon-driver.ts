@@ -44,10 +44,11 @@ export interface PhaseLoad {
 /** Everything lbbench puts on a client in place of autocannon's own, made once and shared by all. */
 interface ClientHooks extends RecordingListeners, ConnectionFailureHooks {
   pacedRequest: (this: AcClient) => void
-  /** load.keepAlive false or {requests: N}: a new connection for every request, or after N (the paced sender sends through it too). */
-  freshRequest: (this: AcClient) => void
-  /** Otherwise: a new connection only after `Connection: close` (the paced sender sends through it too). */
-  closeAwareRequest: (this: AcClient) => void
+  /**
+   * A closed-loop send (the paced sender sends through it too): on a new connection after N requests with
+   * load.keepAlive false (1) or {requests: N}; otherwise only after `Connection: close`.
+   */
+  request: (this: AcClient) => void
 }
 
 export class AutocannonDriver {
@@ -75,7 +76,7 @@ export class AutocannonDriver {
       const hooks = this.fit(client, load.paced, timeoutMs)
       ;(owner.choice ?? choice).setUp(client.requestIterator, index)
       if (load.paced) pace(client, sendSchedule(load.startsAt + (load.scheduleOffsetMs ?? 0), index, connections, rate), hooks.pacedRequest)
-      else client._doRequest = perConnection(this.config) === undefined ? hooks.closeAwareRequest : hooks.freshRequest
+      else client._doRequest = hooks.request
       owner.clients.push(client)
     }
     // In batches (client-batches.ts), each one autocannon instance.
@@ -161,14 +162,12 @@ export class AutocannonDriver {
     if (!this.hooks) {
       const proto = Object.getPrototypeOf(client) as AcClient
       const limit = perConnection(this.config)
-      const freshRequest = freshConnectionSender(proto._doRequest, limit ?? Infinity)
-      const closeAwareRequest = closeAwareSender(proto._doRequest)
+      const request = limit === undefined ? closeAwareSender(proto._doRequest) : freshConnectionSender(proto._doRequest, limit)
       this.hooks = {
         ...recordingListeners(this.counts, this.config.backendHeader),
         ...connectionFailureHooks(this.counts, proto._connect),
-        pacedRequest: pacedSender(limit === undefined ? closeAwareRequest : freshRequest),
-        freshRequest,
-        closeAwareRequest,
+        pacedRequest: pacedSender(request),
+        request,
       }
     }
     return this.hooks
