@@ -123,11 +123,11 @@ function perSecondTable(r: Report): string {
   if (r.series.length === 0) return ''
   const ids = r.backends.map((b) => b.id)
   const all = markers(r)
-  const conns = openConnectionsChanged(r.series) ? ['conns'] : []
-  const head = ['t', 'sent', 'completed', 'failed', 'p50', 'p99', ...conns, ...ids, 'events']
+  const conns = openConnectionsChanged(r.series)
+  const head = ['t', 'sent', 'completed', 'failed', 'p50', 'p99', ...(conns ? ['conns'] : []), ...ids, 'events']
   return `<details><summary>Per second</summary>${table(head, r.series.map((p) => [
     `${(p.tMs / 1000).toFixed(0)}s`, count(p.sent), count(p.completed), count(p.failed), ms(p.latencyUs.p50), ms(p.latencyUs.p99),
-    ...conns.map(() => count(p.openConnections)),
+    ...(conns ? [count(p.openConnections)] : []),
     ...ids.map((id) => count(p.perBackend[id] ?? 0)),
     all.filter((m) => m.atMs >= p.tMs && m.atMs < p.tMs + 1000).map((m) => m.label).join(', '),
   ]), (i) => i > 0 && i < head.length - 1)}</details>`

@@ -65,6 +65,8 @@ describe('the load generator over HTTPS', () => {
     assert.ok(completed > 50, `requests went through: ${completed}`)
     assert.equal(server.handshakes, 3)
     assert.ok(samples.every((s) => s.connections === undefined))
+    // A TLS socket is counted open from its TCP connect, as a plain one.
+    assert.deepEqual(samples.map((s) => s.openConnections), samples.map(() => 3))
     assert.equal(sum(samples, (s) => s.errors.connect + s.errors.reset + s.errors.timeout + (s.lost ?? 0)), 0)
   })
 
