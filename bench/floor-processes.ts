@@ -7,8 +7,10 @@
 //   a proxy's CPU per request does to the latency at this rate.
 // - a paced client: 50 connections closed-loop for the warm-up (so the proxy's code is optimised, as in
 //   the bench's phases), then `connections` keep-alive connections sending `rate` requests a second in
-//   all, evenly spread, each a GET waiting for its whole answer. It prints `start` and `end` around the
-//   measured part, then the latencies' p50 and p99 in µs as JSON.
+//   all, evenly spread, each a GET waiting for its whole answer. A send that falls due while its
+//   connection still waits for an answer is skipped, so the figures are of the answered requests (CPU
+//   is divided by their count; the p99 is not corrected for skipped sends, the p50 hardly moves). It
+//   prints `start` and `end` around the measured part, then the p50 and p99 in µs as JSON.
 
 import {spawn, type ChildProcess} from 'node:child_process'
 
