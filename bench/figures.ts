@@ -13,6 +13,11 @@ export interface Figure {
   target?: string
   /** Whether the target held; absent for figures without one, null when the figure is missing. */
   pass?: boolean | null
+  /**
+   * The target's limit lies within the middle half of the rounds (between their quartiles): the rounds
+   * fall on both sides of it, and the next run's PASS or MISS may well be the other one.
+   */
+  close?: boolean
   /** The value in each round, for judging the spread. */
   rounds?: number[]
   note?: string
@@ -47,6 +52,22 @@ export type Op = '>=' | '<='
 export function meets(value: number | null | undefined, op: Op, limit: number): boolean | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null
   return op === '>=' ? value >= limit : value <= limit
+}
+
+/** PASS/MISS of `value op limit`, and (`close`) whether `limit` lies between the quartiles of `rounds`. */
+export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined): Pick<Figure, 'pass' | 'close'> {
+  const pass = meets(value, op, limit)
+  const v = (rounds ?? []).filter(Number.isFinite).sort((a, b) => a - b)
+  // With fewer than 4 rounds the quartiles are most of the rounds: nothing to tell apart.
+  if (pass === null || v.length < 4) return {pass}
+  return limit >= quantile(v, 0.25) && limit <= quantile(v, 0.75) ? {pass, close: true} : {pass}
+}
+
+/** The q-quantile of sorted values, interpolated between the two nearest (as numpy's default). */
+export function quantile(sorted: number[], q: number): number {
+  const at = (sorted.length - 1) * q
+  const lo = Math.floor(at)
+  return lo + 1 < sorted.length ? sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (at - lo) : sorted[lo]
 }
 
 /** Rounds to a precision that suits the size of the figure (report files stay readable). */

@@ -13,7 +13,7 @@ import {parseScenarioText} from '../src/scenario/load.js'
 import {findProgram} from '../src/process/find-program.js'
 import {compiled} from './compiled-cli.js'
 import type {BenchContext} from './context.js'
-import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
+import {judged, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {median, runRounds, type Subject} from './rounds.js'
 
 const run = promisify(execFile)
@@ -68,13 +68,14 @@ export async function harnessCost(ctx: BenchContext): Promise<Measurement> {
       })
     }
     const ratio = tidy(r.subjects.lbbench?.ratio.rps)
+    const rounds = r.subjects.lbbench?.values.rps.map((v, i) => v / (r.subjects.autocannon?.values.rps[i] ?? Number.NaN))
     figures.push({
       name: 'lbbench generator / bare autocannon (same round)',
       value: ratio,
       unit: '×',
       target: '≥ 0.90× (≤ 10% fewer req/s)',
-      pass: meets(ratio, '>=', 0.9),
-      rounds: tidyAll(r.subjects.lbbench?.values.rps.map((v, i) => v / (r.subjects.autocannon?.values.rps[i] ?? Number.NaN))),
+      ...judged(ratio, '>=', 0.9, rounds),
+      rounds: tidyAll(rounds),
     })
     const wrkRatio = tidy(r.subjects.lbbench?.median.rps / r.subjects.wrk?.median.rps)
     figures.push({name: 'lbbench generator / wrk (reference)', value: wrkRatio, unit: '×'})

@@ -4,7 +4,7 @@
 // difference within a round, are compared by their medians.
 
 import type {Figure} from './figures.js'
-import {meets, tidy, tidyAll} from './figures.js'
+import {judged, tidy, tidyAll} from './figures.js'
 import {differenceOf, median, perRound, ratioOf, type RoundsResult} from './rounds.js'
 
 const lean = 'builtin-lean'
@@ -17,7 +17,7 @@ export function leanTargets(r: RoundsResult, fixedRate: number): Figure[] {
   const addedRatio = added(lean).map((x, i) => ratioOf(x, addedNginx[i]))
   const figure = (name: string, rounds: number[], op: '>=' | '<=', limit: number, target: string, of = median(rounds)): Figure => {
     const value = tidy(of)
-    return {name, value, unit: '×', target, pass: meets(value, op, limit), rounds: tidyAll(rounds)}
+    return {name, value, unit: '×', target, ...judged(value, op, limit, rounds), rounds: tidyAll(rounds)}
   }
   // nginx adds a few tens of µs, as much as the rounds differ by, so a round's ratio of the two
   // differences can be anything (one round gave −7.00×, which would have passed): the figure is the

@@ -5,7 +5,7 @@
 //   npm run bench -- --only workers --quick
 
 import type {BenchContext} from './context.js'
-import {meets, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
+import {judged, tidy, tidyAll, type Figure, type Measurement} from './figures.js'
 import {pairwise, perRound, ratioOf, runRounds, type Subject} from './rounds.js'
 import {phaseOf, runBenchScenario} from './run-scenario.js'
 
@@ -50,13 +50,14 @@ export async function proxyWorkers(ctx: BenchContext): Promise<Measurement> {
   }
   for (const [other, limit] of [['nginx', 1], ['haproxy', 0.8]] as const) {
     const value = tidy(pairwise(r, 'builtin-lean', other, 'rps', ratioOf))
+    const rounds = perRound(r, 'builtin-lean', other, 'rps', ratioOf)
     figures.push({
       name: `builtin-lean / ${other} throughput, ${workers} workers each (same round)`,
       value,
       unit: '×',
       target: `≥ ${limit.toFixed(1)}× ${other}`,
-      pass: meets(value, '>=', limit),
-      rounds: tidyAll(perRound(r, 'builtin-lean', other, 'rps', ratioOf)),
+      ...judged(value, '>=', limit, rounds),
+      rounds: tidyAll(rounds),
     })
   }
   const failed = kinds.map((k) => `${k} ${(r.subjects[k]?.values.failed ?? []).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0)}`)
