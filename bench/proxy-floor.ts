@@ -19,7 +19,7 @@
 // this reads the CPU of the subject's threads and their time waiting for one
 // (/proc/<pid>/task/*/schedstat), per request. Medians over the rounds.
 
-import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -30,6 +30,7 @@ import {compiled} from './compiled-cli.js'
 import {runPacedClient, startFloorForwarder} from './floor-processes.js'
 import {startBackends} from './plain-backends.js'
 import {descendantsByPart} from './process-rss.js'
+import {sample, type Sched} from './schedstat.js'
 import {median} from './rounds.js'
 
 const options = {rounds: {type: 'string', default: '8'}, base: {type: 'string'}, only: {type: 'string'}, spin: {type: 'string'}} as const
@@ -42,20 +43,6 @@ const subjects = args.only ? allSubjects.filter((s) => args.only!.split(',').inc
 if (subjects.length === 0) throw new Error(`--only: none of ${args.only} is a subject (${allSubjects.join(', ')})`)
 type Registry = typeof import('../src/balancers/registry.js')
 const pacing = {rate: 1000, connections: 10, warmMs: 3000, measureMs: 4000}
-
-/** ns on a CPU (main thread, other threads) and waiting for one, summed over the threads of `pids`. */
-function schedOf(pids: number[]): {main: number; other: number; wait: number} {
-  const s = {main: 0, other: 0, wait: 0}
-  for (const pid of pids) {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
-      if (tid === String(pid)) s.main += run
-      else s.other += run
-      s.wait += wait
-    }
-  }
-  return s
-}
 
 interface Running {
   port: number
@@ -91,10 +78,10 @@ async function start(subject: string, ports: number[], runDir: string): Promise<
 async function measure(subject: string, ports: number[], runDir: string): Promise<Record<string, number>> {
   const running = await start(subject, ports, runDir)
   try {
-    const at: Record<string, ReturnType<typeof schedOf>> = {}
-    const r = await runPacedClient(running.port, pacing, (what) => (at[what] = schedOf(running.pids)))
-    const per = (k: 'main' | 'other' | 'wait') => (at.end[k] - at.start[k]) / r.requests / 1000
-    return {p50: r.p50, p99: r.p99, main: per('main'), other: per('other'), wait: per('wait')}
+    const at: Record<string, Sched> = {}
+    const r = await runPacedClient(running.port, pacing, (what) => (at[what] = sample(running.pids)))
+    const per = (k: 'mainNs' | 'otherNs' | 'waitNs') => (at.end[k] - at.start[k]) / r.requests / 1000
+    return {p50: r.p50, p99: r.p99, main: per('mainNs'), other: per('otherNs'), wait: per('waitNs')}
   } finally {
     await running.stop()
   }

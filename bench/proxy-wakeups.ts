@@ -13,12 +13,13 @@
 // rate it prints, per request: CPU on the main thread, CPU on the other threads (V8's compiler and GC
 // helpers for lean), the time the threads waited for a CPU (runqueue), and the p50.
 
-import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import type {BenchContext} from './context.js'
 import {descendantsByPart} from './process-rss.js'
+import {sample, type Sched} from './schedstat.js'
 import {median} from './rounds.js'
 import {phaseOf, runBenchScenario} from './run-scenario.js'
 
@@ -29,40 +30,6 @@ const subjects: Record<string, Record<string, unknown>> = {
   lean: {kind: 'builtin', strategy: 'round-robin', engine: 'lean'},
   nginx: {kind: 'nginx'},
   haproxy: {kind: 'haproxy'},
-}
-
-/** Nanoseconds on a CPU (main thread, other threads) and waiting for one, summed over the threads of `pids`. */
-interface Sched {
-  at: number
-  mainNs: number
-  otherNs: number
-  waitNs: number
-  /** Threads read (0 once the processes are gone). */
-  threads: number
-}
-
-function sample(pids: number[]): Sched {
-  const s: Sched = {at: performance.now(), mainNs: 0, otherNs: 0, waitNs: 0, threads: 0}
-  for (const pid of pids) {
-    let tids: string[]
-    try {
-      tids = readdirSync(`/proc/${pid}/task`)
-    } catch {
-      continue // gone
-    }
-    for (const tid of tids) {
-      try {
-        const [runNs, waitNs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number)
-        if (tid === String(pid)) s.mainNs += runNs
-        else s.otherNs += runNs
-        s.waitNs += waitNs
-        s.threads++
-      } catch {
-        // the thread ended between the listing and the read
-      }
-    }
-  }
-  return s
 }
 
 async function measure(ctx: BenchContext, name: string): Promise<Record<string, number>> {

@@ -112,13 +112,13 @@ export function worstWindowText(w: WorstWindow): string {
   return `${windowSpan(w)} (${w.failed} of ${plural(w.windows, 'window')} failed)`
 }
 
+/** Why requests could not split evenly (the run's `connection-split` note), said beside the fairness figures. */
+export const connectionSplitText = (r: Report): string | undefined => r.timeline.find((e) => e.kind === 'connection-split')?.detail
+
 /**
  * What the failover figures were measured from, as one line: `ttd from the balancer's attempts (100 ms
  * buckets); ttr from the responses per backend (1 s buckets)`. Undefined for a report without sources.
  */
-/** Why requests could not split evenly (the run's `connection-split` note), said beside the fairness figures. */
-export const connectionSplitText = (r: Report): string | undefined => r.timeline.find((e) => e.kind === 'connection-split')?.detail
-
 export function failoverSourcesText(r: Report): string | undefined {
   const sources = r.failover.find((f) => f.sources)?.sources
   if (!sources) return undefined
