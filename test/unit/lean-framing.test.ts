@@ -4,9 +4,9 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {ChunkedFramer} from '../../src/proxy/lean/chunked.js'
-import {fieldName, headEnd, HeadError, keptLines, knownName, readFields} from '../../src/proxy/lean/fields.js'
+import {fieldName, headEnd, HeadError, keptRuns, knownName, readFields, writeHead} from '../../src/proxy/lean/fields.js'
 import {parseResponseHead} from '../../src/proxy/lean/response-head.js'
-import {headersOf, parseRequestHead} from '../../src/proxy/lean/request-head.js'
+import {headersOf, parseRequestHead, type RequestHead} from '../../src/proxy/lean/request-head.js'
 
 const body = '5;ext=1\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\nTrailer: x\r\n\r\n'
 
@@ -27,9 +27,18 @@ test('a malformed chunked body throws', () => {
   }
 })
 
+const stamp = 'x-lbbench-backend: r1\r\n'
+
+/** A response head parsed, and the head the client gets for it (without the empty line that ends it). */
 function response(head: string, method = 'GET') {
   const buf = Buffer.from(head, 'latin1')
-  return parseResponseHead(buf, 0, headEnd(buf, 0, 65536), method === 'HEAD', 'x-lbbench-backend: r1\r\n')
+  const h = parseResponseHead(buf, headEnd(buf, 0, 65536), method === 'HEAD')
+  return {...h, head: writeHead(buf, h.kept, stamp, 0).toString('latin1')}
+}
+
+/** The head a backend gets for a request (without the framing the proxy adds, and the empty line). */
+function forwarded(h: RequestHead): string {
+  return writeHead(h.bytes, h.kept, '', 0).toString('latin1')
 }
 
 test('a response head is read for its framing and rewritten for the client', () => {
@@ -52,7 +61,21 @@ test('a response head the proxy cannot frame safely is refused', () => {
     'HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n',
     'HTTP/1.1 2000 OK\r\n\r\n',
     'HTTP/1.1 200 OK\r\n Folded: x\r\n\r\n',
+    'HTTP/1.1 1:0 OK\r\n\r\n',
+    'HTTP/1.1 099 OK\r\n\r\n',
+    'HTTP/1.x 200 OK\r\n\r\n',
+    'HTTP/1.1  200 OK\r\n\r\n',
+    'HTTP/1.1 200 O\x01K\r\n\r\n',
+    'HTTP/1.1 200 OK\nX-Injected: 1\r\n\r\n',
+    'HTTP/1.1 200OK\r\n\r\n',
   ]) assert.throws(() => response(bad), HeadError, JSON.stringify(bad))
+})
+
+test('a status line may have an empty reason, with or without its space, and obs-text in it', () => {
+  for (const line of ['HTTP/1.1 200', 'HTTP/1.1 200 ', 'HTTP/1.1 200 Fine\tthanks \xe9']) {
+    const r = response(`${line}\r\nContent-Length: 0\r\n\r\n`)
+    assert.deepEqual([r.status, r.framing, r.head], [200, 'length', `${line}\r\nContent-Length: 0\r\n${stamp}`], JSON.stringify(line))
+  }
 })
 
 test('a request head forwards its fields less hop-by-hop ones and framing, which the proxy writes itself', () => {
@@ -60,7 +83,7 @@ test('a request head forwards its fields less hop-by-hop ones and framing, which
   const buf = Buffer.from(text, 'latin1')
   const h = parseRequestHead(buf, 0, headEnd(buf, 0, 16384))
   assert.deepEqual({method: h.method, target: h.target, minor: h.minor, length: h.length, close: h.close, expectContinue: h.expectContinue}, {method: 'POST', target: '/p?q=1', minor: 1, length: 3, close: false, expectContinue: true})
-  assert.equal(h.forward, 'Host: a\r\nX-Kept: 2\r\n')
+  assert.equal(forwarded(h), 'POST /p?q=1 HTTP/1.1\r\nHost: a\r\nX-Kept: 2\r\n')
   assert.equal(headersOf(h)['x-kept'], '2')
   const odd = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\nToString: y\r\nX-A: 1\r\nx-a: 2\r\n\r\n', 'latin1')
   const o = parseRequestHead(odd, 0, odd.length)
@@ -68,9 +91,9 @@ test('a request head forwards its fields less hop-by-hop ones and framing, which
 })
 
 test('the kept field lines are the received lines less the dropped ones, in order, whichever are dropped', () => {
-  const text = 'A: 1\r\nB: 2\r\nC: 3\r\n\r\n'
-  const fields = readFields(Buffer.from(text, 'latin1'), 0, 0, text.length - 2)
-  const kept = (drop: string) => keptLines(text, fields, 0, text.length - 2, (k) => drop.includes(fieldName(text, fields, k)))
+  const bytes = Buffer.from('A: 1\r\nB: 2\r\nC: 3\r\n\r\n', 'latin1')
+  const fields = readFields(bytes, 0, bytes.length - 2)
+  const kept = (drop: string) => writeHead(bytes, keptRuns(fields, 0, bytes.length - 2, (k) => drop.includes(fieldName(bytes, fields, k))), '', 0).toString('latin1')
   assert.equal(kept(''), 'A: 1\r\nB: 2\r\nC: 3\r\n')
   assert.equal(kept('A'), 'B: 2\r\nC: 3\r\n')
   assert.equal(kept('B'), 'A: 1\r\nC: 3\r\n')
@@ -82,8 +105,8 @@ test('the kept field lines are the received lines less the dropped ones, in orde
 test('a known field name is recognised in any case and no other name is, however close', () => {
   const names = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'content-length', 'host', 'expect', 'x-lbbench-backend']
   const known = (name: string) => {
-    const text = `${name}: 1\r\n\r\n`
-    return knownName(text, readFields(Buffer.from(text, 'latin1'), 0, 0, text.length - 2), 0)
+    const bytes = Buffer.from(`${name}: 1\r\n\r\n`, 'latin1')
+    return knownName(bytes, readFields(bytes, 0, bytes.length - 2), 0)
   }
   for (const name of names) {
     assert.equal(known(name), name)
@@ -117,9 +140,10 @@ test('a head read from the middle of a buffer reads the same as one at its start
   for (const prefix of ['', 'x', 'abc\r\n\r\n', 'X-Kept: 2\r\nConnection: close\r\n']) {
     const r = Buffer.from(prefix + req + 'NEXT', 'latin1')
     const h = parseRequestHead(r, prefix.length, prefix.length + req.length)
-    assert.deepEqual([h.length, h.close, h.forward, headersOf(h)], [3, true, 'Host: a\r\nX-Kept: 2\r\n', {host: 'a', connection: 'close', 'content-length': '3', 'x-kept': '2'}], JSON.stringify(prefix))
-    const s = Buffer.from(prefix + res + 'body', 'latin1')
-    const p = parseResponseHead(s, prefix.length, prefix.length + res.length, false, 'x-lbbench-backend: r1\r\n')
-    assert.deepEqual([p.length, p.reusable, p.head], [12, true, 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Kept: 2\r\nx-lbbench-backend: r1\r\n'], JSON.stringify(prefix))
+    assert.deepEqual([h.length, h.close, forwarded(h), headersOf(h)], [3, true, 'POST /p HTTP/1.1\r\nHost: a\r\nX-Kept: 2\r\n', {host: 'a', connection: 'close', 'content-length': '3', 'x-kept': '2'}], JSON.stringify(prefix))
+    // A response head is read at the start of its buffer (an attempt drops what came before), with the body after it.
+    const s = Buffer.from(prefix + res + 'body', 'latin1').subarray(prefix.length)
+    const p = parseResponseHead(s, res.length, false)
+    assert.deepEqual([p.length, p.reusable, writeHead(s, p.kept, stamp, 0).toString('latin1')], [12, true, `HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Kept: 2\r\n${stamp}`], JSON.stringify(prefix))
   }
 })

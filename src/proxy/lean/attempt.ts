@@ -11,7 +11,7 @@ import type {Readable} from 'node:stream'
 import type {AttemptHandler, FailureKind} from '../engine.js'
 import type {BackendPool, PooledSocket, SocketOwner} from './backend-pool.js'
 import {ChunkedFramer} from './chunked.js'
-import {headEnd, HeadError} from './fields.js'
+import {headEnd, HeadError, writeHead} from './fields.js'
 import type {ClientWatcher, LeanRequest, LeanResponse} from './messages.js'
 import {parseResponseHead, type BodyFraming} from './response-head.js'
 
@@ -22,8 +22,10 @@ export interface AttemptTarget {
   host: string
   port: number
   key: string
-  /** `x-lbbench-backend: <id>\r\n` */
-  stamp: string
+  /** What ends a response head for the client: the proxy's stamp and the empty line, `x-lbbench-backend: <id>\r\n\r\n`. */
+  endOfHead: string
+  /** The same with `connection: close` before the empty line. */
+  endOfClosingHead: string
 }
 
 export class LeanAttempt implements SocketOwner, ClientWatcher {
@@ -51,13 +53,13 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     this.requestWritten = body === null
   }
 
-  start(pool: BackendPool, head: string, timeoutMs: number): void {
+  start(pool: BackendPool, head: Buffer, timeoutMs: number): void {
     const {socket, reused} = pool.take(this.target.host, this.target.port, this.target.key, this, timeoutMs)
     this.pool = pool
     this.socket = socket
     this.reused = reused
     this.res.watcher = this
-    socket.write(head, 'latin1')
+    socket.write(head)
     const body = this.body
     if (body) {
       body.once('end', () => (this.requestWritten = true))
@@ -112,7 +114,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
           this.pending = joined ? buf : Buffer.from(buf)
           return
         }
-        h = parseResponseHead(buf, 0, end, this.req.method === 'HEAD', this.target.stamp)
+        h = parseResponseHead(buf, end, this.req.method === 'HEAD')
       } catch (err) {
         if (!(err instanceof HeadError)) throw err
         return this.fail('reset', 'EBADRESPONSE')
@@ -120,7 +122,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
       if (h.status === 101) return this.fail('reset', 'EBADRESPONSE')
       if (h.status < 200) {
         // An interim response (100, 103): passed on, the final one follows.
-        this.res.socket.write(`${h.head}\r\n`, 'latin1')
+        this.res.socket.write(writeHead(buf, h.kept, this.target.endOfHead, 0))
         buf = buf.subarray(end)
         if (buf.length === 0) return
         continue
@@ -134,19 +136,17 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
       if (this.settled) return
       // A body that ends when the backend closes ends the client's connection too: nothing else frames it.
       if (h.framing === 'close') this.res.closeAfter = true
-      const head = this.res.closeAfter ? `${h.head}connection: close\r\n\r\n` : `${h.head}\r\n`
+      const tail = this.res.closeAfter ? this.target.endOfClosingHead : this.target.endOfHead
       if (h.framing === 'none' || (h.framing === 'length' && h.length === 0)) {
-        this.res.write(head)
+        this.res.write(writeHead(buf, h.kept, tail, 0))
         if (end < buf.length) this.reusable = false
         return this.complete()
       }
       const bodyEnd = this.frame(buf, end)
       if (bodyEnd < 0) return
       // The head and the body's first bytes leave in one buffer, one write (one syscall, no writev).
-      const headLength = Buffer.byteLength(head, 'latin1')
-      const first = Buffer.allocUnsafe(headLength + bodyEnd - end)
-      first.write(head, 0, 'latin1')
-      buf.copy(first, headLength, end, bodyEnd)
+      const first = writeHead(buf, h.kept, tail, bodyEnd - end)
+      buf.copy(first, first.length - (bodyEnd - end), end, bodyEnd)
       return this.sent(first, buf, bodyEnd)
     }
   }

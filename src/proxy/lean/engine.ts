@@ -9,6 +9,7 @@ import type {AttemptHandler, EngineTarget, ForwardOptions, FrontServer, ProxyEng
 import type {AttemptTarget} from './attempt.js'
 import {LeanAttempt} from './attempt.js'
 import {BackendPool} from './backend-pool.js'
+import {writeHead} from './fields.js'
 import {createFront, type RequestListener} from './front.js'
 import type {LeanRequest, LeanResponse} from './messages.js'
 
@@ -24,10 +25,11 @@ export class LeanEngine implements ProxyEngine {
   forward(req: LeanRequest, res: LeanResponse, target: EngineTarget, opts: ForwardOptions, handler: AttemptHandler): void {
     const h = req.head
     const body = opts.body ?? (h.length !== 0 ? req : null)
-    let framing = ''
-    if (h.lengthField) framing = `content-length: ${h.length}\r\n`
-    else if (h.length < 0) framing = 'transfer-encoding: chunked\r\n'
-    const head = `${h.method} ${h.target} HTTP/1.${h.minor}\r\n${h.forward}${framing}${h.minor === 0 ? 'connection: close\r\n' : ''}\r\n`
+    let tail = '\r\n'
+    if (h.lengthField) tail = `content-length: ${h.length}\r\n\r\n`
+    else if (h.length < 0) tail = 'transfer-encoding: chunked\r\n\r\n'
+    if (h.minor === 0) tail = `connection: close\r\n${tail}`
+    const head = writeHead(h.bytes, h.kept, tail, 0)
     new LeanAttempt(req, res, this.attemptTarget(target), handler, body).start(this.pool, head, opts.timeoutMs)
   }
 
@@ -38,7 +40,8 @@ export class LeanEngine implements ProxyEngine {
   private attemptTarget(target: EngineTarget): AttemptTarget {
     let t = this.targets.get(target)
     if (!t) {
-      t = {host: target.host, port: target.port, key: `${target.host}:${target.port}`, stamp: `x-lbbench-backend: ${target.id}\r\n`}
+      const stamp = `x-lbbench-backend: ${target.id}\r\n`
+      t = {host: target.host, port: target.port, key: `${target.host}:${target.port}`, endOfHead: `${stamp}\r\n`, endOfClosingHead: `${stamp}connection: close\r\n\r\n`}
       this.targets.set(target, t)
     }
     return t

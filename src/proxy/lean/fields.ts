@@ -7,7 +7,7 @@ import {CR, HTAB, isTchar, isValueByte, LF, SP} from './chars.js'
 import {hopByHop} from '../hop-by-hop.js'
 
 /**
- * A head's field lines as places in its text, five numbers per line (no strings are made until a caller
+ * A head's field lines as places in its bytes, five numbers per line (no strings are made until a caller
  * asks for one): where the line starts, where its name ends (at the colon), where its value starts and
  * ends (without the OWS around it), and where the line ends (after its CRLF). Field k's numbers are at
  * k, k+1 … k+4 for k = 0, 5, 10 …
@@ -27,28 +27,27 @@ export class HeadError extends Error {
 
 /**
  * The field lines of a head from `pos` (the start of the first field line) up to `end` (the index of the
- * CRLF that ends the head, i.e. of the empty line), as places in the head's latin1 text. The bytes are
- * read from the Buffer, where the head's byte i is `bytes[offset + i]` (a byte read costs half what a
- * character read of the text does). Throws HeadError on anything that is not strictly a field line.
+ * CRLF that ends the head, i.e. of the empty line). Throws HeadError on anything that is not strictly a
+ * field line.
  */
-export function readFields(bytes: Buffer, offset: number, pos: number, end: number): FieldLines {
+export function readFields(bytes: Buffer, pos: number, end: number): FieldLines {
   const at: FieldLines = []
   while (pos < end) {
-    const c0 = bytes[offset + pos]
+    const c0 = bytes[pos]
     if (c0 === SP || c0 === HTAB) throw new HeadError('obs-fold (a line starting with whitespace)')
     let i = pos
-    while (i < end && isTchar[bytes[offset + i]] === 1) i++
+    while (i < end && isTchar[bytes[i]] === 1) i++
     if (i === pos) throw new HeadError('a field line without a name')
-    const colon = bytes[offset + i]
+    const colon = bytes[i]
     if (colon !== 0x3a) throw new HeadError(colon === SP || colon === HTAB ? 'whitespace between a field name and its colon' : 'an invalid character in a field name')
     const nameEnd = i
     i++
-    while (bytes[offset + i] === SP || bytes[offset + i] === HTAB) i++
+    while (bytes[i] === SP || bytes[i] === HTAB) i++
     const valueStart = i
-    while (isValueByte[bytes[offset + i]] === 1) i++
-    if (bytes[offset + i] !== CR || bytes[offset + i + 1] !== LF) throw new HeadError(bytes[offset + i] === LF ? 'a bare LF' : 'an invalid character in a field value')
+    while (isValueByte[bytes[i]] === 1) i++
+    if (bytes[i] !== CR || bytes[i + 1] !== LF) throw new HeadError(bytes[i] === LF ? 'a bare LF' : 'an invalid character in a field value')
     let valueEnd = i
-    while (valueEnd > valueStart && (bytes[offset + valueEnd - 1] === SP || bytes[offset + valueEnd - 1] === HTAB)) valueEnd--
+    while (valueEnd > valueStart && (bytes[valueEnd - 1] === SP || bytes[valueEnd - 1] === HTAB)) valueEnd--
     at.push(pos, nameEnd, valueStart, valueEnd, i + 2)
     pos = i + 2
   }
@@ -56,13 +55,13 @@ export function readFields(bytes: Buffer, offset: number, pos: number, end: numb
 }
 
 /** Field k's name as received. */
-export function fieldName(text: string, at: FieldLines, k: number): string {
-  return text.slice(at[k], at[k + 1])
+export function fieldName(bytes: Buffer, at: FieldLines, k: number): string {
+  return bytes.toString('latin1', at[k], at[k + 1])
 }
 
 /** Field k's value, without the OWS around it. */
-export function fieldValue(text: string, at: FieldLines, k: number): string {
-  return text.slice(at[k + 2], at[k + 3])
+export function fieldValue(bytes: Buffer, at: FieldLines, k: number): string {
+  return bytes.toString('latin1', at[k + 2], at[k + 3])
 }
 
 /** The names the lean engine's parsers act on (hop-by-hop fields among them), lowercase, by length. */
@@ -75,45 +74,61 @@ for (const name of knownNames) knownByLength[name.length].push(name)
  * compares and looks up without hashing a new string); undefined for any other. A name holds only tchar
  * bytes, and of those only letters differ from a lowercase letter or `-` by the 0x20 bit alone.
  */
-export function knownName(text: string, at: FieldLines, k: number): string | undefined {
+export function knownName(bytes: Buffer, at: FieldLines, k: number): string | undefined {
   const start = at[k]
   const length = at[k + 1] - start
   if (length >= knownByLength.length) return undefined
   const candidates = knownByLength[length]
-  const first = text.charCodeAt(start) | 0x20
+  const first = bytes[start] | 0x20
   for (let c = 0; c < candidates.length; c++) {
     const name = candidates[c]
     if (name.charCodeAt(0) !== first) continue
     let j = 1
-    while (j < length && (text.charCodeAt(start + j) | 0x20) === name.charCodeAt(j)) j++
+    while (j < length && (bytes[start + j] | 0x20) === name.charCodeAt(j)) j++
     if (j === length) return name
   }
   return undefined
 }
 
 /**
- * The field lines of `text` from `from` to `to` less those `drop` refuses, as received: the kept runs of
- * lines are sliced whole (a head's lines are mostly kept, so this is one to three slices, not one per line).
+ * The runs of a head's bytes from `from` to `to` that are kept when the field lines `drop` refuses are
+ * left out, as start and end pairs: a head's lines are mostly kept, so this is one to three runs, not one
+ * per line, and they are copied as received.
  */
-export function keptLines(text: string, at: FieldLines, from: number, to: number, drop: (k: number) => boolean): string {
-  let kept = ''
+export function keptRuns(at: FieldLines, from: number, to: number, drop: (k: number) => boolean): number[] {
+  const runs: number[] = []
   let runStart = from
   for (let k = 0; k < at.length; k += fieldStride) {
     if (!drop(k)) continue
-    if (at[k] > runStart) kept += text.slice(runStart, at[k])
+    if (at[k] > runStart) runs.push(runStart, at[k])
     runStart = at[k + 4]
   }
-  return runStart < to ? kept + text.slice(runStart, to) : kept
+  if (runStart < to) runs.push(runStart, to)
+  return runs
+}
+
+/**
+ * A head for the other side: the runs of `bytes`, then `tail` (latin1: lines the proxy adds, and the
+ * empty line), then `room` bytes left for the caller (a body's first bytes), in one Buffer.
+ */
+export function writeHead(bytes: Buffer, runs: number[], tail: string, room: number): Buffer {
+  let n = tail.length + room
+  for (let r = 0; r < runs.length; r += 2) n += runs[r + 1] - runs[r]
+  const out = Buffer.allocUnsafe(n)
+  let pos = 0
+  for (let r = 0; r < runs.length; r += 2) pos += bytes.copy(out, pos, runs[r], runs[r + 1])
+  out.write(tail, pos, 'latin1')
+  return out
 }
 
 /** A Content-Length value: digits only (RFC 9110 §8.6), at most 15 of them; -1 when it is anything else. */
-export function lengthValue(text: string, at: FieldLines, k: number): number {
+export function lengthValue(bytes: Buffer, at: FieldLines, k: number): number {
   const start = at[k + 2]
   const end = at[k + 3]
   if (end === start || end - start > maxLengthDigits) return -1
   let n = 0
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i)
+    const c = bytes[i]
     if (c < 0x30 || c > 0x39) return -1
     n = n * 10 + (c - 0x30)
   }

@@ -8,20 +8,21 @@
 //   reject it); in an HTTP/1.0 request: 400 (§6.1);
 // - HTTP/1.1 needs exactly one Host (§3.2); Expect other than 100-continue: 417;
 // - a head over the size limit: 431.
-// Every refusal closes the connection. What is forwarded is the kept field lines as received; the framing
-// (Content-Length or `Transfer-Encoding: chunked`) is written by the proxy itself, in one canonical form.
+// Every refusal closes the connection. What is forwarded is the request-line and the kept field lines as
+// received, copied as bytes; the framing (Content-Length or `Transfer-Encoding: chunked`) is written by
+// the proxy itself, in one canonical form.
 
-import {isTargetByte, isTchar, SP} from './chars.js'
+import {CR, isTargetByte, isTchar, LF, SP} from './chars.js'
 import {connectionTokens, hopByHop} from '../hop-by-hop.js'
-import {fieldName, fieldStride, fieldValue, HeadError, keptLines, knownName, lengthValue, readFields, type FieldLines} from './fields.js'
+import {fieldName, fieldStride, fieldValue, HeadError, keptRuns, knownName, lengthValue, readFields, type FieldLines} from './fields.js'
 
 export interface RequestHead {
   method: string
   target: string
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   minor: number
-  /** The head as received (latin1), and its field lines' places in it. */
-  text: string
+  /** The head's bytes as received, and its field lines' places in them. */
+  bytes: Buffer
   fields: FieldLines
   /** The body's length by Content-Length, 0 without a body, -1 when chunked. */
   length: number
@@ -30,38 +31,42 @@ export interface RequestHead {
   /** The client wants the connection closed after the response (Connection: close, or HTTP/1.0). */
   close: boolean
   expectContinue: boolean
-  /** The field lines to forward: hop-by-hop ones, Expect and the framing fields left out. */
-  forward: string
+  /**
+   * What is forwarded as received, as runs of `bytes` (fields.ts writeHead copies them): the request-line
+   * and the field lines less hop-by-hop ones, Expect and the framing fields.
+   */
+  kept: number[]
 }
 
 /** Parses the head in buf[start, end) (end = after its CRLFCRLF). Throws HeadError. */
 export function parseRequestHead(buf: Buffer, start: number, end: number): RequestHead {
-  const text = buf.toString('latin1', start, end)
+  // The head's own bytes (the same memory), so that its places start at 0.
+  const bytes = start === 0 && end === buf.length ? buf : buf.subarray(start, end)
   let i = 0
-  while (isTchar[text.charCodeAt(i)] === 1) i++
-  if (i === 0 || text.charCodeAt(i) !== SP) throw new HeadError('a malformed request-line (method)')
-  const method = text.slice(0, i)
+  while (isTchar[bytes[i]] === 1) i++
+  if (i === 0 || bytes[i] !== SP) throw new HeadError('a malformed request-line (method)')
+  const method = i === 3 && bytes[0] === 0x47 && bytes[1] === 0x45 && bytes[2] === 0x54 ? 'GET' : bytes.toString('latin1', 0, i)
   const targetStart = ++i
-  while (isTargetByte[text.charCodeAt(i)] === 1) i++
-  if (i === targetStart || text.charCodeAt(i) !== SP) throw new HeadError('a malformed request-line (request-target)')
-  const target = text.slice(targetStart, i)
+  while (isTargetByte[bytes[i]] === 1) i++
+  if (i === targetStart || bytes[i] !== SP) throw new HeadError('a malformed request-line (request-target)')
+  const target = bytes.toString('latin1', targetStart, i)
   i++
-  if (!versionAt(text, i) || text.charCodeAt(i + 8) !== 13 || text.charCodeAt(i + 9) !== 10) throw new HeadError('a malformed request-line (HTTP version)')
-  const minor = text.charCodeAt(i + 7) - 0x30
-  if (text.charCodeAt(i + 5) !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
+  if (!versionAt(bytes, i) || bytes[i + 8] !== CR || bytes[i + 9] !== LF) throw new HeadError('a malformed request-line (HTTP version)')
+  const minor = bytes[i + 7] - 0x30
+  if (bytes[i + 5] !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
   if (method === 'CONNECT') throw new HeadError('CONNECT is not proxied', 501)
-  return fieldsOf(method, target, minor, text, buf, start, i + 10, text.length - 2)
+  return fieldsOf(method, target, minor, bytes, i + 10, bytes.length - 2)
 }
 
-/** `HTTP/d.d` at text[i…]. */
-function versionAt(text: string, i: number): boolean {
+/** `HTTP/d.d` at bytes[i…]. */
+function versionAt(bytes: Buffer, i: number): boolean {
   const digit = (c: number) => c >= 0x30 && c <= 0x39
-  return text.startsWith('HTTP/', i) && digit(text.charCodeAt(i + 5)) && text.charCodeAt(i + 6) === 0x2e && digit(text.charCodeAt(i + 7))
+  return bytes[i] === 0x48 && bytes[i + 1] === 0x54 && bytes[i + 2] === 0x54 && bytes[i + 3] === 0x50 && bytes[i + 4] === 0x2f && digit(bytes[i + 5]) && bytes[i + 6] === 0x2e && digit(bytes[i + 7])
 }
 
-/** The field lines are text[fieldsStart, fieldsEnd), which is buf[start + fieldsStart, start + fieldsEnd). */
-function fieldsOf(method: string, target: string, minor: number, text: string, buf: Buffer, start: number, fieldsStart: number, fieldsEnd: number): RequestHead {
-  const at = readFields(buf, start, fieldsStart, fieldsEnd)
+/** The field lines are bytes[fieldsStart, fieldsEnd). */
+function fieldsOf(method: string, target: string, minor: number, bytes: Buffer, fieldsStart: number, fieldsEnd: number): RequestHead {
+  const at = readFields(bytes, fieldsStart, fieldsEnd)
   let lengths = 0
   let length = 0
   let codings: string[] | undefined
@@ -73,22 +78,22 @@ function fieldsOf(method: string, target: string, minor: number, text: string, b
   // field may name a field before it).
   const known: Array<string | undefined> = []
   for (let k = 0; k < at.length; k += fieldStride) {
-    const name = knownName(text, at, k)
+    const name = knownName(bytes, at, k)
     known.push(name)
     if (name === undefined) continue
     if (name === 'content-length') {
       lengths++
-      length = lengthValue(text, at, k)
+      length = lengthValue(bytes, at, k)
       if (length < 0) throw new HeadError('an invalid Content-Length')
-    } else if (name === 'transfer-encoding') (codings ??= []).push(...fieldValue(text, at, k).split(','))
+    } else if (name === 'transfer-encoding') (codings ??= []).push(...fieldValue(bytes, at, k).split(','))
     else if (name === 'host') hosts++
     else if (name === 'connection') {
-      const c = connectionTokens(fieldValue(text, at, k), dropNamed)
+      const c = connectionTokens(fieldValue(bytes, at, k), dropNamed)
       dropNamed = c.names
       if (c.close) close = true
       else if (c.keepAlive && minor === 0) close = true // HTTP/1.0 keep-alive is not offered: the connection closes after the response.
     } else if (name === 'expect') {
-      if (fieldValue(text, at, k).toLowerCase() !== '100-continue') throw new HeadError('an Expect other than 100-continue', 417)
+      if (fieldValue(bytes, at, k).toLowerCase() !== '100-continue') throw new HeadError('an Expect other than 100-continue', 417)
       expectContinue = true
     }
   }
@@ -103,10 +108,10 @@ function fieldsOf(method: string, target: string, minor: number, text: string, b
   const dropped = (k: number): boolean => {
     const name = known[k / fieldStride]
     if (name !== undefined && (hopByHop.has(name) || name === 'content-length' || name === 'expect')) return true
-    return dropNamed !== undefined && dropNamed.has(fieldName(text, at, k).toLowerCase())
+    return dropNamed !== undefined && dropNamed.has(fieldName(bytes, at, k).toLowerCase())
   }
-  const forward = keptLines(text, at, fieldsStart, fieldsEnd, dropped)
-  return {method, target, minor, text, fields: at, length, lengthField: lengths > 0, close, expectContinue, forward}
+  const kept = keptRuns(at, 0, fieldsEnd, dropped)
+  return {method, target, minor, bytes, fields: at, length, lengthField: lengths > 0, close, expectContinue, kept}
 }
 
 /**
@@ -117,8 +122,8 @@ export function headersOf(h: RequestHead): Record<string, string> {
   // A plain object (fast properties); a field named like an Object.prototype member is still its own.
   const headers: Record<string, string> = {}
   for (let k = 0; k < h.fields.length; k += fieldStride) {
-    const l = fieldName(h.text, h.fields, k).toLowerCase()
-    const v = fieldValue(h.text, h.fields, k)
+    const l = fieldName(h.bytes, h.fields, k).toLowerCase()
+    const v = fieldValue(h.bytes, h.fields, k)
     headers[l] = Object.hasOwn(headers, l) ? `${headers[l]}, ${v}` : v
   }
   return headers
