@@ -51,6 +51,12 @@ export interface BalancerKind extends KindDescriptor {
    * split of connections (connection-split.ts). Absent, or undefined: it picks per request, or cannot tell.
    */
   splitsByConnection?(s: Pick<Scenario, 'balancer' | 'load'>): string | undefined
+  /**
+   * How it splits the load without the replicas' weights, when it does for this balancer section (Node's
+   * cluster; the built-in proxy's round-robin): a report's fairness still divides each replica's requests
+   * by its weight (fairness-notes.ts). Absent, or undefined: it follows the weights, or cannot tell.
+   */
+  ignoresWeights?(balancer: BalancerSpec): string | undefined
   /** It is the replicas' cluster primary, listening on the one port they share. */
   readonly sharesReplicaPort?: true
   /** The keys under `balancer` that only this kind takes (and other kinds may share), each with what it means. */

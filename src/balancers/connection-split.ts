@@ -1,8 +1,8 @@
 // Where every request of a connection goes to one replica (Node's cluster, mode tcp, or no balancer at
 // all), the requests can split no more evenly than the connections do: 6 connections over 4 replicas are
 // 2, 2, 1 and 1, and the fairness figures then show that arithmetic, not the balancer (the trap of Node's
-// cluster and kube-proxy, which balance connections). Said by `lbbench validate`, on the run's timeline
-// before the load (the reports show it beside fairness), and by `compare` about that subject.
+// cluster and kube-proxy, which balance connections). Said with the other fairness notes
+// (fairness-notes.ts): by `lbbench validate`, on the run's timeline, and by `compare`.
 import {plural} from '../model/plural.js'
 import type {Scenario} from '../model/scenario.js'
 import {balancerKinds} from './registry.js'

@@ -7,7 +7,7 @@
 
 import {readFile} from 'node:fs/promises'
 import {relative} from 'node:path'
-import {connectionSplitNote} from '../balancers/connection-split.js'
+import {fairnessNotes} from '../balancers/fairness-notes.js'
 import {LbbenchError, UsageError} from '../model/errors.js'
 import type {Report} from '../model/report.js'
 import type {LoadedScenario} from '../model/scenario.js'
@@ -155,8 +155,7 @@ export function buildComparison(name: string, planned: Planned[]): Comparison {
       if (r.meta.aborted) warnings.push(`${label}: a run was interrupted; its figures cover only ${(r.summary.durationMs / 1000).toFixed(1)} s`)
       if (r.meta.generator.saturated) warnings.push(`${label}: the load generator was saturated in a run (${r.meta.generator.cpuPct}% CPU); its figures measure the generator as much as the system`)
     }
-    const split = connectionSplitNote(p.loaded.scenario)
-    if (split) warnings.push(`${label}: ${split}`)
+    for (const note of fairnessNotes(p.loaded.scenario)) warnings.push(`${label}: ${note.text}`)
     const b = p.loaded.scenario.balancer
     subjects.push({
       label,

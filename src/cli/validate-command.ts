@@ -1,11 +1,12 @@
 // What `lbbench validate` does apart from parsing its flags: load each scenario file and say "ok: …" with
-// what it would run (and a note when its connections cannot split evenly: balancers/connection-split.ts),
+// what it would run (and a note when its fairness figures will show more than the balancer's choices:
+// connections that cannot split evenly, weights it does not follow; balancers/fairness-notes.ts),
 // or every problem as file:line:col; the exit code is the problem's (2). What a program
 // reads goes to stdout alone, so that it parses: with --resolved the resolved scenario, with --json the
 // problems; the lines meant for people then go to stderr.
 
 import type {Command} from '@oclif/core'
-import {connectionSplitNote} from '../balancers/connection-split.js'
+import {fairnessNotes} from '../balancers/fairness-notes.js'
 import {ScenarioError, type ScenarioProblem} from '../model/errors.js'
 import {describeScenario} from '../scenario/describe.js'
 import {loadScenario} from '../scenario/load.js'
@@ -35,8 +36,7 @@ export async function validateCommand(files: string[], o: ValidateOptions, out: 
     try {
       const loaded = await loadScenario(file)
       forPeople(`ok: ${file} (${describeScenario(loaded.scenario)})`)
-      const split = connectionSplitNote(loaded.scenario)
-      if (split) forPeople(`  note: ${split}`)
+      for (const note of fairnessNotes(loaded.scenario)) forPeople(`  note: ${note.text}`)
       if (o.resolved) out.log(JSON.stringify(loaded, null, 2))
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error

@@ -178,6 +178,12 @@ export interface TimelineEvent {
   detail: string
 }
 
+/**
+ * The timeline kinds of the notes said before the load about what the fairness figures will show besides
+ * the balancer's choices (balancers/fairness-notes.ts); the reports print them beside fairness.
+ */
+export const fairnessNoteKinds = ['connection-split', 'weights-ignored'] as const
+
 export interface ThresholdResult {
   expr: string
   /** For a window threshold, the worst window's value. */

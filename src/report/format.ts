@@ -3,7 +3,7 @@
 
 import {lookupMetric} from '../metrics/catalogue.js'
 import type {BrokenThreshold} from '../metrics/early-fail.js'
-import type {FailoverSource, Report, WorstWindow} from '../model/report.js'
+import {fairnessNoteKinds, type FailoverSource, type Report, type WorstWindow} from '../model/report.js'
 import {plural} from '../model/plural.js'
 
 const LOCALE = 'en-US'
@@ -112,8 +112,8 @@ export function worstWindowText(w: WorstWindow): string {
   return `${windowSpan(w)} (${w.failed} of ${plural(w.windows, 'window')} failed)`
 }
 
-/** Why requests could not split evenly (the run's `connection-split` note), said beside the fairness figures. */
-export const connectionSplitText = (r: Report): string | undefined => r.timeline.find((e) => e.kind === 'connection-split')?.detail
+/** What the fairness figures show besides the balancer's choices (the run's fairness notes), said beside them. */
+export const fairnessNoteTexts = (r: Report): string[] => r.timeline.filter((e) => (fairnessNoteKinds as readonly string[]).includes(e.kind)).map((e) => e.detail)
 
 /**
  * What the failover figures were measured from, as one line: `ttd from the balancer's attempts (100 ms

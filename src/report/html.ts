@@ -16,7 +16,7 @@ import {backendsLegend} from './backends-legend.js'
 import {comparisonBody} from './html-compare.js'
 import {card, chartFigures, htmlEscape, pageFooter, table, type Cell} from './html-parts.js'
 import {STYLE} from './html-style.js'
-import {at, bytesPerSec, connectionSplitText, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, fairnessNoteTexts, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, worstWindowText} from './format.js'
 import {markers} from './markers.js'
 import {balancerLabel} from './terminal.js'
 import {shardNotes, shardRows, shardsHead} from './shards-view.js'
@@ -84,10 +84,9 @@ function backendsTable(r: Report): string {
     {html: `<span class="events">${htmlEscape(b.events.map((e) => `${e.state} ${at(e.atMs)}`).join(', '))}</span>`},
   ])
   const f = r.fairness
-  const split = connectionSplitText(r)
   const fairness = f.over.length > 0
     ? `<p>Fairness over ${htmlEscape(f.over.join(', '))} (up the whole time): Jain <b>${num(f.jain, 4)}</b> · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)} · min/mean ${num(f.minMean, 3)}</p>` +
-      (split ? `<div class="alert warn">${htmlEscape(split)}</div>` : '')
+      fairnessNoteTexts(r).map((note) => `<div class="alert warn">${htmlEscape(note)}</div>`).join('')
     : ''
   const legend = backendsLegend(r)
   return `<h2>Backends</h2>${table(head, rows, (i) => i > 0 && i < head.length - 1)}${legend ? `<p class="muted">${htmlEscape(legend)}</p>` : ''}${fairness}`

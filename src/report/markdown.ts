@@ -6,7 +6,7 @@ import type {Report} from '../model/report.js'
 import {openConnectionsChanged} from '../metrics/series.js'
 import {backendColumns} from './backend-columns.js'
 import {backendsLegend} from './backends-legend.js'
-import {at, bytesPerSec, connectionSplitText, count, duration, failoverSourcesText, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, fairnessNoteTexts, failoverSourcesText, formatMetricValue, ms, num, percent, thresholdMetric, worstWindowText} from './format.js'
 import {markers, markersIn} from './markers.js'
 import {balancerLabel, overTimeChart} from './terminal.js'
 import {paint} from './color.js'
@@ -117,8 +117,7 @@ function backendLines(r: Report): string[] {
   if (r.fairness.over.length > 0) {
     const f = r.fairness
     out.push(`Fairness over ${f.over.map(mdCell).join(', ')}: Jain ${num(f.jain, 4)} · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)}`, '')
-    const split = connectionSplitText(r)
-    if (split) out.push('> [!NOTE]', `> ${mdCell(split)}`, '')
+    for (const note of fairnessNoteTexts(r)) out.push('> [!NOTE]', `> ${mdCell(note)}`, '')
   }
   return out
 }

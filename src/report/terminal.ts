@@ -11,7 +11,7 @@ import {backendColumns} from './backend-columns.js'
 import {backendsLegend} from './backends-legend.js'
 import {paint} from './color.js'
 import {indent, table, type Align} from './terminal-table.js'
-import {at, bytesPerSec, connectionSplitText, count, duration, failoverLegend, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
+import {at, bytesPerSec, count, duration, fairnessNoteTexts, failoverLegend, failoverSourcesText, formatMetricValue, ms, num, percent, rps, thresholdMetric, windowSpan, worstWindowText} from './format.js'
 import {markers, markersIn, type Marker} from './markers.js'
 import {columns, max, mean, pointsPerColumn, sparkline} from './sparkline.js'
 import {baselineHeading, baselineValue, rowVerdict, signedDelta, signedPct} from './baseline-view.js'
@@ -153,11 +153,10 @@ function backends(r: Report, c: ChalkInstance, color: boolean, width: number): s
 function fairness(r: Report, c: ChalkInstance, width: number): string[] {
   const f = r.fairness
   if (!f || f.over.length === 0) return []
-  const split = connectionSplitText(r)
   return [
     c.bold('Fairness') + c.dim(` over ${f.over.join(', ')} (the backends up the whole time)`),
     `  Jain ${num(f.jain, 4)} · CV ${num(f.cv, 4)} · max/mean ${num(f.maxMean, 3)} · min/mean ${num(f.minMean, 3)}`,
-    ...(split ? [indent(c.yellow(wrapList(`note: ${split}`.split(' '), width - 2, ' ')))] : []),
+    ...fairnessNoteTexts(r).map((note) => indent(c.yellow(wrapList(`note: ${note}`.split(' '), width - 2, ' ')))),
   ]
 }
 

@@ -7,7 +7,7 @@
 import type {Balancer} from '../balancers/balancer.js'
 import {balancerKinds} from '../balancers/registry.js'
 import {prepareTlsFiles} from '../balancers/tls-files.js'
-import {connectionSplitNote} from '../balancers/connection-split.js'
+import {fairnessNotes} from '../balancers/fairness-notes.js'
 import {openFilesShortfall} from '../balancers/open-files.js'
 import {openFilesHardLimit} from '../process/open-files-limit.js'
 import {probeTls} from '../process/tls-probe.js'
@@ -24,9 +24,9 @@ export async function createBalancer(run: RunContext, set: ReplicaSet): Promise<
   // The machine's limit on open files may hold fewer connections than the scenario opens: said before the load.
   const shortfall = openFilesShortfall(run.scenario, openFilesHardLimit())
   if (shortfall) run.event('open-files', shortfall)
-  // Connections that cannot split evenly over the replicas, where the split of requests is theirs.
-  const split = connectionSplitNote(run.scenario)
-  if (split) run.event('connection-split', split)
+  // What the fairness figures will show besides the balancer's choices: connections that cannot split
+  // evenly, weights it does not follow.
+  for (const note of fairnessNotes(run.scenario)) run.event(note.kind, note.text)
   const lb = await balancerOf(run, set)
   run.balancer = lb
   lb.on('backend-state', (c) => {

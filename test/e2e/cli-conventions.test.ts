@@ -64,6 +64,16 @@ describe('validate for programs', () => {
     assert.match(programs.stderr, note)
   })
 
+  test("a valid file whose balancer ignores the replicas' weights: ok, with that note; none where the strategy follows them", async () => {
+    const file = join('test', 'fixtures', 'scenarios', 'weights-ignored.yaml')
+    const people = await cli(['validate', file]).done
+    assert.equal(people.code, 0, people.stderr)
+    assert.match(people.stdout, /^ {2}note: replicas\.overrides weigh r1 5 \(the others 1\), but round-robin takes the backends in turn whatever their weights \(weighted-round-robin follows them\); the fairness figures divide each replica's requests by its weight, so they will show the weights not followed$/m)
+    const followed = await cli(['validate', 'scenarios/weighted.yaml']).done
+    assert.equal(followed.code, 0, followed.stderr)
+    assert.doesNotMatch(followed.stdout, /note:/)
+  })
+
   test('--json and --resolved together are a usage error (exit 2)', async () => {
     const {code, stdout} = await cli(['validate', 'scenarios/hello.yaml', '--json', '--resolved']).done
     assert.equal(code, 2)

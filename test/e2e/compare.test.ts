@@ -9,6 +9,7 @@ import {randomUUID} from 'node:crypto'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import type {Report} from '../../src/model/report.js'
 import {leftAfter, root} from '../helpers/cli.js'
 import {withValidDocuments} from '../helpers/written-reports.js'
 
@@ -112,6 +113,25 @@ test('compare two strategies: one table side by side, comparison.json with both 
   assert.equal(runs.length, 2)
   for (const f of runs) assert.ok(existsSync(join(file, '..', f, 'report.json')), `${f}/report.json`)
   assert.deepEqual(await leftAfter(run.mark, 2000), [])
+})
+
+test("weights a strategy ignores: compare warns about that subject alone, its report notes it before the load, and its fairness shows the weights not followed", async () => {
+  const weighted = join(dir, 'weighted.yaml')
+  writeFileSync(weighted, readFileSync(scenario, 'utf8').replace('name: short', 'name: weighted').replace('r2: {latency: 10ms}', 'r1: {weight: 3}'))
+  const {code, stdout, stderr} = await dev(['compare', weighted, '--strategies', 'round-robin,weighted-round-robin', '--time-scale', '1', '--out', join(dir, 'weighted')]).done
+  assert.equal(code, 0, stderr)
+  assert.match(stdout, /^warning: round-robin: replicas\.overrides weigh r1 3 \(the others 1\), but round-robin takes the backends in turn whatever their weights \(weighted-round-robin follows them\); the fairness figures /m)
+  assert.doesNotMatch(stdout, /^warning: weighted-round-robin:/m)
+  const c = JSON.parse(readFileSync(comparisonPath(stderr), 'utf8'))
+  const [rr, wrr] = c.subjects.map((s: {reports: Report[]}) => s.reports[0])
+  const notes = (r: Report) => r.timeline.filter((e) => e.kind === 'weights-ignored')
+  assert.equal(notes(rr).length, 1, JSON.stringify(rr.timeline))
+  assert.ok(notes(rr)[0].atMs < 0, 'said before the load')
+  assert.deepEqual(notes(wrr), [])
+  // Round-robin splits 1:1, so per unit of weight r1 gets a third of r2's: Jain 0.8. Weighted, 3:1: 1.
+  const share = (r: Report) => r.backends.find((b) => b.id === 'r1')!.share
+  assert.ok(Math.abs(share(rr) - 0.5) < 0.05 && rr.fairness.jain < 0.85, `round-robin: r1 ${share(rr)}, Jain ${rr.fairness.jain}`)
+  assert.ok(Math.abs(share(wrr) - 0.75) < 0.05 && wrr.fairness.jain > 0.98, `weighted-round-robin: r1 ${share(wrr)}, Jain ${wrr.fairness.jain}`)
 })
 
 test('nginx with peak-ewma: exit 2 before anything runs, naming what nginx can do', async () => {

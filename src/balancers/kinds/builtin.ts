@@ -21,6 +21,7 @@ export const builtin: BalancerKind = {
   strategies: Object.fromEntries(strategyKinds.names.map((name) => [name, `its own ${name} (src/proxy/strategies)`])),
   options: {mode: modeOption},
   splitsByConnection: tcpSplitsByConnection,
+  ignoresWeights: (b) => strategyKinds.get(b.strategy)?.ignoresWeights,
   // Shared state is between the proxy's workers: with one process (or another balancer) there is nothing
   // to share with, and a scenario that asks for it would promise what the run does not do.
   ownKeys: {sharedState: "the built-in proxy's workers only (balancer.kind builtin with workers > 1)"},

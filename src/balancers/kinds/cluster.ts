@@ -22,5 +22,6 @@ export const cluster: BalancerKind = {
   defaultHealth: () => ({}),
   sharesReplicaPort: true,
   splitsByConnection: (s) => (keptAlive(s.load) ? "Node's cluster hands out connections, not requests" : undefined),
+  ignoresWeights: () => "Node's cluster hands out connections whatever the weights",
   create: async (opts) => new (await import('../cluster.js')).ClusterBalancer(opts),
 }

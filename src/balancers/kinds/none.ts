@@ -10,6 +10,7 @@ export const none: BalancerKind = {
   label: () => 'no balancer (direct)',
   // Each of the generator's clients is given one replica's address, kept alive or not.
   splitsByConnection: () => 'with no balancer each client of the load generator is given one replica',
+  ignoresWeights: () => 'with no balancer the load generator spreads its connections over the replicas whatever the weights',
   defaultHealth: () => ({}),
   create: async (opts) => new (await import('../none.js')).NoBalancer(opts),
 }

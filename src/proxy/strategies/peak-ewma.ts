@@ -52,6 +52,7 @@ export const peakEwma: StrategyKind = {
   summary: 'the cheaper of two random backends, by peak-EWMA latency × in-flight (linkerd, tower)',
   needsHashKey: false,
   nearest: ['p2c', 'least-connections'],
+  ignoresWeights: 'peak-ewma chooses by latency and in-flight requests whatever the weights (p2c weighs its in-flight counts by them)',
   create({backends, random, now}) {
     const choices = new TwoChoices(backends, random)
     const costs = new PeakEwmaCosts(backends.length, now())

@@ -10,6 +10,7 @@ export const roundRobin: StrategyKind = {
   name: 'round-robin',
   summary: 'the next usable backend in turn, weights ignored (Envoy ROUND_ROBIN)',
   needsHashKey: false,
+  ignoresWeights: 'round-robin takes the backends in turn whatever their weights (weighted-round-robin follows them)',
   create({backends}) {
     let next = 0
     return {

@@ -51,5 +51,7 @@ export interface StrategyKind extends KindDescriptor {
    * maglev strategy; the closest it has is consistent-hash`); absent: none stands in for it.
    */
   readonly nearest?: readonly string[]
+  /** How it chooses without the replicas' weights, when it does (a report's fairness still divides by them). */
+  readonly ignoresWeights?: string
   create(opts: StrategyOptions): Strategy
 }
