@@ -7,7 +7,8 @@
 //
 // Each step runs 200,000 times to warm the JIT, then 2,000,000 times timed; three rounds, the median
 // printed, in ns per call. In a loop the code and data stay in the caches, so a real request pays more
-// (docs/proxy-engines.md measured three to four times as much at 1,000 req/s).
+// (at 1,000 req/s they go cold between requests; docs/proxy-engines.md, "Heads as bytes", has the head
+// work's share of a perf record there).
 
 import {compiled} from './compiled-cli.js'
 import {median} from './rounds.js'
