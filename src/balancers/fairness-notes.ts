@@ -1,5 +1,6 @@
 // The notes that say when the fairness figures will show something other than the balancer's choices:
-// connections that cannot split evenly (connection-split.ts), and weights the balancer does not follow.
+// connections that cannot split evenly (connection-split.ts), weights the balancer does not follow, and a
+// hash of the client's address, which is the same for every connection the load generator makes.
 // A report's fairness divides each replica's requests by its weight from replicas.overrides, so that a
 // balancer that follows the weights is fair; behind one that does not (Node's cluster, no balancer, the
 // built-in proxy's round-robin) the same figures show the weights not followed, which is right against
@@ -19,10 +20,13 @@ export interface FairnessNote {
 /** The notes for a scenario, in the order of `fairnessNoteKinds`; none when its figures mean what they seem to. */
 export function fairnessNotes(s: Pick<Scenario, 'balancer' | 'load' | 'replicas'>): FairnessNote[] {
   const notes: FairnessNote[] = []
-  const split = connectionSplitNote(s)
+  const oneAddress = oneClientAddressNote(s)
+  // Hashed by the one address, the connections all go to one replica: how evenly they could split is moot.
+  const split = oneAddress === undefined ? connectionSplitNote(s) : undefined
   if (split) notes.push({kind: 'connection-split', text: split})
   const weights = weightsIgnoredNote(s)
   if (weights) notes.push({kind: 'weights-ignored', text: weights})
+  if (oneAddress) notes.push({kind: 'one-client-address', text: oneAddress})
   return notes
 }
 
@@ -38,4 +42,17 @@ export function weightsIgnoredNote(s: Pick<Scenario, 'balancer' | 'replicas'>): 
   const given = weights.flatMap((w, i) => (s.replicas.overrides[`r${i + 1}`]?.weight === undefined ? [] : [`r${i + 1} ${w}`]))
   const others = given.length < weights.length ? ' (the others 1)' : ''
   return `replicas.overrides weigh ${given.join(', ')}${others}, but ${why}; the fairness figures divide each replica's requests by its weight, so they will show the weights not followed`
+}
+
+/**
+ * `balancer.hashKey ip: …` when a balancer lbbench configures hashes the client's address: every
+ * connection of the load generator comes from the one loopback address, so one replica gets every request.
+ */
+export function oneClientAddressNote(s: Pick<Scenario, 'balancer' | 'replicas'>): string | undefined {
+  const b = s.balancer
+  if (b.hashKey !== 'ip' || s.replicas.count < 2 || balancerKinds.get(b.kind)?.strategies === null) return undefined
+  const spread = b.mode === 'tcp'
+    ? 'mode tcp has no other key, so no hash spreads the load over the replicas at L4'
+    : 'hashKey path or header:NAME spreads the requests when load.requests varies it (headers: {x-user: "user-{{n:1000}}"})'
+  return `balancer.hashKey ip: every connection of the load generator comes from one address (lbbench sends on loopback only), so ${b.strategy} sends every request to one replica; ${spread}`
 }

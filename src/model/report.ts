@@ -182,7 +182,7 @@ export interface TimelineEvent {
  * The timeline kinds of the notes said before the load about what the fairness figures will show besides
  * the balancer's choices (balancers/fairness-notes.ts); the reports print them beside fairness.
  */
-export const fairnessNoteKinds = ['connection-split', 'weights-ignored'] as const
+export const fairnessNoteKinds = ['connection-split', 'weights-ignored', 'one-client-address'] as const
 
 export interface ThresholdResult {
   expr: string

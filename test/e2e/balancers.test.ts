@@ -221,6 +221,21 @@ test('cluster: the primary balances connections; the report and the terminal sho
   assert.ok(header && /connections/.test(header), `the backends table has a connections column:\n${run.stdout}`)
 })
 
+test("ip-hash by the client's address: one replica gets every request, as the note before the load says", async () => {
+  const file = scenario('ip-hash-one-address', {kind: 'builtin', balancer: 'strategy: ip-hash'})
+  const run = await finish(cli(['run', file, '--out', join(dir, 'out')]))
+  assert.equal(run.code, 0, run.stderr)
+  const r = run.report
+  const notes = r.timeline.filter((e) => e.kind === 'one-client-address')
+  assert.equal(notes.length, 1, JSON.stringify(r.timeline))
+  assert.ok(notes[0].atMs < 0, 'said before the load')
+  assert.match(notes[0].detail, /^balancer\.hashKey ip: every connection of the load generator comes from one address .*, so ip-hash sends every request to one replica; /)
+  const served = r.backends.filter((b) => b.requests > 0)
+  assert.equal(served.length, 1, JSON.stringify(r.backends.map((b) => [b.id, b.requests])))
+  assert.ok(r.summary.requests.completed > 100 && served[0].requests === r.summary.requests.completed)
+  assert.match(run.stdout, /note: balancer\.hashKey ip: /)
+})
+
 test('cluster with keepAlive {requests: 20}: the primary hands out every renewed connection in turn, so 6 connections split 4 replicas evenly after all', async () => {
   const file = scenario('cluster-renewed', {kind: 'cluster', connections: 6, load: 'keepAlive: {requests: 20}'})
   const run = await finish(cli(['run', file, '--out', join(dir, 'out')]))

@@ -1,9 +1,10 @@
 // The notes said before the load about what the fairness figures will show besides the balancer's
-// choices: which balancers and strategies ignore the replicas' weights, when that is worth a note, and
-// what it says, exactly; and which note a scenario gets.
+// choices: which balancers and strategies ignore the replicas' weights, which hash the one address every
+// connection of the load generator comes from, when each is worth a note, and what it says, exactly; and
+// which notes a scenario gets.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {fairnessNotes, weightsIgnoredNote} from '../../src/balancers/fairness-notes.js'
+import {fairnessNotes, oneClientAddressNote, weightsIgnoredNote} from '../../src/balancers/fairness-notes.js'
 import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 
@@ -41,6 +42,29 @@ describe('weights-ignored note', () => {
   })
 })
 
+describe('one-client-address note', () => {
+  const four = '{count: 4}'
+  test("a hash of the client's address, in mode http: one replica gets everything; which keys spread the requests", () => {
+    assert.equal(oneClientAddressNote(scenario(four, '{kind: builtin, strategy: ip-hash}')),
+      'balancer.hashKey ip: every connection of the load generator comes from one address (lbbench sends on loopback only), so ip-hash sends every request to one replica; hashKey path or header:NAME spreads the requests when load.requests varies it (headers: {x-user: "user-{{n:1000}}"})')
+  })
+
+  test('in mode tcp, where ip is the only key: no key spreads it', () => {
+    assert.equal(oneClientAddressNote(scenario(four, '{kind: haproxy, strategy: ip-hash, mode: tcp}')),
+      'balancer.hashKey ip: every connection of the load generator comes from one address (lbbench sends on loopback only), so ip-hash sends every request to one replica; mode tcp has no other key, so no hash spreads the load over the replicas at L4')
+  })
+
+  test('any hash strategy by ip, on every balancer lbbench configures; none by path or header, and none for one replica', () => {
+    for (const balancer of ['{kind: builtin, strategy: consistent-hash, hashKey: ip}', '{kind: builtin, strategy: maglev, hashKey: ip}', '{kind: nginx, strategy: ip-hash}', '{kind: haproxy, strategy: consistent-hash, hashKey: ip}']) {
+      assert.match(oneClientAddressNote(scenario(four, balancer)) ?? '', /^balancer\.hashKey ip: .*, so (ip-hash|consistent-hash|maglev) sends every request to one replica; /, balancer)
+    }
+    for (const balancer of ['{kind: builtin, strategy: ip-hash, hashKey: path}', '{kind: builtin, strategy: consistent-hash, hashKey: header:x-user}', '{kind: builtin, strategy: round-robin}', '{kind: cluster}']) {
+      assert.equal(oneClientAddressNote(scenario(four, balancer)), undefined, balancer)
+    }
+    assert.equal(oneClientAddressNote(scenario('{count: 1}', '{kind: builtin, strategy: ip-hash}')), undefined)
+  })
+})
+
 describe('fairness notes', () => {
   test('each with its timeline kind; weighted replicas get the weights note and never the connection split one', () => {
     const weightedTcp = fairnessNotes(scenario('{count: 4, overrides: {r1: {weight: 2}}}', '{kind: builtin, strategy: round-robin, mode: tcp}'))
@@ -50,5 +74,10 @@ describe('fairness notes', () => {
     assert.deepEqual(unweighted.map((n) => n.kind), ['connection-split'])
     assert.match(unweighted[0].text, /^load\.connections 6 over 4 replicas, /)
     assert.deepEqual(fairnessNotes(scenario(weighted, '{kind: builtin, strategy: weighted-round-robin}', 7)), [])
+  })
+
+  test('hashed by the one address, 6 connections over 4 replicas get that note alone: how evenly they could split is moot', () => {
+    assert.deepEqual(fairnessNotes(scenario('{count: 4}', '{kind: builtin, strategy: ip-hash, mode: tcp}')).map((n) => n.kind), ['one-client-address'])
+    assert.deepEqual(fairnessNotes(scenario('{count: 4}', '{kind: builtin, strategy: round-robin, mode: tcp}')).map((n) => n.kind), ['connection-split'])
   })
 })

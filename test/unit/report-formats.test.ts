@@ -42,6 +42,7 @@ describe('every report format', () => {
   const fairnessNotes = {
     'connection-split': 'load.connections 6 over 4 replicas, and mode tcp balances connections, not requests, so all the requests of a connection go to one replica: at best 2 or 1 connections each',
     'weights-ignored': "replicas.overrides weigh r1 5 (the others 1), but Node's cluster hands out connections whatever the weights; the fairness figures divide each replica's requests by its weight, so they will show the weights not followed",
+    'one-client-address': 'balancer.hashKey ip: every connection of the load generator comes from one address (lbbench sends on loopback only), so ip-hash sends every request to one replica; mode tcp has no other key, so no hash spreads the load over the replicas at L4',
   }
   for (const [kind, note] of Object.entries(fairnessNotes)) {
     test(`a run with a ${kind} note: the note beside the fairness figures, in terminal, markdown and html`, async () => {
