@@ -25,7 +25,7 @@ export async function createBalancer(run: RunContext, set: ReplicaSet): Promise<
   const shortfall = openFilesShortfall(run.scenario, openFilesHardLimit())
   if (shortfall) run.event('open-files', shortfall)
   // What the fairness figures will show besides the balancer's choices: connections that cannot split
-  // evenly, weights it does not follow.
+  // evenly, weights it does not follow, a hash of the one address the load generator sends from.
   for (const note of fairnessNotes(run.scenario)) run.event(note.kind, note.text)
   const lb = await balancerOf(run, set)
   run.balancer = lb

@@ -118,7 +118,8 @@ test('compare two strategies: one table side by side, comparison.json with both 
 test("weights a strategy ignores: compare warns about that subject alone, its report notes it before the load, and its fairness shows the weights not followed", async () => {
   const weighted = join(dir, 'weighted.yaml')
   writeFileSync(weighted, readFileSync(scenario, 'utf8').replace('name: short', 'name: weighted').replace('r2: {latency: 10ms}', 'r1: {weight: 3}'))
-  const {code, stdout, stderr} = await dev(['compare', weighted, '--strategies', 'round-robin,weighted-round-robin', '--time-scale', '1', '--out', join(dir, 'weighted')]).done
+  const run = dev(['compare', weighted, '--strategies', 'round-robin,weighted-round-robin', '--time-scale', '1', '--out', join(dir, 'weighted')])
+  const {code, stdout, stderr} = await run.done
   assert.equal(code, 0, stderr)
   assert.match(stdout, /^warning: round-robin: replicas\.overrides weigh r1 3 \(the others 1\), but round-robin takes the backends in turn whatever their weights \(weighted-round-robin follows them\); the fairness figures /m)
   assert.doesNotMatch(stdout, /^warning: weighted-round-robin:/m)
@@ -132,6 +133,7 @@ test("weights a strategy ignores: compare warns about that subject alone, its re
   const share = (r: Report) => r.backends.find((b) => b.id === 'r1')!.share
   assert.ok(Math.abs(share(rr) - 0.5) < 0.05 && rr.fairness.jain < 0.85, `round-robin: r1 ${share(rr)}, Jain ${rr.fairness.jain}`)
   assert.ok(Math.abs(share(wrr) - 0.75) < 0.05 && wrr.fairness.jain > 0.98, `weighted-round-robin: r1 ${share(wrr)}, Jain ${wrr.fairness.jain}`)
+  assert.deepEqual(await leftAfter(run.mark, 2000), [])
 })
 
 test('nginx with peak-ewma: exit 2 before anything runs, naming what nginx can do', async () => {
