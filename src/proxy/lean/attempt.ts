@@ -1,9 +1,10 @@
 // One attempt of a request on one backend through the lean engine: the request head written in one
-// piece, the body piped after it, the response head read as far as framing needs (response-head.ts) and
-// the response passed to the client as it arrives, with backpressure (the backend socket is paused while
-// the client's is full). Outcomes as engine.ts defines them: connect failure (an error before the socket
-// connected), reset (an error or close before the response was complete; `reusedSocket` when a pooled
-// socket failed before any byte of a response), per-try timeout (the pool's timer for the socket, body included).
+// piece (when the proxy is busy, at the end of the event loop's turn: write-batch.ts), the body piped
+// after it, the response head read as far as framing needs (response-head.ts) and the response passed to
+// the client as it arrives, with backpressure (the backend socket is paused while the client's is full).
+// Outcomes as engine.ts defines them: connect failure (an error before the socket connected), reset (an
+// error or close before the response was complete; `reusedSocket` when a pooled socket failed before any
+// byte of a response), per-try timeout (the pool's timer for the socket, body included).
 // A backend socket goes back to the pool only after a complete response to a completely written request.
 // Response bytes arrive in the pool's shared read buffer: whatever is written on or kept is a copy.
 
@@ -59,7 +60,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     this.socket = socket
     this.reused = reused
     this.res.watcher = this
-    socket.write(head)
+    pool.writes.write(socket, head)
     const body = this.body
     if (body) {
       body.once('end', () => (this.requestWritten = true))

@@ -6,8 +6,11 @@
 // backends' 5 s keepAliveTimeout would close them under a request.
 // Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
 // read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
+// What is written to them while the proxy is busy is held until the end of the event loop's turn
+// (write-batch.ts).
 
 import {connect, type Socket} from 'node:net'
+import {LoopLoad, WriteBatch} from './write-batch.js'
 
 /** What owns a backend socket while a request is on it (an attempt). */
 export interface SocketOwner {
@@ -40,6 +43,9 @@ const idleMsDefault = 4000
 const readBufferBytes = 64 * 1024
 
 export class BackendPool {
+  /** While the event loop is busy, writes to the pool's sockets leave together at the end of each of its turns. */
+  private readonly load = new LoopLoad()
+  readonly writes = new WriteBatch(this.load)
   private readonly idle = new Map<string, PooledSocket[]>()
   private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
 
@@ -71,6 +77,7 @@ export class BackendPool {
   }
 
   close(): void {
+    this.load.stop()
     for (const list of this.idle.values()) for (const s of list) s.destroy()
     this.idle.clear()
   }
