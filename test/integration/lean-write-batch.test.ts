@@ -1,7 +1,8 @@
 // While its event loop is busy, the lean engine holds its writes to the backends until the end of the
 // loop's turn (src/proxy/lean/write-batch.ts). On real sockets to a raw node:net server: what is written in
 // one busy turn stays in the sockets' buffers until the turn's check phase, then leaves, in order, once; a
-// batch that reaches its size lets its writes go at once; with the loop not busy nothing is held. And the
+// batch that reaches its size, or would write to one backend more than it may, lets its writes go at once;
+// with the loop not busy nothing is held. And the
 // loop's load as it is sampled: busy after a window the loop spent running, not after one spent waiting.
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -43,9 +44,9 @@ test('the writes of one busy turn are held until its check phase, then leave in 
   const server = await recordingServer()
   const [a, b] = [await connected(server.port), await connected(server.port)]
   const batch = new WriteBatch({busy: true})
-  batch.write(a, Buffer.from('GET /1 HTTP/1.1\r\n\r\n'))
-  batch.write(b, Buffer.from('GET /2 HTTP/1.1\r\n\r\n'))
-  batch.write(a, Buffer.from('GET /3 HTTP/1.1\r\n\r\n'))
+  batch.write(a, 'A', Buffer.from('GET /1 HTTP/1.1\r\n\r\n'))
+  batch.write(b, 'B', Buffer.from('GET /2 HTTP/1.1\r\n\r\n'))
+  batch.write(a, 'A', Buffer.from('GET /3 HTTP/1.1\r\n\r\n'))
   // Held: still in the sockets' buffers (a connected socket's write would otherwise have left at once).
   assert.deepEqual([a.writableLength, b.writableLength, batch.size], [38, 19, 3])
   await nextCheck()
@@ -61,26 +62,42 @@ test('the writes of one busy turn are held until its check phase, then leave in 
 test('a batch that reaches its size lets its writes go at once', async () => {
   const server = await recordingServer()
   const socks = [await connected(server.port), await connected(server.port), await connected(server.port)]
-  const batch = new WriteBatch({busy: true}, 3)
-  batch.write(socks[0], Buffer.from('a'))
-  batch.write(socks[1], Buffer.from('b'))
+  const batch = new WriteBatch({busy: true}, 3, 8)
+  batch.write(socks[0], 'S0', Buffer.from('a'))
+  batch.write(socks[1], 'S1', Buffer.from('b'))
   assert.deepEqual(socks.map((s) => s.writableLength), [1, 1, 0])
-  batch.write(socks[2], Buffer.from('c'))
+  batch.write(socks[2], 'S2', Buffer.from('c'))
   assert.deepEqual(socks.map((s) => s.writableLength), [0, 0, 0])
   assert.equal(batch.size, 0)
   // The next write starts a new batch, held until the end of this turn as usual.
-  batch.write(socks[0], Buffer.from('d'))
+  batch.write(socks[0], 'S0', Buffer.from('d'))
   assert.equal(socks[0].writableLength, 1)
   await nextCheck()
   assert.equal(socks[0].writableLength, 0)
   await waitFor(() => server.received(0) === 'ad' && server.received(1) === 'b' && server.received(2) === 'c', 2000, 'all arrived')
 })
 
+test('a write to one backend more than a batch may reach lets the held writes go first, and is held itself', async () => {
+  const server = await recordingServer()
+  const socks = [await connected(server.port), await connected(server.port), await connected(server.port), await connected(server.port)]
+  const batch = new WriteBatch({busy: true}, 64, 2)
+  batch.write(socks[0], 'r1', Buffer.from('a'))
+  batch.write(socks[1], 'r2', Buffer.from('b'))
+  batch.write(socks[2], 'r1', Buffer.from('c'))
+  // Two backends so far, three sockets held.
+  assert.deepEqual([...socks.map((s) => s.writableLength), batch.size], [1, 1, 1, 0, 3])
+  batch.write(socks[3], 'r3', Buffer.from('d'))
+  assert.deepEqual([...socks.map((s) => s.writableLength), batch.size], [0, 0, 0, 1, 1])
+  await nextCheck()
+  assert.deepEqual([socks[3].writableLength, batch.size], [0, 0])
+  await waitFor(() => ['a', 'b', 'c', 'd'].every((x, i) => server.received(i) === x), 2000, 'all arrived')
+})
+
 test('with the loop not busy, every write leaves at once', async () => {
   const server = await recordingServer()
   const a = await connected(server.port)
   const batch = new WriteBatch({busy: false})
-  batch.write(a, Buffer.from('GET /1 HTTP/1.1\r\n\r\n'))
+  batch.write(a, 'A', Buffer.from('GET /1 HTTP/1.1\r\n\r\n'))
   assert.deepEqual([a.writableLength, batch.size], [0, 0])
   await waitFor(() => server.received(0) === 'GET /1 HTTP/1.1\r\n\r\n', 2000, 'it arrived')
 })

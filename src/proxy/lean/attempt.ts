@@ -60,7 +60,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     this.socket = socket
     this.reused = reused
     this.res.watcher = this
-    pool.writes.write(socket, head)
+    pool.writes.write(socket, this.target.key, head)
     const body = this.body
     if (body) {
       body.once('end', () => (this.requestWritten = true))

@@ -4,15 +4,21 @@
 // sockets does not hold the first writes for all of it.
 // Why: at saturation a request written the moment it was read wakes its replica for that one request,
 // and the replica, woken, preempts the proxy; held to the end of the turn, the requests of one turn reach
-// the replicas together (HAProxy, too, sends at the end of its turn). Why only when busy: with the loop
-// mostly idle a turn reads one request, there is nothing to gather, and holding its write cost p99 at
-// 1,000 req/s. docs/proxy-engines.md has the measurements ("Writes to the backends at the end of the turn").
+// the replicas together. Why only when busy: with the loop mostly idle a turn reads one request, there is
+// nothing to gather, and holding its write cost p99 at 1,000 req/s. docs/proxy-engines.md has the
+// measurements ("Writes to the backends at the end of the turn").
 
+import {availableParallelism} from 'node:os'
 import {performance, type EventLoopUtilization} from 'node:perf_hooks'
 import type {Socket} from 'node:net'
 
 /** At most this many sockets are held before their writes leave anyway. */
 const maxHeld = 64
+/**
+ * Held writes go to at most this many backends (one per core): letting go of writes to many backends at
+ * once wakes as many replicas at once, more than the cores can run, and the proxy waits behind them.
+ */
+const maxBackends = Math.max(2, availableParallelism())
 /** The event loop is busy when it ran for this share of the last window or more (its utilization). */
 const busyShare = 0.8
 const windowMs = 100
@@ -41,6 +47,8 @@ export class LoopLoad {
 
 export class WriteBatch {
   private readonly held: Socket[] = []
+  /** The backends (addresses) the held writes go to. */
+  private readonly backends: string[] = []
   private scheduled = false
   private readonly endOfTurn = (): void => {
     this.scheduled = false
@@ -50,11 +58,16 @@ export class WriteBatch {
   constructor(
     private readonly load: {readonly busy: boolean},
     private readonly max = maxHeld,
+    private readonly maxTo = maxBackends,
   ) {}
 
-  /** Writes `bytes` on `socket`: at once, or (the loop being busy) with the other writes of this turn. */
-  write(socket: Socket, bytes: Buffer): void {
+  /** Writes `bytes` on `socket` (to the backend at `to`): at once, or (the loop being busy) with the other writes of this turn. */
+  write(socket: Socket, to: string, bytes: Buffer): void {
     if (!this.load.busy) return void socket.write(bytes)
+    if (!this.backends.includes(to)) {
+      if (this.backends.length === this.maxTo) this.release()
+      this.backends.push(to)
+    }
     socket.cork()
     socket.write(bytes)
     if (this.held.push(socket) >= this.max) return this.release()
@@ -74,5 +87,6 @@ export class WriteBatch {
     // uncork() once per cork(): a socket taken twice in one turn is held twice.
     for (let i = 0; i < held.length; i++) held[i].uncork()
     held.length = 0
+    this.backends.length = 0
   }
 }
