@@ -2,8 +2,8 @@
 // loop's turn (src/proxy/lean/write-batch.ts). On real sockets to a raw node:net server: what is written in
 // one busy turn stays in the sockets' buffers until the turn's check phase, then leaves, in order, once; a
 // batch that reaches its size, or would write to one backend more than it may, lets its writes go at once;
-// with the loop not busy nothing is held. And the
-// loop's load as it is sampled: busy after a window the loop spent running, not after one spent waiting.
+// with the loop not busy nothing is held. And the loop's load as it is sampled: busy after a window the
+// loop spent running, not after one spent waiting.
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {connect, createServer, type Server, type Socket} from 'node:net'
