@@ -9,6 +9,7 @@
 // `compare` about that subject.
 import type {fairnessNoteKinds} from '../model/report.js'
 import type {Scenario} from '../model/scenario.js'
+import {strategyKinds} from '../proxy/strategies/registry.js'
 import {connectionSplitNote} from './connection-split.js'
 import {balancerKinds} from './registry.js'
 
@@ -42,6 +43,16 @@ export function weightsIgnoredNote(s: Pick<Scenario, 'balancer' | 'replicas'>): 
   const given = weights.flatMap((w, i) => (s.replicas.overrides[`r${i + 1}`]?.weight === undefined ? [] : [`r${i + 1} ${w}`]))
   const others = given.length < weights.length ? ' (the others 1)' : ''
   return `replicas.overrides weigh ${given.join(', ')}${others}, but ${why}; the fairness figures divide each replica's requests by its weight, so they will show the weights not followed`
+}
+
+/**
+ * Who ignores the weights, read from the registries (for --help): the balancer kinds without strategies
+ * that say so, then the built-in proxy's strategies that do: `cluster, none, and the built-in proxy's …`.
+ */
+export function weightsIgnoredBy(): string {
+  const kinds = [...balancerKinds.all].filter((k) => k.strategies === null && k.ignoresWeights !== undefined).map((k) => k.name)
+  const strategies = strategyKinds.names.filter((name) => strategyKinds.get(name)?.ignoresWeights !== undefined)
+  return `${kinds.join(', ')}, and the built-in proxy's ${strategies.join(' and ')}`
 }
 
 /**

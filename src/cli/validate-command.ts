@@ -1,10 +1,9 @@
 // What `lbbench validate` does apart from parsing its flags: load each scenario file and say "ok: …" with
 // what it would run (and a note when its fairness figures will show more than the balancer's choices:
 // connections that cannot split evenly, weights it does not follow, a hash of the one client address;
-// balancers/fairness-notes.ts),
-// or every problem as file:line:col; the exit code is the problem's (2). What a program
-// reads goes to stdout alone, so that it parses: with --resolved the resolved scenario, with --json the
-// problems; the lines meant for people then go to stderr.
+// balancers/fairness-notes.ts), or every problem as file:line:col; the exit code is the problem's (2).
+// What a program reads goes to stdout alone, so that it parses: with --resolved the resolved scenario,
+// with --json the problems; the lines meant for people then go to stderr.
 
 import type {Command} from '@oclif/core'
 import {fairnessNotes} from '../balancers/fairness-notes.js'

@@ -1,10 +1,11 @@
 // `lbbench validate` for oclif: its arguments, flags and help; what it does is cli/validate-command.ts.
 
 import {Args, Command, Flags} from '@oclif/core'
+import {weightsIgnoredBy} from '../balancers/fairness-notes.js'
 
 export default class Validate extends Command {
   static override summary = 'Check scenario files without running anything.'
-  static override description = `Reads each scenario, checks it against the format (types, units, ranges, unknown keys) and across fields (replica ids, fault times within the measured load, threshold metrics and phases, balancer and replica kinds), and prints one line per file: "ok: …" with what it will run (and a "note:" under it when its connections cannot split evenly over replicas that are balanced by connection: Node's cluster, none, mode tcp; when the balancer ignores the replicas' weights, which the fairness figures still divide by: Node's cluster, none, round-robin and peak-ewma of the built-in proxy; or when it hashes the client's address, the same for every connection of the load generator), or every problem as file:line:col field: what was expected.
+  static override description = `Reads each scenario, checks it against the format (types, units, ranges, unknown keys) and across fields (replica ids, fault times within the measured load, threshold metrics and phases, balancer and replica kinds), and prints one line per file: "ok: …" with what it will run (and a "note:" under it when its connections cannot split evenly over replicas that are balanced by connection: Node's cluster, none, mode tcp; when the balancer ignores the replicas' weights, which the fairness figures still divide by: ${weightsIgnoredBy()}; or when it hashes the client's address, the same for every connection of the load generator), or every problem as file:line:col field: what was expected.
 
 For programs (editors, CI), stdout holds only what they parse and the lines above go to stderr: --resolved prints each resolved scenario as JSON; --json prints every problem of every file as one JSON array of {file, line, col, path, message} (line and col are null for a problem that has no place in the file), [] when all are valid.
 

@@ -4,7 +4,7 @@
 // which notes a scenario gets.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {fairnessNotes, oneClientAddressNote, weightsIgnoredNote} from '../../src/balancers/fairness-notes.js'
+import {fairnessNotes, oneClientAddressNote, weightsIgnoredBy, weightsIgnoredNote} from '../../src/balancers/fairness-notes.js'
 import {strategyKinds} from '../../src/proxy/strategies/registry.js'
 import {parseScenarioText} from '../../src/scenario/load.js'
 
@@ -80,4 +80,8 @@ describe('fairness notes', () => {
     assert.deepEqual(fairnessNotes(scenario('{count: 4}', '{kind: builtin, strategy: ip-hash, mode: tcp}')).map((n) => n.kind), ['one-client-address'])
     assert.deepEqual(fairnessNotes(scenario('{count: 4}', '{kind: builtin, strategy: round-robin, mode: tcp}')).map((n) => n.kind), ['connection-split'])
   })
+})
+
+test("--help's list of who ignores the weights is read from the registries", () => {
+  assert.equal(weightsIgnoredBy(), "cluster, none, and the built-in proxy's round-robin and peak-ewma")
 })
