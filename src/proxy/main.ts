@@ -7,7 +7,6 @@
 // other workers' and the primary's checks from it (shared-health.ts).
 
 import cluster from 'node:cluster'
-import {performance} from 'node:perf_hooks'
 import {proxyEngines} from './engines.js'
 import {usageIntervalMs, type FromProxy, type ProxyConfig, type ToProxy} from './messages.js'
 import {proxyModes, type RunningProxy} from './modes.js'
@@ -15,6 +14,7 @@ import {ProxyPrimary, workerConfigEnv} from './primary.js'
 import type {HealthEvent} from './shared-health.js'
 import {strategyKinds} from './strategies/registry.js'
 import {sendToParent} from '../process/parent-channel.js'
+import {UsageMeter} from '../process/usage-meter.js'
 
 if (!process.send) {
   console.error('the lbbench proxy must be started by lbbench (it needs an IPC channel)')
@@ -65,18 +65,8 @@ async function startPrimary(config: ProxyConfig): Promise<void> {
 
 /** Its own CPU (percent of one core) and event-loop utilisation, every second, so a saturated proxy shows. */
 function reportUsage(combine = (own: {cpuPct: number; elu: number}) => own): void {
-  let cpu = process.cpuUsage()
-  let elu = performance.eventLoopUtilization()
-  let at = performance.now()
-  setInterval(() => {
-    const now = performance.now()
-    const dCpu = process.cpuUsage(cpu)
-    const dElu = performance.eventLoopUtilization(elu)
-    send({type: 'usage', ...combine({cpuPct: ((dCpu.user + dCpu.system) / 1000 / (now - at)) * 100, elu: dElu.utilization})})
-    cpu = process.cpuUsage()
-    elu = performance.eventLoopUtilization()
-    at = now
-  }, usageIntervalMs).unref()
+  const meter = new UsageMeter()
+  setInterval(() => send({type: 'usage', ...combine(meter.take())}), usageIntervalMs).unref()
 }
 
 function startOrFail(config: ProxyConfig): void {

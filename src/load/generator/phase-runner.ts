@@ -15,7 +15,7 @@ import {LoadClock} from './load-clock.js'
 import {keepsClients} from './kept-clients.js'
 import {isPaced} from './pacing.js'
 import {SecondCounts} from './second-counts.js'
-import {UsageMeter} from './usage.js'
+import {UsageMeter} from '../../process/usage-meter.js'
 
 /** Where the runner's messages go, and what it does once the phases are over (may be called twice) or autocannon fails. */
 /** Callbacks, not methods: `fail` is handed on to the driver on its own. */

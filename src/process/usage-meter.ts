@@ -1,7 +1,7 @@
-// The generator's own CPU use and event-loop utilisation, reported once a second of the load clock (the
-// phase runner sends it, on the clock that is also checked from the generator's own events, so that a
-// starved timers phase cannot silence it), so a saturated generator (autocannon is single-threaded and
-// CPU-bound) can be told apart from a slow system.
+// A process's own CPU use and event-loop utilisation since it last looked, so that a saturated process
+// can be told apart from a slow system. The generator reports it once a second of the load clock (its
+// phase runner sends it on the clock that is also checked from the generator's own events, so that a
+// starved timers phase cannot silence it); the built-in proxy once a second of its own.
 
 import {performance} from 'node:perf_hooks'
 
