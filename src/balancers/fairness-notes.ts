@@ -12,6 +12,7 @@ import type {Scenario} from '../model/scenario.js'
 import {strategyKinds} from '../proxy/strategies/registry.js'
 import {connectionSplitNote} from './connection-split.js'
 import {balancerKinds} from './registry.js'
+import {replicaWeights, weightsGiven} from './replica-weights.js'
 
 export interface FairnessNote {
   kind: (typeof fairnessNoteKinds)[number]
@@ -36,13 +37,10 @@ export function fairnessNotes(s: Pick<Scenario, 'balancer' | 'load' | 'replicas'
  * differ and the balancer does not follow them; undefined otherwise.
  */
 export function weightsIgnoredNote(s: Pick<Scenario, 'balancer' | 'replicas'>): string | undefined {
-  const weights = Array.from({length: s.replicas.count}, (_, i) => s.replicas.overrides[`r${i + 1}`]?.weight ?? 1)
-  if (new Set(weights).size < 2) return undefined
+  if (new Set(replicaWeights(s)).size < 2) return undefined
   const why = balancerKinds.get(s.balancer.kind)?.ignoresWeights?.(s.balancer)
   if (why === undefined) return undefined
-  const given = weights.flatMap((w, i) => (s.replicas.overrides[`r${i + 1}`]?.weight === undefined ? [] : [`r${i + 1} ${w}`]))
-  const others = given.length < weights.length ? ' (the others 1)' : ''
-  return `replicas.overrides weigh ${given.join(', ')}${others}, but ${why}; the fairness figures divide each replica's requests by its weight, so they will show the weights not followed`
+  return `replicas.overrides weigh ${weightsGiven(s)}, but ${why}; the fairness figures divide each replica's requests by its weight, so they will show the weights not followed`
 }
 
 /**

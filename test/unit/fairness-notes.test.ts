@@ -66,7 +66,7 @@ describe('one-client-address note', () => {
 })
 
 describe('fairness notes', () => {
-  test('each with its timeline kind; weighted replicas get the weights note and never the connection split one', () => {
+  test('each with its timeline kind; weights the balancer ignores get the weights note, not the connection split one', () => {
     const weightedTcp = fairnessNotes(scenario('{count: 4, overrides: {r1: {weight: 2}}}', '{kind: builtin, strategy: round-robin, mode: tcp}'))
     assert.deepEqual(weightedTcp.map((n) => n.kind), ['weights-ignored'])
     assert.match(weightedTcp[0].text, /^replicas\.overrides weigh r1 2 \(the others 1\), but round-robin /)
@@ -74,6 +74,9 @@ describe('fairness notes', () => {
     assert.deepEqual(unweighted.map((n) => n.kind), ['connection-split'])
     assert.match(unweighted[0].text, /^load\.connections 6 over 4 replicas, /)
     assert.deepEqual(fairnessNotes(scenario(weighted, '{kind: builtin, strategy: weighted-round-robin}', 7)), [])
+    // Followed, the weights are what the connections split by: 7 over 5, 1 and 1 exactly; 6 at best 4, 1 and 1.
+    assert.deepEqual(fairnessNotes(scenario(weighted, '{kind: builtin, strategy: weighted-round-robin, mode: tcp}', 7)), [])
+    assert.deepEqual(fairnessNotes(scenario(weighted, '{kind: builtin, strategy: weighted-round-robin, mode: tcp}', 6)).map((n) => n.kind), ['connection-split'])
   })
 
   test('hashed by the one address, 6 connections over 4 replicas get that note alone: how evenly they could split is moot', () => {
