@@ -3,7 +3,7 @@
 // one busy turn stays in the sockets' buffers until the turn's check phase, then leaves, in order, once; a
 // batch that reaches its size, or would write to one backend more than it may, lets its writes go at once;
 // with the loop not busy nothing is held. And the loop's load as it is sampled: busy after a window the
-// loop spent running, not after one spent waiting.
+// loop spent running, or two thirds running, not after one spent waiting, or a tenth running.
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {connect, createServer, type Server, type Socket} from 'node:net'
@@ -114,6 +114,32 @@ test('the loop is busy after a window it spent running, and not after one it spe
     await sleep(200)
     load.sample()
     assert.equal(load.busy, false, 'after 200 ms of waiting')
+  } finally {
+    load.stop()
+  }
+})
+
+/** Runs the loop for `runMs`, then lets it wait `waitMs`, `times` times. */
+async function runAndWait(runMs: number, waitMs: number, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const start = performance.now()
+    while (performance.now() - start < runMs);
+    await sleep(waitMs)
+  }
+}
+
+test('a window the loop spent two thirds running is busy; one it spent a tenth running is not', async () => {
+  // The lean engine at saturation ran its loop 70-95% of each window, and the holds gained from 40% up:
+  // two thirds must count as busy. A tenth (1,000 req/s is less) must not. A late timer only adds waiting.
+  const load = new LoopLoad(3_600_000)
+  try {
+    load.sample()
+    await runAndWait(20, 10, 5)
+    load.sample()
+    assert.equal(load.busy, true, 'after 20 ms running for each 10 waiting')
+    await runAndWait(2, 18, 5)
+    load.sample()
+    assert.equal(load.busy, false, 'after 2 ms running for each 18 waiting')
   } finally {
     load.stop()
   }

@@ -5,8 +5,9 @@
 // Why: at saturation a request written the moment it was read wakes its replica for that one request,
 // and the replica, woken, preempts the proxy; held to the end of the turn, the requests of one turn reach
 // the replicas together. Why only when busy: with the loop mostly idle a turn reads one request, there is
-// nothing to gather, and holding its write cost p99 at 1,000 req/s. docs/proxy-engines.md has the
-// measurements ("Writes to the backends at the end of the turn").
+// nothing to gather, and holding its write cost p99 at 1,000 req/s, p50 and p99 at 4,000.
+// docs/proxy-engines.md has the measurements ("Writes to the backends at the end of the turn", and "Busy
+// from a third").
 
 import {availableParallelism} from 'node:os'
 import {performance, type EventLoopUtilization} from 'node:perf_hooks'
@@ -19,8 +20,12 @@ const maxHeld = 64
  * once wakes as many replicas at once, more than the cores can run, and the proxy waits behind them.
  */
 const maxBackends = Math.max(2, availableParallelism())
-/** The event loop is busy when it ran for this share of the last window or more (its utilization). */
-const busyShare = 0.8
+/**
+ * The event loop is busy when it ran for this share of the last window or more (its utilization). Holding
+ * cost latency at 0.2, was neutral at 0.3 and gained from 0.4 up; at saturation the utilization moves
+ * between 0.7 and 0.95, so a higher bar would let go of the holds in some of the windows.
+ */
+const busyShare = 0.35
 const windowMs = 100
 
 /** Whether the event loop was busy over the last window (node's eventLoopUtilization, sampled per window). */
