@@ -43,8 +43,9 @@ interface Split {
   counts: number[]
   /** What each replica's weight would give it: connections × weight / the weights' sum. */
   shares: number[]
-  /** The replica most over its share (one with none, when some get none), and how much (Infinity then). */
+  /** The replica most over its share (one with none, when some get none). */
   at: number
+  /** How far it is over: its count over its share (Infinity when some get none). */
   busiest: number
 }
 
