@@ -129,8 +129,8 @@ async function runAndWait(runMs: number, waitMs: number, times: number): Promise
 }
 
 test('a window the loop spent two thirds running is busy; one it spent a tenth running is not', async () => {
-  // The lean engine at saturation ran its loop 70-95% of each window, and the holds gained from 40% up:
-  // two thirds must count as busy. A tenth (1,000 req/s is less) must not. A late timer only adds waiting.
+  // The lean engine at saturation ran its loop 68-93% of each window, and the holds gained from about 40%:
+  // two thirds must count as busy. A tenth (about what 1,000 req/s takes) must not. A late timer only adds waiting.
   const load = new LoopLoad(3_600_000)
   try {
     load.sample()
