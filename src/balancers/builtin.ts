@@ -9,6 +9,7 @@ import {ForkedChild} from '../process/child.js'
 import {describeExit} from '../process/program-exit.js'
 import {RunError} from '../model/errors.js'
 import type {FromProxy, ProxyConfig, ProxyStats, ToProxy} from '../proxy/messages.js'
+import {proxyNodeFlags} from '../proxy/node-flags.js'
 import type {ReplicaAddress} from '../replicas/replica-set.js'
 import type {Balancer, BalancerEvents, BalancerOptions, BalancerStats} from './balancer.js'
 
@@ -41,7 +42,7 @@ export class BuiltinBalancer extends EventEmitter<BalancerEvents> implements Bal
       ...(this.opts.tls ? {tls: {cert: this.opts.tls.cert, key: this.opts.tls.key}} : {}),
     }
     const log = join(this.opts.runDir, 'proxy.log')
-    const child = new ForkedChild<ToProxy, FromProxy>({module: 'proxy/main', output: {file: log}})
+    const child = new ForkedChild<ToProxy, FromProxy>({module: 'proxy/main', output: {file: log}, nodeFlags: proxyNodeFlags})
     this.child = child
     child.onExit((exit, expected) => {
       const wasRunning = this.running

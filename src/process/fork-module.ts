@@ -16,6 +16,8 @@ export interface ForkOptions {
   output: {file: string} | 'ignore' | 'stderr'
   env?: NodeJS.ProcessEnv
   cwd?: string
+  /** Node flags for it, after those childEntry() gives. */
+  nodeFlags?: readonly string[]
 }
 
 export function forkModule(o: ForkOptions): ChildProcess {
@@ -28,7 +30,7 @@ export function forkModule(o: ForkOptions): ChildProcess {
   const out = fd ?? (o.output === 'stderr' ? 2 : 'ignore')
   const err = fd ?? (o.output === 'stderr' ? 'inherit' : 'ignore')
   try {
-    return fork(file, [], {execArgv, env: o.env, cwd: o.cwd, stdio: ['ignore', out, err, 'ipc']})
+    return fork(file, [], {execArgv: [...execArgv, ...(o.nodeFlags ?? [])], env: o.env, cwd: o.cwd, stdio: ['ignore', out, err, 'ipc']})
   } finally {
     // The child has its own copy of the descriptor now.
     if (fd !== undefined) closeSync(fd)

@@ -26,6 +26,7 @@ import {Replies} from '../process/replies.js'
 import {deriveSeed} from '../model/random.js'
 import {HealthChecker, type CheckTarget} from './health-checker.js'
 import {mergeProxyStats} from './merge-stats.js'
+import {proxyNodeFlags} from './node-flags.js'
 import type {FromProxy, ProxyConfig, ProxyStats, ToProxy} from './messages.js'
 import {relayTargets, type HealthEvent} from './shared-health.js'
 import {SharedStates, WorkerStates, type BackendStates} from './worker-states.js'
@@ -70,7 +71,7 @@ export class ProxyPrimary {
   async start(): Promise<{port: number; pids: number[]}> {
     const entry = childEntry('proxy/main')
     cluster.schedulingPolicy = cluster.SCHED_RR
-    cluster.setupPrimary({exec: entry.file, execArgv: entry.execArgv})
+    cluster.setupPrimary({exec: entry.file, execArgv: [...entry.execArgv, ...proxyNodeFlags]})
     process.on('exit', () => {
       for (const w of this.workers) if (!w.isDead()) w.process.kill()
     })

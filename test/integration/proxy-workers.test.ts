@@ -1,6 +1,7 @@
 // balancer.workers: the built-in proxy as a cluster primary with N workers behind one port, each with its
 // own state; the orchestrator talks only to the primary.
 import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {BuiltinBalancer} from '../../src/balancers/builtin.js'
@@ -10,6 +11,9 @@ import {runDir} from './replica-scenario.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 import {backends, balancerSpec, load, sleep, TestBackend, WorkerProxies, type RunningProxy} from './proxy-fixtures.js'
 import {processAlive} from '../../src/process/process-alive.js'
+
+/** A process's command line before its script: its Node flags. */
+const nodeFlagsOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1).filter((a) => a.startsWith('--'))
 
 const run = new WorkerProxies()
 const {pids, servers, stops} = run
@@ -28,6 +32,7 @@ describe('built-in proxy with 2 workers', () => {
     const all = balancer.pids()
     pids.push(...all)
     assert.equal(all.length, 3, 'the primary and 2 workers')
+    for (const pid of all) assert.ok(nodeFlagsOf(pid).includes('--v8-pool-size=1'), `${pid} runs with one V8 helper thread: ${nodeFlagsOf(pid)}`)
     assert.deepEqual(balancer.proxyMeta(), {workers: 2, state: 'per-worker'})
     const outcomes = await load(Number(new URL(url).port), 2000, 8)
     const by: Record<string, number> = {}
