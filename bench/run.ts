@@ -52,7 +52,7 @@ interface Options {
   verbose: boolean
 }
 
-const usage = `usage: node dist/bench/run.js [--quick] [--long] [--only ${Object.keys(measurements).join(',')}] [--rounds N] [--seconds S] [--out DIR] [--verbose]`
+const usage = `usage: npm run bench -- [--quick] [--long] [--only ${Object.keys(measurements).join(',')}] [--rounds N] [--seconds S] [--out DIR] [--verbose]`
 
 function parseArgs(argv: string[], root: string): Options {
   const o: Options = {quick: false, long: false, only: [], rounds: 3, seconds: 3, out: join(root, 'reports', 'bench'), verbose: false}
