@@ -12,6 +12,8 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {cli, leftAfter, processesMarked, reportPath, root, stillThereAfter, waitForOutput, type CliRun} from '../helpers/cli.js'
 import {skipWithout} from '../helpers/programs.js'
+import {groupMembers} from '../../src/process/process-group.js'
+import {groupLeadersNaming} from '../helpers/group-leaders.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lbbench-balancers-'))
 after(() => rmSync(dir, {recursive: true, force: true}))
@@ -258,9 +260,13 @@ for (const [kind, program] of [
     const started = cli(['run', file, '--out', join(dir, 'out')])
     await waitForOutput(started, /phase steady started/, 60_000)
     assert.ok(processesMarked(started.mark).length > 0)
+    // Its workers are found by the master's process group (test/helpers/group-leaders.ts).
+    const groups = groupLeadersNaming(join(dir, 'out'))
+    assert.equal(groups.length, 1, `one ${kind} master names the run's folder: ${groups}`)
     started.child.kill('SIGINT')
     const run = await finish(started)
     assert.equal(run.code, 130, run.stderr)
+    assert.deepEqual(await stillThereAfter(() => groups.flatMap((g) => groupMembers(g)), 1000), [], `no ${kind} process (or worker) is left`)
     assert.ok(run.report.summary.requests.completed > 0, 'what was measured is kept')
     assert.ok(existsSync(join(run.runDir, kind === 'nginx' ? 'nginx.conf' : 'haproxy.cfg')))
   })

@@ -20,6 +20,7 @@ import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
 import {cpuWaitMs} from '../helpers/exit-in-time.js'
 import {groupMembers} from '../../src/process/process-group.js'
+import {groupLeadersNaming} from '../helpers/group-leaders.js'
 import {cli, leftAfter, reportPath, waitForOutput} from '../helpers/cli.js'
 
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL'
@@ -64,15 +65,6 @@ function has(program: string): boolean {
 function pgrep(text: string): number[] {
   const r = spawnSync('pgrep', ['-f', text], {encoding: 'utf8'})
   return r.stdout.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid)
-}
-
-function pgidOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -142,9 +134,8 @@ for (const c of cases) {
     await waitForOutput(run, text, 60_000)
     await new Promise((r) => setTimeout(r, delay))
     assert.equal(run.child.exitCode, null, `still running at the ${c.moment} (${run.stderr()})`)
-    // nginx rewrites its environment and its workers' command lines: they are found by the master's
-    // process group (the master, a group leader, names the run's folder).
-    const groups = pgrep(out).filter((pid) => pgidOf(pid) === pid)
+    // nginx's workers are found by its master's process group (test/helpers/group-leaders.ts).
+    const groups = groupLeadersNaming(out)
     const exited = watchExit(run.child)
     const sentAt = Date.now()
     run.child.kill(c.signal)

@@ -55,6 +55,7 @@ faults:
 
 function assertL4(r: Report): void {
   assert.ok(r.summary.requests.completed > 100, JSON.stringify(r.summary))
+  assert.deepEqual(r.backends.map((b) => b.id), ['r1', 'r2', 'r3', 'r4'])
   for (const b of r.backends) {
     // r2 is killed 500 ms into the measured phase, which a starved machine may spend without it answering.
     if (b.id !== 'r2') assert.ok(b.requests > 0, `${b.id} answered (its own stamp): ${JSON.stringify(b)}`)

@@ -179,7 +179,6 @@ describe('your own configuration as a template', () => {
 })
 
 describe('HTTPS through each balancer, keep-alive on and off', {skip: skipWithout('nginx') || skipWithout('haproxy')}, () => {
-  const rps: Record<string, Record<string, number>> = {true: {}, false: {}}
   for (const keepAlive of [true, false]) {
     test(`compare scenarios/tls.yaml --balancers builtin,nginx,haproxy, keepAlive ${keepAlive}: TLS negotiated, the load went to https://`, async () => {
       // The shipped scenario (keepAlive false), and the same with keepAlive true, at half its length.
@@ -204,16 +203,9 @@ describe('HTTPS through each balancer, keep-alive on and off', {skip: skipWithou
         const {connectionsPerSec, rps: perSec} = r.summary.throughput
         if (keepAlive) assert.equal(connectionsPerSec, undefined, `${s.balancer}: kept alive`)
         else assert.ok(connectionsPerSec !== undefined && Math.abs(connectionsPerSec - perSec) <= perSec * 0.1 + 2, `${s.balancer}: one connection per request: ${connectionsPerSec}/s for ${perSec} req/s`)
-        rps[String(keepAlive)][s.balancer] = perSec
       }
       if (!keepAlive) assert.match(stdout, /^ {3}new connections\/s +[\d,.]+(?: ★)? +[\d,.]+ +(?:[+-][\d.]+|0\.0)%(?: ★)? +[\d,.]+ +(?:[+-][\d.]+|0\.0)%/m, 'what a handshake per request costs each, side by side')
       assert.deepEqual(await leftAfter(run.mark, 3000), [])
     })
   }
-
-  test('a handshake per request costs: every balancer answers fewer requests per second with keepAlive false', () => {
-    for (const b of ['builtin', 'nginx', 'haproxy']) {
-      assert.ok(rps.false[b] < rps.true[b] * 0.8, `${b}: ${rps.false[b]} req/s with a handshake each, ${rps.true[b]} kept alive`)
-    }
-  })
 })

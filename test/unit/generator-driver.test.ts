@@ -104,15 +104,18 @@ describe('autocannon driver', () => {
     assert.deepEqual([counts.lost, c.inFlight, c.connects], [2, 0, 1], "our _connect accounts for the requests in flight, then calls autocannon's")
   })
 
-  test('stop: requests in flight are cut off, timers cleared, clients destroyed, autocannon stopped', () => {
+  test('stop: requests in flight are cut off, timers cleared, clients destroyed, autocannon stopped', async () => {
     const {autocannon, made} = fakeAutocannon()
     const counts = new SecondCounts()
     const driver = new AutocannonDriver(autocannon, config, counts, () => {})
     const phase = load(spec({connections: 3}), false)
     const instance = driver.start(phase)
     const c0 = made.clients[0] as unknown as AcClient
-    c0.lbTimer = setTimeout(() => assert.fail('the timer was not cleared'), 10)
+    let fired = false
+    c0.lbTimer = setTimeout(() => (fired = true), 10)
     driver.stop(phase, instance)
     assert.deepEqual([counts.cutOff, made.stopped, made.clients.every((c) => c.destroyed), c0.lbTimer], [6, 1, true, undefined])
+    await new Promise((r) => setTimeout(r, 30))
+    assert.equal(fired, false, 'the timer was cleared')
   })
 })

@@ -244,6 +244,7 @@ describe('every hash strategy', () => {
       const b = make(name, backendsWithWeights([2, 1, 1, 3]), {random: seededRandom(2)})
       for (const key of [...keys.slice(0, 300), '10.1.2.3', '::1', 'header-value']) {
         const first = a.pick({key, usable: all})
+        assert.ok(first, `a backend for ${key}`)
         for (let i = 0; i < 3; i++) assert.equal(a.pick({key, usable: all}), first, key)
         assert.equal(b.pick({key, usable: all})?.id, first?.id, key)
       }
