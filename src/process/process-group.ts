@@ -1,5 +1,6 @@
-// Members of a process group, read from /proc (Linux). Used to list nginx's workers, which a reload
-// replaces, and to check that nothing is left after a stop.
+// Process groups, read from /proc (Linux): a process's group, and a group's members. Used to list nginx's
+// workers, which a reload replaces, to take a group leader's group with it, and to check that nothing is
+// left after a stop.
 import {readdirSync, readFileSync} from 'node:fs'
 
 /** Pids whose process group is `pgid` (empty when /proc cannot be read). */
@@ -23,4 +24,15 @@ export function groupMembers(pgid: number): number[] {
     }
   }
   return out
+}
+
+/** The process group of `pid` (undefined once it is gone). */
+export function processGroupOf(pid: number): number | undefined {
+  try {
+    // /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+  } catch {
+    return undefined
+  }
 }

@@ -6,8 +6,9 @@
 // container) its own sweep finds (replicas/kinds/).
 import {rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {readFileSync, readlinkSync} from 'node:fs'
+import {readlinkSync} from 'node:fs'
 import {resolve, sep} from 'node:path'
+import {processGroupOf} from '../process/process-group.js'
 import {belongsToRun, isAlive, processesOfRun} from '../process/processes-of-run.js'
 import type {LeftoverReport} from '../replicas/replica-kind.js'
 import {replicaKinds} from '../replicas/registry.js'
@@ -37,15 +38,6 @@ function inOurPidNamespace(pid: number): boolean {
     return readlinkSync(`/proc/${pid}/ns/pid`) === readlinkSync('/proc/self/ns/pid')
   } catch {
     return false
-  }
-}
-
-function processGroupOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
-  } catch {
-    return undefined
   }
 }
 

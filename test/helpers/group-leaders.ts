@@ -2,7 +2,7 @@
 // finds every process it left: its master, a process-group leader that names the run's folder, does, and
 // the group finds the rest (src/process/process-group.ts's groupMembers).
 import {spawnSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {processGroupOf} from '../../src/process/process-group.js'
 
 /** Process-group leaders whose command line contains `text` (this process left out). */
 export function groupLeadersNaming(text: string): number[] {
@@ -11,14 +11,5 @@ export function groupLeadersNaming(text: string): number[] {
     .split('\n')
     .filter(Boolean)
     .map(Number)
-    .filter((pid) => pid !== process.pid && pgidOf(pid) === pid)
-}
-
-function pgidOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
-  } catch {
-    return undefined
-  }
+    .filter((pid) => pid !== process.pid && processGroupOf(pid) === pid)
 }
