@@ -122,7 +122,7 @@ test('SIGKILL of the orchestrator: replicas, proxy and generator notice and exit
   await new Promise((r) => setTimeout(r, 1000))
   assert.ok(processesMarked(run.mark).length >= 4)
   run.child.kill('SIGKILL')
-  // Timed from the kill: \`run.done\` waits for the pipes to close, which the generator holds until it exits.
+  // Timed from the kill: `run.done` waits for the pipes to close, which the generator holds until it exits.
   const wait = await exitedInTime(() => processesMarked(run.mark), 2000)
   assert.deepEqual(wait.left, [], describeWait(wait, 2000))
   await run.done
