@@ -11,8 +11,8 @@ import {differenceOf, pairwise, perRound, ratioOf, runRounds, type Subject} from
 import {leanTargets} from './proxy-targets.js'
 import {phaseOf, runBenchScenario} from './run-scenario.js'
 
-/** Subjects: a balancer kind, and for the built-in proxy its engine (`builtin-undici` once that engine exists). */
-const baseKinds = ['none', 'builtin', 'nginx', 'haproxy']
+/** Subjects: a balancer kind, and for the built-in proxy each engine (`builtin-<engine>`). */
+const baseKinds = ['none', 'nginx', 'haproxy']
 const connections = 50
 const fixedRate = 1000
 const fixedConnections = 10
@@ -27,7 +27,7 @@ export async function balancerCost(ctx: BenchContext): Promise<Measurement> {
   const started = Date.now()
   const seconds = ctx.subjectSeconds
   const saturated = new Set<string>()
-  const engines = Object.keys(proxyEngines).filter((e) => e !== 'http-proxy')
+  const engines = Object.keys(proxyEngines)
   const kinds = [...baseKinds, ...engines.map((e) => `builtin-${e}`)]
   const subjects: Subject[] = kinds.map((kind) => ({
     name: kind,
@@ -36,9 +36,7 @@ export async function balancerCost(ctx: BenchContext): Promise<Measurement> {
         name: `bench-balancer-${kind}`,
         seed: 1,
         replicas: {count: 2, kind: 'cluster'},
-        balancer: kind.startsWith('builtin')
-          ? {kind: 'builtin', strategy: 'round-robin', engine: kind === 'builtin' ? 'http-proxy' : kind.slice('builtin-'.length)}
-          : {kind},
+        balancer: kind.startsWith('builtin-') ? {kind: 'builtin', strategy: 'round-robin', engine: kind.slice('builtin-'.length)} : {kind},
         load: {
           connections,
           timeout: '5s',
@@ -114,7 +112,7 @@ export async function balancerCost(ctx: BenchContext): Promise<Measurement> {
     figures,
     notes: [
       `2 built-in app replicas (cluster kind, Hello World!), ${connections} connections closed-loop for ${seconds} s ("highest throughput"), then ${fixedConnections} connections at ${fixedRate} req/s for ${seconds} s (intended-send timing), after a ${warmupS} s warm-up; every subject starts afresh each round.`,
-      `nginx runs 1 worker process, HAProxy 1 thread, the built-in proxy 1 process (balancer.workers: 1): equal worker counts. "builtin" is the built-in proxy with its http-proxy engine${engines.length ? `; ${engines.map((e) => `builtin-${e}`).join(', ')} the same with balancer.engine: ${engines.join(', ')}` : ' (the only engine src/proxy/engines.ts offers so far; an undici engine would be measured as builtin-undici)'}.`,
+      `nginx runs 1 worker process, HAProxy 1 thread, the built-in proxy 1 process (balancer.workers: 1): equal worker counts. builtin-<engine> is the built-in proxy with that balancer.engine (lean, the default, has the stricter targets of its own); the ≥ 0.5× nginx and ≤ 100 µs targets of the others are the ones set before lean existed.`,
       'The generator, the balancer and both replicas share the same 2 cores: "highest throughput" is of the whole setup, and the direct figure is bounded by the generator as much as by the replicas.',
       `Failed requests over all rounds: ${failedTotal.join(', ')}. Median generator CPU: ${cpu.join(', ')}.`,
       ...(saturated.size ? [`The generator reported itself saturated in some round of: ${[...saturated].join(', ')} (throughput there is the generator's ceiling, not the balancer's).`] : []),
