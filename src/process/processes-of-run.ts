@@ -3,6 +3,7 @@
 // environment tells ours from theirs, so cleaning up never kills a stranger.
 import {readdirSync, readFileSync} from 'node:fs'
 import {processAlive} from './process-alive.js'
+import {statFields} from './proc-stat.js'
 
 /** True when process `pid` exists and carries LBBENCH_RUN_ID=<runId> or names the run on its command line. */
 export function belongsToRun(pid: number, runId: string): boolean {
@@ -31,12 +32,8 @@ export function processesOfRun(runId: string): number[] {
 
 /** A process's start time in clock ticks since boot (/proc/PID/stat field 22): with the pid, a unique name. */
 export function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19])
-  } catch {
-    return undefined
-  }
+  const fields = statFields(pid)
+  return fields && Number(fields[19])
 }
 
 /** True when `pid` runs (a zombie does not) and, if `startTime` is known, is still the same process (not a reused pid). */

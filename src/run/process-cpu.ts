@@ -1,7 +1,8 @@
 // CPU time of a set of processes and all their descendants, from Linux's /proc: how the balancer's CPU
 // use is measured whatever it is (the built-in proxy, nginx's master and workers, HAProxy, a cluster
 // primary), so that balancers can be compared on what they cost.
-import {readdirSync, readFileSync} from 'node:fs'
+import {readdirSync} from 'node:fs'
+import {statFields} from '../process/proc-stat.js'
 
 // USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on every Linux that Node runs on.
 const TICK_MS = 10
@@ -12,14 +13,8 @@ interface Stat {
 }
 
 function readStat(pid: string): Stat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-    return {ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS}
-  } catch {
-    return undefined
-  }
+  const fields = statFields(pid)
+  return fields && {ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS}
 }
 
 /** User + system CPU milliseconds used so far by `pids` and their descendants (0 where /proc is absent). */

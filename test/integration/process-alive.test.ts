@@ -7,16 +7,11 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {processAlive} from '../../src/process/process-alive.js'
 import {isAlive, processStartTime} from '../../src/process/processes-of-run.js'
+import {statFields} from '../../src/process/proc-stat.js'
+import {processGroupOf} from '../../src/process/process-group.js'
 import {waitFor} from '../helpers/wait-for.js'
 
-function state(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat[stat.lastIndexOf(')') + 2]
-  } catch {
-    return undefined
-  }
-}
+const state = (pid: number): string | undefined => statFields(pid)?.[0]
 
 describe('processAlive', () => {
   test('a running process is alive; an exited, unreaped one is not, though kill(pid, 0) finds it', async () => {
@@ -40,5 +35,25 @@ describe('processAlive', () => {
     const done = spawn('true')
     await new Promise((r) => done.once('exit', r))
     assert.equal(processAlive(done.pid!), false)
+  })
+})
+
+describe('statFields', () => {
+  test('counts the fields from past the command name, even one holding spaces and parentheses', async () => {
+    // The shell renames itself (/proc/PID/comm) and waits; its stat line then reads "PID (a) b (c) S PPID …".
+    const child = spawn('sh', ['-c', 'printf "a) b (c" > /proc/$$/comm && echo renamed && read x'], {stdio: ['pipe', 'pipe', 'inherit'], detached: true})
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve))
+      assert.match(readFileSync(`/proc/${child.pid}/stat`, 'utf8'), /^\d+ \(a\) b \(c\) /)
+      const fields = statFields(child.pid!)!
+      assert.equal(fields[0], 'S', 'its state: waiting in read')
+      assert.equal(Number(fields[1]), process.pid, 'its parent')
+      assert.equal(processGroupOf(child.pid!), child.pid, 'detached: the leader of its own group')
+      assert.ok(processStartTime(child.pid!)! > 0)
+    } finally {
+      child.kill('SIGKILL')
+    }
+    await new Promise((resolve) => child.once('exit', resolve))
+    assert.equal(statFields(child.pid!), undefined, 'gone once reaped')
   })
 })
