@@ -6,16 +6,35 @@
 import type {AddressInfo} from 'node:net'
 import type {Readable} from 'node:stream'
 
-/** What the server reads of a client request: node:http's IncomingMessage, or an engine's own. */
-export interface FrontRequest extends Readable {
+/** What the server reads of a client request's head, whoever parsed it. */
+interface RequestHeadView {
   readonly method?: string
   readonly url?: string
   readonly headers: Record<string, string | string[] | undefined>
   /** The body has been read in full. */
   readonly complete: boolean
-  /** Whether a body follows the head, when the front knows it from its own parse (lean); else the headers say. */
-  readonly hasBody?: boolean
   readonly socket: {remoteAddress?: string}
+}
+
+/** node:http's IncomingMessage: the request is itself the stream of its body. */
+export interface StreamedRequest extends RequestHeadView, Readable {
+  readonly body?: undefined
+}
+
+/**
+ * An engine's own request (lean): its body's stream is an object of its own, made only when the head says
+ * a body follows (null: none), so that a request without one costs no stream.
+ */
+export interface HeadedRequest extends RequestHeadView {
+  readonly body: Readable | null
+}
+
+/** What the server reads of a client request: node:http's IncomingMessage, or an engine's own. */
+export type FrontRequest = StreamedRequest | HeadedRequest
+
+/** The stream of `req`'s body (null when its head says none follows). */
+export function bodyStream(req: FrontRequest): Readable | null {
+  return req.body === undefined ? req : req.body
 }
 
 /** What the server answers through: node:http's ServerResponse, or an engine's own. */

@@ -6,7 +6,8 @@ import type {FrontRequest} from './engine.js'
 import {PassThrough, type Readable} from 'node:stream'
 
 export function hasBody(req: FrontRequest): boolean {
-  if (req.hasBody !== undefined) return req.hasBody
+  // A front that parsed the head itself knows (lean); node:http's request is a stream either way.
+  if (req.body !== undefined) return req.body !== null
   const length = req.headers['content-length']
   if (length !== undefined) return length !== '0'
   return req.headers['transfer-encoding'] !== undefined
@@ -20,11 +21,11 @@ export type BodyResult =
   /** The client went away before its body arrived. */
   | {kind: 'aborted'}
 
-/** Reads `req`'s body up to `limit` bytes. */
-export function bufferBody(req: FrontRequest, limit: number, done: (r: BodyResult) => void): void {
+/** Reads `req`'s body (`body`, its stream) up to `limit` bytes. */
+export function bufferBody(req: FrontRequest, body: Readable, limit: number, done: (r: BodyResult) => void): void {
   const declared = Number(req.headers['content-length'])
   if (declared > limit) {
-    done({kind: 'streamed', stream: req})
+    done({kind: 'streamed', stream: body})
     return
   }
   const chunks: Buffer[] = []
@@ -35,10 +36,10 @@ export function bufferBody(req: FrontRequest, limit: number, done: (r: BodyResul
     if (size <= limit) return
     // A chunked body grew past the cap: send what we have, then the rest as it comes.
     cleanup()
-    req.pause()
+    body.pause()
     const joined = new PassThrough()
     for (const c of chunks) joined.write(c)
-    req.pipe(joined)
+    body.pipe(joined)
     done({kind: 'streamed', stream: joined})
   }
   const onEnd = (): void => {
@@ -50,18 +51,18 @@ export function bufferBody(req: FrontRequest, limit: number, done: (r: BodyResul
     done({kind: 'aborted'})
   }
   const cleanup = (): void => {
-    req.off('data', onData)
-    req.off('end', onEnd)
-    req.off('error', onAbort)
-    req.off('close', onClose)
+    body.off('data', onData)
+    body.off('end', onEnd)
+    body.off('error', onAbort)
+    body.off('close', onClose)
   }
   const onClose = (): void => {
     if (!req.complete) onAbort()
   }
-  req.on('data', onData)
-  req.on('end', onEnd)
-  req.on('error', onAbort)
-  req.on('close', onClose)
+  body.on('data', onData)
+  body.on('end', onEnd)
+  body.on('error', onAbort)
+  body.on('close', onClose)
 }
 
 /** A fresh stream of a buffered body for one attempt. */

@@ -14,7 +14,7 @@ import type {Readable} from 'node:stream'
 import type {BackendStateChange} from '../model/balancer-stats.js'
 import type {HashKey} from './hash-key.js'
 import {BalancedServer} from './balanced-server.js'
-import type {AttemptFailure, AttemptHandler, FailureKind, FrontListener, FrontRequest, FrontResponse, FrontServer, ProxyEngine} from './engine.js'
+import {bodyStream, type AttemptFailure, type AttemptHandler, type FailureKind, type FrontListener, type FrontRequest, type FrontResponse, type FrontServer, type ProxyEngine} from './engine.js'
 import type {ProxyConfig} from './messages.js'
 import {ProxyCounters} from './proxy-stats.js'
 import {bufferBody, hasBody, replay} from './request-body.js'
@@ -105,13 +105,15 @@ class Forwarding implements AttemptHandler {
 
   start(): void {
     this.s.budget?.request(Date.now())
-    if (!this.methodReplayable || !hasBody(this.req)) return this.attempt()
-    bufferBody(this.req, this.s.spec.retryBodyLimit, (r) => {
+    const body = hasBody(this.req) ? bodyStream(this.req) : null
+    if (!this.methodReplayable || !body) return this.attempt()
+    bufferBody(this.req, body, this.s.spec.retryBodyLimit, (r) => {
       if (r.kind === 'aborted') return
       if (r.kind === 'buffered') this.body = r.body
       else {
         this.bodyOverCap = true
-        if (r.stream !== this.req) this.oneShot = r.stream
+        // The request's own stream, partly read: the engine reads the rest of it as it would have.
+        if (r.stream !== body) this.oneShot = r.stream
       }
       this.attempt()
     })

@@ -1,7 +1,8 @@
-// The lean engine's backend pool keeps one per-try timer and one idle timer per socket and restarts them
-// instead of making a timer per request. These check what that must still mean, on real sockets to a
-// raw node:net server: the owner at the time hears of a timeout exactly once, a socket taken again
-// restarts its owner's time, and an idle socket is closed after the idle time but not while in use.
+// The lean engine's backend pool keeps one per-try timer per socket and restarts it instead of making a
+// timer per request, and finds idle sockets by a sweep rather than a timer per socket. These check what
+// that must still mean, on real sockets to a raw node:net server: the owner at the time hears of a timeout
+// exactly once, a socket taken again restarts its owner's time, and an idle socket is closed after the
+// idle time but not while in use.
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer, type Server, type Socket} from 'node:net'

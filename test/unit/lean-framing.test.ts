@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {ChunkedFramer} from '../../src/proxy/lean/chunked.js'
 import {fieldName, headEnd, HeadError, keptRuns, knownName, readFields, writeHead} from '../../src/proxy/lean/fields.js'
 import {parseResponseHead} from '../../src/proxy/lean/response-head.js'
-import {headersOf, parseRequestHead, type RequestHead} from '../../src/proxy/lean/request-head.js'
+import {headersOf, parseRequestHead, requestTarget, type RequestHead} from '../../src/proxy/lean/request-head.js'
 
 const body = '5;ext=1\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\nTrailer: x\r\n\r\n'
 
@@ -82,7 +82,7 @@ test('a request head forwards its fields less hop-by-hop ones and framing, which
   const text = 'POST /p?q=1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nTE: trailers\r\nContent-Length: 3\r\nExpect: 100-continue\r\nX-Kept: 2\r\n\r\n'
   const buf = Buffer.from(text, 'latin1')
   const h = parseRequestHead(buf, 0, headEnd(buf, 0, 16384))
-  assert.deepEqual({method: h.method, target: h.target, minor: h.minor, length: h.length, close: h.close, expectContinue: h.expectContinue}, {method: 'POST', target: '/p?q=1', minor: 1, length: 3, close: false, expectContinue: true})
+  assert.deepEqual({method: h.method, target: requestTarget(h), minor: h.minor, length: h.length, close: h.close, expectContinue: h.expectContinue}, {method: 'POST', target: '/p?q=1', minor: 1, length: 3, close: false, expectContinue: true})
   assert.equal(forwarded(h), 'POST /p?q=1 HTTP/1.1\r\nHost: a\r\nX-Kept: 2\r\n')
   assert.equal(headersOf(h)['x-kept'], '2')
   const odd = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nConstructor: x\r\nToString: y\r\nX-A: 1\r\nx-a: 2\r\n\r\n', 'latin1')

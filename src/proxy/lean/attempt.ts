@@ -42,7 +42,8 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
   private framer: ChunkedFramer | undefined
   private reusable = false
   private pool: BackendPool | undefined
-  private readonly resumeBackend = (): void => void this.socket.resume()
+  /** Set while the backend socket is paused for a full client socket: resumes it on the client's drain. */
+  private resumeOnDrain: (() => void) | undefined
 
   constructor(
     private readonly req: LeanRequest,
@@ -178,9 +179,10 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
 
   /** Writes `bytes` to the client (pausing the backend while the client is full); completes at the body's end (`end` in `buf`). */
   private sent(bytes: Buffer, buf: Buffer, end: number): void {
-    if (bytes.length > 0 && !this.res.write(bytes)) {
+    if (bytes.length > 0 && !this.res.write(bytes) && !this.resumeOnDrain) {
       this.socket.pause()
-      this.res.socket.once('drain', this.resumeBackend)
+      this.resumeOnDrain = () => this.resumeBackend()
+      this.res.socket.once('drain', this.resumeOnDrain)
     }
     const over = this.framing === 'length' ? this.left === 0 : this.framer?.done === true
     if (!over) return
@@ -188,10 +190,18 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     this.complete()
   }
 
+  /** The backend socket reads again (a paused one would go back to the pool paused). */
+  private resumeBackend(): void {
+    if (!this.resumeOnDrain) return
+    this.res.socket.off('drain', this.resumeOnDrain)
+    this.resumeOnDrain = undefined
+    this.socket.resume()
+  }
+
   private complete(): void {
     this.settled = true
     const s = this.socket
-    this.socket.resume()
+    this.resumeBackend()
     if (this.reusable && this.requestWritten && !s.destroyed) this.pool!.give(s)
     else {
       s.owner = undefined
@@ -217,7 +227,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     const body = this.body
     if (!body || this.requestWritten) return
     body.unpipe(this.socket)
-    // A replayed copy is ours to drop; the client's own request stays, its connection closes after the answer.
-    if (body !== (this.req as Readable)) body.destroy()
+    // A replayed copy is ours to drop; the client's own body stays, its connection closes after the answer.
+    if (body !== this.req.body) body.destroy()
   }
 }

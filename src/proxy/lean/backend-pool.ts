@@ -1,9 +1,11 @@
 // The lean engine's keep-alive connections to the backends: idle sockets per backend address, the most
 // recently used taken first (its peer is least likely to have timed it out). A socket gets its listeners
-// once, when it is made, and its two timers once, when first needed, and hands every event to whichever
+// once, when it is made, and its per-try timer once, when first needed, and hands every event to whichever
 // attempt owns it at the time, so reusing it costs no listener changes and no timer made or cleared per
-// request (a timer made and cleared costs about 8 times a restarted one). Idle sockets are closed after 4 s, before Node
-// backends' 5 s keepAliveTimeout would close them under a request.
+// request (a timer made and cleared costs about 8 times a restarted one). Idle sockets are closed 4 to
+// 4.5 s after they were given back, before Node backends' 5 s keepAliveTimeout would close them under a
+// request: one sweep of the pool every half second finds them (a socket given back records the sweep count
+// and nothing else), where a timer per socket restarted on every give cost a timer-list lookup per request.
 // Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
 // read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
 // What is written to them while the proxy is busy is held until the end of the event loop's turn
@@ -34,11 +36,13 @@ export interface PooledSocket extends Socket {
    */
   attemptTimer: NodeJS.Timeout | undefined
   attemptMs: number
-  /** Restarted when the socket goes idle: it runs out after the pool's idleMs with no attempt since. */
-  idleTimer: NodeJS.Timeout | undefined
+  /** The pool's sweep count when the socket was last given back. */
+  idleSince: number
 }
 
 const idleMsDefault = 4000
+/** Sweeps per idle time: a socket is closed at the first sweep at least the idle time after it was given back. */
+const sweepsPerIdle = 8
 /** One read's room, as much as node:net's own reads take (64 KiB). */
 const readBufferBytes = 64 * 1024
 
@@ -48,9 +52,13 @@ export class BackendPool {
   readonly writes = new WriteBatch(this.load)
   private readonly idle = new Map<string, PooledSocket[]>()
   private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
+  private sweeps = 0
+  private readonly sweeper: NodeJS.Timeout
 
   /** `idleMs`: how long a socket may stay idle before it is closed (4 s; tests pass less). */
-  constructor(private readonly idleMs = idleMsDefault) {}
+  constructor(idleMs = idleMsDefault) {
+    this.sweeper = setInterval(() => this.sweep(), idleMs / sweepsPerIdle).unref()
+  }
 
   /** An idle socket to `host:port` (`reused`), or a new one connecting; `owner` hears of it `timeoutMs` from now (0: never). */
   take(host: string, port: number, key: string, owner: SocketOwner, timeoutMs: number): {socket: PooledSocket; reused: boolean} {
@@ -69,8 +77,7 @@ export class BackendPool {
   give(s: PooledSocket): void {
     s.owner = undefined
     if (s.destroyed) return
-    if (s.idleTimer) s.idleTimer.refresh()
-    else s.idleTimer = setTimeout(idleRanOut, this.idleMs, s).unref()
+    s.idleSince = this.sweeps
     let list = this.idle.get(s.key)
     if (!list) this.idle.set(s.key, (list = []))
     list.push(s)
@@ -78,6 +85,7 @@ export class BackendPool {
 
   close(): void {
     this.load.stop()
+    clearInterval(this.sweeper)
     for (const list of this.idle.values()) for (const s of list) s.destroy()
     this.idle.clear()
   }
@@ -87,6 +95,23 @@ export class BackendPool {
     return this.idle.get(key)?.length ?? 0
   }
 
+  /**
+   * Closes the sockets idle for longer than the idle time. Given back between sweeps n−1 and n, a socket has
+   * been idle more than the idle time at sweep n + sweepsPerIdle, and at most an eighth more.
+   */
+  private sweep(): void {
+    this.sweeps++
+    const expired: PooledSocket[] = []
+    for (const list of this.idle.values()) {
+      // Oldest first: a list is in the order its sockets were given back.
+      for (const s of list) {
+        if (this.sweeps - s.idleSince <= sweepsPerIdle) break
+        expired.push(s)
+      }
+    }
+    for (const s of expired) s.destroy()
+  }
+
   private connect(host: string, port: number, key: string): PooledSocket {
     const buffer = this.readBuffer
     const s = connect({host, port, noDelay: true, onread: {buffer, callback: (n) => received(s, buffer.subarray(0, n))}}) as PooledSocket
@@ -94,7 +119,7 @@ export class BackendPool {
     s.connected = false
     s.attemptTimer = undefined
     s.attemptMs = 0
-    s.idleTimer = undefined
+    s.idleSince = 0
     s.on('connect', onConnect)
     s.on('error', onError)
     s.on('close', () => this.closed(s))
@@ -103,7 +128,6 @@ export class BackendPool {
 
   private closed(s: PooledSocket): void {
     clearTimeout(s.attemptTimer)
-    clearTimeout(s.idleTimer)
     const owner = s.owner
     s.owner = undefined
     const list = this.idle.get(s.key)
@@ -141,8 +165,4 @@ function armAttempt(s: PooledSocket, ms: number): void {
 
 function attemptRanOut(s: PooledSocket): void {
   s.owner?.onTimeout()
-}
-
-function idleRanOut(s: PooledSocket): void {
-  if (!s.owner) s.destroy()
 }

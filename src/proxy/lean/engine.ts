@@ -24,7 +24,7 @@ export class LeanEngine implements ProxyEngine {
 
   forward(req: LeanRequest, res: LeanResponse, target: EngineTarget, opts: ForwardOptions, handler: AttemptHandler): void {
     const h = req.head
-    const body = opts.body ?? (h.length !== 0 ? req : null)
+    const body = opts.body ?? req.body
     let tail = '\r\n'
     if (h.lengthField) tail = `content-length: ${h.length}\r\n\r\n`
     else if (h.length < 0) tail = 'transfer-encoding: chunked\r\n\r\n'

@@ -19,25 +19,40 @@ export const maxRequestHead = 16 * 1024
 /**
  * A connection is closed when this long passes after it opened or after its last response without a
  * request in progress (as the node:http server's keepAliveTimeout; a head still arriving then is cut off,
- * as nginx's client_header_timeout does). One timer per connection, restarted per response.
+ * as nginx's client_header_timeout does), found by a sweep of the connections every thirtieth of it (each
+ * second): a response records the sweep count, where a timer per connection restarted per response cost a
+ * timer-list lookup per request. So a connection is closed 30 to 31 s after its last response.
  */
 const idleClientMs = 30_000
+const sweepsPerIdle = 30
 
 export type RequestListener = (req: LeanRequest, res: LeanResponse) => void
 
-export function createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}): FrontServer {
-  const sockets = new Set<Socket>()
+/** `idleMs`: how long a connection may stay idle (30 s; tests pass less). */
+export function createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}, idleMs = idleClientMs): FrontServer {
+  const connections = new Set<ClientConnection>()
+  const clock = {sweeps: 0}
   const accept = (socket: Socket): void => {
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
-    new ClientConnection(socket, onRequest)
+    const c = new ClientConnection(socket, onRequest, clock)
+    connections.add(c)
+    socket.once('close', () => connections.delete(c))
   }
   const server: Server = tls ? createTlsServer(tls, accept) : createNetServer({noDelay: true}, accept)
+  const sweeper = setInterval(() => {
+    clock.sweeps++
+    for (const c of connections) c.sweep()
+  }, idleMs / sweepsPerIdle).unref()
+  server.once('close', () => clearInterval(sweeper))
   return Object.assign(server, {
     closeAllConnections: () => {
-      for (const s of sockets) s.destroy()
+      for (const c of connections) c.socket.destroy()
     },
   })
+}
+
+/** The front's sweep count (a connection records it on opening and after each response). */
+interface SweepClock {
+  readonly sweeps: number
 }
 
 class ClientConnection implements ClientSide {
@@ -49,14 +64,16 @@ class ClientConnection implements ClientSide {
   private framer: ChunkedFramer | undefined
   private parsing = false
   private closing = false
-  private readonly idleTimer: NodeJS.Timeout
+  /** The sweep count when the connection opened or its last response was done. */
+  private idleSince: number
 
   constructor(
     readonly socket: Socket,
     private readonly onRequest: RequestListener,
+    private readonly clock: SweepClock,
   ) {
     socket.setNoDelay(true)
-    this.idleTimer = setTimeout(idleRanOut, idleClientMs, this).unref()
+    this.idleSince = clock.sweeps
     socket.on('data', (chunk: Buffer) => this.received(chunk))
     socket.on('error', () => socket.destroy())
     socket.on('close', () => this.closed())
@@ -69,7 +86,7 @@ class ClientConnection implements ClientSide {
   responseDone(res: LeanResponse): void {
     if (res !== this.res) return
     this.res = undefined
-    this.idleTimer.refresh()
+    this.idleSince = this.clock.sweeps
     if (res.closeAfter || !res.req.complete) {
       this.closing = true
       this.socket.end()
@@ -153,11 +170,12 @@ class ClientConnection implements ClientSide {
       end = Math.min(buf.length, start + this.bodyLeft)
       this.bodyLeft -= end - start
     }
-    const more = req.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end))
+    const body = req.body!
+    const more = body.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end))
     if (this.framer ? this.framer.done : this.bodyLeft === 0) {
       this.framer = undefined
       req.complete = true
-      req.push(null)
+      body.push(null)
     } else if (!more) this.socket.pause()
     return end
   }
@@ -172,7 +190,7 @@ class ClientConnection implements ClientSide {
     this.res = undefined
     this.framer = undefined
     const answered = res.headersSent
-    res.req.destroy()
+    res.req.body?.destroy()
     res.clientClosed()
     if (answered) this.socket.destroy()
     else this.refuse(400)
@@ -185,22 +203,20 @@ class ClientConnection implements ClientSide {
     this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`, 'latin1')
   }
 
-  /** The idle time ran out: closed unless a request is in progress (its response restarts the timer). */
-  idle(): void {
-    if (this.res === undefined) this.socket.destroy()
+  /**
+   * Closed when idle for the idle time, not while a request is in progress. Idle since between sweeps
+   * n−1 and n, it has been idle more than the idle time at sweep n + sweepsPerIdle, and at most a thirtieth more.
+   */
+  sweep(): void {
+    if (this.res === undefined && this.clock.sweeps - this.idleSince > sweepsPerIdle) this.socket.destroy()
   }
 
   private closed(): void {
-    clearTimeout(this.idleTimer)
     this.closing = true
     const res = this.res
     if (!res) return
     this.res = undefined
-    if (!res.req.complete) res.req.destroy()
+    if (!res.req.complete) res.req.body?.destroy()
     res.clientClosed()
   }
-}
-
-function idleRanOut(c: ClientConnection): void {
-  c.idle()
 }

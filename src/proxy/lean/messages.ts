@@ -1,13 +1,13 @@
 // The lean engine's request and response objects: what the proxy server reads of a client request and
 // answers through (the same shape as node:http's IncomingMessage and ServerResponse, as far as the server
-// uses them), on a client connection of the lean front (front.ts). The request is a Readable of its body
+// uses them), on a client connection of the lean front (front.ts). A request's body is a Readable of its
 // bytes exactly as received (chunked framing included), so a body is forwarded, buffered or replayed
-// without being decoded and encoded again.
+// without being decoded and encoded again; it is made only for a request whose head says a body follows.
 
 import {STATUS_CODES} from 'node:http'
 import {Readable} from 'node:stream'
 import type {Socket} from 'node:net'
-import {headersOf, type RequestHead} from './request-head.js'
+import {headersOf, requestTarget, type RequestHead} from './request-head.js'
 
 /** The connection side a request and its response need (front.ts implements it). */
 export interface ClientSide {
@@ -18,24 +18,27 @@ export interface ClientSide {
   responseDone(res: LeanResponse): void
 }
 
-export class LeanRequest extends Readable {
+export class LeanRequest {
   readonly method: string
-  readonly url: string
   /** The body has been read in full (at once when it has none). */
   complete: boolean
-  /** Known from the head's framing, so the proxy need not look for it in the fields. */
-  readonly hasBody: boolean
+  /** The body's bytes as they arrive; null when the head says none follows. */
+  readonly body: LeanBody | null
   private fieldMap: Record<string, string> | undefined
+  private target: string | undefined
 
   constructor(
     readonly head: RequestHead,
     private readonly side: ClientSide,
   ) {
-    super()
     this.method = head.method
-    this.url = head.target
     this.complete = head.length === 0
-    this.hasBody = head.length !== 0
+    this.body = head.length === 0 ? null : new LeanBody(side)
+  }
+
+  /** Made on the first read, as `headers`: only a hash key on the path reads it. */
+  get url(): string {
+    return (this.target ??= requestTarget(this.head))
   }
 
   /** Made on the first read: most requests are forwarded without the proxy reading any field. */
@@ -45,6 +48,13 @@ export class LeanRequest extends Readable {
 
   get socket(): Socket {
     return this.side.socket
+  }
+}
+
+/** A request's body: the front pushes its bytes; reading more resumes the client's socket. */
+export class LeanBody extends Readable {
+  constructor(private readonly side: ClientSide) {
+    super()
   }
 
   override _read(): void {

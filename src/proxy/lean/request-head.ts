@@ -18,7 +18,8 @@ import {fieldName, fieldStride, fieldValue, HeadError, keptRuns, knownName, leng
 
 export interface RequestHead {
   method: string
-  target: string
+  /** Where the request-target ends in `bytes` (it starts after the method and its space): made a string only when asked for (requestTarget). */
+  targetEnd: number
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   minor: number
   /** The head's bytes as received, and its field lines' places in them. */
@@ -49,13 +50,13 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Reque
   const targetStart = ++i
   while (isTargetByte[bytes[i]] === 1) i++
   if (i === targetStart || bytes[i] !== SP) throw new HeadError('a malformed request-line (request-target)')
-  const target = bytes.toString('latin1', targetStart, i)
+  const targetEnd = i
   i++
   if (!versionAt(bytes, i) || bytes[i + 8] !== CR || bytes[i + 9] !== LF) throw new HeadError('a malformed request-line (HTTP version)')
   const minor = bytes[i + 7] - 0x30
   if (bytes[i + 5] !== 0x31 || (minor !== 0 && minor !== 1)) throw new HeadError('an unsupported HTTP version', 505)
   if (method === 'CONNECT') throw new HeadError('CONNECT is not proxied', 501)
-  return fieldsOf(method, target, minor, bytes, i + 10, bytes.length - 2)
+  return fieldsOf(method, targetEnd, minor, bytes, i + 10, bytes.length - 2)
 }
 
 /** `HTTP/d.d` at bytes[i…]. */
@@ -65,7 +66,7 @@ function versionAt(bytes: Buffer, i: number): boolean {
 }
 
 /** The field lines are bytes[fieldsStart, fieldsEnd). */
-function fieldsOf(method: string, target: string, minor: number, bytes: Buffer, fieldsStart: number, fieldsEnd: number): RequestHead {
+function fieldsOf(method: string, targetEnd: number, minor: number, bytes: Buffer, fieldsStart: number, fieldsEnd: number): RequestHead {
   const at = readFields(bytes, fieldsStart, fieldsEnd)
   let lengths = 0
   let length = 0
@@ -111,7 +112,12 @@ function fieldsOf(method: string, target: string, minor: number, bytes: Buffer, 
     return dropNamed !== undefined && dropNamed.has(fieldName(bytes, at, k).toLowerCase())
   }
   const kept = keptRuns(at, 0, fieldsEnd, dropped)
-  return {method, target, minor, bytes, fields: at, length, lengthField: lengths > 0, close, expectContinue, kept}
+  return {method, targetEnd, minor, bytes, fields: at, length, lengthField: lengths > 0, close, expectContinue, kept}
+}
+
+/** The request-target as received (`/path?query`). */
+export function requestTarget(h: RequestHead): string {
+  return h.bytes.toString('latin1', h.method.length + 1, h.targetEnd)
 }
 
 /**
