@@ -1,6 +1,9 @@
 // What the bench reports: figures, each beside its target when it has one, grouped by measurement.
 // Figures only: a MISS is information for whoever reads the report, never a failing test or exit code.
 
+import {seededRandom} from '../src/model/random.js'
+import {median} from './rounds.js'
+
 export interface Figure {
   name: string
   /** The median over the rounds; null when it could not be measured (see `note`). */
@@ -14,9 +17,11 @@ export interface Figure {
   /** Whether the target held; absent for figures without one, null when the figure is missing. */
   pass?: boolean | null
   /**
-   * The target's limit lies within the middle half of the rounds (between their quartiles): the rounds
-   * fall on both sides of it, and the next run's PASS or MISS may well be the other one.
+   * The figure's 90% interval over its rounds (roundsInterval): how far another run of as many rounds
+   * could move it. Given for judged figures of 4 rounds or more.
    */
+  interval?: [number, number]
+  /** The target's limit lies within `interval`: the next run's PASS or MISS may well be the other one. */
   close?: boolean
   /** The value in each round, for judging the spread. */
   rounds?: number[]
@@ -54,13 +59,46 @@ export function meets(value: number | null | undefined, op: Op, limit: number): 
   return op === '>=' ? value >= limit : value <= limit
 }
 
-/** PASS/MISS of `value op limit`, and (`close`) whether `limit` lies between the quartiles of `rounds`. */
-export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined): Pick<Figure, 'pass' | 'close'> {
+/**
+ * PASS/MISS of `value op limit`, the figure's interval over the rounds (the median's, unless the caller
+ * gives the interval of a figure made otherwise), and (`close`) whether `limit` lies within it.
+ */
+export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined, interval = medianInterval(rounds ?? [])): Pick<Figure, 'pass' | 'close' | 'interval'> {
   const pass = meets(value, op, limit)
-  const v = (rounds ?? []).filter(Number.isFinite).sort((a, b) => a - b)
-  // With fewer than 4 rounds the quartiles are most of the rounds: nothing to tell apart.
-  if (pass === null || v.length < 4) return {pass}
-  return limit >= quantile(v, 0.25) && limit <= quantile(v, 0.75) ? {pass, close: true} : {pass}
+  if (pass === null || interval === undefined) return {pass}
+  const tidied: [number, number] = [tidy(interval[0])!, tidy(interval[1])!]
+  return limit >= interval[0] && limit <= interval[1] ? {pass, interval: tidied, close: true} : {pass, interval: tidied}
+}
+
+/** Resamples per interval: enough for steady 5th and 95th percentiles. */
+const draws = 2000
+
+/**
+ * A 90% interval of a figure taken over n rounds: the 5th and 95th percentiles of `statistic` over 2,000
+ * resamples of the rounds, each n rounds drawn with replacement (a percentile bootstrap, as criterion.rs
+ * gives its estimates; seeded, so the same rounds always give the same interval). `statistic` gets the
+ * positions of the rounds drawn, so that a figure made of several series keeps each round's values
+ * together (a ratio of two medians). Undefined with fewer than 4 rounds, too few to resample.
+ */
+export function roundsInterval(n: number, statistic: (drawn: number[]) => number): [number, number] | undefined {
+  if (n < 4) return undefined
+  const random = seededRandom(n)
+  const drawn = new Array<number>(n)
+  const values: number[] = []
+  for (let d = 0; d < draws; d++) {
+    for (let i = 0; i < n; i++) drawn[i] = Math.floor(random() * n)
+    const v = statistic(drawn)
+    if (Number.isFinite(v)) values.push(v)
+  }
+  if (values.length === 0) return undefined
+  values.sort((a, b) => a - b)
+  return [quantile(values, 0.05), quantile(values, 0.95)]
+}
+
+/** The interval of the median of `rounds` (its finite values). */
+export function medianInterval(rounds: number[]): [number, number] | undefined {
+  const v = rounds.filter(Number.isFinite)
+  return roundsInterval(v.length, (drawn) => median(drawn.map((i) => v[i])))
 }
 
 /** The q-quantile of sorted values, interpolated between the two nearest (as numpy's default). */

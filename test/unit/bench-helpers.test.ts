@@ -5,7 +5,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {median, pairwise, ratioOf, rotate, summarize} from '../../bench/rounds.js'
 import {expectedLatencies} from '../../bench/pause-schedule.js'
-import {judged, quantile, type BenchReport} from '../../bench/figures.js'
+import {judged, medianInterval, quantile, roundsInterval, type BenchReport} from '../../bench/figures.js'
 import {renderBenchMarkdown} from '../../bench/write-report.js'
 
 describe('bench rounds', () => {
@@ -50,18 +50,41 @@ describe('a target judged against its rounds', () => {
     assert.equal(quantile([7], 0.75), 7)
   })
 
-  test('close when the limit lies between the quartiles of the rounds, whichever way the median fell', () => {
-    // Two runs of the balancer bench on 4 December 2026: the added-p50 ratio (≤ 1.5) and the throughput ratio (≥ 1.0).
-    assert.deepEqual(judged(1.34, '<=', 1.5, [2.58, 1.34, 1.53, 1.01, 2.0]), {pass: true, close: true})
-    assert.deepEqual(judged(1.08, '<=', 1.5, [1.4, 1.33, 2.37, 0.775, 0.856]), {pass: true})
-    assert.deepEqual(judged(0.967, '>=', 1, [0.978, 0.967, 1.08, 0.935, 0.959]), {pass: false})
-    assert.deepEqual(judged(0.983, '>=', 1, [0.925, 0.983, 1.03, 1.01, 0.912]), {pass: false, close: true})
+  test('a figure the same in every round has no spread: its interval is that value', () => {
+    assert.deepEqual(medianInterval([1.2, 1.2, 1.2, 1.2, 1.2]), [1.2, 1.2])
+    // A ratio of two series that keep the same proportion round by round, however much each moves.
+    const a = [110, 55, 220, 77, 99, 132]
+    const b = a.map((x) => x / 1.1)
+    assert.deepEqual(roundsInterval(a.length, (d) => median(d.map((i) => a[i])) / median(d.map((i) => b[i])))?.map((v) => Number(v.toFixed(9))), [1.1, 1.1])
+  })
+
+  test('the interval lies within the rounds, holds their median, and is the same for the same rounds', () => {
+    const rounds = [1.4, 1.33, 2.37, 0.775, 0.856, 1.02, 1.18, 0.94, 1.61, 1.05, 0.99, 1.27, 1.12, 0.88, 1.3]
+    const [lo, hi] = medianInterval(rounds)!
+    assert.ok(lo >= 0.775 && hi <= 2.37 && lo < hi, `${lo}–${hi}`)
+    assert.ok(lo <= median(rounds) && median(rounds) <= hi, `${lo}–${hi} holds the median ${median(rounds)}`)
+    assert.deepEqual(medianInterval([...rounds]), [lo, hi], 'seeded: the same rounds, the same interval')
+    // Four times as many rounds, spread the same way: the median is known better.
+    const [lo4, hi4] = medianInterval([...rounds, ...rounds, ...rounds, ...rounds])!
+    assert.ok(hi4 - lo4 < hi - lo, `${lo4}–${hi4} narrower than ${lo}–${hi}`)
+  })
+
+  test('close when the limit lies within the interval, whichever way the figure fell', () => {
+    const spread = [1.0, 1.1, 1.2, 1.3, 1.4, 1.25, 1.15, 1.05, 1.35, 1.2]
+    const [lo, hi] = medianInterval(spread)!
+    assert.ok(lo > 1.0 && hi < 1.4, `${lo}–${hi}`)
+    assert.deepEqual(judged(1.2, '<=', 1.5, spread), {pass: true, interval: [lo, hi].map((v) => Number(v.toFixed(2)))})
+    assert.deepEqual(judged(1.2, '<=', 1.22, spread), {pass: true, interval: [lo, hi].map((v) => Number(v.toFixed(2))), close: true})
+    assert.deepEqual(judged(1.2, '>=', 1.22, spread), {pass: false, interval: [lo, hi].map((v) => Number(v.toFixed(2))), close: true})
+    // The interval the caller gives (of a figure made otherwise) is the one judged.
+    assert.deepEqual(judged(1.2, '<=', 1.5, spread, [1.1, 1.6]), {pass: true, interval: [1.1, 1.6], close: true})
   })
 
   test('too few rounds, or no value, say nothing about closeness', () => {
     assert.deepEqual(judged(1, '>=', 1, [0.9, 1, 1.1]), {pass: true})
     assert.deepEqual(judged(1, '>=', 1, [0.9, Number.NaN, 1, 1.1]), {pass: true})
     assert.deepEqual(judged(null, '>=', 1, [0.9, 0.95, 1, 1.1]), {pass: null})
+    assert.equal(roundsInterval(3, () => 1), undefined)
   })
 
   test('the Markdown report marks a close result and says once what that means', () => {
@@ -73,13 +96,14 @@ describe('a target judged against its rounds', () => {
       command: 'npm run bench',
       options: {quick: false, long: false, only: [], rounds: 5, subjectSeconds: 3},
       environment: {cpu: 'cpu', cores: 2, node: 'v20', os: 'linux', loadAverageAtStart: [0, 0, 0], tools: {}},
-      measurements: [{name: 'm', title: 'M', figures: [{name: 'f', value: 0.98, unit: '×', target: '≥ 1.0×', ...judged(0.983, '>=', 1, close ? [0.925, 0.983, 1.03, 1.01, 0.912] : [0.9, 0.91, 0.92, 0.93, 0.94])}], notes: [], seconds: 1}],
+      measurements: [{name: 'm', title: 'M', figures: [{name: 'f', value: 0.98, unit: '×', target: '≥ 1.0×', ...judged(0.98, '>=', 1, [], close ? [0.95, 1.01] : [0.9, 0.99])}], notes: [], seconds: 1}],
     })
     const marked = renderBenchMarkdown(report(true))
-    assert.match(marked, /\| ≥ 1\.0× \| MISS, close \|/)
+    assert.match(marked, /\| f \| 0\.980 × \[0\.950–1\.01\] \| +\| ≥ 1\.0× \| MISS, close \|/)
     assert.equal(marked.match(/A result marked close/g)?.length, 1)
+    assert.equal(marked.match(/A range in brackets/g)?.length, 1)
     const plain = renderBenchMarkdown(report(false))
-    assert.match(plain, /\| ≥ 1\.0× \| MISS \|/)
+    assert.match(plain, /\| 0\.980 × \[0\.900–0\.990\] \| +\| ≥ 1\.0× \| MISS \|/)
     assert.doesNotMatch(plain, /close/)
   })
 })
