@@ -1,7 +1,8 @@
 // Issue 17's targets for the lean engine, from the balancer measurement's rounds (balancer-cost.ts):
 // against nginx and HAProxy with one worker each and the undici engine, every ratio taken within a round
 // (neighbours in time on a busy machine) and its median over the rounds reported; the added p50s, each a
-// difference within a round, are compared by their medians.
+// difference within a round, are compared by their medians. Each figure comes with its 90% interval over
+// the rounds (figures.ts roundsInterval), which says whether a PASS or MISS is more than the rounds' noise.
 
 import type {Figure} from './figures.js'
 import {judged, roundsInterval, tidy, tidyAll} from './figures.js'
