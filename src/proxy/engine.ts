@@ -95,7 +95,7 @@ export interface ForwardOptions {
    * mid-body cannot hang the client. 0 = none.
    */
   timeoutMs: number
-  /** The body to send instead of reading `req` (a buffered body for a replay); absent = stream `req`. */
+  /** The body to send instead of the request's own (a buffered body for a replay); absent = the request's body stream (bodyStream). */
   body?: Readable
 }
 

@@ -81,7 +81,9 @@ test('a socket given back is closed after the idle time, and not while an attemp
   pool.give(idle)
   assert.equal(pool.idleCount(key), 1)
   await waitFor(() => server.closed() === 1, 3000, 'the idle one closed')
-  assert.ok(performance.now() - given >= idleMs - 1, `closed ${Math.round(performance.now() - given)} ms after it was given back`)
+  // Found by the sweep after the idle time and at most an eighth more (the rest: a busy machine's late timers).
+  const closedAfter = performance.now() - given
+  assert.ok(closedAfter >= idleMs - 1 && closedAfter < 2 * idleMs + 300, `closed ${Math.round(closedAfter)} ms after it was given back`)
   assert.equal(server.opened(), 2)
   assert.equal(idle.destroyed, true)
   assert.equal(held.destroyed, false, 'the one in use stays')
@@ -96,4 +98,18 @@ test('a socket given back is closed after the idle time, and not while an attemp
   assert.equal(held.destroyed, false, 'taken again, so not idle when its first idle time ended')
   pool.give(held)
   await waitFor(() => held.destroyed && server.closed() === 2, 3000, 'closed once idle again')
+})
+
+test('a socket given back after the pool was closed is closed at once (no sweep would find it)', async () => {
+  const server = await silentServer()
+  const pool = new BackendPool(10_000)
+  const key = `127.0.0.1:${server.port}`
+  const {socket} = pool.take('127.0.0.1', server.port, key, owner(), 0)
+  sockets.add(socket)
+  await waitFor(() => server.opened() === 1, 3000, 'connected')
+  pool.close()
+  pool.give(socket)
+  assert.equal(socket.destroyed, true)
+  assert.equal(pool.idleCount(key), 0)
+  await waitFor(() => server.closed() === 1, 3000, 'the backend saw it close')
 })

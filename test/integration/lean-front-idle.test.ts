@@ -62,8 +62,10 @@ test('a connection that sends nothing, or nothing after its response, is closed 
   const answeredAt = performance.now()
   answer(held[0])
   await waitFor(() => silent.closedAt() !== undefined && served.closedAt() !== undefined, 5000, 'both closed')
-  assert.ok(silent.closedAt()! - opened >= idleMs - 1, `the silent one closed ${Math.round(silent.closedAt()! - opened)} ms after opening`)
-  assert.ok(served.closedAt()! - answeredAt >= idleMs - 1, `the served one closed ${Math.round(served.closedAt()! - answeredAt)} ms after its response`)
+  // Found by the sweep after the idle time and at most a thirtieth more (the rest: a busy machine's late timers).
+  const inTime = (ms: number) => ms >= idleMs - 1 && ms < 2 * idleMs + 300
+  assert.ok(inTime(silent.closedAt()! - opened), `the silent one closed ${Math.round(silent.closedAt()! - opened)} ms after opening`)
+  assert.ok(inTime(served.closedAt()! - answeredAt), `the served one closed ${Math.round(served.closedAt()! - answeredAt)} ms after its response`)
   assert.match(served.received(), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok\n$/)
 })
 
@@ -77,6 +79,7 @@ test('a connection whose request is still being answered is not closed when the 
   const answeredAt = performance.now()
   answer(held[0])
   await waitFor(() => busy.closedAt() !== undefined, 5000, 'closed once idle after its response')
-  assert.ok(busy.closedAt()! - answeredAt >= idleMs - 1, `closed ${Math.round(busy.closedAt()! - answeredAt)} ms after its response`)
+  const closedAfter = busy.closedAt()! - answeredAt
+  assert.ok(closedAfter >= idleMs - 1 && closedAfter < 2 * idleMs + 300, `closed ${Math.round(closedAfter)} ms after its response`)
   assert.match(busy.received(), /\r\n\r\nok\n$/)
 })

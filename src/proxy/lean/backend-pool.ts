@@ -54,6 +54,8 @@ export class BackendPool {
   private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
   private sweeps = 0
   private readonly sweeper: NodeJS.Timeout
+  /** close() was called: a socket given back after it is closed at once (no sweep would find it). */
+  private shut = false
 
   /** `idleMs`: how long a socket may stay idle before it is closed (4 s; tests pass less). */
   constructor(idleMs = idleMsDefault) {
@@ -77,6 +79,7 @@ export class BackendPool {
   give(s: PooledSocket): void {
     s.owner = undefined
     if (s.destroyed) return
+    if (this.shut) return void s.destroy()
     s.idleSince = this.sweeps
     let list = this.idle.get(s.key)
     if (!list) this.idle.set(s.key, (list = []))
@@ -84,6 +87,7 @@ export class BackendPool {
   }
 
   close(): void {
+    this.shut = true
     this.load.stop()
     clearInterval(this.sweeper)
     for (const list of this.idle.values()) for (const s of list) s.destroy()
@@ -97,7 +101,8 @@ export class BackendPool {
 
   /**
    * Closes the sockets idle for longer than the idle time. Given back between sweeps n−1 and n, a socket has
-   * been idle more than the idle time at sweep n + sweepsPerIdle, and at most an eighth more.
+   * been idle more than the idle time at sweep n + sweepsPerIdle, and at most an eighth more (plus however
+   * late a busy event loop ran the sweeps).
    */
   private sweep(): void {
     this.sweeps++

@@ -205,7 +205,8 @@ class ClientConnection implements ClientSide {
 
   /**
    * Closed when idle for the idle time, not while a request is in progress. Idle since between sweeps
-   * n−1 and n, it has been idle more than the idle time at sweep n + sweepsPerIdle, and at most a thirtieth more.
+   * n−1 and n, it has been idle more than the idle time at sweep n + sweepsPerIdle, and at most a thirtieth
+   * more (plus however late a busy event loop ran the sweeps).
    */
   sweep(): void {
     if (this.res === undefined && this.clock.sweeps - this.idleSince > sweepsPerIdle) this.socket.destroy()

@@ -1,8 +1,9 @@
 // The lean engine's request and response objects: what the proxy server reads of a client request and
-// answers through (the same shape as node:http's IncomingMessage and ServerResponse, as far as the server
-// uses them), on a client connection of the lean front (front.ts). A request's body is a Readable of its
-// bytes exactly as received (chunked framing included), so a body is forwarded, buffered or replayed
-// without being decoded and encoded again; it is made only for a request whose head says a body follows.
+// answers through, on a client connection of the lean front (front.ts): the shape of node:http's
+// IncomingMessage and ServerResponse as far as the server uses them, except that a request's body is an
+// object of its own (engine.ts HeadedRequest), made only when the head says a body follows. The body is a
+// Readable of its bytes exactly as received (chunked framing included), so it is forwarded, buffered or
+// replayed without being decoded and encoded again.
 
 import {STATUS_CODES} from 'node:http'
 import {Readable} from 'node:stream'
