@@ -17,11 +17,11 @@ export interface Figure {
   /** Whether the target held; absent for figures without one, null when the figure is missing. */
   pass?: boolean | null
   /**
-   * The figure's 90% interval over its rounds (roundsInterval): how far another run of as many rounds
-   * could move it. Given for judged figures of 4 rounds or more.
+   * The figure's 90% confidence interval from its rounds (roundsInterval): how well these rounds pin it
+   * down. Given for judged figures of 4 rounds or more.
    */
   interval?: [number, number]
-  /** The target's limit lies within `interval`: the next run's PASS or MISS may well be the other one. */
+  /** The target's limit lies within `interval`: the rounds do not tell whether the figure is over or under it. */
   close?: boolean
   /** The value in each round, for judging the spread. */
   rounds?: number[]
@@ -60,12 +60,12 @@ export function meets(value: number | null | undefined, op: Op, limit: number): 
 }
 
 /**
- * PASS/MISS of `value op limit`, the figure's interval over the rounds (the median's, unless the caller
- * gives the interval of a figure made otherwise), and (`close`) whether `limit` lies within it.
+ * PASS/MISS of `value op limit`, the figure's interval from the rounds (the median's, unless the caller
+ * gives the interval of a figure made otherwise, or null for none), and (`close`) whether `limit` lies within it.
  */
-export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined, interval = medianInterval(rounds ?? [])): Pick<Figure, 'pass' | 'close' | 'interval'> {
+export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined, interval: [number, number] | null = medianInterval(rounds ?? []) ?? null): Pick<Figure, 'pass' | 'close' | 'interval'> {
   const pass = meets(value, op, limit)
-  if (pass === null || interval === undefined) return {pass}
+  if (pass === null || interval === null) return {pass}
   const tidied: [number, number] = [tidy(interval[0])!, tidy(interval[1])!]
   return limit >= interval[0] && limit <= interval[1] ? {pass, interval: tidied, close: true} : {pass, interval: tidied}
 }
@@ -74,9 +74,9 @@ export function judged(value: number | null | undefined, op: Op, limit: number, 
 const draws = 2000
 
 /**
- * A 90% interval of a figure taken over n rounds: the 5th and 95th percentiles of `statistic` over 2,000
- * resamples of the rounds, each n rounds drawn with replacement (a percentile bootstrap, as criterion.rs
- * gives its estimates; seeded, so the same rounds always give the same interval). `statistic` gets the
+ * A 90% confidence interval of a figure taken over n rounds: the 5th and 95th percentiles of `statistic`
+ * over 2,000 resamples of the rounds, each n rounds drawn with replacement (a percentile bootstrap, as
+ * criterion.rs gives its estimates; seeded, so the same rounds always give the same interval). `statistic` gets the
  * positions of the rounds drawn, so that a figure made of several series keeps each round's values
  * together (a ratio of two medians). Undefined with fewer than 4 rounds, too few to resample.
  */

@@ -37,8 +37,8 @@ export function renderBenchMarkdown(r: BenchReport): string {
     '',
     ...(r.environment.staleBuild ? ['**dist/ was older than src/**: start-up and memory measured an out-of-date build.', ''] : []),
     'Each figure is the median over the rounds; the ratio is the median of the per-round ratios to the baseline measured in the same round.',
-    ...(r.measurements.some((m) => m.figures.some((f) => f.interval)) ? ["A range in brackets after a judged figure is its 90% interval over the rounds (the 5th and 95th percentiles of the figure over 2,000 resamples of the rounds, seeded): how far another run of as many rounds could move it."] : []),
-    ...(r.measurements.some((m) => m.figures.some((f) => f.close)) ? ["A result marked close has its target's limit within that interval: another run may well come out the other way."] : []),
+    ...(r.measurements.some((m) => m.figures.some((f) => f.interval)) ? ["A range in brackets after a judged figure is its 90% confidence interval from the rounds (the 5th and 95th percentiles of the figure over 2,000 resamples of the rounds, seeded): how well the rounds pin it down."] : []),
+    ...(r.measurements.some((m) => m.figures.some((f) => f.close)) ? ["A result marked close has its target's limit within that interval: the rounds do not tell whether it is met, and another run may well come out the other way."] : []),
     '',
   ]
   for (const m of r.measurements) {

@@ -7,6 +7,8 @@ import {median, pairwise, ratioOf, rotate, summarize} from '../../bench/rounds.j
 import {expectedLatencies} from '../../bench/pause-schedule.js'
 import {judged, medianInterval, quantile, roundsInterval, type BenchReport} from '../../bench/figures.js'
 import {renderBenchMarkdown} from '../../bench/write-report.js'
+import {leanTargets} from '../../bench/proxy-targets.js'
+import type {RoundsResult} from '../../bench/rounds.js'
 
 describe('bench rounds', () => {
   test('median of the finite values', () => {
@@ -76,8 +78,9 @@ describe('a target judged against its rounds', () => {
     assert.deepEqual(judged(1.2, '<=', 1.5, spread), {pass: true, interval: [lo, hi].map((v) => Number(v.toFixed(2)))})
     assert.deepEqual(judged(1.2, '<=', 1.22, spread), {pass: true, interval: [lo, hi].map((v) => Number(v.toFixed(2))), close: true})
     assert.deepEqual(judged(1.2, '>=', 1.22, spread), {pass: false, interval: [lo, hi].map((v) => Number(v.toFixed(2))), close: true})
-    // The interval the caller gives (of a figure made otherwise) is the one judged.
+    // The interval the caller gives (of a figure made otherwise) is the one judged; null: none, not the rounds' median's.
     assert.deepEqual(judged(1.2, '<=', 1.5, spread, [1.1, 1.6]), {pass: true, interval: [1.1, 1.6], close: true})
+    assert.deepEqual(judged(1.2, '<=', 1.22, spread, null), {pass: true})
   })
 
   test('too few rounds, or no value, say nothing about closeness', () => {
@@ -105,6 +108,44 @@ describe('a target judged against its rounds', () => {
     const plain = renderBenchMarkdown(report(false))
     assert.match(plain, /\| 0\.980 × \[0\.900–0\.990\] \| +\| ≥ 1\.0× \| MISS \|/)
     assert.doesNotMatch(plain, /close/)
+  })
+})
+
+describe("issue 17's targets from the balancer rounds", () => {
+  /** Rounds of the balancer measurement with these fixed-rate p50s (µs) per subject. */
+  const rounds = (fixedP50: Record<string, number[]>): RoundsResult => ({
+    rounds: fixedP50.none.length,
+    subjects: Object.fromEntries(Object.entries(fixedP50).map(([k, v]) => [k, {values: {fixedP50: v, rps: v.map(() => 1), p99: v.map(() => 1), fixedP99: v.map(() => 1)}, median: {}, ratio: {}}])),
+    failures: {},
+  })
+  const addedFigure = (r: RoundsResult) => leanTargets(r, 1000).find((f) => f.name.includes('added p50'))!
+
+  test('the added p50 is the ratio of the two medians over the rounds that measured both, its interval drawn by rounds', () => {
+    // lean adds 100, 120, 90, 110, 95 µs; nginx 50, 80, 60, 70, 40 µs; a sixth round lost nginx (NaN).
+    const r = rounds({none: [300, 310, 290, 305, 300, 300], 'builtin-lean': [400, 430, 380, 415, 395, 500], nginx: [350, 390, 350, 375, 340, Number.NaN]})
+    const f = addedFigure(r)
+    assert.equal(f.value, Number((100 / 60).toFixed(2)), 'median 100 over median 60, the NaN round left out of both')
+    assert.deepEqual(f.rounds, [2, 1.5, 1.5, 1.57, 2.38, Number.NaN])
+    const [lo, hi] = f.interval!
+    assert.ok(lo < f.value && f.value < hi && lo >= 90 / 80 && hi <= 120 / 40, `${lo}–${hi}`)
+    assert.equal(f.close, lo <= 1.5 && 1.5 <= hi)
+  })
+
+  test('lean adding a fixed share more than nginx in every round gives that share with no spread', () => {
+    const nginx = [40, 90, 65, 30, 120, 75]
+    const r = rounds({none: nginx.map(() => 200), 'builtin-lean': nginx.map((x) => 200 + 1.25 * x), nginx: nginx.map((x) => 200 + x)})
+    const f = addedFigure(r)
+    assert.equal(f.value, 1.25)
+    assert.deepEqual(f.interval, [1.25, 1.25])
+    assert.equal(f.pass, true)
+    assert.equal(f.close, undefined)
+  })
+
+  test("with fewer than 4 rounds measured by both there is no interval", () => {
+    const r = rounds({none: [300, 300, 300, 300], 'builtin-lean': [400, 420, 380, 410], nginx: [350, 370, 360, Number.NaN]})
+    const f = addedFigure(r)
+    assert.equal(f.interval, undefined)
+    assert.equal(f.close, undefined)
   })
 })
 
