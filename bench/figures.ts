@@ -63,7 +63,7 @@ export function meets(value: number | null | undefined, op: Op, limit: number): 
  * PASS/MISS of `value op limit`, the figure's interval from the rounds (the median's, unless the caller
  * gives the interval of a figure made otherwise, or null for none), and (`close`) whether `limit` lies within it.
  */
-export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined, interval: [number, number] | null = medianInterval(rounds ?? []) ?? null): Pick<Figure, 'pass' | 'close' | 'interval'> {
+export function judged(value: number | null | undefined, op: Op, limit: number, rounds: number[] | undefined, interval: [number, number] | null = medianInterval(rounds ?? [])): Pick<Figure, 'pass' | 'close' | 'interval'> {
   const pass = meets(value, op, limit)
   if (pass === null || interval === null) return {pass}
   const tidied: [number, number] = [tidy(interval[0])!, tidy(interval[1])!]
@@ -78,10 +78,10 @@ const draws = 2000
  * over 2,000 resamples of the rounds, each n rounds drawn with replacement (a percentile bootstrap, as
  * criterion.rs gives its estimates; seeded, so the same rounds always give the same interval). `statistic` gets the
  * positions of the rounds drawn, so that a figure made of several series keeps each round's values
- * together (a ratio of two medians). Undefined with fewer than 4 rounds, too few to resample.
+ * together (a ratio of two medians). Null with fewer than 4 rounds, too few to resample.
  */
-export function roundsInterval(n: number, statistic: (drawn: number[]) => number): [number, number] | undefined {
-  if (n < 4) return undefined
+export function roundsInterval(n: number, statistic: (drawn: number[]) => number): [number, number] | null {
+  if (n < 4) return null
   const random = seededRandom(n)
   const drawn = new Array<number>(n)
   const values: number[] = []
@@ -90,13 +90,13 @@ export function roundsInterval(n: number, statistic: (drawn: number[]) => number
     const v = statistic(drawn)
     if (Number.isFinite(v)) values.push(v)
   }
-  if (values.length === 0) return undefined
+  if (values.length === 0) return null
   values.sort((a, b) => a - b)
   return [quantile(values, 0.05), quantile(values, 0.95)]
 }
 
 /** The interval of the median of `rounds` (its finite values). */
-export function medianInterval(rounds: number[]): [number, number] | undefined {
+export function medianInterval(rounds: number[]): [number, number] | null {
   const v = rounds.filter(Number.isFinite)
   return roundsInterval(v.length, (drawn) => median(drawn.map((i) => v[i])))
 }

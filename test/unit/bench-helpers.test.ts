@@ -87,7 +87,7 @@ describe('a target judged against its rounds', () => {
     assert.deepEqual(judged(1, '>=', 1, [0.9, 1, 1.1]), {pass: true})
     assert.deepEqual(judged(1, '>=', 1, [0.9, Number.NaN, 1, 1.1]), {pass: true})
     assert.deepEqual(judged(null, '>=', 1, [0.9, 0.95, 1, 1.1]), {pass: null})
-    assert.equal(roundsInterval(3, () => 1), undefined)
+    assert.equal(roundsInterval(3, () => 1), null)
   })
 
   test('the Markdown report marks a close result and says once what that means', () => {

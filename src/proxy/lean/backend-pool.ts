@@ -4,14 +4,14 @@
 // attempt owns it at the time, so reusing it costs no listener changes and no timer made or cleared per
 // request (a timer made and cleared costs about 8 times a restarted one). Idle sockets are closed 4 to
 // 4.5 s after they were given back, before Node backends' 5 s keepAliveTimeout would close them under a
-// request: one sweep of the pool every half second finds them (a socket given back records the sweep count
-// and nothing else), where a timer per socket restarted on every give cost a timer-list lookup per request.
+// request: one sweep of the pool every half second finds them (idle-sweep.ts).
 // Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
 // read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
 // What is written to them while the proxy is busy is held until the end of the event loop's turn
 // (write-batch.ts).
 
 import {connect, type Socket} from 'node:net'
+import {IdleSweep} from './idle-sweep.js'
 import {LoopLoad, WriteBatch} from './write-batch.js'
 
 /** What owns a backend socket while a request is on it (an attempt). */
@@ -36,12 +36,12 @@ export interface PooledSocket extends Socket {
    */
   attemptTimer: NodeJS.Timeout | undefined
   attemptMs: number
-  /** The pool's sweep count when the socket was last given back. */
+  /** The pool's sweep count when the socket was last given back (idle-sweep.ts). */
   idleSince: number
 }
 
 const idleMsDefault = 4000
-/** Sweeps per idle time: a socket is closed at the first sweep at least the idle time after it was given back. */
+/** Sweeps per idle time: an idle socket is closed up to an eighth of it late. */
 const sweepsPerIdle = 8
 /** One read's room, as much as node:net's own reads take (64 KiB). */
 const readBufferBytes = 64 * 1024
@@ -52,14 +52,13 @@ export class BackendPool {
   readonly writes = new WriteBatch(this.load)
   private readonly idle = new Map<string, PooledSocket[]>()
   private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
-  private sweeps = 0
-  private readonly sweeper: NodeJS.Timeout
+  private readonly sweeps: IdleSweep
   /** close() was called: a socket given back after it is closed at once (no sweep would find it). */
   private shut = false
 
   /** `idleMs`: how long a socket may stay idle before it is closed (4 s; tests pass less). */
   constructor(idleMs = idleMsDefault) {
-    this.sweeper = setInterval(() => this.sweep(), idleMs / sweepsPerIdle).unref()
+    this.sweeps = new IdleSweep(idleMs, sweepsPerIdle, () => this.closeExpired())
   }
 
   /** An idle socket to `host:port` (`reused`), or a new one connecting; `owner` hears of it `timeoutMs` from now (0: never). */
@@ -80,7 +79,7 @@ export class BackendPool {
     s.owner = undefined
     if (s.destroyed) return
     if (this.shut) return void s.destroy()
-    s.idleSince = this.sweeps
+    s.idleSince = this.sweeps.count
     let list = this.idle.get(s.key)
     if (!list) this.idle.set(s.key, (list = []))
     list.push(s)
@@ -89,7 +88,7 @@ export class BackendPool {
   close(): void {
     this.shut = true
     this.load.stop()
-    clearInterval(this.sweeper)
+    this.sweeps.stop()
     for (const list of this.idle.values()) for (const s of list) s.destroy()
     this.idle.clear()
   }
@@ -99,18 +98,13 @@ export class BackendPool {
     return this.idle.get(key)?.length ?? 0
   }
 
-  /**
-   * Closes the sockets idle for longer than the idle time. Given back between sweeps n−1 and n, a socket has
-   * been idle more than the idle time at sweep n + sweepsPerIdle, and at most an eighth more (plus however
-   * late a busy event loop ran the sweeps).
-   */
-  private sweep(): void {
-    this.sweeps++
+  /** Closes the sockets idle for longer than the idle time. */
+  private closeExpired(): void {
     const expired: PooledSocket[] = []
     for (const list of this.idle.values()) {
       // Oldest first: a list is in the order its sockets were given back.
       for (const s of list) {
-        if (this.sweeps - s.idleSince <= sweepsPerIdle) break
+        if (!this.sweeps.expired(s.idleSince)) break
         expired.push(s)
       }
     }

@@ -11,6 +11,7 @@ import type {FrontServer} from '../engine.js'
 import {ChunkedFramer} from './chunked.js'
 import {CR, LF} from './chars.js'
 import {headEnd, HeadError} from './fields.js'
+import {IdleSweep} from './idle-sweep.js'
 import {LeanRequest, LeanResponse, type ClientSide} from './messages.js'
 import {parseRequestHead} from './request-head.js'
 
@@ -19,9 +20,8 @@ export const maxRequestHead = 16 * 1024
 /**
  * A connection is closed when this long passes after it opened or after its last response without a
  * request in progress (as the node:http server's keepAliveTimeout; a head still arriving then is cut off,
- * as nginx's client_header_timeout does), found by a sweep of the connections every thirtieth of it (each
- * second): a response records the sweep count, where a timer per connection restarted per response cost a
- * timer-list lookup per request. So a connection is closed 30 to 31 s after its last response.
+ * as nginx's client_header_timeout does), found by a sweep of the connections every thirtieth of it, each
+ * second (idle-sweep.ts): so a connection is closed 30 to 31 s after its last response.
  */
 const idleClientMs = 30_000
 const sweepsPerIdle = 30
@@ -31,28 +31,21 @@ export type RequestListener = (req: LeanRequest, res: LeanResponse) => void
 /** `idleMs`: how long a connection may stay idle (30 s; tests pass less). */
 export function createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}, idleMs = idleClientMs): FrontServer {
   const connections = new Set<ClientConnection>()
-  const clock = {sweeps: 0}
+  const sweeps = new IdleSweep(idleMs, sweepsPerIdle, () => {
+    for (const c of connections) c.closeIfExpired()
+  })
   const accept = (socket: Socket): void => {
-    const c = new ClientConnection(socket, onRequest, clock)
+    const c = new ClientConnection(socket, onRequest, sweeps)
     connections.add(c)
     socket.once('close', () => connections.delete(c))
   }
   const server: Server = tls ? createTlsServer(tls, accept) : createNetServer({noDelay: true}, accept)
-  const sweeper = setInterval(() => {
-    clock.sweeps++
-    for (const c of connections) c.sweep()
-  }, idleMs / sweepsPerIdle).unref()
-  server.once('close', () => clearInterval(sweeper))
+  server.once('close', () => sweeps.stop())
   return Object.assign(server, {
     closeAllConnections: () => {
       for (const c of connections) c.socket.destroy()
     },
   })
-}
-
-/** The front's sweep count (a connection records it on opening and after each response). */
-interface SweepClock {
-  readonly sweeps: number
 }
 
 class ClientConnection implements ClientSide {
@@ -64,16 +57,16 @@ class ClientConnection implements ClientSide {
   private framer: ChunkedFramer | undefined
   private parsing = false
   private closing = false
-  /** The sweep count when the connection opened or its last response was done. */
+  /** The sweep count when the connection opened or its last response was done (idle-sweep.ts). */
   private idleSince: number
 
   constructor(
     readonly socket: Socket,
     private readonly onRequest: RequestListener,
-    private readonly clock: SweepClock,
+    private readonly sweeps: IdleSweep,
   ) {
     socket.setNoDelay(true)
-    this.idleSince = clock.sweeps
+    this.idleSince = sweeps.count
     socket.on('data', (chunk: Buffer) => this.received(chunk))
     socket.on('error', () => socket.destroy())
     socket.on('close', () => this.closed())
@@ -86,7 +79,7 @@ class ClientConnection implements ClientSide {
   responseDone(res: LeanResponse): void {
     if (res !== this.res) return
     this.res = undefined
-    this.idleSince = this.clock.sweeps
+    this.idleSince = this.sweeps.count
     if (res.closeAfter || !res.req.complete) {
       this.closing = true
       this.socket.end()
@@ -203,13 +196,9 @@ class ClientConnection implements ClientSide {
     this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`, 'latin1')
   }
 
-  /**
-   * Closed when idle for the idle time, not while a request is in progress. Idle since between sweeps
-   * n−1 and n, it has been idle more than the idle time at sweep n + sweepsPerIdle, and at most a thirtieth
-   * more (plus however late a busy event loop ran the sweeps).
-   */
-  sweep(): void {
-    if (this.res === undefined && this.clock.sweeps - this.idleSince > sweepsPerIdle) this.socket.destroy()
+  /** Closed when idle for longer than the idle time, not while a request is in progress. */
+  closeIfExpired(): void {
+    if (this.res === undefined && this.sweeps.expired(this.idleSince)) this.socket.destroy()
   }
 
   private closed(): void {
