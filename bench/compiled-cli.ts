@@ -20,9 +20,14 @@ export function compiledCli(): string {
  * The parts of a run it starts are then compiled too (child-entry.ts picks .js beside a .js module).
  */
 export async function compiled<M>(rel: string): Promise<M> {
+  return (await import(pathToFileURL(compiledFile(rel)).href)) as M
+}
+
+/** The path of dist/<rel>.js, once built. */
+export function compiledFile(rel: string): string {
   const file = join(packageDir, 'dist', `${rel}.js`)
   if (!existsSync(file)) throw new Error(`dist/${rel}.js is missing: run \`npm run build\` first`)
-  return (await import(pathToFileURL(file).href)) as M
+  return file
 }
 
 /** Whether some source file changed after the last build (then the compiled CLI is not what src/ says). */

@@ -13,6 +13,7 @@
 //   prints `start` and `end` around the measured part, then the p50 and p99 in µs as JSON.
 
 import {spawn, type ChildProcess} from 'node:child_process'
+import {pacedConnectionCode} from './paced-connection.js'
 
 const forwarderCode = `
 const net = require('node:net')
@@ -32,27 +33,9 @@ process.stdin.on('end', () => process.exit()).resume()
 `
 
 const clientCode = `
-const net = require('node:net')
 const [port, rate, connections, warmMs, measureMs] = process.argv.slice(1).map(Number)
-const request = Buffer.from('GET / HTTP/1.1\\r\\nhost: 127.0.0.1\\r\\n\\r\\n')
-function client(answered) {
-  const s = net.connect(port, '127.0.0.1')
-  s.setNoDelay(true)
-  let buf = Buffer.alloc(0), need = -1, sentAt = 0n, busy = false
-  s.on('data', (d) => {
-    buf = buf.length ? Buffer.concat([buf, d]) : d
-    if (need < 0) {
-      const e = buf.indexOf('\\r\\n\\r\\n')
-      if (e < 0) return
-      need = e + 4 + Number(/content-length: *(\\d+)/i.exec(buf.toString('latin1', 0, e))[1])
-    }
-    if (buf.length < need) return
-    const us = Number(process.hrtime.bigint() - sentAt) / 1000
-    buf = buf.subarray(need); need = -1; busy = false
-    answered(us)
-  })
-  return {socket: s, send() { if (busy) return; busy = true; sentAt = process.hrtime.bigint(); s.write(request) }}
-}
+${pacedConnectionCode}
+const client = (answered) => connection(port, answered)
 let part = 'warm-up'
 const took = []
 const warm = Array.from({length: 50}, () => { const c = client(() => { if (part === 'warm-up') c.send() }); c.socket.on('connect', () => c.send()); return c })
