@@ -33,15 +33,24 @@ export async function startAppBackends(count: number): Promise<AppBackends> {
   }
 }
 
-/** The port in the app's first stdout line ({"type":"listening",…,"port":N}). */
+/** The port in the app's first stdout line ({"type":"listening",…,"port":N}); it has 10 s to print it. */
 function listeningPort(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     let text = ''
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    const timer = setTimeout(() => reject(new Error('an app replica did not listen within 10 s')), 10_000)
+    const read = (d: string): void => {
       text += d
-      const line = text.split('\n')[0]
-      if (text.includes('\n')) resolve((JSON.parse(line) as {port: number}).port)
-    })
-    child.once('exit', (code) => reject(new Error(`an app replica exited with ${code} before it listened`)))
+      const end = text.indexOf('\n')
+      if (end < 0) return
+      child.stdout!.off('data', read)
+      clearTimeout(timer)
+      try {
+        resolve((JSON.parse(text.slice(0, end)) as {port: number}).port)
+      } catch {
+        reject(new Error(`an app replica printed ${text.slice(0, end)} instead of its port`))
+      }
+    }
+    child.stdout!.setEncoding('utf8').on('data', read)
+    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`an app replica exited with ${code} before it listened`))))
   })
 }

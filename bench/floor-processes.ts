@@ -5,15 +5,16 @@
 //   per request: what is left above it in the lean engine is the engine's own work. It can be told to
 //   spin for some µs just before or just after each write (the same CPU at another place), to show what
 //   a proxy's CPU per request does to the latency at this rate.
-// - a paced client: 50 connections closed-loop for the warm-up (so the proxy's code is optimised, as in
-//   the bench's phases), then `connections` keep-alive connections sending `rate` requests a second in
+// - a paced client (its connections: bench/paced-connection.ts): 50 connections closed-loop for the
+//   warm-up (so the proxy's code is optimised, as in the bench's phases), then `connections` keep-alive connections sending `rate` requests a second in
 //   all, evenly spread, each a GET waiting for its whole answer. A send that falls due while its
 //   connection still waits for an answer is skipped, so the figures are of the answered requests (CPU
 //   is divided by their count; the p99 is not corrected for skipped sends, the p50 hardly moves). It
 //   prints `start` and `end` around the measured part, then the p50 and p99 in µs as JSON.
 
-import {spawn, type ChildProcess} from 'node:child_process'
-import {pacedConnectionCode} from './paced-connection.js'
+import {spawn} from 'node:child_process'
+import type {Running} from './balancer-subject.js'
+import {pacedConnectionCode, runClientProgram, type PacedResult} from './paced-connection.js'
 
 const forwarderCode = `
 const net = require('node:net')
@@ -35,62 +36,43 @@ process.stdin.on('end', () => process.exit()).resume()
 const clientCode = `
 const [port, rate, connections, warmMs, measureMs] = process.argv.slice(1).map(Number)
 ${pacedConnectionCode}
-const client = (answered) => connection(port, answered)
-let part = 'warm-up'
-const took = []
-const warm = Array.from({length: 50}, () => { const c = client(() => { if (part === 'warm-up') c.send() }); c.socket.on('connect', () => c.send()); return c })
-setTimeout(() => {
-  part = 'paced'
-  for (const c of warm) c.socket.destroy()
+;(async () => {
+  await closedLoop(port, warmMs)
+  const took = []
+  let measuring = false
   const every = (1000 * connections) / rate
-  const paced = Array.from({length: connections}, () => client((us) => { if (part === 'measured') took.push(us) }))
+  const paced = Array.from({length: connections}, () => connection(port, (us) => { if (measuring) took.push(us) }))
   paced.forEach((c, i) => setTimeout(() => setInterval(() => c.send(), every), 200 + (i * every) / connections))
-  setTimeout(() => {
-    part = 'measured'
-    process.stdout.write('start\\n')
-    setTimeout(() => {
-      part = 'done'
-      process.stdout.write('end\\n')
-      took.sort((a, b) => a - b)
-      process.stdout.write(JSON.stringify({requests: took.length, p50: took[took.length >> 1], p99: took[Math.floor(took.length * 0.99)]}) + '\\n')
-      process.exit(0)
-    }, measureMs)
-  }, 1200)
-}, warmMs)
+  await sleep(1200)
+  measuring = true
+  process.stdout.write('start\\n')
+  await sleep(measureMs)
+  measuring = false
+  process.stdout.write('end\\n' + JSON.stringify(figures(took)) + '\\n')
+  process.exit(0)
+})()
 `
 
-/**
- * The forwarder in front of `ports`, spinning `spin.beforeUs` before and `spin.afterUs` after each write;
- * resolves when it listens. Ends with this process (its stdin closes).
- */
-export async function startFloorForwarder(ports: number[], spin = {beforeUs: 0, afterUs: 0}): Promise<{child: ChildProcess; port: number}> {
+/** The forwarder in front of `ports`, spinning `spin.beforeUs` before and `spin.afterUs` after each write, as a running subject. */
+export async function startFloor(ports: number[], spin = {beforeUs: 0, afterUs: 0}): Promise<Running> {
   const args = [spin.beforeUs, spin.afterUs, ...ports].map(String)
+  // Its stdin is a pipe from here: it ends when that closes, however this process ends.
   const child = spawn(process.execPath, ['-e', forwarderCode, ...args], {stdio: ['pipe', 'pipe', 'inherit']})
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(Number(String(d))))
     child.once('exit', () => reject(new Error('the floor forwarder exited')))
   })
-  return {child, port}
-}
-
-export interface PacedResult {
-  requests: number
-  p50: number
-  p99: number
+  return {port, pids: [child.pid!], stop: async () => void (child.stdin.end(), await exited)}
 }
 
 /** Runs the paced client against `port`; `mark('start' | 'end')` is called around the measured part. */
-export async function runPacedClient(port: number, o: {rate: number; connections: number; warmMs: number; measureMs: number}, mark: (what: 'start' | 'end') => void): Promise<PacedResult> {
-  const args = [port, o.rate, o.connections, o.warmMs, o.measureMs].map(String)
-  const child = spawn(process.execPath, ['-e', clientCode, ...args], {stdio: ['ignore', 'pipe', 'inherit']})
-  let result = ''
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    for (const line of text.split('\n')) {
-      if (line === 'start' || line === 'end') mark(line)
-      else result += line
-    }
+export async function runPacedClient(port: number, o: {rate: number; connections: number; warmMs: number; measureMs: number}, mark: (what: 'start' | 'end') => void): Promise<{requests: number; p50: number; p99: number}> {
+  let result: PacedResult | undefined
+  await runClientProgram(clientCode, [port, o.rate, o.connections, o.warmMs, o.measureMs], (line) => {
+    if (line === 'start' || line === 'end') mark(line)
+    else result = JSON.parse(line) as PacedResult
   })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  if (code !== 0) throw new Error(`the paced client exited with ${code}`)
-  return JSON.parse(result) as PacedResult
+  if (result?.p50 == null || result.p99 == null) throw new Error('the paced client got no answers')
+  return {requests: result.requests, p50: result.p50, p99: result.p99}
 }

@@ -5,28 +5,18 @@
 // that its event loop is not the bench's.
 //
 // First each port gets `warmMs` of 50 connections closed-loop (the JIT of a Node proxy settles). Then
-// `cycles` cycles: in each, every port in turn (the order rotated every cycle, so that each subject takes each
-// place in it equally often) gets `connections` fresh keep-alive connections sending `rate` requests a
-// second in all, evenly spread, each a GET waiting for its whole answer; the first `settleMs` are not
-// measured (connections opening, caches warming), the next `sliceMs` are. A send that falls due while its
-// connection still waits for an answer is skipped. One JSON line per cycle: per port, the answered
-// requests' count, p50 and p99 in µs.
+// `cycles` cycles: in each, every port in turn (the order rotated by one every cycle, so that over a
+// multiple of the port count each takes each place equally often) gets `connections` fresh keep-alive
+// connections sending `rate` requests a second in all, evenly spread, each a GET waiting for its whole
+// answer (bench/paced-connection.ts); the first `settleMs` are not measured (connections opening, caches
+// warming), the next `sliceMs` are. A send that falls due while its connection still waits for an answer
+// is skipped. One JSON line per cycle: per port, the answered requests' count, p50 and p99 in µs.
 
-import {spawn} from 'node:child_process'
-import {pacedConnectionCode} from './paced-connection.js'
+import {pacedConnectionCode, runClientProgram, type PacedResult} from './paced-connection.js'
 
 const clientCode = `
 const [rate, connections, warmMs, settleMs, sliceMs, cycles, ...ports] = process.argv.slice(1).map(Number)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 ${pacedConnectionCode}
-async function closedLoop(port, ms) {
-  let on = true
-  const cs = Array.from({length: 50}, () => { const c = connection(port, () => { if (on) c.send() }); c.connected.then(() => c.send()); return c })
-  await sleep(ms)
-  on = false
-  await sleep(50)
-  for (const c of cs) c.socket.destroy()
-}
 async function slice(port) {
   const took = []
   let measuring = false
@@ -39,11 +29,10 @@ async function slice(port) {
   await sleep(sliceMs)
   measuring = false
   for (const t of timers) clearTimeout(t)
-  // Answers still on their way are let in before the connections close, so no proxy sees a request cut off.
+  // Answers still on their way get up to half a second before the connections close.
   for (let i = 0; i < 100 && cs.some((c) => c.busy); i++) await sleep(5)
-  for (const c of cs) c.socket.end()
-  took.sort((a, b) => a - b)
-  return {requests: took.length, p50: took[took.length >> 1], p99: took[Math.floor(took.length * 0.99)]}
+  for (const c of cs) c.close()
+  return figures(took)
 }
 ;(async () => {
   for (const port of ports) await closedLoop(port, warmMs)
@@ -59,11 +48,8 @@ async function slice(port) {
 })()
 `
 
-export interface SliceFigures {
-  requests: number
-  p50: number
-  p99: number
-}
+/** A slice's figures, each measured. */
+export type SliceFigures = {[K in keyof PacedResult]: number}
 
 export interface InterleavedOptions {
   rate: number
@@ -76,25 +62,23 @@ export interface InterleavedOptions {
   cpu?: number
 }
 
-/** Runs the client over `ports` (killed on `signal`); resolves with one row per cycle, each with the figures of every port in the order given. */
-export async function runInterleavedClient(ports: number[], o: InterleavedOptions, signal: AbortSignal, onCycle: (row: SliceFigures[]) => void): Promise<SliceFigures[][]> {
-  const args = [o.rate, o.connections, o.warmMs, o.settleMs, o.sliceMs, o.cycles, ...ports].map(String)
-  const command = [process.execPath, '-e', clientCode, ...args]
-  if (o.cpu !== undefined) command.unshift('taskset', '-c', String(o.cpu))
-  const child = spawn(command[0], command.slice(1), {stdio: ['ignore', 'pipe', 'inherit'], signal})
-  child.on('error', () => {}) // an abort kills it; its exit says so below
+/**
+ * Runs the client over `ports`; resolves with one row per cycle, each with the figures of every port in
+ * the order given. A slice without answers fails the run.
+ */
+export async function runInterleavedClient(ports: number[], o: InterleavedOptions, onCycle: (row: SliceFigures[]) => void): Promise<SliceFigures[][]> {
   const rows: SliceFigures[][] = []
-  let partial = ''
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    const lines = (partial + text).split('\n')
-    partial = lines.pop()!
-    for (const line of lines) {
-      const row = JSON.parse(line) as SliceFigures[]
-      rows.push(row)
-      onCycle(row)
-    }
-  })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  if (code !== 0) throw new Error(`the interleaved client exited with ${code}`)
+  const args = [o.rate, o.connections, o.warmMs, o.settleMs, o.sliceMs, o.cycles, ...ports]
+  await runClientProgram(
+    clientCode,
+    args,
+    (line) => {
+      const row = JSON.parse(line) as PacedResult[]
+      if (row.length !== ports.length || row.some((f) => f.p50 === null || f.p99 === null)) throw new Error(`a cycle without answers from every port: ${line}`)
+      rows.push(row as SliceFigures[])
+      onCycle(row as SliceFigures[])
+    },
+    o.cpu,
+  )
   return rows
 }

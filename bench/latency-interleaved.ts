@@ -8,61 +8,48 @@
 //
 // Subjects: `direct` (always), `floor` (the forwarder that parses nothing, bench/floor-processes.ts),
 // `lean` and `undici` (the built-in proxy with that engine), `nginx`, `haproxy`; 1 worker each,
-// round-robin. `--pin` puts the client and the replicas on CPU 0 and every balancer on CPU 1 (taskset),
-// so that each hand-over between a balancer and its peers crosses CPUs: what a balancer adds when the
-// scheduler's placement is taken out of the figure (docs/proxy-engines.md, "Placement").
+// round-robin. `--pin` puts the client and the replicas on CPU 0 and every balancer on CPU 1 (taskset; the
+// idle ones wait there too), so that each hand-over between a balancer and its peers crosses CPUs: what a
+// balancer adds when the scheduler's placement is taken out of the figure (docs/proxy-engines.md,
+// "Placement").
 // Printed: per subject the medians over the cycles of p50 and p99, the added p50 with its 90% confidence
 // interval, and its ratio to nginx's (the ratio of the two medians; the interval from the cycles resampled,
 // each cycle's two figures drawn together, as bench/proxy-targets.ts does for the bench's rounds).
 
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {availableParallelism, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
-import {stringify} from 'yaml'
-import {parseScenarioText} from '../src/scenario/load.js'
 import {startAppBackends} from './app-backends.js'
-import {compiled} from './compiled-cli.js'
-import {roundsInterval} from './figures.js'
-import {startFloorForwarder} from './floor-processes.js'
+import {startBalancer, type Running} from './balancer-subject.js'
+import {medianInterval, roundsInterval} from './figures.js'
+import {startFloor} from './floor-processes.js'
 import {runInterleavedClient, type SliceFigures} from './interleaved-client.js'
-import {descendantsByPart} from './process-rss.js'
 import {median} from './rounds.js'
 
 const options = {cycles: {type: 'string', default: '16'}, 'slice-ms': {type: 'string', default: '1000'}, only: {type: 'string'}, pin: {type: 'boolean', default: false}} as const
 const {values: args} = parseArgs({options})
+/** A bad option: what was wrong, exit 2. */
+function fail(message: string): never {
+  console.error(`latency-interleaved: ${message}`)
+  process.exit(2)
+}
 const allSubjects = ['floor', 'lean', 'undici', 'nginx', 'haproxy']
 const subjects = args.only ? allSubjects.filter((s) => args.only!.split(',').includes(s)) : allSubjects
-if (subjects.length === 0) throw new Error(`--only: none of ${args.only} is a subject (${allSubjects.join(', ')})`)
-const pacing = {rate: 1000, connections: 10, warmMs: 3000, settleMs: 300, sliceMs: Number(args['slice-ms']), cycles: Math.max(4, Number(args.cycles))}
+if (subjects.length === 0) fail(`--only: none of ${args.only} is a subject (${allSubjects.join(', ')})`)
+const cycles = Number(args.cycles)
+const sliceMs = Number(args['slice-ms'])
+if (!Number.isInteger(cycles) || cycles < 4) fail(`--cycles must be a whole number of at least 4 (an interval needs 4), not ${args.cycles}`)
+if (!Number.isInteger(sliceMs) || sliceMs < 100) fail(`--slice-ms must be a whole number of at least 100, not ${args['slice-ms']}`)
+if (args.pin && availableParallelism() < 2) fail('--pin needs 2 CPUs or more')
+const pacing = {rate: 1000, connections: 10, warmMs: 3000, settleMs: 300, sliceMs, cycles}
 
-interface Started {
-  port: number
-  /** The floor forwarder's process (the balancers' are found by descendantsByPart). */
-  pid?: number
-  stop(): Promise<void>
-}
-
-/** Starts `subject` in front of `ports`: the floor forwarder, or a balancer as lbbench starts it. */
-async function start(subject: string, ports: number[], runDir: string): Promise<Started> {
-  if (subject === 'floor') {
-    const {child, port} = await startFloorForwarder(ports)
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    return {port, pid: child.pid, stop: async () => void (child.stdin!.end(), await exited)}
-  }
-  const {balancerKinds} = await compiled<typeof import('../src/balancers/registry.js')>('balancers/registry')
+/** Starts `subject` in front of `ports`: the floor forwarder, or a balancer as lbbench starts it (1 worker, round-robin). */
+async function start(subject: string, ports: number[], runDir: string): Promise<Running> {
+  if (subject === 'floor') return startFloor(ports)
   const balancer = subject === 'lean' || subject === 'undici' ? {kind: 'builtin', engine: subject, strategy: 'round-robin'} : {kind: subject}
-  const doc = {name: `interleaved-${subject}`, seed: 1, replicas: {count: ports.length}, balancer, load: {connections: 1, phases: [{name: 'steady', duration: '1s'}]}}
-  const loaded = parseScenarioText(stringify(doc), 'bench.yaml')
-  const b = await balancerKinds.get(balancer.kind)!.create({loaded, runDir: mkdtempSync(join(runDir, `${subject}-`)), log: () => {}})
-  try {
-    const [url] = await b.start(ports.map((port, i) => ({id: `r${i + 1}`, host: '127.0.0.1', port})))
-    return {port: Number(new URL(url).port), stop: () => b.stop()}
-  } catch (error) {
-    await b.stop()
-    throw error
-  }
+  return startBalancer(balancer, ports, runDir)
 }
 
 /** `taskset -a -cp <cpu> <pid>`: every thread of the process on that CPU. */
@@ -70,37 +57,35 @@ function pin(pid: number, cpu: number): void {
   execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], {stdio: 'ignore'})
 }
 
-/** Every balancer process (and the floor forwarder) on CPU 1, the replicas on CPU 0 (the client is started there). */
-async function pinAll(backendPids: number[], floorPid: number | undefined): Promise<void> {
-  for (const pid of backendPids) pin(pid, 0)
-  for (const [pid, part] of await descendantsByPart()) if (part === 'balancer') pin(pid, 1)
-  if (floorPid !== undefined) pin(floorPid, 1)
-}
-
 /** Median added p50 with its interval, and its ratio to nginx's with the interval of that ratio. */
 function summarize(added: number[], nginx: number[] | undefined): string {
   const fmt = (i: [number, number] | null, d: number) => (i ? ` [${i[0].toFixed(d)}–${i[1].toFixed(d)}]` : '')
-  const a = `added ${median(added).toFixed(0)} µs${fmt(roundsInterval(added.length, (drawn) => median(drawn.map((i) => added[i]))), 0)}`
+  const a = `added ${median(added).toFixed(0)} µs${fmt(medianInterval(added), 0)}`
   if (!nginx) return a
   const ratio = (drawn: number[]) => median(drawn.map((i) => added[i])) / median(drawn.map((i) => nginx[i]))
   return `${a}, ${ratio(added.map((_, i) => i)).toFixed(2)}×${fmt(roundsInterval(added.length, ratio), 2)} nginx's`
 }
 
 const runDir = mkdtempSync(join(tmpdir(), 'lbbench-interleaved-'))
-const backends = await startAppBackends(2)
-const started: Started[] = []
+const started: Running[] = []
 let rows: SliceFigures[][] = []
 try {
-  for (const subject of subjects) started.push(await start(subject, backends.ports, runDir))
-  if (args.pin) await pinAll(backends.pids, started[subjects.indexOf('floor')]?.pid)
-  const names = ['direct', ...subjects]
-  console.log(`interleaved at ${pacing.rate} req/s over ${pacing.connections} connections: ${names.join(', ')}; ${pacing.cycles} cycles of ${pacing.sliceMs} ms slices${args.pin ? '; pinned' : ''}`)
-  rows = await runInterleavedClient([backends.ports[0], ...started.map((s) => s.port)], {...pacing, cpu: args.pin ? 0 : undefined}, new AbortController().signal, (row) => {
-    console.log(`  cycle: ${row.map((f, i) => `${names[i]} ${f.p50.toFixed(0)}`).join(', ')} µs (p50)`)
-  })
+  const backends = await startAppBackends(2)
+  try {
+    for (const subject of subjects) started.push(await start(subject, backends.ports, runDir))
+    if (args.pin) {
+      for (const pid of backends.pids) pin(pid, 0)
+      for (const pid of started.flatMap((s) => s.pids)) pin(pid, 1)
+    }
+    const names = ['direct', ...subjects]
+    console.log(`interleaved at ${pacing.rate} req/s over ${pacing.connections} connections: ${names.join(', ')}; ${cycles} cycles of ${sliceMs} ms slices${args.pin ? '; pinned' : ''}`)
+    rows = await runInterleavedClient([backends.ports[0], ...started.map((s) => s.port)], {...pacing, cpu: args.pin ? 0 : undefined}, (row) => {
+      console.log(`  cycle: ${row.map((f, i) => `${names[i]} ${f.p50.toFixed(0)}`).join(', ')} µs (p50)`)
+    })
+  } finally {
+    await Promise.allSettled([...started.map((s) => s.stop()), backends.stop()])
+  }
 } finally {
-  for (const s of started) await s.stop()
-  await backends.stop()
   rmSync(runDir, {recursive: true, force: true})
 }
 const column = (i: number, k: keyof SliceFigures) => rows.map((r) => r[i][k])

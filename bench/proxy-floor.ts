@@ -24,12 +24,10 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
-import {stringify} from 'yaml'
-import {parseScenarioText} from '../src/scenario/load.js'
+import {startBalancer, type Registry, type Running} from './balancer-subject.js'
 import {compiled} from './compiled-cli.js'
-import {runPacedClient, startFloorForwarder} from './floor-processes.js'
+import {runPacedClient, startFloor} from './floor-processes.js'
 import {startBackends} from './plain-backends.js'
-import {descendantsByPart} from './process-rss.js'
 import {sample, type Sched} from './schedstat.js'
 import {median} from './rounds.js'
 
@@ -41,14 +39,7 @@ const spun = spinUs > 0 ? ['floor+before', 'floor+after'] : []
 const allSubjects = ['direct', 'floor', ...spun, 'lean', ...(args.base ? ['lean@base'] : []), 'nginx']
 const subjects = args.only ? allSubjects.filter((s) => args.only!.split(',').includes(s)) : allSubjects
 if (subjects.length === 0) throw new Error(`--only: none of ${args.only} is a subject (${allSubjects.join(', ')})`)
-type Registry = typeof import('../src/balancers/registry.js')
 const pacing = {rate: 1000, connections: 10, warmMs: 3000, measureMs: 4000}
-
-interface Running {
-  port: number
-  pids: number[]
-  stop(): Promise<void>
-}
 
 /** The balancer kinds compiled here, or (`lean@base`) in the --base checkout. */
 async function registryFor(subject: string): Promise<Registry> {
@@ -58,20 +49,9 @@ async function registryFor(subject: string): Promise<Registry> {
 
 async function start(subject: string, ports: number[], runDir: string): Promise<Running> {
   if (subject === 'direct') return {port: ports[0], pids: [], stop: async () => {}}
-  if (subject.startsWith('floor')) {
-    const spin = {beforeUs: subject === 'floor+before' ? spinUs : 0, afterUs: subject === 'floor+after' ? spinUs : 0}
-    const {child, port} = await startFloorForwarder(ports, spin)
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    return {port, pids: [child.pid!], stop: async () => void (child.stdin!.end(), await exited)}
-  }
-  const {balancerKinds} = await registryFor(subject)
+  if (subject.startsWith('floor')) return startFloor(ports, {beforeUs: subject === 'floor+before' ? spinUs : 0, afterUs: subject === 'floor+after' ? spinUs : 0})
   const balancer = subject.startsWith('lean') ? {kind: 'builtin', engine: 'lean', strategy: 'round-robin'} : {kind: 'nginx'}
-  const doc = {name: `floor-${subject.replace('@', '-')}`, seed: 1, replicas: {count: 2}, balancer, load: {connections: 1, phases: [{name: 'steady', duration: '1s'}]}}
-  const loaded = parseScenarioText(stringify(doc), 'bench.yaml')
-  const b = await balancerKinds.get(balancer.kind)!.create({loaded, runDir: mkdtempSync(join(runDir, 'balancer-')), log: () => {}})
-  const [url] = await b.start(ports.map((port, i) => ({id: `r${i + 1}`, host: '127.0.0.1', port})))
-  const pids = [...(await descendantsByPart())].flatMap(([pid, part]) => (part === 'balancer' ? [pid] : []))
-  return {port: Number(new URL(url).port), pids, stop: () => b.stop()}
+  return startBalancer(balancer, ports, runDir, await registryFor(subject))
 }
 
 /** One subject's figures in one round: p50 and p99 in µs, and per request µs on its CPUs and waiting. */
