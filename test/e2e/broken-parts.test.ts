@@ -5,15 +5,15 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
 import {checkHaproxyConfig} from '../../src/balancers/haproxy.js'
 import {checkNginxConfig} from '../../src/balancers/nginx.js'
 import {skipWithout} from '../helpers/programs.js'
 import {cli, leftAfter, processesMarked, reportPath, waitForOutput, type CliRun} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 /** A Node HTTP server on $PORT, as a process replica's command; `pidfile` lets a fault find it. */
 const nodeServer = `exec node -e "require('http').createServer((q, s) => s.end('ok')).listen(+process.env.PORT, '127.0.0.1')"`
@@ -23,7 +23,7 @@ function which(program: string): string {
 }
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-broken-'))
+  return tempDir('broken')
 }
 
 function scenario(text: string, dir = tmp()): string {

@@ -8,12 +8,12 @@
 // path, and with GITHUB_STEP_SUMMARY set the Markdown report is appended to it.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {cli, leftAfter, root} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'lbbench-exit-'))
+const tmp = () => tempDir('exit')
 // Runs never append to a real job summary unless a test asks for it.
 const quiet = {GITHUB_STEP_SUMMARY: ''}
 

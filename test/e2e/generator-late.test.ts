@@ -8,13 +8,13 @@
 // itself is a part that broke: exit 3, with a report marked aborted. Every report passes the schema.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {cli, leftAfter, processesMarked, reportPath, waitForOutput} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'lbbench-late-'))
+const dir = tempDir('late')
 
 /** The marked process that runs the load generator. */
 function generatorPid(mark: string): number {

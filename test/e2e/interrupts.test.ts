@@ -14,14 +14,14 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
 import {cpuWaitMs} from '../helpers/exit-in-time.js'
 import {groupMembers} from '../../src/process/process-group.js'
 import {groupLeadersNaming} from '../helpers/group-leaders.js'
 import {cli, leftAfter, reportPath, waitForOutput} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL'
 const EXIT: Record<Signal, number> = {SIGINT: 130, SIGTERM: 143, SIGKILL: 137}
@@ -38,7 +38,7 @@ const replicaKinds = {
 }
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-interrupt-'))
+  return tempDir('interrupt')
 }
 
 function scenarioFile(replicas: string, balancer: string): string {

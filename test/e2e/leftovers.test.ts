@@ -5,15 +5,15 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, writeFileSync} from 'node:fs'
+import {readdirSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {readRunStates, removeRunState, writeRunState} from '../../src/run/state-file.js'
 import {cli, waitForOutput} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-leftovers-'))
+  return tempDir('leftovers')
 }
 
 const hasDocker = spawnSync('docker', ['info'], {stdio: 'ignore'}).status === 0

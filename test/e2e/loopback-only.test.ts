@@ -6,14 +6,14 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {findProgram} from '../../src/process/find-program.js'
 import {groupMembers} from '../../src/process/process-group.js'
 import {runStateDir} from '../../src/run/state-file.js'
 import {cli, leftAfter, processesMarked, root, waitForOutput} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 const LISTEN = '0A'
 const LOOPBACK = new Set(['0100007F', '00000000000000000000000001000000'])
@@ -100,7 +100,7 @@ for (const setup of setups) {
         return
       }
     }
-    const out = mkdtempSync(join(tmpdir(), 'lbbench-loopback-'))
+    const out = tempDir('loopback')
     const file = join(out, 'scenario.yaml')
     writeFileSync(file, `name: loopback\nreplicas: ${setup.replicas}\nbalancer: {kind: ${setup.balancer}}\nload: {connections: 2, phases: [{name: steady, duration: 3s}]}\n`)
     const run = cli(['run', file, '--out', join(out, 'reports')])

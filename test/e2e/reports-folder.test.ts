@@ -7,14 +7,14 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {cli} from '../helpers/cli.js'
 import {sampleReport} from '../fixtures/sample-report.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-out-'))
+  return tempDir('out')
 }
 
 const HELLO = ['run', 'scenarios/hello.yaml', '--time-scale', '0.3']

@@ -2,11 +2,11 @@
 // --time-scale), --json, exit codes, and what is left after Ctrl-C, SIGTERM and SIGKILL.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {cli, leftAfter, processesMarked, reportPath, waitForOutput} from '../helpers/cli.js'
 import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 const V1_KEYS = ['schemaVersion', 'meta', 'scenario', 'summary', 'backends', 'fairness', 'failover', 'series', 'timeline', 'thresholds', 'pass']
 
@@ -129,7 +129,7 @@ test('SIGKILL of the orchestrator: replicas, proxy and generator notice and exit
 })
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-e2e-'))
+  return tempDir('e2e')
 }
 
 function scenario(text: string): string {

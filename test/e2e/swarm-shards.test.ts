@@ -6,10 +6,9 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {readdirSync, readFileSync} from 'node:fs'
 import {cli, reportPath, waitForOutput} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 const info = spawnSync('docker', ['info', '--format', '{{.Swarm.ControlAvailable}}'], {encoding: 'utf8'})
 const manager = info.status === 0 && info.stdout.trim() === 'true'
@@ -28,7 +27,7 @@ function leftOf(runId: string): string[] {
 }
 
 test('the shipped sharded scenario: two swarm shards start at their instant, not a lead later, merge into the run, and leave nothing', {skip, timeout: 240_000}, async () => {
-  const out = mkdtempSync(join(tmpdir(), 'lbbench-swarm-shards-'))
+  const out = tempDir('swarm-shards')
   const r = await cli(['run', 'scenarios/sharded.yaml', '--out', out, '--format', 'json']).done
   assert.equal(r.code, 0, r.stderr)
   const report = JSON.parse(readFileSync(reportPath(r.stderr), 'utf8')) as Report
@@ -53,7 +52,7 @@ test('the shipped sharded scenario: two swarm shards start at their instant, not
 })
 
 test('after lbbench is SIGKILLed mid-run, lbbench clean removes the shards\' job and containers', {skip, timeout: 120_000}, async () => {
-  const out = mkdtempSync(join(tmpdir(), 'lbbench-swarm-shards-'))
+  const out = tempDir('swarm-shards')
   const run = cli(['run', 'scenarios/sharded.yaml', '--out', out])
   await waitForOutput(run, /load shards in swarm job/, 90_000)
   run.child.kill('SIGKILL')

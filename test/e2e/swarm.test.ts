@@ -5,17 +5,17 @@
 import {test, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {cli, waitForOutput} from '../helpers/cli.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 const info = spawnSync('docker', ['info', '--format', '{{.Swarm.ControlAvailable}}'], {encoding: 'utf8'})
 const manager = info.status === 0 && info.stdout.trim() === 'true'
 const skip = !manager && !process.env.CI ? 'no Docker engine that is a swarm manager' : false
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-swarm-'))
+  return tempDir('swarm')
 }
 
 function scenario(extra = '', replicas = '{kind: swarm, count: 2, image: lbbench-hello, restartDelay: 0s, ready: {path: /, timeout: 20s}}', seconds = 2): string {

@@ -4,13 +4,13 @@
 // at the first failed window; without the outage the same thresholds hold (exit 0).
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {cli, leftAfter, reportPath} from '../helpers/cli.js'
 import type {Report} from '../../src/model/report.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'lbbench-window-'))
+const tmp = () => tempDir('window')
 
 function scenario(o: {outage: boolean; abortOnFail?: boolean}): string {
   const file = join(tmp(), 'scenario.yaml')

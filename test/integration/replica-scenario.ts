@@ -1,10 +1,9 @@
 // A resolved scenario around a ReplicasSpec, for replica-set tests (the rest is filler a replica set
 // does not read), and a private run folder.
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {request, type IncomingHttpHeaders} from 'node:http'
 import type {LoadedScenario, ReplicasSpec, Scenario} from '../../src/model/scenario.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 export function replicaScenario(replicas: Partial<ReplicasSpec>, file = join(process.cwd(), 'scenarios', 'test.yaml')): LoadedScenario {
   const scenario: Scenario = {
@@ -33,7 +32,7 @@ export function replicaScenario(replicas: Partial<ReplicasSpec>, file = join(pro
 }
 
 export function runDir(): string {
-  return mkdtempSync(join(tmpdir(), 'lbbench-test-'))
+  return tempDir('test')
 }
 
 export function testRunId(): string {
