@@ -14,6 +14,8 @@ export async function cleanCommand(o: {dryRun: boolean}, out: Pick<Command, 'log
   for (const f of r.stateFiles) out.log(`${verb} state file ${f}`)
   for (const n of [...r.leftAlone, ...r.notes]) out.logToStderr(n)
   const total = r.processes.length + (r.services?.length ?? 0) + r.containers.length + r.folders.length
-  if (r.runs.length === 0) out.log('nothing to clean: no run was left behind')
-  else out.log(`${o.dryRun ? 'would clean' : 'cleaned'} ${r.runs.length} run(s): ${total} item(s)`)
+  const did = o.dryRun ? 'would clean' : 'cleaned'
+  if (r.runs.length > 0) out.log(`${did} ${r.runs.length} run(s): ${total} item(s)`)
+  else if (r.stateFiles.length > 0) out.log(`${did} ${r.stateFiles.length} state file(s) cut off mid-write by a killed run`)
+  else out.log('nothing to clean: no run was left behind')
 }

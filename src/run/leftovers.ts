@@ -12,7 +12,7 @@ import {processGroupOf} from '../process/process-group.js'
 import {belongsToRun, isAlive, processesOfRun} from '../process/processes-of-run.js'
 import type {LeftoverReport} from '../replicas/replica-kind.js'
 import {replicaKinds} from '../replicas/registry.js'
-import {readRunStates, type RunState} from './state-file.js'
+import {readStateFolder, type RunState} from './state-file.js'
 
 export interface CleanReport extends LeftoverReport {
   processes: Array<{pid: number; runId: string}>
@@ -71,17 +71,19 @@ function kindsUsed(states: RunState[], also: string): Set<string> {
 export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanReport> {
   const report: CleanReport = {runs: [], processes: [], containers: [], folders: [], stateFiles: [], leftAlone: [], notes: []}
   const dry = opts.dryRun ?? false
-  const states = await readRunStates()
+  // An abandoned write comes after the state file it was to replace: its state is the newer one.
+  const {states, broken} = await readStateFolder()
   const live = new Set<string>()
-  const dead = new Map<string, {file: string; state: RunState}>()
-  for (const entry of states) {
-    if (orchestratorAlive(entry.state)) {
-      live.add(entry.state.runId)
-      report.leftAlone.push(`run ${entry.state.runId} is still running (pid ${entry.state.orchestratorPid}): left alone`)
-    } else dead.set(entry.state.runId, entry)
+  const dead = new Map<string, {files: string[]; state: RunState}>()
+  for (const {file, state} of states) {
+    if (orchestratorAlive(state)) {
+      live.add(state.runId)
+      report.leftAlone.push(`run ${state.runId} is still running (pid ${state.orchestratorPid}): left alone`)
+    } else dead.set(state.runId, {files: [...(dead.get(state.runId)?.files ?? []), file], state})
   }
+  report.stateFiles.push(...broken)
 
-  for (const [runId, {file, state}] of dead) {
+  for (const [runId, {files, state}] of dead) {
     report.runs.push(runId)
     const pids = new Set<number>()
     for (const pid of state.pids ?? []) if (belongsToRun(pid, runId)) pids.add(pid)
@@ -99,7 +101,7 @@ export async function cleanLeftovers(opts: CleanOptions = {}): Promise<CleanRepo
       report.folders.push(dir)
       if (!dry) await rm(dir, {recursive: true, force: true})
     }
-    report.stateFiles.push(file)
+    report.stateFiles.push(...files)
   }
 
   const sweep = {live, dead: new Set(dead.keys()), dryRun: dry, engineTimeoutMs: opts.dockerTimeoutMs ?? 3000, report}

@@ -3,11 +3,13 @@
 // A state file left behind is a run whose orchestrator died without tidying up (SIGKILL, a power cut):
 // `lbbench clean` reads these files to remove what it left.
 //
-// They live in <os.tmpdir()>/lbbench/runs/<runId>.json, a private folder (0700).
+// They live in <os.tmpdir()>/lbbench/runs/<runId>.json, a private folder (0700). Each is written to
+// <runId>.json.<pid>.tmp and renamed over it; an orchestrator killed between the two leaves that file,
+// which holds the run's newest state: `clean` reads it too and removes it (readStateFolder).
 import {chmod, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {processStartTime} from '../process/processes-of-run.js'
+import {isAlive, processStartTime} from '../process/processes-of-run.js'
 
 export interface RunState {
   runId: string
@@ -54,23 +56,46 @@ export async function removeRunState(runId: string): Promise<void> {
   await rm(stateFile(runId), {force: true})
 }
 
-/** Every readable state file, with its path. Unreadable or foreign files are skipped. */
+/** Every readable state file, with its path (abandoned writes' after the files they were to replace). */
 export async function readRunStates(): Promise<Array<{file: string; state: RunState}>> {
+  return (await readStateFolder()).states
+}
+
+/** writeRunState's file before its rename: <state file>.<the writer's pid>.tmp. */
+const pendingWrite = /^.+\.json\.(\d+)\.tmp$/
+
+/**
+ * The state files, in one read of their folder: `states`, every readable one, then every abandoned write
+ * that parses (one whose writer died before renaming it over the state file: the run's newer state); and
+ * `broken`, the abandoned writes cut off mid-write. Unreadable or foreign .json files are skipped; a
+ * write whose writer is alive is still in progress and left out.
+ */
+export async function readStateFolder(): Promise<{states: Array<{file: string; state: RunState}>; broken: string[]}> {
   let names: string[]
   try {
-    names = await readdir(runStateDir())
+    names = (await readdir(runStateDir())).sort()
   } catch {
-    return []
+    return {states: [], broken: []}
   }
-  const out: Array<{file: string; state: RunState}> = []
-  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+  const files = names.filter((n) => n.endsWith('.json'))
+  const abandoned = names.filter((n) => pendingWrite.test(n) && !isAlive(Number(pendingWrite.exec(n)![1])))
+  const states: Array<{file: string; state: RunState}> = []
+  const broken: string[] = []
+  for (const name of [...files, ...abandoned]) {
     const file = join(runStateDir(), name)
-    try {
-      const state = JSON.parse(await readFile(file, 'utf8')) as RunState
-      if (typeof state.runId === 'string' && Number.isInteger(state.orchestratorPid)) out.push({file, state})
-    } catch {
-      // half-written by a crash or not ours: leave it
-    }
+    const state = await parseState(file)
+    if (state) states.push({file, state})
+    else if (!name.endsWith('.json')) broken.push(file) // a .json that is not ours is left alone
   }
-  return out
+  return {states, broken}
+}
+
+async function parseState(file: string): Promise<RunState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(file, 'utf8')) as RunState
+    if (typeof state.runId === 'string' && Number.isInteger(state.orchestratorPid)) return state
+  } catch {
+    // half-written by a crash or not ours
+  }
+  return undefined
 }

@@ -1,12 +1,12 @@
 import {test, describe, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cleanLeftovers} from '../../src/run/leftovers.js'
 import {processStartTime} from '../../src/process/processes-of-run.js'
-import {readRunStates, removeRunState, writeRunState} from '../../src/run/state-file.js'
+import {readRunStates, removeRunState, runStateDir, writeRunState} from '../../src/run/state-file.js'
 import {testRunId} from './replica-scenario.js'
 import {processAlive} from '../../src/process/process-alive.js'
 import {waitFor} from '../helpers/wait-for.js'
@@ -82,5 +82,32 @@ describe('lbbench clean', () => {
     assert.deepEqual(r.processes.filter((p) => p.runId === runId), [])
     assert.ok(processAlive(stranger))
   })
-})
 
+  test('a state file cut off before its rename by a killed orchestrator: the newer state in it is cleaned up and it is removed; one still being written is left alone', async () => {
+    const runId = testRunId()
+    const [older, newer, stillWritten] = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'lbbench-clean-test-')))
+    const base = {runId, runDir: '/nonexistent', orchestratorPid: deadPid(), startedAt: new Date().toISOString(), pids: []}
+    const file = await writeRunState({...base, tempDirs: [older]})
+    // writeRunState's own temporary name: <state file>.<writer's pid>.tmp, renamed over the state file.
+    const abandoned = `${file}.${base.orchestratorPid}.tmp`
+    writeFileSync(abandoned, JSON.stringify({...base, tempDirs: [older, newer]}))
+    const cutOff = join(runStateDir(), `${testRunId()}.json.${deadPid()}.tmp`)
+    writeFileSync(cutOff, '{"runId": "cut-')
+    const inProgress = join(runStateDir(), `${testRunId()}.json.${process.pid}.tmp`)
+    writeFileSync(inProgress, JSON.stringify({...base, runId: testRunId(), tempDirs: [stillWritten]}))
+    try {
+      const dry = await cleanLeftovers({dryRun: true, dockerTimeoutMs: 500})
+      assert.deepEqual(dry.folders.filter((f) => [older, newer, stillWritten].includes(f)), [older, newer])
+      assert.ok([file, abandoned, cutOff].every((f) => dry.stateFiles.includes(f) && existsSync(f)))
+
+      const r = await cleanLeftovers({dockerTimeoutMs: 500})
+      assert.deepEqual(r.runs.filter((id) => id === runId), [runId], 'one run, from both of its files')
+      for (const gone of [older, newer, file, abandoned, cutOff]) assert.equal(existsSync(gone), false, gone)
+      assert.equal(r.stateFiles.includes(inProgress), false)
+      assert.ok(existsSync(inProgress) && existsSync(stillWritten), 'a write whose writer lives is left alone')
+    } finally {
+      rmSync(inProgress, {force: true})
+      rmSync(stillWritten, {recursive: true, force: true})
+    }
+  })
+})
