@@ -13,6 +13,7 @@ import {describeWait, exitedInTime} from '../helpers/exit-in-time.js'
 import type {ReplicaSetOptions} from '../../src/replicas/replica-set.js'
 import type {LoadedScenario, Scenario} from '../../src/model/scenario.js'
 import {waitFor} from '../helpers/wait-for.js'
+import {tempDir} from '../helpers/temp-dir.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -221,7 +222,7 @@ for (const paused of [false, true]) {
   test(`a SIGKILLed orchestrator takes the primary and its workers down within 2 s${paused ? ' (one worker paused)' : ''}`, async () => {
     const owner = fork(join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'cluster-owner.ts'), [], {
       execArgv: ['--import', 'tsx'],
-      env: {...process.env, SCENARIO: JSON.stringify(scenario(2).scenario), ...(paused ? {PAUSE: 'r1'} : {})},
+      env: {...process.env, SCENARIO: JSON.stringify(scenario(2).scenario), RUN_DIR: tempDir('owner'), ...(paused ? {PAUSE: 'r1'} : {})},
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     const {pids} = await new Promise<{pids: number[]}>((resolve, reject) => {
