@@ -66,11 +66,11 @@ export async function startFloor(ports: number[], spin = {beforeUs: 0, afterUs: 
   return {port, pids: [child.pid!], stop: async () => void (child.stdin.end(), await exited)}
 }
 
-/** Runs the paced client against `port`; `mark('start' | 'end')` is called around the measured part. */
-export async function runPacedClient(port: number, o: {rate: number; connections: number; warmMs: number; measureMs: number}, mark: (what: 'start' | 'end') => void): Promise<{requests: number; p50: number; p99: number}> {
+/** Runs the paced client against `port`; `mark('start' | 'end', its pid)` is called around the measured part. */
+export async function runPacedClient(port: number, o: {rate: number; connections: number; warmMs: number; measureMs: number}, mark: (what: 'start' | 'end', clientPid: number) => void): Promise<{requests: number; p50: number; p99: number}> {
   let result: PacedResult | undefined
-  await runClientProgram(clientCode, [port, o.rate, o.connections, o.warmMs, o.measureMs], (line) => {
-    if (line === 'start' || line === 'end') mark(line)
+  await runClientProgram(clientCode, [port, o.rate, o.connections, o.warmMs, o.measureMs], (line, pid) => {
+    if (line === 'start' || line === 'end') mark(line, pid)
     else result = JSON.parse(line) as PacedResult
   })
   if (result?.p50 == null || result.p99 == null) throw new Error('the paced client got no answers')

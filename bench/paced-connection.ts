@@ -62,10 +62,10 @@ export interface PacedResult {
 
 /**
  * Runs `code` with `node -e` (pinned to `cpu` with taskset when given), handing each line it prints to
- * `onLine`; resolves once it exited 0 and every line was handled, rejects when it could not start, exited
- * otherwise, or `onLine` threw (the program is killed then).
+ * `onLine` with the program's pid; resolves once it exited 0 and every line was handled, rejects when it
+ * could not start, exited otherwise, or `onLine` threw (the program is killed then).
  */
-export async function runClientProgram(code: string, args: Array<string | number>, onLine: (line: string) => void, cpu?: number): Promise<void> {
+export async function runClientProgram(code: string, args: Array<string | number>, onLine: (line: string, pid: number) => void, cpu?: number): Promise<void> {
   const command = [process.execPath, '-e', code, ...args.map(String)]
   if (cpu !== undefined) command.unshift('taskset', '-c', String(cpu))
   const child = spawn(command[0], command.slice(1), {stdio: ['ignore', 'pipe', 'inherit']})
@@ -77,7 +77,7 @@ export async function runClientProgram(code: string, args: Array<string | number
     for (const line of lines) {
       if (failed) return
       try {
-        onLine(line)
+        onLine(line, child.pid!)
       } catch (error) {
         failed = error as Error
         child.kill()

@@ -1,4 +1,4 @@
-// The bench's pure helpers (bench/rounds.ts, bench/figures.ts, bench/pause-schedule.ts): the arithmetic
+// The bench's pure helpers (bench/rounds.ts, bench/figures.ts, bench/pause-schedule.ts, bench/sched-handovers.ts): the arithmetic
 // its figures and their PASS/MISS rest on.
 // The benchmarks themselves never run in the test suite.
 import {describe, test} from 'node:test'
@@ -9,6 +9,7 @@ import {judged, medianInterval, quantile, roundsInterval, type BenchReport} from
 import {renderBenchMarkdown} from '../../bench/write-report.js'
 import {leanTargets} from '../../bench/proxy-targets.js'
 import type {RoundsResult} from '../../bench/rounds.js'
+import {handovers} from '../../bench/sched-handovers.js'
 
 describe('bench rounds', () => {
   test('median of the finite values', () => {
@@ -172,5 +173,27 @@ describe('expected latencies of a paused backend', () => {
     const e = expectedLatencies({rate: 3, connections: 10, targets: 1, paused: 5, durationMs: 1000, pauseStartMs: 0, pauseEndMs: 0, serviceMs: 1})
     assert.equal(e.intervalMs, 1000)
     assert.equal(e.intended.length, 3)
+  })
+})
+
+describe('bench/sched-handovers.ts', () => {
+  const text = [
+    '            node   100 [000]    10.000000: sched:sched_waking: comm=node pid=200 prio=120 target_cpu=000',
+    '            node   100 [000]    10.000020: sched:sched_switch: prev_comm=node prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=node next_pid=200 next_prio=120',
+    '            node   300 [001]    10.001000: sched:sched_waking: comm=node pid=200 prio=120 target_cpu=000',
+    '         swapper     0 [000]    10.001050: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=node next_pid=200 next_prio=120',
+    '            node   400 [000]    10.002000: sched:sched_waking: comm=node pid=200 prio=120 target_cpu=000',
+    '            node   100 [001]    10.002500: sched:sched_waking: comm=node pid=999 prio=120 target_cpu=001',
+    '            node   100 [001]    10.003000: sched:sched_switch: prev_comm=node prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=node next_pid=999 next_prio=120',
+    'a line that is not a tracepoint',
+  ].join('\n')
+
+  test('pairs each wake-up of the balancer by the client or a replica with its next switch-in, on whose CPU, in µs', () => {
+    const got = handovers(text, new Set([200]), 100, new Set([300])).map((h) => ({...h, waitUs: Math.round(h.waitUs)}))
+    // pid 400 is neither the client nor a replica; pid 999 is not the balancer.
+    assert.deepEqual(got, [
+      {by: 'client', sameCpu: true, waitUs: 20},
+      {by: 'replica', sameCpu: false, waitUs: 50},
+    ])
   })
 })
