@@ -47,9 +47,7 @@ const pacing = {rate: 1000, connections: 10, warmMs: 3000, settleMs: 300, sliceM
 
 /** Starts `subject` in front of `ports`: the floor forwarder, or a balancer as lbbench starts it (1 worker, round-robin). */
 async function start(subject: string, ports: number[], runDir: string): Promise<Running> {
-  if (subject === 'floor') return startFloor(ports)
-  const balancer = subject === 'lean' || subject === 'undici' ? {kind: 'builtin', engine: subject, strategy: 'round-robin'} : {kind: subject}
-  return startBalancer(balancer, ports, runDir)
+  return subject === 'floor' ? startFloor(ports) : startBalancer(subject, ports, runDir)
 }
 
 /** `taskset -a -cp <cpu> <pid>`: every thread of the process on that CPU. */

@@ -50,8 +50,7 @@ async function registryFor(subject: string): Promise<Registry> {
 async function start(subject: string, ports: number[], runDir: string): Promise<Running> {
   if (subject === 'direct') return {port: ports[0], pids: [], stop: async () => {}}
   if (subject.startsWith('floor')) return startFloor(ports, {beforeUs: subject === 'floor+before' ? spinUs : 0, afterUs: subject === 'floor+after' ? spinUs : 0})
-  const balancer = subject.startsWith('lean') ? {kind: 'builtin', engine: 'lean', strategy: 'round-robin'} : {kind: 'nginx'}
-  return startBalancer(balancer, ports, runDir, await registryFor(subject))
+  return startBalancer(subject, ports, runDir, await registryFor(subject))
 }
 
 /** One subject's figures in one round: p50 and p99 in µs, and per request µs on its CPUs and waiting. */

@@ -48,7 +48,7 @@ const pacing = {rate: 1000, connections: 10, warmMs: 3000, measureMs: 4000}
 async function measure(subject: string, runDir: string): Promise<Record<string, number>> {
   const backends = await startAppBackends(2)
   try {
-    const b = await startBalancer(subject === 'nginx' ? {kind: 'nginx'} : {kind: 'builtin', engine: 'lean', strategy: 'round-robin'}, backends.ports, runDir)
+    const b = await startBalancer(subject, backends.ports, runDir)
     try {
       if (subject === 'lean@nice') for (const pid of b.pids) execFileSync('renice', ['-n', args.nice!, '-p', String(pid)], {stdio: 'ignore'})
       const data = join(runDir, `${subject}.perf`)

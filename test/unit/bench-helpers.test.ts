@@ -183,6 +183,7 @@ describe('bench/sched-handovers.ts', () => {
     '            node   300 [001]    10.001000: sched:sched_waking: comm=node pid=200 prio=120 target_cpu=000',
     '         swapper     0 [000]    10.001050: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=node next_pid=200 next_prio=120',
     '            node   400 [000]    10.002000: sched:sched_waking: comm=node pid=200 prio=120 target_cpu=000',
+    '            node   400 [000]    10.002010: sched:sched_switch: prev_comm=node prev_pid=400 prev_prio=120 prev_state=S ==> next_comm=node next_pid=200 next_prio=120',
     '            node   100 [001]    10.002500: sched:sched_waking: comm=node pid=999 prio=120 target_cpu=001',
     '            node   100 [001]    10.003000: sched:sched_switch: prev_comm=node prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=node next_pid=999 next_prio=120',
     'a line that is not a tracepoint',
@@ -190,7 +191,7 @@ describe('bench/sched-handovers.ts', () => {
 
   test('pairs each wake-up of the balancer by the client or a replica with its next switch-in, on whose CPU, in µs', () => {
     const got = handovers(text, new Set([200]), 100, new Set([300])).map((h) => ({...h, waitUs: Math.round(h.waitUs)}))
-    // pid 400 is neither the client nor a replica; pid 999 is not the balancer.
+    // pid 400, which woke the balancer too, is neither the client nor a replica; pid 999 is not the balancer.
     assert.deepEqual(got, [
       {by: 'client', sameCpu: true, waitUs: 20},
       {by: 'replica', sameCpu: false, waitUs: 50},
