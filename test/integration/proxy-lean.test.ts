@@ -1,8 +1,9 @@
 // The lean engine with a scripted raw backend: the response framings it must pass through as they came
 // (chunked, until-close, HEAD, an interim 103), a response it must refuse (Content-Length with
-// Transfer-Encoding: 502), pipelined requests answered in order, Expect: 100-continue, and backend
-// connections kept alive between requests. Large bodies reach slow and fast clients byte for byte while
-// other responses are read at the same time (every backend socket reads into one shared buffer).
+// Transfer-Encoding: 502), pipelined requests answered in order, Expect: 100-continue, a head arriving in
+// pieces while other clients are served, and backend connections kept alive between requests. Large
+// bodies reach slow and fast clients byte for byte while other responses are read at the same time (every
+// backend socket reads into one shared buffer).
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -184,6 +185,29 @@ test('pipelined requests are answered in order; Expect: 100-continue is answered
   assert.match(reply, /\r\nconnection: close\r\n/)
   const forwarded = received.find((r) => r.startsWith('PUT /put '))!
   assert.equal(forwarded, 'PUT /put HTTP/1.1\r\nHost: a\r\ncontent-length: 4\r\n\r\nbody')
+})
+
+test('a head that arrives in pieces (a slow client) is answered once whole, and other clients are served meanwhile', async () => {
+  const {connect} = await import('node:net')
+  const slow = connect({host: '127.0.0.1', port, noDelay: true})
+  let reply = ''
+  slow.setEncoding('latin1')
+  slow.on('data', (d: string) => (reply += d))
+  slow.on('error', () => {})
+  await new Promise<void>((resolve) => slow.once('connect', () => resolve()))
+  try {
+    slow.write('GET /pie')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // A proxy stuck on the piece it has (as the lean front once was, spinning) answers nobody.
+    assert.deepEqual((await send(port, get('/other'))).statuses, [200], 'another client, while the head is incomplete')
+    slow.write('ces HTTP/1.1\r\nHo')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    slow.write('st: a\r\n\r\n')
+    for (let waited = 0; !reply.endsWith('/pieces') && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n\/pieces$/)
+  } finally {
+    slow.destroy()
+  }
 })
 
 test('12 MiB bodies, by length and chunked, reach a slow and a fast client at once byte for byte', async () => {

@@ -109,14 +109,15 @@ class ClientConnection implements ClientSide {
   private next(): void {
     this.parsing = true
     try {
-      while (this.pending && !this.res && !this.closing) this.nextHead(this.pending)
+      while (this.pending && !this.res && !this.closing) if (!this.nextHead(this.pending)) break
     } finally {
       this.parsing = false
     }
     if (!this.res && !this.closing && this.socket.isPaused()) this.socket.resume()
   }
 
-  private nextHead(buf: Buffer): void {
+  /** Starts the request whose head begins `buf`; false when that head has not all arrived yet (kept in `pending`). */
+  private nextHead(buf: Buffer): boolean {
     let start = 0
     // RFC 9112 §2.2: empty lines before a request-line are ignored.
     while (buf[start] === CR && buf[start + 1] === LF) start += 2
@@ -126,12 +127,13 @@ class ClientConnection implements ClientSide {
       end = headEnd(buf, start, maxRequestHead)
       if (end < 0) {
         this.pending = start === buf.length ? undefined : buf.subarray(start)
-        return
+        return false
       }
       req = new LeanRequest(parseRequestHead(buf, start, end), this)
     } catch (err) {
       if (!(err instanceof HeadError)) throw err
-      return this.refuse(err.status)
+      this.refuse(err.status)
+      return true
     }
     const res = new LeanResponse(req, this)
     this.res = res
@@ -143,9 +145,10 @@ class ClientConnection implements ClientSide {
     }
     let used = end
     if (!req.complete && end < buf.length) used = this.body(req, buf, end)
-    if (this.res !== res) return // its body broke the rules already (brokenBody)
+    if (this.res !== res) return true // its body broke the rules already (brokenBody)
     if (used < buf.length) this.pending = buf.subarray(used)
     this.onRequest(req, res)
+    return true
   }
 
   /** Passes the body bytes of buf[start…] to `req`; returns where its body ended (or buf.length). */
