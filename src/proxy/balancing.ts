@@ -68,14 +68,19 @@ export class Balancing<C extends ProxyCounters = ProxyCounters> {
     this.checker?.stop()
   }
 
-  /** The backend position the strategy chooses for `p` (by `key`, for a hash strategy), or -1 when none is usable. */
+  /**
+   * The backend position the strategy chooses for `p` (by `key`, for a hash strategy), or -1 when none is
+   * usable; the table hears of the choice (passive health's probes).
+   */
   pick(p: Placing, key: string | undefined): number {
     this.placing = p
-    this.pickNow = Date.now()
+    const now = (this.pickNow = Date.now())
     this.pickRequest.key = key
     const v = this.strategy.pick(this.pickRequest)
     this.placing = undefined
-    return v ? v.index : -1
+    if (!v) return -1
+    this.table.picked(v.index, now)
+    return v.index
   }
 
   observe(i: number, latencyMs: number, ok: boolean, now: number): void {

@@ -14,7 +14,8 @@ import type {FailureKind} from './engine.js'
 export const idempotentMethods: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 export function isReplayableMethod(method: string | undefined, retryNonIdempotent: boolean): boolean {
-  return retryNonIdempotent || idempotentMethods.has(method ?? 'GET')
+  // GET, the common case, without a hash lookup (this runs per request).
+  return retryNonIdempotent || method === 'GET' || idempotentMethods.has(method ?? 'GET')
 }
 
 /** The status the client gets when every try failed. */

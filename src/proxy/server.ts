@@ -137,7 +137,6 @@ class Forwarding implements AttemptHandler {
     if (this.tries > 0) this.s.counters.retries += 1
     if (i < 31) this.tried |= 1 << i
     else (this.triedMore ??= new Set()).add(i)
-    this.s.table.picked(i, Date.now())
     this.forwardTo(i)
   }
 

@@ -1,8 +1,9 @@
-// The lean engine's backend pool keeps one per-try timer per socket and restarts it instead of making a
-// timer per request, and finds idle sockets by a sweep rather than a timer per socket. These check what
-// that must still mean, on real sockets to a raw node:net server: the owner at the time hears of a timeout
-// exactly once, a socket taken again restarts its owner's time, and an idle socket is closed after the
-// idle time but not while in use.
+// The lean engine's backend pool keeps one lazy per-try timer per socket (taking a socket sets a deadline;
+// the timer waits again when the deadline moved) instead of making or restarting a timer per request, and
+// finds idle sockets by a sweep rather than a timer per socket. These check what that must still mean, on
+// real sockets to a raw node:net server: the owner at the time hears of a timeout exactly once, a socket
+// taken again gives its new owner the whole time (longer or shorter than the last owner's), and an idle
+// socket is closed after the idle time but not while in use.
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {createServer, type Server, type Socket} from 'node:net'
@@ -48,17 +49,18 @@ const until = (from: number, ms: number) => sleep(Math.max(0, from + ms - perfor
 test('the owner of a socket hears of its per-try timeout once; a socket taken again restarts the time for its new owner', async () => {
   const server = await silentServer()
   const pool = new BackendPool(10_000)
-  const key = `127.0.0.1:${server.port}`
+  const address = pool.address('127.0.0.1', server.port)
   const first = owner()
   const firstTake = performance.now()
-  const {socket} = pool.take('127.0.0.1', server.port, key, first, 1000)
+  const socket = pool.take(address, first, 1000)
   sockets.add(socket)
   await sleep(500)
   pool.give(socket)
   const second = owner()
   const secondTake = performance.now()
-  const again = pool.take('127.0.0.1', server.port, key, second, 1000)
-  assert.equal(again.socket, socket, 'the idle socket is taken again')
+  assert.equal(socket.reused, false, 'a new socket')
+  const again = pool.take(address, second, 1000)
+  assert.equal(again, socket, 'the idle socket is taken again')
   assert.equal(again.reused, true)
   // Past the first owner's deadline (gone, so nobody hears of it) and short of the second's.
   await until(firstTake, 1250)
@@ -69,17 +71,40 @@ test('the owner of a socket hears of its per-try timeout once; a socket taken ag
   pool.close()
 })
 
+test('a socket taken again with a shorter time than its last owner had times out by the shorter one; with none, never', async () => {
+  const server = await silentServer()
+  const pool = new BackendPool(10_000)
+  const address = pool.address('127.0.0.1', server.port)
+  const first = owner()
+  const socket = pool.take(address, first, 3000)
+  sockets.add(socket)
+  await sleep(100)
+  pool.give(socket)
+  const second = owner()
+  const secondTake = performance.now()
+  assert.equal(pool.take(address, second, 500), socket)
+  await until(secondTake, 1000)
+  assert.deepEqual([first.timeouts, second.timeouts], [0, 1], 'the second owner, by its own 500 ms, not by the 3 s the first had')
+  pool.give(socket)
+  const third = owner()
+  const thirdTake = performance.now()
+  assert.equal(pool.take(address, third, 0), socket)
+  await until(thirdTake, 1000)
+  assert.equal(third.timeouts, 0, 'no time given, no timeout')
+  pool.close()
+})
+
 test('a socket given back is closed after the idle time, and not while an attempt holds it', async () => {
   const server = await silentServer()
   const idleMs = 500
   const pool = new BackendPool(idleMs)
-  const key = `127.0.0.1:${server.port}`
-  const held = pool.take('127.0.0.1', server.port, key, owner(), 0).socket
-  const idle = pool.take('127.0.0.1', server.port, key, owner(), 0).socket
+  const address = pool.address('127.0.0.1', server.port)
+  const held = pool.take(address, owner(), 0)
+  const idle = pool.take(address, owner(), 0)
   sockets.add(held).add(idle)
   const given = performance.now()
   pool.give(idle)
-  assert.equal(pool.idleCount(key), 1)
+  assert.deepEqual(address.idle, [idle])
   await waitFor(() => server.closed() === 1, 3000, 'the idle one closed')
   // Found by the sweep after the idle time and at most an eighth more (the rest: a busy machine's late timers).
   const closedAfter = performance.now() - given
@@ -87,13 +112,13 @@ test('a socket given back is closed after the idle time, and not while an attemp
   assert.equal(server.opened(), 2)
   assert.equal(idle.destroyed, true)
   assert.equal(held.destroyed, false, 'the one in use stays')
-  assert.equal(pool.idleCount(key), 0)
+  assert.deepEqual(address.idle, [])
   // Given back and taken again before the idle time ends: it stays open through the first idle time.
   const givenAgain = performance.now()
   pool.give(held)
   await sleep(100)
-  const taken = pool.take('127.0.0.1', server.port, key, owner(), 0)
-  assert.equal(taken.socket, held)
+  const taken = pool.take(address, owner(), 0)
+  assert.equal(taken, held)
   await until(givenAgain, idleMs + 250)
   assert.equal(held.destroyed, false, 'taken again, so not idle when its first idle time ended')
   pool.give(held)
@@ -103,13 +128,13 @@ test('a socket given back is closed after the idle time, and not while an attemp
 test('a socket given back after the pool was closed is closed at once (no sweep would find it)', async () => {
   const server = await silentServer()
   const pool = new BackendPool(10_000)
-  const key = `127.0.0.1:${server.port}`
-  const {socket} = pool.take('127.0.0.1', server.port, key, owner(), 0)
+  const address = pool.address('127.0.0.1', server.port)
+  const socket = pool.take(address, owner(), 0)
   sockets.add(socket)
   await waitFor(() => server.opened() === 1, 3000, 'connected')
   pool.close()
   pool.give(socket)
   assert.equal(socket.destroyed, true)
-  assert.equal(pool.idleCount(key), 0)
+  assert.deepEqual(address.idle, [])
   await waitFor(() => server.closed() === 1, 3000, 'the backend saw it close')
 })

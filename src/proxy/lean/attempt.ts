@@ -8,9 +8,10 @@
 // A backend socket goes back to the pool only after a complete response to a completely written request.
 // Response bytes arrive in the pool's shared read buffer: whatever is written on or kept is a copy.
 
+import {Buffer} from 'node:buffer' // not the global one: in an ES module that is a getter, run at each use
 import type {Readable} from 'node:stream'
 import type {AttemptHandler, FailureKind} from '../engine.js'
-import type {BackendPool, PooledSocket, SocketOwner} from './backend-pool.js'
+import type {BackendPool, PoolAddress, PooledSocket, SocketOwner} from './backend-pool.js'
 import {ChunkedFramer} from './chunked.js'
 import {headEnd, HeadError, writeHead} from './fields.js'
 import type {ClientWatcher, LeanRequest, LeanResponse} from './messages.js'
@@ -20,9 +21,8 @@ import {parseResponseHead, type BodyFraming} from './response-head.js'
 const maxResponseHead = 64 * 1024
 
 export interface AttemptTarget {
-  host: string
-  port: number
-  key: string
+  /** The backend's address in the pool (BackendPool.address). */
+  address: PoolAddress
   /** What ends a response head for the client: the proxy's stamp and the empty line, `x-lbbench-backend: <id>\r\n\r\n`. */
   endOfHead: string
   /** The same with `connection: close` before the empty line. */
@@ -31,7 +31,6 @@ export interface AttemptTarget {
 
 export class LeanAttempt implements SocketOwner, ClientWatcher {
   private socket!: PooledSocket
-  private reused = false
   private settled = false
   private started = false
   private gotBytes = false
@@ -56,12 +55,12 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
   }
 
   start(pool: BackendPool, head: Buffer, timeoutMs: number): void {
-    const {socket, reused} = pool.take(this.target.host, this.target.port, this.target.key, this, timeoutMs)
+    const address = this.target.address
+    const socket = pool.take(address, this, timeoutMs)
     this.pool = pool
     this.socket = socket
-    this.reused = reused
     this.res.watcher = this
-    pool.writes.write(socket, this.target.key, head)
+    pool.writes.write(socket, address.key, head)
     const body = this.body
     if (body) {
       body.once('end', () => (this.requestWritten = true))
@@ -220,7 +219,7 @@ export class LeanAttempt implements SocketOwner, ClientWatcher {
     // Part of the response is out: the only honest signal left is to break the client's connection.
     if (this.started) this.res.destroy()
     else this.res.watcher = undefined
-    this.handler.onFailure({kind, code, reusedSocket: kind === 'reset' && this.reused && !this.gotBytes, responseStarted: this.started})
+    this.handler.onFailure({kind, code, reusedSocket: kind === 'reset' && this.socket.reused && !this.gotBytes, responseStarted: this.started})
   }
 
   private stopBody(): void {

@@ -1,16 +1,21 @@
 // The lean engine's keep-alive connections to the backends: idle sockets per backend address, the most
 // recently used taken first (its peer is least likely to have timed it out). A socket gets its listeners
-// once, when it is made, and its per-try timer once, when first needed, and hands every event to whichever
-// attempt owns it at the time, so reusing it costs no listener changes and no timer made or cleared per
-// request (a timer made and cleared costs about 8 times a restarted one). Idle sockets are closed 4 to
-// 4.5 s after they were given back, before Node backends' 5 s keepAliveTimeout would close them under a
-// request: one sweep of the pool every half second finds them (idle-sweep.ts).
+// once, when it is made, and hands every event to whichever attempt owns it at the time, so reusing it
+// costs no listener changes. Its per-try timer is lazy: taking the socket only sets a deadline, and the
+// timer, when it fires, either finds the owner's deadline passed or waits again for what is left of it; so
+// a request makes, clears or restarts no timer (restarting one per request cost about as much as parsing
+// a response head). Idle sockets are closed 4 to 4.5 s after they were given back, before Node backends'
+// 5 s keepAliveTimeout would close them under a request: one sweep of the pool every half second finds
+// them (idle-sweep.ts).
+// An address is looked up once per backend (`address`) and kept by the caller, so a request hashes no
+// string to find its idle sockets.
 // Every backend socket reads into the pool's one buffer (node:net's `onread`): no buffer is allocated per
 // read and no stream machinery runs for it. The bytes an owner is handed are valid only during the call.
 // What is written to them while the proxy is busy is held until the end of the event loop's turn
 // (write-batch.ts).
 
 import {connect, type Socket} from 'node:net'
+import {performance} from 'node:perf_hooks'
 import {IdleSweep} from './idle-sweep.js'
 import {LoopLoad, WriteBatch} from './write-batch.js'
 
@@ -24,18 +29,28 @@ export interface SocketOwner {
   onTimeout(): void
 }
 
+/** A backend address and its idle sockets, oldest first. */
+export interface PoolAddress {
+  readonly host: string
+  readonly port: number
+  /** `host:port`. */
+  readonly key: string
+  readonly idle: PooledSocket[]
+}
+
 export interface PooledSocket extends Socket {
   owner: SocketOwner | undefined
   /** The address it belongs to, for giving it back. */
-  key: string
+  home: PoolAddress
   /** It has connected (an error before that is a connect failure). */
   connected: boolean
-  /**
-   * Restarted when an attempt takes the socket and never stopped in between: it can only run out
-   * `attemptMs` after the latest take, so whoever owns the socket then has run out of time.
-   */
+  /** It was idle in the pool when last taken (a new socket was not). */
+  reused: boolean
+  /** When its owner's try runs out (performance.now() ms; Infinity: never, or no owner). */
+  deadline: number
+  /** The lazy timer: pending until `timerAt`, when it looks at `deadline`. */
   attemptTimer: NodeJS.Timeout | undefined
-  attemptMs: number
+  timerAt: number
   /** The pool's sweep count when the socket was last given back (idle-sweep.ts). */
   idleSince: number
 }
@@ -50,7 +65,7 @@ export class BackendPool {
   /** While the event loop is busy, writes to the pool's sockets leave together at the end of each of its turns. */
   private readonly load = new LoopLoad()
   readonly writes = new WriteBatch(this.load)
-  private readonly idle = new Map<string, PooledSocket[]>()
+  private readonly addresses = new Map<string, PoolAddress>()
   private readonly readBuffer = Buffer.allocUnsafe(readBufferBytes)
   private readonly sweeps: IdleSweep
   /** close() was called: a socket given back after it is closed at once (no sweep would find it). */
@@ -61,49 +76,51 @@ export class BackendPool {
     this.sweeps = new IdleSweep(idleMs, sweepsPerIdle, () => this.closeExpired())
   }
 
-  /** An idle socket to `host:port` (`reused`), or a new one connecting; `owner` hears of it `timeoutMs` from now (0: never). */
-  take(host: string, port: number, key: string, owner: SocketOwner, timeoutMs: number): {socket: PooledSocket; reused: boolean} {
-    const list = this.idle.get(key)
-    let s = list?.pop()
+  /** The address `host:port`, the same object for every caller: kept, so that taking a socket needs no lookup. */
+  address(host: string, port: number): PoolAddress {
+    const key = `${host}:${port}`
+    let a = this.addresses.get(key)
+    if (!a) this.addresses.set(key, (a = {host, port, key, idle: []}))
+    return a
+  }
+
+  /** An idle socket to `address` (`reused`), or a new one connecting; `owner` hears of it `timeoutMs` from now (0: never). */
+  take(address: PoolAddress, owner: SocketOwner, timeoutMs: number): PooledSocket {
+    const list = address.idle
+    let s = list.pop()
     // One destroyed since it went idle is still listed until its `close` event.
-    while (s?.destroyed) s = list!.pop()
+    while (s?.destroyed) s = list.pop()
     const reused = s !== undefined
-    s ??= this.connect(host, port, key)
+    s ??= this.connect(address)
+    s.reused = reused
     s.owner = owner
     armAttempt(s, timeoutMs)
-    return {socket: s, reused}
+    return s
   }
 
   /** A socket whose response is complete and whose request was written in full: kept for the next request. */
   give(s: PooledSocket): void {
     s.owner = undefined
+    s.deadline = Infinity
     if (s.destroyed) return
     if (this.shut) return void s.destroy()
     s.idleSince = this.sweeps.count
-    let list = this.idle.get(s.key)
-    if (!list) this.idle.set(s.key, (list = []))
-    list.push(s)
+    s.home.idle.push(s)
   }
 
   close(): void {
     this.shut = true
     this.load.stop()
     this.sweeps.stop()
-    for (const list of this.idle.values()) for (const s of list) s.destroy()
-    this.idle.clear()
-  }
-
-  /** Idle sockets held per address (tests count them). */
-  idleCount(key: string): number {
-    return this.idle.get(key)?.length ?? 0
+    for (const a of this.addresses.values()) for (const s of a.idle.splice(0)) s.destroy()
   }
 
   /** Closes the sockets idle for longer than the idle time. */
   private closeExpired(): void {
     const expired: PooledSocket[] = []
-    for (const list of this.idle.values()) {
+    for (const a of this.addresses.values()) {
       // Oldest first: a list is in the order its sockets were given back.
-      for (const s of list) {
+      for (const s of a.idle) {
         if (!this.sweeps.expired(s.idleSince)) break
         expired.push(s)
       }
@@ -111,30 +128,32 @@ export class BackendPool {
     for (const s of expired) s.destroy()
   }
 
-  private connect(host: string, port: number, key: string): PooledSocket {
+  private connect(address: PoolAddress): PooledSocket {
     const buffer = this.readBuffer
+    const {host, port} = address
     const s = connect({host, port, noDelay: true, onread: {buffer, callback: (n) => received(s, buffer.subarray(0, n))}}) as PooledSocket
-    s.key = key
+    s.home = address
     s.connected = false
+    s.reused = false
+    s.deadline = Infinity
     s.attemptTimer = undefined
-    s.attemptMs = 0
+    s.timerAt = Infinity
     s.idleSince = 0
     s.on('connect', onConnect)
     s.on('error', onError)
-    s.on('close', () => this.closed(s))
+    s.on('close', () => closed(s))
     return s
   }
+}
 
-  private closed(s: PooledSocket): void {
-    clearTimeout(s.attemptTimer)
-    const owner = s.owner
-    s.owner = undefined
-    const list = this.idle.get(s.key)
-    const i = list ? list.indexOf(s) : -1
-    if (i >= 0) list!.splice(i, 1)
-    if (list && list.length === 0) this.idle.delete(s.key)
-    owner?.onClose()
-  }
+function closed(s: PooledSocket): void {
+  clearTimeout(s.attemptTimer)
+  const owner = s.owner
+  s.owner = undefined
+  const list = s.home.idle
+  const i = list.indexOf(s)
+  if (i >= 0) list.splice(i, 1)
+  owner?.onClose()
 }
 
 function onConnect(this: PooledSocket): void {
@@ -155,13 +174,27 @@ function onError(this: PooledSocket, err: NodeJS.ErrnoException): void {
   owner?.onError(err)
 }
 
+/** Sets the new owner's deadline; a timer is made only when none is pending by then. */
 function armAttempt(s: PooledSocket, ms: number): void {
-  if (ms === s.attemptMs && s.attemptTimer) return void s.attemptTimer.refresh()
+  if (ms <= 0) return void (s.deadline = Infinity)
+  const deadline = performance.now() + ms
+  s.deadline = deadline
+  if (s.timerAt <= deadline) return
   clearTimeout(s.attemptTimer)
-  s.attemptMs = ms
-  s.attemptTimer = ms > 0 ? setTimeout(attemptRanOut, ms, s).unref() : undefined
+  startTimer(s, ms)
 }
 
-function attemptRanOut(s: PooledSocket): void {
-  s.owner?.onTimeout()
+function startTimer(s: PooledSocket, ms: number): void {
+  s.timerAt = performance.now() + ms
+  s.attemptTimer = setTimeout(attemptTimerFired, ms, s).unref()
+}
+
+/** The owner's time ran out, or (taken again since the timer was set) it waits for what is left of it. */
+function attemptTimerFired(s: PooledSocket): void {
+  s.attemptTimer = undefined
+  s.timerAt = Infinity
+  if (s.owner === undefined || s.deadline === Infinity) return
+  const left = s.deadline - performance.now()
+  if (left <= 0) return s.owner.onTimeout()
+  startTimer(s, Math.ceil(left))
 }

@@ -41,7 +41,7 @@ export class LeanEngine implements ProxyEngine {
     let t = this.targets.get(target)
     if (!t) {
       const stamp = `x-lbbench-backend: ${target.id}\r\n`
-      t = {host: target.host, port: target.port, key: `${target.host}:${target.port}`, endOfHead: `${stamp}\r\n`, endOfClosingHead: `${stamp}connection: close\r\n\r\n`}
+      t = {address: this.pool.address(target.host, target.port), endOfHead: `${stamp}\r\n`, endOfClosingHead: `${stamp}connection: close\r\n\r\n`}
       this.targets.set(target, t)
     }
     return t

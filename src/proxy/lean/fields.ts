@@ -3,6 +3,7 @@
 // (no whitespace before it: §5.1), a line may not start with whitespace (obs-fold: §5.2, rejected), and a
 // value holds only field-vchar, SP and HTAB (§5.5: CR, LF, NUL and other controls are errors).
 
+import {Buffer} from 'node:buffer' // not the global one: in an ES module that is a getter, run at each use
 import {CR, HTAB, isTchar, isValueByte, LF, SP} from './chars.js'
 import {hopByHop} from '../hop-by-hop.js'
 
@@ -62,6 +63,14 @@ export function fieldName(bytes: Buffer, at: FieldLines, k: number): string {
 /** Field k's value, without the OWS around it. */
 export function fieldValue(bytes: Buffer, at: FieldLines, k: number): string {
   return bytes.toString('latin1', at[k + 2], at[k + 3])
+}
+
+/** Whether field k's value is exactly `text` (ASCII), compared as bytes: no string is made. */
+export function valueIs(bytes: Buffer, at: FieldLines, k: number, text: string): boolean {
+  const start = at[k + 2]
+  if (at[k + 3] - start !== text.length) return false
+  for (let j = 0; j < text.length; j++) if (bytes[start + j] !== text.charCodeAt(j)) return false
+  return true
 }
 
 /** The names the lean engine's parsers act on (hop-by-hop fields among them), lowercase, by length. */

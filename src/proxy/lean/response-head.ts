@@ -10,7 +10,7 @@
 
 import {connectionTokens, hopByHop} from '../hop-by-hop.js'
 import {CR, isValueByte, LF, SP} from './chars.js'
-import {fieldName, fieldStride, fieldValue, HeadError, keptRuns, knownName, lengthValue, readFields} from './fields.js'
+import {fieldName, fieldStride, fieldValue, HeadError, keptRuns, knownName, lengthValue, readFields, valueIs} from './fields.js'
 
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close'
 
@@ -54,7 +54,8 @@ export function parseResponseHead(bytes: Buffer, end: number, headRequest: boole
       codings = true
       const value = fieldValue(bytes, at, k)
       chunked = value.slice(value.lastIndexOf(',') + 1).trim().toLowerCase() === 'chunked'
-    } else if (name === 'connection') {
+    } else if (name === 'connection' && !valueIs(bytes, at, k, 'keep-alive')) {
+      // `keep-alive`, what Node backends send on every response, changes nothing here: read without a string.
       const c = connectionTokens(fieldValue(bytes, at, k), dropNamed)
       dropNamed = c.names
       if (c.close) reusable = false
