@@ -1,9 +1,11 @@
-// The lean engine's front: client connections on node:net (or node:tls with balancer.tls), read by its
-// own strict parser (request-head.ts), one request at a time per connection. Requests the client sends
-// ahead (pipelining) wait in the buffer until the response before them is done. A head the parser refuses
-// gets its status (400, 417, 431, 501, 505) and the connection is closed (RFC 9112 §6.3, §9.6): nothing
-// after a refused head is ever read, so nothing after it can be smuggled through.
+// The lean engine's front: client connections on node:net (read into a shared buffer: shared-reads.ts) or
+// node:tls (with balancer.tls), read by its own strict parser (request-head.ts), one request at a time per
+// connection. Requests the client sends ahead (pipelining) wait in the buffer until the response before
+// them is done. A head the parser refuses gets its status (400, 417, 431, 501, 505) and the connection is
+// closed (RFC 9112 §6.3, §9.6): nothing after a refused head is ever read, so nothing after it can be
+// smuggled through.
 
+import {Buffer} from 'node:buffer' // not the global one: in an ES module that is a getter, run at each use
 import {createServer as createNetServer, type Server, type Socket} from 'node:net'
 import {STATUS_CODES} from 'node:http'
 import {createServer as createTlsServer} from 'node:tls'
@@ -14,6 +16,7 @@ import {headEnd, HeadError} from './fields.js'
 import {IdleSweep} from './idle-sweep.js'
 import {LeanRequest, LeanResponse, type ClientSide} from './messages.js'
 import {parseRequestHead} from './request-head.js'
+import {readIntoShared} from './shared-reads.js'
 
 /** Node's default limit for a request head (--max-http-header-size), kept for the same clients. */
 export const maxRequestHead = 16 * 1024
@@ -28,18 +31,28 @@ const sweepsPerIdle = 30
 
 export type RequestListener = (req: LeanRequest, res: LeanResponse) => void
 
-/** `idleMs`: how long a connection may stay idle (30 s; tests pass less). */
-export function createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}, idleMs = idleClientMs): FrontServer {
+/**
+ * `idleMs`: how long a connection may stay idle (30 s; tests pass less). `sharedReads`: plain connections
+ * read into a shared buffer (shared-reads.ts; tests turn it off to try the other way).
+ */
+export function createFront(onRequest: RequestListener, tls?: {cert: Buffer; key: Buffer}, idleMs = idleClientMs, sharedReads = true): FrontServer {
   const connections = new Set<ClientConnection>()
   const sweeps = new IdleSweep(idleMs, sweepsPerIdle, () => {
     for (const c of connections) c.closeIfExpired()
   })
-  const accept = (socket: Socket): void => {
-    const c = new ClientConnection(socket, onRequest, sweeps)
+  const accept = (socket: Socket, fed: boolean): ClientConnection => {
+    const c = new ClientConnection(socket, onRequest, sweeps, fed)
     connections.add(c)
     socket.once('close', () => connections.delete(c))
+    return c
   }
-  const server: Server = tls ? createTlsServer(tls, accept) : createNetServer({noDelay: true}, accept)
+  const server: Server = tls ? createTlsServer(tls, (s) => accept(s, false)) : createNetServer({noDelay: true}, (s) => accept(s, false))
+  if (!tls && sharedReads) {
+    readIntoShared(server, (socket) => {
+      const c = accept(socket, true)
+      return (bytes) => c.received(bytes)
+    })
+  }
   server.once('close', () => sweeps.stop())
   return Object.assign(server, {
     closeAllConnections: () => {
@@ -64,10 +77,12 @@ class ClientConnection implements ClientSide {
     readonly socket: Socket,
     private readonly onRequest: RequestListener,
     private readonly sweeps: IdleSweep,
+    /** Its bytes are handed to `received` by shared-reads.ts rather than read here through 'data'. */
+    fed: boolean,
   ) {
     socket.setNoDelay(true)
     this.idleSince = sweeps.count
-    socket.on('data', (chunk: Buffer) => this.received(chunk))
+    if (!fed) socket.on('data', (chunk: Buffer) => this.received(chunk))
     socket.on('error', () => socket.destroy())
     socket.on('close', () => this.closed())
   }
@@ -88,7 +103,8 @@ class ClientConnection implements ClientSide {
     if (this.pending && !this.parsing) this.next()
   }
 
-  private received(chunk: Buffer): void {
+  /** Bytes from the client (its own: kept as they are for a head still arriving or a request sent ahead). */
+  received(chunk: Buffer): void {
     if (this.closing) return
     const res = this.res
     if (res && !res.req.complete) {
