@@ -1,14 +1,16 @@
 // The lean front's client connections read as its backend sockets do (backend-pool.ts): into one shared
 // buffer through node:net's `onread`, with no Readable machinery per read (a buffer allocated, pushed,
-// emitted as 'data', a read scheduled for later). At 1,000 req/s that machinery is about a sixth of a Node
-// forwarder's CPU per request, and the proxy's latency follows its CPU there (docs/proxy-engines.md,
+// emitted as 'data', a read scheduled for later). At 1,000 req/s that machinery is about a seventh of a
+// Node forwarder's CPU per request, and the proxy's latency follows its CPU there (docs/proxy-engines.md,
 // "Client reads into a shared buffer").
 // node:net's server has no option for `onread`: it makes each accepted socket itself. So when the server
 // starts listening, its handle's accept callback (`onconnection`) is replaced by one that makes the socket
-// with `new Socket({handle, onread})`, as node:net's own callback does without `onread`. Both are node:net
-// internals, stable since Node 12 but not documented: where they are not there (another runtime), the
-// server keeps its own callback and its sockets are read through 'data' events, which works the same,
-// only slower. test/integration/lean-shared-reads.test.ts checks that this Node takes the fast path.
+// with `new Socket({handle, onread})`, as node:net's own callback does without `onread` (in a cluster
+// worker the handle is the cluster's stand-in, whose callback is called the same way for each connection
+// the primary hands over). Both are node:net internals, there since before `onread` came (Node 12) but
+// not documented: where they are missing, the server keeps its own callback and its sockets are read
+// through 'data' events, which works the same, only slower. test/integration/lean-shared-reads.test.ts
+// fails on a Node that would fall back.
 // Unlike node:net's callback, this one does not count the connections in the server (its getConnections()
 // and a close() that waits for them): the front keeps its own set and destroys them on close.
 
