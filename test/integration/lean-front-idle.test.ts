@@ -2,25 +2,17 @@
 // connections rather than a timer per connection restarted per response. These check what that must still
 // mean, on real sockets: a connection that never sends, and one idle after its response, are closed after
 // the idle time and not before; one whose request is still being answered is not closed at all then.
-import {after, test} from 'node:test'
+import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {connect, type Socket} from 'node:net'
 import {setTimeout as sleep} from 'node:timers/promises'
-import type {FrontServer} from '../../src/proxy/engine.js'
 import {createFront} from '../../src/proxy/lean/front.js'
 import type {LeanResponse} from '../../src/proxy/lean/messages.js'
+import {frontHandles} from '../helpers/front-handles.js'
 import {waitFor} from '../helpers/wait-for.js'
 
 const idleMs = 600
-const fronts: FrontServer[] = []
-const clients = new Set<Socket>()
-after(() => {
-  for (const c of clients) c.destroy()
-  for (const f of fronts) {
-    f.closeAllConnections()
-    f.close()
-  }
-})
+const {fronts, clients} = frontHandles()
 
 /** A front whose requests are answered when the test says (`held` holds the responses not yet answered). */
 async function front(): Promise<{port: number; held: LeanResponse[]}> {

@@ -4,23 +4,16 @@
 // is its own copy, not the shared buffer the next read overwrites: a head split across reads, requests
 // sent ahead, and a body in several reads, on real sockets. The same requests go through the front read
 // the other way ('data' events, as with TLS) for comparison.
-import {after, test} from 'node:test'
+import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {connect, type Socket} from 'node:net'
+import {connect} from 'node:net'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {FrontServer} from '../../src/proxy/engine.js'
 import {createFront} from '../../src/proxy/lean/front.js'
+import {frontHandles} from '../helpers/front-handles.js'
 import {readsIntoShared} from '../../src/proxy/lean/shared-reads.js'
 
-const fronts: FrontServer[] = []
-const clients = new Set<Socket>()
-after(() => {
-  for (const c of clients) c.destroy()
-  for (const f of fronts) {
-    f.closeAllConnections()
-    f.close()
-  }
-})
+const {fronts, clients} = frontHandles()
 
 /** A front that answers each request with its target and the body it read, `<target> <body>`. */
 async function echoFront(sharedReads: boolean): Promise<{port: number; server: FrontServer}> {
