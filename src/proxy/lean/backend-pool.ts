@@ -59,7 +59,7 @@ const idleMsDefault = 4000
 /** Sweeps per idle time: an idle socket is closed up to an eighth of it late. */
 const sweepsPerIdle = 8
 /** One read's room, as much as node:net's own reads take (64 KiB). */
-const readBufferBytes = 64 * 1024
+export const readBufferBytes = 64 * 1024
 
 export class BackendPool {
   /** While the event loop is busy, writes to the pool's sockets leave together at the end of each of its turns. */

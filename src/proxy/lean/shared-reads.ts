@@ -16,9 +16,7 @@
 
 import {Buffer} from 'node:buffer' // not the global one: in an ES module that is a getter, run at each use
 import {Socket, type Server} from 'node:net'
-
-/** One read's room, as much as node:net's own reads take (64 KiB). */
-const readBufferBytes = 64 * 1024
+import {readBufferBytes} from './backend-pool.js'
 
 interface ListenHandle {
   onconnection?: (err: number, clientHandle: unknown) => void
